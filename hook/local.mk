@@ -1,0 +1,1 @@
+# hook build fragment

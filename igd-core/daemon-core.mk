@@ -1,0 +1,1 @@
+# igd-core/daemon-core.mk

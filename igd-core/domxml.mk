@@ -1,0 +1,1 @@
+# igd-core/domxml.mk

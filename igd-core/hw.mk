@@ -1,0 +1,1 @@
+# igd-core/hw.mk

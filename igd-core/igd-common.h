@@ -1,0 +1,59 @@
+/*
+ * igd-common.h: the error domain and small helpers every igd-core object uses.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define IGD_ERROR igd_error_quark()
+GQuark igd_error_quark(void);
+
+/*
+ * Error codes. The CLI maps them to its exit codes (SPEC.md §3):
+ * INVALID/UNSUPPORTED/CHECK_FAILED/CONFLICT → 1 (impossible or refused),
+ * USAGE → 2, IO/INTERNAL/NOT_FOUND → 3 (environment).
+ */
+typedef enum {
+    IGD_ERROR_INTERNAL,     /* a bug or an unexpected state */
+    IGD_ERROR_IO,           /* a file or device could not be read or written */
+    IGD_ERROR_NOT_FOUND,    /* a file, device or object that should exist does not */
+    IGD_ERROR_INVALID,      /* outside bytes that do not parse: truncated, bad signature, ... */
+    IGD_ERROR_UNSUPPORTED,  /* valid but not something IGD assignment can use */
+    IGD_ERROR_CHECK_FAILED, /* a requirement of the mode is not met */
+    IGD_ERROR_CONFLICT,     /* owned by someone else, already in another state */
+    IGD_ERROR_USAGE,        /* the caller's arguments are wrong */
+    IGD_ERROR_DENIED,       /* not authorized */
+} IgdErrorCode;
+
+/* Exit code of the CLI for an error of IGD_ERROR (or any other domain: 3). */
+int igd_error_exit_code(const GError *error);
+
+/* Little-endian readers over a byte buffer; the caller checks bounds first. */
+static inline guint16 igd_le16(const guint8 *p) { return (guint16)(p[0] | (p[1] << 8)); }
+static inline guint32 igd_le32(const guint8 *p)
+{
+    return (guint32)p[0] | ((guint32)p[1] << 8) | ((guint32)p[2] << 16) | ((guint32)p[3] << 24);
+}
+static inline guint64 igd_le64(const guint8 *p)
+{
+    return (guint64)igd_le32(p) | ((guint64)igd_le32(p + 4) << 32);
+}
+static inline void igd_put_le16(guint8 *p, guint16 v) { p[0] = v & 0xff; p[1] = v >> 8; }
+static inline void igd_put_le32(guint8 *p, guint32 v)
+{
+    p[0] = v & 0xff; p[1] = (v >> 8) & 0xff; p[2] = (v >> 16) & 0xff; p[3] = v >> 24;
+}
+static inline void igd_put_le64(guint8 *p, guint64 v)
+{
+    igd_put_le32(p, (guint32)v); igd_put_le32(p + 4, (guint32)(v >> 32));
+}
+
+/* TRUE when [off, off+len) lies inside a buffer of @size bytes (no overflow). */
+static inline gboolean igd_range_ok(gsize size, gsize off, gsize len)
+{
+    return off <= size && len <= size - off;
+}
+
+G_END_DECLS

@@ -1,0 +1,118 @@
+/*
+ * igd-test.c: test helpers.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "igd-test.h"
+
+char *
+igd_test_srcpath(const char *rel)
+{
+    const char *dir = g_getenv("G_TEST_SRCDIR");
+
+    if (dir == NULL)
+        dir = TESTS_SRCDIR;
+    return g_build_filename(dir, rel, NULL);
+}
+
+char *
+igd_test_sharedpath(const char *rel)
+{
+    const char *dir = g_getenv("IGD_SHARED_DIR");
+    g_autofree char *fallback = NULL;
+
+    if (dir == NULL) {
+        fallback = g_build_filename(TESTS_SRCDIR, "..", "..", "shared", NULL);
+        dir = fallback;
+    }
+    return g_build_filename(dir, rel, NULL);
+}
+
+GBytes *
+igd_test_load(const char *path)
+{
+    g_autoptr(GError) error = NULL;
+    char *data = NULL;
+    gsize len = 0;
+
+    if (!g_file_get_contents(path, &data, &len, &error))
+        g_error("cannot load test file: %s", error->message);
+    return g_bytes_new_take(data, len);
+}
+
+void
+igd_test_compare_file(const char *actual, const char *expected_path)
+{
+    g_autofree char *expected = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *regen = g_getenv("IGD_TEST_REGENERATE_OUTPUT");
+
+    if (regen && g_str_equal(regen, "1")) {
+        if (!g_file_set_contents(expected_path, actual, -1, &error))
+            g_error("cannot write '%s': %s", expected_path, error->message);
+        g_test_message("regenerated %s", expected_path);
+        return;
+    }
+    if (!g_file_get_contents(expected_path, &expected, NULL, &error)) {
+        g_test_message("expected file missing: %s (run with IGD_TEST_REGENERATE_OUTPUT=1 and review)", expected_path);
+        g_test_fail();
+        return;
+    }
+    if (!g_str_equal(expected, actual)) {
+        g_autofree char *tmp = NULL;
+        g_autofree char *diff = NULL;
+        int fd = g_file_open_tmp("igd-actual-XXXXXX", &tmp, NULL);
+        const char *argv[] = { "diff", "-u", expected_path, NULL, NULL };
+
+        if (fd >= 0) {
+            if (write(fd, actual, strlen(actual)) < 0)
+                g_test_message("cannot write %s", tmp);
+            close(fd);
+            argv[3] = tmp;
+            g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                         NULL, NULL, &diff, NULL, NULL, NULL);
+            g_unlink(tmp);
+        }
+        g_test_message("%s differs:\n%s", expected_path, diff ? diff : "(no diff)");
+        g_test_fail();
+    }
+}
+
+char *
+igd_test_mkdtemp(void)
+{
+    g_autoptr(GError) error = NULL;
+    char *dir = g_dir_make_tmp("igd-test-XXXXXX", &error);
+
+    if (dir == NULL)
+        g_error("mkdtemp: %s", error->message);
+    return dir;
+}
+
+void
+igd_test_rmtree(const char *path)
+{
+    const char *argv[] = { "rm", "-rf", "--", path, NULL };
+
+    if (path == NULL || path[0] == '\0' || g_str_equal(path, "/"))
+        return;
+    g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}
+
+void
+igd_test_copytree(const char *from, const char *to)
+{
+    g_autofree char *src = g_strconcat(from, "/.", NULL);
+    const char *argv[] = { "cp", "-a", "--", src, to, NULL };
+    int status = 0;
+
+    g_mkdir_with_parents(to, 0755);
+    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, NULL) ||
+        !g_spawn_check_wait_status(status, NULL))
+        g_error("cp -a %s %s failed", from, to);
+}

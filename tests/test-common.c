@@ -1,0 +1,130 @@
+/*
+ * test-common.c: PCI address parsing, sysroot paths, the JSON writer.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "igd-common.h"
+#include "igd-json.h"
+#include "igd-pci-address.h"
+#include "igd-sysroot.h"
+#include "igd-test.h"
+
+static void
+test_address_good(void)
+{
+    IgdPciAddress a;
+    g_autoptr(GError) error = NULL;
+    char buf[13];
+
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(a.domain, ==, 0);
+    g_assert_cmpuint(a.slot, ==, 2);
+    g_assert_true(igd_pci_address_parse("00:1F.7", &a, &error));
+    g_assert_cmpuint(a.slot, ==, 0x1f);
+    g_assert_cmpuint(a.function, ==, 7);
+    igd_pci_address_format(&a, buf);
+    g_assert_cmpstr(buf, ==, "0000:00:1f.7");
+    g_assert_true(igd_pci_address_parse("abcd:ef:01.3", &a, &error));
+    g_assert_cmpuint(a.domain, ==, 0xabcd);
+    g_assert_cmpuint(a.bus, ==, 0xef);
+}
+
+static void
+test_address_bad(void)
+{
+    const char *bad[] = {
+        "", "0", "../../etc", "0000:00:02.0/../..", "0000:00:02.0 ", " 0000:00:02.0",
+        "0000:00:20.0", "0000:00:02.8", "0000:00:02", "000:00:02.0", "00000:00:02.0",
+        "0000-00:02.0", "0000:00:02:0", "0000:0g:02.0", "00:02.0\n",
+        "+000:00:02.0", "0x00:02.0", "00:02.0;reboot", "0000:00:1f.7.", NULL,
+    };
+
+    for (guint i = 0; bad[i]; i++) {
+        IgdPciAddress a;
+        g_autoptr(GError) error = NULL;
+        g_assert_false(igd_pci_address_parse(bad[i], &a, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+        g_assert_nonnull(strstr(error->message, "invalid PCI address"));
+    }
+}
+
+static void
+test_sysroot(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autoptr(IgdSysroot) root = igd_sysroot_new(dir);
+    g_autoptr(IgdSysroot) host = igd_sysroot_new("/");
+    g_autofree char *p = igd_sysroot_path(root, "/sys/bus/pci");
+    g_autofree char *hp = igd_sysroot_path(host, "/proc/iomem");
+    g_autofree char *attr = g_build_filename(dir, "attr", NULL);
+    g_autofree char *big = g_build_filename(dir, "big", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree guint8 *data = NULL;
+    gsize len = 0;
+    guint64 v = 0;
+    g_autofree char *want = g_strconcat(dir, "/sys/bus/pci", NULL);
+
+    g_assert_cmpstr(p, ==, want);
+    g_assert_cmpstr(hp, ==, "/proc/iomem");
+    g_assert_true(igd_sysroot_is_host(host));
+    g_assert_false(igd_sysroot_is_host(root));
+
+    g_test_expect_message("igd-assign", G_LOG_LEVEL_CRITICAL, "*refusing host path*");
+    g_assert_null(igd_sysroot_path(root, "/sys/../etc/passwd"));
+    g_test_assert_expected_messages();
+
+    g_assert_true(g_file_set_contents(attr, "0x8086\n", -1, NULL));
+    g_assert_true(igd_sysroot_read_u64(root, "/attr", &v, &error));
+    g_assert_cmphex(v, ==, 0x8086);
+    g_assert_true(g_file_set_contents(attr, "zz\n", -1, NULL));
+    g_assert_false(igd_sysroot_read_u64(root, "/attr", &v, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_clear_error(&error);
+
+    g_assert_false(igd_sysroot_read(root, "/missing", 16, FALSE, &data, &len, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    g_clear_error(&error);
+
+    g_assert_true(g_file_set_contents(big, "0123456789abcdef!", -1, NULL));
+    g_assert_false(igd_sysroot_read(root, "/big", 16, FALSE, &data, &len, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_true(igd_sysroot_read(root, "/big", 16, TRUE, &data, &len, &error));
+    g_assert_cmpuint(len, ==, 16);
+
+    igd_test_rmtree(dir);
+}
+
+static void
+test_json(void)
+{
+    g_autoptr(IgdJson) json = igd_json_new();
+
+    igd_json_begin_object(json, NULL);
+    igd_json_string(json, "a", "x\"y\n\x01");
+    igd_json_uint(json, "n", 4294967296ULL);
+    igd_json_begin_array(json, "e");
+    igd_json_end_array(json);
+    igd_json_begin_array(json, "l");
+    igd_json_bool(json, NULL, TRUE);
+    igd_json_null(json, NULL);
+    igd_json_end_array(json);
+    igd_json_end_object(json);
+    g_assert_cmpstr(igd_json_get(json), ==,
+                    "{\n  \"a\": \"x\\\"y\\n\\u0001\",\n  \"n\": 4294967296,\n  \"e\": [],\n"
+                    "  \"l\": [\n    true,\n    null\n  ]\n}\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/address/good", test_address_good);
+    g_test_add_func("/address/bad", test_address_bad);
+    g_test_add_func("/sysroot/paths", test_sysroot);
+    g_test_add_func("/json/writer", test_json);
+    return g_test_run();
+}

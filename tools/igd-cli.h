@@ -1,0 +1,67 @@
+/*
+ * igd-cli.h: what every `igd-assign` command receives, and how it reports.
+ * Each command lives in tools/cmd-<name>.c and is listed in igd-assign.c.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "igd-sysroot.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    const char *uri;        /* -c/--connect, or NULL: LIBVIRT_DEFAULT_URI or qemu:///system */
+    const char *sysfs_root; /* --sysfs-root or IGD_ASSIGN_SYSFS_ROOT, NULL for "/" */
+    IgdSysroot *sysroot;    /* built from sysfs_root */
+    gboolean json;          /* --json: one JSON document on stdout, nothing else there */
+    int verbosity;          /* -q → -1, default 0, -v → 1, -vv → 2 */
+} IgdCli;
+
+/* Exit codes of SPEC.md §3. */
+enum {
+    IGD_EXIT_OK = 0,
+    IGD_EXIT_FAILED = 1,  /* a check failed, or the change is impossible */
+    IGD_EXIT_USAGE = 2,
+    IGD_EXIT_ENV = 3,     /* internal or environment error */
+};
+
+/*
+ * A command: parses its own argv (argv[0] is the command name) with
+ * GOptionContext, writes its result to stdout, errors with igd_cli_error().
+ * Returns an exit code.
+ */
+typedef int (*IgdCliCommandFunc)(IgdCli *cli, int argc, char **argv);
+
+typedef struct {
+    const char *name;
+    const char *args;    /* "[PCI]" etc., for --help */
+    const char *summary;
+    IgdCliCommandFunc run;
+} IgdCliCommand;
+
+/*
+ * Print "igd-assign: <what>: <error message>" and, when @hint is not NULL,
+ * "hint: <hint>" on stderr. Returns the exit code for @error
+ * (igd_error_exit_code()).
+ */
+int igd_cli_error(const char *what, const GError *error, const char *hint);
+/* Print "igd-assign: <message>" (and a hint) on stderr. */
+void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/*
+ * Parse a command's options with @entries. On a usage error print it and
+ * return FALSE with *exit_code = 2. --help prints and exits 0.
+ */
+gboolean igd_cli_parse_options(const char *command, const char *args, const char *summary,
+                               const GOptionEntry *entries, int *argc, char ***argv, int *exit_code);
+
+/* Commands (tools/cmd-*.c). */
+int igd_cmd_inspect(IgdCli *cli, int argc, char **argv);
+int igd_cmd_check(IgdCli *cli, int argc, char **argv);
+int igd_cmd_rewrite(IgdCli *cli, int argc, char **argv);
+int igd_cmd_setup(IgdCli *cli, int argc, char **argv);
+int igd_cmd_undo(IgdCli *cli, int argc, char **argv);
+int igd_cmd_status(IgdCli *cli, int argc, char **argv);
+int igd_cmd_dump(IgdCli *cli, int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,1 @@
+# xml-schemas build fragment
