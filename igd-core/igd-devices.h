@@ -1,0 +1,40 @@
+/*
+ * igd-devices.h: Intel IGD device id → platform and graphics generation.
+ *
+ * One data table taken from Linux's i915 device id list
+ * (include/drm/intel/pciids.h); ids it does not list are unknown, never
+ * guessed from a masked prefix.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    IGD_PLATFORM_FLAG_NONE = 0,
+    IGD_PLATFORM_FLAG_CHERRYVIEW = 1 << 0, /* Cherryview/Braswell: own GMS encoding */
+    IGD_PLATFORM_FLAG_LP = 1 << 1,         /* Atom/low-power: CHV, BXT/APL, GLK, EHL/JSL */
+} IgdPlatformFlags;
+
+typedef struct {
+    guint16 device_id;
+    const char *platform;         /* i915's name in words: "Sandy Bridge", "Meteor Lake" */
+    guint8 gen;                   /* i915 graphics major version: 6, 7, 8, 9, 11, 12 */
+    const char *graphics_version; /* "12.70" (Meteor Lake) etc., NULL where the major says it all */
+    guint flags;                  /* IgdPlatformFlags */
+} IgdPlatformInfo;
+
+/* The platform of an Intel IGD device id, or NULL when the id is unknown (never guessed). */
+const IgdPlatformInfo *igd_platform_lookup(guint16 device_id);
+
+/*
+ * The whole table, terminated by an entry with device_id 0 (not counted in
+ * *@n when @n is given). Sorted by device id.
+ */
+const IgdPlatformInfo *igd_platform_table(gsize *n);
+
+/* TRUE when @platform has @flag (an IgdPlatformFlags bit); FALSE for NULL. */
+gboolean igd_platform_has_flag(const IgdPlatformInfo *platform, IgdPlatformFlags flag);
+
+G_END_DECLS
