@@ -1,0 +1,79 @@
+/*
+ * igd-blobs.h: the two fw_cfg files the firmware consumes for an assigned
+ * IGD (SPEC.md §5): etc/igd-opregion (the OpRegion, with an optional VBT
+ * override spliced in) and etc/igd-bdsm-size (8-byte little-endian stolen
+ * memory size), and their atomic files under the daemon's state directory.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "igd-opregion.h"
+#include "igd-pci-address.h"
+#include "igd-qemu.h"
+#include "igd-sysroot.h"
+
+G_BEGIN_DECLS
+
+#define IGD_BLOBS_OPREGION_NAME  "igd-opregion"
+#define IGD_BLOBS_BDSM_SIZE_NAME "igd-bdsm-size"
+#define IGD_BLOBS_BDSM_SIZE_LEN  8      /* etc/igd-bdsm-size is a uint64 LE */
+#define IGD_BLOBS_OPREGION_MAX   (64u << 10) /* OpRegion + extended VBT, generous */
+
+typedef struct {
+    const char *opregion_file;        /* OpRegion override file, NULL = the VFIO region */
+    const char *vbt_file;             /* VBT override spliced in, NULL = none */
+    IgdOpRegionExtLayout ext_layout;  /* how a VBT too large for mailbox 4 is placed (2.0 or 2.1 RVDA) */
+} IgdBlobsConfig;
+
+typedef struct {
+    GBytes *opregion;   /* etc/igd-opregion contents */
+    guint64 bdsm_size;  /* etc/igd-bdsm-size value */
+} IgdBlobs;
+
+/* Frees the contents of @blobs (not @blobs itself); safe to call twice. */
+void igd_blobs_clear(IgdBlobs *blobs);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(IgdBlobs, igd_blobs_clear)
+
+/*
+ * Produce both blobs for the IGD at @addr under @sysroot. The OpRegion comes
+ * from @config->opregion_file, else from the VFIO OpRegion region
+ * (igd_vfio_read_opregion(): the device must be bound to vfio-pci); a
+ * @config->vbt_file is spliced in (igd_opregion_splice_vbt()). bdsm_size is
+ * what @qemu's model puts in etc/igd-bdsm-size for this device (@qemu NULL:
+ * the host's stolen size decoded from GGC for its generation). @config may
+ * be NULL (defaults). A VBT override that is not a VBT or does not fit:
+ * IGD_ERROR_INVALID naming the file. @out is filled only on success.
+ */
+gboolean igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                         const IgdBlobsConfig *config, const IgdQemuCaps *qemu,
+                         IgdBlobs *out, GError **error);
+
+/*
+ * As igd_blobs_build() with the OpRegion bytes already in hand (@opregion
+ * NULL: read as igd_blobs_build() does). For tests and the CLI.
+ */
+gboolean igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                              GBytes *opregion, const IgdBlobsConfig *config,
+                              const IgdQemuCaps *qemu, IgdBlobs *out, GError **error);
+
+/* The 8 bytes of etc/igd-bdsm-size for @size (little-endian). */
+GBytes *igd_blobs_bdsm_size_bytes(guint64 size);
+
+/*
+ * Write <dir>/igd-opregion and <dir>/igd-bdsm-size atomically (temp file
+ * ".<name>.XXXXXX" + fsync + rename, then fsync of @dir), mode 0640, group
+ * @gid (-1 = leave). Creates @dir (0750) when missing. Nothing half-written:
+ * temp files are removed on failure, and a leftover temp file from a killed
+ * writer is never read (readers open only the final names). Stale temp files
+ * in @dir are removed first.
+ */
+gboolean igd_blobs_write(const char *dir, const IgdBlobs *blobs, gint gid, GError **error);
+
+/*
+ * Remove both blobs (and any leftover temp file) from @dir, then @dir itself
+ * when empty. Missing files are fine.
+ */
+gboolean igd_blobs_remove(const char *dir, GError **error);
+
+G_END_DECLS
