@@ -58,7 +58,7 @@ guint igd_vfio_device_get_num_regions(const IgdVfioDevice *dev);
 
 /*
  * Every region with a non-zero size (VFIO_DEVICE_GET_REGION_INFO), its
- * capability chain walked (VFIO_REGION_INFO_FLAG_CAPS; cap id 1 =
+ * capability chain walked (VFIO_REGION_INFO_FLAG_CAPS; cap id 2 =
  * VFIO_REGION_INFO_CAP_TYPE gives type/subtype). An argsz the kernel
  * reports too small is grown and the ioctl repeated (bounded). A chain that
  * loops, points before the header or past argsz, or a capability header
