@@ -6,13 +6,14 @@
 
 #include <glib.h>
 
+#include "igd-pci-address.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-    const char *uri;        /* -c/--connect, or NULL: LIBVIRT_DEFAULT_URI or qemu:///system */
-    const char *sysfs_root; /* --sysfs-root or IGD_ASSIGN_SYSFS_ROOT, NULL for "/" */
+    char *uri;              /* -c/--connect, or NULL: LIBVIRT_DEFAULT_URI or qemu:///system */
+    char *sysfs_root;       /* --sysfs-root or IGD_ASSIGN_SYSFS_ROOT, NULL for "/" */
     IgdSysroot *sysroot;    /* built from sysfs_root */
     gboolean json;          /* --json: one JSON document on stdout, nothing else there */
     int verbosity;          /* -q → -1, default 0, -v → 1, -vv → 2 */
@@ -49,11 +50,16 @@ int igd_cli_error(const char *what, const GError *error, const char *hint);
 /* Print "igd-assign: <message>" (and a hint) on stderr. */
 void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /*
- * Parse a command's options with @entries. On a usage error print it and
- * return FALSE with *exit_code = 2. --help prints and exits 0.
+ * Parse a command's options with @entries (may be NULL). The global options
+ * (--json, --sysfs-root, -c, -q, -v) are accepted after the command too and
+ * update @cli. Returns FALSE when the caller must return *exit_code at once:
+ * 2 after a usage error (printed), 0 after --help (printed).
+ * On success argv[1..] are the positional arguments.
  */
-gboolean igd_cli_parse_options(const char *command, const char *args, const char *summary,
+gboolean igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv, int *exit_code);
+/* The PCI address argument, or the default 0000:00:02.0 when @arg is NULL; usage error (exit 2) when malformed. */
+gboolean igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code);
 
 /* Commands (tools/cmd-*.c). */
 int igd_cmd_inspect(IgdCli *cli, int argc, char **argv);

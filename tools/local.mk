@@ -1,1 +1,7 @@
-# tools build fragment
+# tools: the igd-assign CLI. It links glib + static libxml2 only (SPEC §8
+# start-up); libvirt is loaded at run time by the commands that need it.
+bin_PROGRAMS += tools/igd-assign
+tools_igd_assign_SOURCES = \
+	tools/igd-assign.c tools/igd-cli.h \
+	tools/cmd-pending.c
+tools_igd_assign_LDADD = $(IGD_CORE_LIBS) -ldl

@@ -1,0 +1,253 @@
+/*
+ * igd-assign.c: the command-line tool for virsh/virt-manager users.
+ *
+ *   igd-assign [-c URI] [--sysfs-root DIR] [--json] [-q|-v] COMMAND [ARGS]
+ *
+ * Parses the global options, dispatches to tools/cmd-*.c, and maps errors to
+ * the exit codes of SPEC.md §3. The binary links glib and a static libxml2
+ * only (start-up time, SPEC.md §8); commands that need libvirt load it at
+ * run time.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "igd-cli.h"
+#include "igd-common.h"
+
+static const IgdCliCommand commands[] = {
+    { "check", "[PCI]", "check the host's readiness for IGD assignment", igd_cmd_check },
+    { "inspect", "[PCI]", "show what the IGD is and what QEMU will make of it", igd_cmd_inspect },
+    { "rewrite", "[--mode legacy|upt|auto] [--host PCI] [--romfile PATH] [--opregion] [FILE|-]",
+      "rewrite domain XML for IGD assignment (a filter)", igd_cmd_rewrite },
+    { "setup", "DOMAIN [--mode MODE] [--host PCI] [--dry-run] [--diff]",
+      "rewrite a libvirt domain's definition and detach the IGD to vfio", igd_cmd_setup },
+    { "undo", "DOMAIN [--reattach]", "restore the definition saved by setup", igd_cmd_undo },
+    { "status", "", "every IGD on the host: driver, owner, configured domains", igd_cmd_status },
+    { "dump", "opregion|vbt|rom [PCI] -o FILE", "write the OpRegion, VBT or ROM to a file", igd_cmd_dump },
+};
+
+static void
+print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: igd-assign [-c URI] [--sysfs-root DIR] [--json] [-q|-v] COMMAND [ARGS]\n"
+            "\n"
+            "Intel integrated graphics (IGD) assignment for libvirt/QEMU.\n"
+            "\n"
+            "Commands:\n");
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "Global options:\n"
+            "  -c, --connect URI     libvirt URI (default $LIBVIRT_DEFAULT_URI or qemu:///system)\n"
+            "  --sysfs-root DIR      read host files from DIR/sys, DIR/proc, DIR/dev\n"
+            "                        (also $IGD_ASSIGN_SYSFS_ROOT)\n"
+            "  --json                one JSON document on stdout\n"
+            "  -q, --quiet           only errors\n"
+            "  -v, --verbose         more detail (repeat for more)\n"
+            "  --version             print the version\n"
+            "  -h, --help            this help; COMMAND --help for a command's\n"
+            "\n"
+            "Exit status: 0 success, 1 a check failed or the change is impossible,\n"
+            "2 usage error, 3 internal or environment error.\n");
+}
+
+int
+igd_cli_error(const char *what, const GError *error, const char *hint)
+{
+    if (what)
+        fprintf(stderr, "igd-assign: %s: %s\n", what, error ? error->message : "unknown error");
+    else
+        fprintf(stderr, "igd-assign: %s\n", error ? error->message : "unknown error");
+    if (hint)
+        fprintf(stderr, "hint: %s\n", hint);
+    return error ? igd_error_exit_code(error) : IGD_EXIT_ENV;
+}
+
+void
+igd_cli_message(const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "igd-assign: %s\n", msg);
+    if (hint)
+        fprintf(stderr, "hint: %s\n", hint);
+}
+
+/* Global options, accepted before the command and after it. */
+static IgdCli *parse_cli;
+static gboolean
+opt_verbose(const char *name, const char *value, gpointer data, GError **error)
+{
+    parse_cli->verbosity++;
+    return TRUE;
+}
+static gboolean
+opt_quiet(const char *name, const char *value, gpointer data, GError **error)
+{
+    parse_cli->verbosity = -1;
+    return TRUE;
+}
+
+static char *opt_uri;
+static char *opt_sysfs_root;
+static gboolean opt_json;
+static gboolean opt_version;
+
+static const GOptionEntry global_entries[] = {
+    { "connect", 'c', 0, G_OPTION_ARG_STRING, &opt_uri, "libvirt URI", "URI" },
+    { "sysfs-root", 0, 0, G_OPTION_ARG_FILENAME, &opt_sysfs_root, "host files are read from DIR/sys, DIR/proc, DIR/dev", "DIR" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "one JSON document on stdout", NULL },
+    { "quiet", 'q', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_quiet, "only errors", NULL },
+    { "verbose", 'v', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, opt_verbose, "more detail", NULL },
+    { NULL }
+};
+
+static void
+apply_global_options(IgdCli *cli)
+{
+    if (opt_uri) {
+        g_free(cli->uri);
+        cli->uri = g_steal_pointer(&opt_uri);
+    }
+    if (opt_sysfs_root) {
+        g_free(cli->sysfs_root);
+        cli->sysfs_root = g_steal_pointer(&opt_sysfs_root);
+        igd_sysroot_free(cli->sysroot);
+        cli->sysroot = igd_sysroot_new(cli->sysfs_root);
+    }
+    if (opt_json)
+        cli->json = TRUE;
+    opt_json = FALSE;
+}
+
+gboolean
+igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
+                      const GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
+{
+    g_autofree char *param = g_strdup_printf("%s %s", command, args ? args : "");
+    g_autoptr(GOptionContext) ctx = g_option_context_new(param);
+    GOptionGroup *global = g_option_group_new("global", "Global options:", "Show global options", NULL, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_option_group_add_entries(global, global_entries);
+    g_option_context_add_group(ctx, global);
+    if (entries)
+        g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_summary(ctx, summary);
+    g_option_context_set_help_enabled(ctx, TRUE);
+    parse_cli = cli;
+    /* GOption's --help exits; commands are short-lived so that is fine. */
+    if (!g_option_context_parse(ctx, argc, argv, &error)) {
+        fprintf(stderr, "igd-assign: %s: %s\n", command, error->message);
+        fprintf(stderr, "hint: igd-assign %s --help\n", command);
+        *exit_code = IGD_EXIT_USAGE;
+        return FALSE;
+    }
+    apply_global_options(cli);
+    /* An option-looking argument left over ("--" handling aside) is a usage error. */
+    for (int i = 1; i < *argc; i++) {
+        const char *a = (*argv)[i];
+        if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "igd-assign: %s: unknown option '%s'\n", command, a);
+            fprintf(stderr, "hint: igd-assign %s --help\n", command);
+            *exit_code = IGD_EXIT_USAGE;
+            return FALSE;
+        }
+    }
+    *exit_code = IGD_EXIT_OK;
+    return TRUE;
+}
+
+gboolean
+igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!igd_pci_address_parse(arg ? arg : IGD_PCI_ADDRESS_DEFAULT, addr, &error)) {
+        *exit_code = igd_cli_error(NULL, error, "give the IGD as 0000:00:02.0 or 00:02.0");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+main(int argc, char **argv)
+{
+    IgdCli cli = { 0 };
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *env_root;
+    int ret;
+
+    setlocale(LC_ALL, "");
+
+    ctx = g_option_context_new("COMMAND [ARGS]");
+    g_option_context_add_main_entries(ctx, global_entries, NULL);
+    {
+        static const GOptionEntry version_entry[] = {
+            { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "print the version", NULL },
+            { NULL }
+        };
+        g_option_context_add_main_entries(ctx, version_entry, NULL);
+    }
+    g_option_context_set_strict_posix(ctx, TRUE); /* stop at the command */
+    g_option_context_set_help_enabled(ctx, FALSE);
+    parse_cli = &cli;
+
+    if (argc >= 2 && (g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h") ||
+                      g_str_equal(argv[1], "help"))) {
+        print_usage(stdout);
+        return IGD_EXIT_OK;
+    }
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        fprintf(stderr, "igd-assign: %s\n", error->message);
+        print_usage(stderr);
+        return IGD_EXIT_USAGE;
+    }
+    if (opt_version) {
+        printf("igd-assign %s\n", PACKAGE_VERSION);
+        return IGD_EXIT_OK;
+    }
+
+    env_root = g_getenv("IGD_ASSIGN_SYSFS_ROOT");
+    if (env_root && *env_root)
+        cli.sysfs_root = g_strdup(env_root);
+    apply_global_options(&cli);
+    if (cli.sysroot == NULL)
+        cli.sysroot = igd_sysroot_new(cli.sysfs_root);
+
+    if (argc < 2) {
+        fprintf(stderr, "igd-assign: missing command\n");
+        print_usage(stderr);
+        ret = IGD_EXIT_USAGE;
+    } else {
+        const IgdCliCommand *cmd = NULL;
+
+        for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
+            if (g_str_equal(argv[1], commands[i].name))
+                cmd = &commands[i];
+        }
+        if (cmd == NULL) {
+            g_autofree char *shown = g_strescape(argv[1], NULL);
+            fprintf(stderr, "igd-assign: unknown command '%.64s'\n", shown);
+            fprintf(stderr, "hint: igd-assign --help lists the commands\n");
+            ret = IGD_EXIT_USAGE;
+        } else {
+            ret = cmd->run(&cli, argc - 1, argv + 1);
+        }
+    }
+
+    igd_sysroot_free(cli.sysroot);
+    g_free(cli.uri);
+    g_free(cli.sysfs_root);
+    return ret;
+}
