@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 typedef enum {
     IGD_PLATFORM_FLAG_NONE = 0,
     IGD_PLATFORM_FLAG_CHERRYVIEW = 1 << 0, /* Cherryview/Braswell: own GMS encoding */
-    IGD_PLATFORM_FLAG_LP = 1 << 1,         /* Atom/low-power: CHV, BXT/APL, GLK, EHL/JSL */
+    IGD_PLATFORM_FLAG_LP = 1 << 1,         /* Atom/low-power: VLV, CHV, BXT/APL, GLK, EHL/JSL */
 } IgdPlatformFlags;
 
 typedef struct {
