@@ -1,1 +1,5 @@
-# igd-core/host.mk
+# igd-core/host.mk: host readiness checks (igd-host.c), the captured host
+# trees (tests/data/hosts, built by tests/mkhost) and their tests.
+dist_check_SCRIPTS += tests/test-mkhost.sh
+TESTS += tests/test-mkhost.sh
+EXTRA_DIST += tests/mkhost

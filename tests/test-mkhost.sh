@@ -1,0 +1,36 @@
+#!/bin/sh
+# TAP: regenerating the host trees from ../shared/fixtures with tests/mkhost
+# gives exactly the committed tests/data/hosts (bytes, symlinks, file set).
+srcdir=$(cd "$(dirname "$0")" && pwd)
+shared=${IGD_SHARED_DIR:-$srcdir/../../shared}
+hosts=$srcdir/data/hosts
+if [ ! -d "$shared/fixtures/hosts" ] || ! command -v python3 >/dev/null 2>&1; then
+    echo "1..0 # SKIP no fixtures at $shared/fixtures or no python3"
+    exit 0
+fi
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+cases=$(cd "$hosts" && ls)
+n=$(echo "$cases" | wc -w)
+echo "1..$((n + 2))"
+if python3 "$srcdir/mkhost" --fixtures "$shared/fixtures" --out "$tmp" >"$tmp.log" 2>&1; then
+    echo "ok 1 - mkhost runs"
+else
+    echo "not ok 1 - mkhost runs"; sed 's/^/# /' "$tmp.log"
+fi
+rm -f "$tmp.log"
+gen=$(cd "$tmp" && ls)
+if [ "$gen" = "$cases" ]; then
+    echo "ok 2 - same set of cases"
+else
+    echo "not ok 2 - same set of cases"; echo "# committed: $cases" | tr '\n' ' '; echo; echo "# generated: $gen" | tr '\n' ' '; echo
+fi
+i=3
+for c in $cases; do
+    if out=$(LC_ALL=C diff -r --no-dereference "$hosts/$c" "$tmp/$c" 2>&1); then
+        echo "ok $i - /mkhost/$c"
+    else
+        echo "not ok $i - /mkhost/$c"; echo "$out" | head -20 | sed 's/^/# /'
+    fi
+    i=$((i + 1))
+done
