@@ -1,1 +1,11 @@
-# igd-core/daemon-core.mk
+# igd-core/daemon-core.mk: the daemon's state file and the client of
+# igd-assignd (used by the hook and the CLI), with their tests.
+igd_core_libigdcore_a_SOURCES += \
+	igd-core/igd-state.c igd-core/igd-state.h \
+	igd-core/igd-dbus-common.h
+
+check_PROGRAMS += tests/test-state
+TESTS += tests/test-state
+tests_test_state_SOURCES = tests/test-state.c
+tests_test_state_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_state_LDADD = $(IGD_TEST_LIBS)
