@@ -27,3 +27,8 @@ include igd-core/host.mk
 include igd-core/domxml.mk
 include igd-core/vfio.mk
 include igd-core/daemon-core.mk
+
+# Reports shared by the CLI and the daemon.
+igd_core_libigdcore_a_SOURCES += \
+	igd-core/igd-inspect.c igd-core/igd-inspect.h \
+	igd-core/igd-report.c igd-core/igd-report.h

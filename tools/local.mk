@@ -5,3 +5,8 @@ tools_igd_assign_SOURCES = \
 	tools/igd-assign.c tools/igd-cli.h \
 	tools/cmd-pending.c
 tools_igd_assign_LDADD = $(IGD_CORE_LIBS) -ldl
+
+dist_man_MANS += docs/igd-assign.1
+# bash-completion loads completions/<command> on demand.
+bashcompletiondir = $(datadir)/bash-completion/completions
+dist_bashcompletion_DATA = tools/completion/igd-assign

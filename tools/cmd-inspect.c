@@ -1,0 +1,53 @@
+/*
+ * cmd-inspect.c: `igd-assign inspect [PCI]`.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "igd-cli.h"
+#include "igd-common.h"
+#include "igd-inspect.h"
+
+int
+igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
+{
+    IgdPciAddress addr;
+    g_autoptr(IgdQemuCaps) qemu = NULL;
+    g_autoptr(IgdInspect) in = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    int ret;
+
+    if (!igd_cli_parse_options(cli, "inspect", "[PCI]",
+                               "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
+                               "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
+                               "installed QEMU will do with it.",
+                               NULL, &argc, &argv, &ret))
+        return ret;
+    if (argc > 2) {
+        igd_cli_message("igd-assign inspect --help", "inspect: too many arguments");
+        return IGD_EXIT_USAGE;
+    }
+    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
+        return ret;
+
+    qemu = igd_inspect_probe_qemu(&error);
+    if (qemu == NULL && cli->verbosity > 0)
+        igd_cli_message(NULL, "QEMU: %s", error->message);
+    g_clear_error(&error);
+
+    in = igd_inspect_collect(cli->sysroot, &addr, qemu, &error);
+    if (in == NULL) {
+        char name[13];
+        g_autofree char *what = NULL;
+        igd_pci_address_format(&addr, name);
+        what = g_strdup_printf("inspect %s", name);
+        return igd_cli_error(what, error,
+                             g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND)
+                                 ? "igd-assign status lists the IGDs of this host" : NULL);
+    }
+    out = cli->json ? igd_inspect_to_json(in) : igd_inspect_to_text(in, cli->verbosity > 0);
+    fputs(out, stdout);
+    return IGD_EXIT_OK;
+}
