@@ -3,3 +3,9 @@ igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-pci.c igd-core/igd-pci.h \
 	igd-core/igd-devices.c igd-core/igd-devices.h \
 	igd-core/igd-gmch.c igd-core/igd-gmch.h
+
+check_PROGRAMS += tests/test-devices
+TESTS += tests/test-devices
+tests_test_devices_SOURCES = tests/test-devices.c
+tests_test_devices_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_devices_LDADD = $(IGD_TEST_LIBS)
