@@ -100,6 +100,12 @@ gboolean igd_vbt_checksum_ok(const IgdVbt *vbt);
 GPtrArray *igd_vbt_get_outputs(const IgdVbt *vbt);
 /* TRUE when an output is analog (VGA); SPEC §1: analog outputs may not work when assigned. */
 gboolean igd_vbt_has_analog(const IgdVbt *vbt);
+/*
+ * NULL, or what was tolerated while parsing: a block (other than block 2)
+ * running past the end of the BDB stops the block walk, as in i915, and is
+ * described here ("block 43 at 0xf7d: size 2000 runs past ...").
+ */
+const char *igd_vbt_get_warning(const IgdVbt *vbt);
 
 /*
  * Cheap check used by the OpRegion code: @data starts with "$VBT" and its
