@@ -9,3 +9,9 @@ TESTS += tests/test-devices
 tests_test_devices_SOURCES = tests/test-devices.c
 tests_test_devices_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_devices_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-gmch
+TESTS += tests/test-gmch
+tests_test_gmch_SOURCES = tests/test-gmch.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_gmch_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_gmch_LDADD = $(IGD_TEST_LIBS)
