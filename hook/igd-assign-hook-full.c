@@ -1,0 +1,651 @@
+/*
+ * igd-assign-hook-full: the libvirt qemu hook, full half (SPEC.md §6).
+ *
+ * Run by the fast front igd-assign-hook (same argv, same stdin bytes) only
+ * when its byte scan could not prove the domain IGD-free; can also be run
+ * directly. It parses the domain XML properly (libxml2, no network, no DTD,
+ * no entities), decides whether the domain is an IGD domain (it carries
+ * <igd:assign> metadata, or has a PCI hostdev whose host device is an Intel
+ * display-class device) and acts:
+ *
+ *   prepare begin    the checks of SPEC §6, in this order: the host device
+ *                    exists and is an Intel IGD; the definition keeps the
+ *                    mode's rules; the device is bound to vfio-pci; no
+ *                    framebuffer driver holds its BARs; then Prepare on
+ *                    igd-assignd. Any failure: "igd-assign: NAME: reason"
+ *                    + "hint: fix" on stderr, exit 1 (libvirt aborts the
+ *                    start and shows the text).
+ *   release end      Release on igd-assignd (failures logged, exit 0).
+ *   migrate begin,
+ *   restore begin    an IGD domain is refused (its vfio state cannot move);
+ *                    stdout stays empty for every domain, so libvirt keeps
+ *                    the XML it has.
+ *   reconnect begin  Reconnect on igd-assignd; a problem is logged, never
+ *                    fatal to the running guest (exit 0).
+ *
+ * A domain that is not an IGD domain: exit 0, nothing printed. The domain
+ * name is only ever printed (escaped) and passed to the daemon as a D-Bus
+ * string; it never becomes part of a path. It never calls the libvirt API.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "igd-common.h"
+#include "igd-dbus-common.h"
+#include "igd-domxml.h"
+#include "igd-hook-common.h"
+#include "igd-pci-address.h"
+#include "igd-pci.h"
+#include "igd-sysroot.h"
+
+/* How long each daemon call may take: Prepare may bind a driver. */
+#define HOOK_PREPARE_TIMEOUT_MS 20000
+#define HOOK_OTHER_TIMEOUT_MS   5000
+
+#define HOOK_START_DAEMON_HINT \
+    "start the daemon: systemctl start igd-assignd (without systemd, as root: igd-assignd &), then start the domain again"
+
+typedef struct {
+    IgdPciAddress source;      /* host device */
+    gboolean managed;          /* managed='yes' (libvirt's default) */
+    gboolean guest_set;        /* a guest <address type='pci'> is given */
+    IgdPciAddress guest;
+} HookHostdev;
+
+typedef struct {
+    const char *name;          /* argv[1], printed escaped only */
+    IgdHookOp op;
+    IgdSysroot *sysroot;
+    xmlDoc *doc;
+    char *uuid;                /* NULL when absent or malformed */
+    gboolean has_metadata;     /* <igd:assign> in <metadata> */
+    char *meta_mode;           /* its mode attribute, if any */
+    gboolean meta_host_set;
+    IgdPciAddress meta_host;   /* its host attribute, if any */
+    GArray *hostdevs;          /* HookHostdev: every PCI subsystem hostdev with a valid source */
+    guint bad_hostdevs;        /* PCI hostdevs whose source address does not parse */
+} HookDomain;
+
+static void
+hook_domain_clear(HookDomain *dom)
+{
+    igd_sysroot_free(dom->sysroot);
+    if (dom->doc)
+        xmlFreeDoc(dom->doc);
+    g_free(dom->uuid);
+    g_free(dom->meta_mode);
+    if (dom->hostdevs)
+        g_array_unref(dom->hostdevs);
+}
+
+/* One line: control characters of outside text (daemon messages) become spaces. */
+static char *
+one_line(const char *text)
+{
+    char *s = g_strdup(text ? text : "");
+
+    for (char *p = s; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    }
+    return s;
+}
+
+static void
+hook_say(const HookDomain *dom, const char *reason, const char *hint)
+{
+    g_autofree char *r = one_line(reason);
+    g_autofree char *h = hint ? one_line(hint) : NULL;
+
+    igd_hook_print(dom->name, r, h);
+}
+
+/*
+ * The domain name as a shell word for hints: plain names as they are,
+ * others single-quoted; a name with control characters as a placeholder.
+ */
+static char *
+name_for_shell(const char *name)
+{
+    GString *s;
+
+    if (name == NULL || name[0] == '\0')
+        return g_strdup("DOMAIN");
+    for (const char *p = name; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return g_strdup("DOMAIN");
+    }
+    if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-+") == strlen(name))
+        return g_strdup(name);
+    s = g_string_new("'");
+    for (const char *p = name; *p; p++) {
+        if (*p == '\'')
+            g_string_append(s, "'\\''");
+        else
+            g_string_append_c(s, *p);
+    }
+    g_string_append_c(s, '\'');
+    return g_string_free(s, FALSE);
+}
+
+/* A libvirt address attribute: "0x0000", "0", "2" (base 0, nothing else). */
+static gboolean
+parse_attr_number(xmlNode *node, const char *attr, guint64 max, guint64 *value)
+{
+    g_autofree xmlChar *str = xmlGetProp(node, (const xmlChar *)attr);
+    const char *s = (const char *)str;
+    char *end = NULL;
+    guint64 v;
+
+    if (s == NULL) {
+        *value = 0;
+        return TRUE; /* libvirt's default: 0 */
+    }
+    if (s[0] == '\0' || !g_ascii_isdigit(s[0]))
+        return FALSE;
+    errno = 0;
+    v = g_ascii_strtoull(s, &end, 0);
+    if (errno != 0 || end == s || *end != '\0' || v > max)
+        return FALSE;
+    *value = v;
+    return TRUE;
+}
+
+static gboolean
+parse_pci_address_node(xmlNode *node, IgdPciAddress *addr)
+{
+    guint64 d, b, s, f;
+
+    if (!parse_attr_number(node, "domain", 0xffff, &d) || !parse_attr_number(node, "bus", 0xff, &b) ||
+        !parse_attr_number(node, "slot", 0x1f, &s) || !parse_attr_number(node, "function", 7, &f))
+        return FALSE;
+    addr->domain = (guint16)d;
+    addr->bus = (guint8)b;
+    addr->slot = (guint8)s;
+    addr->function = (guint8)f;
+    return TRUE;
+}
+
+static gboolean
+node_is(const xmlNode *node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0 &&
+           node->ns == NULL;
+}
+
+static gboolean
+attr_is(xmlNode *node, const char *attr, const char *value)
+{
+    g_autofree xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
+
+    return v != NULL && xmlStrcmp(v, (const xmlChar *)value) == 0;
+}
+
+/* 8-4-4-4-12 hex digits, as libvirt formats <uuid>. */
+static gboolean
+uuid_ok(const char *s)
+{
+    static const int groups[] = { 8, 4, 4, 4, 12 };
+
+    for (guint g = 0; g < G_N_ELEMENTS(groups); g++) {
+        for (int i = 0; i < groups[g]; i++, s++) {
+            if (!g_ascii_isxdigit(*s))
+                return FALSE;
+        }
+        if (g + 1 < G_N_ELEMENTS(groups) && *s++ != '-')
+            return FALSE;
+    }
+    return *s == '\0';
+}
+
+static void
+read_hostdev(HookDomain *dom, xmlNode *hostdev)
+{
+    HookHostdev h = { 0 };
+    gboolean have_source = FALSE;
+    g_autofree xmlChar *managed = NULL;
+
+    if (!attr_is(hostdev, "mode", "subsystem") || !attr_is(hostdev, "type", "pci"))
+        return;
+    managed = xmlGetProp(hostdev, (const xmlChar *)"managed");
+    h.managed = managed != NULL && xmlStrcmp(managed, (const xmlChar *)"yes") == 0;
+    for (xmlNode *c = hostdev->children; c; c = c->next) {
+        if (node_is(c, "source")) {
+            for (xmlNode *a = c->children; a; a = a->next) {
+                if (node_is(a, "address")) {
+                    if (!parse_pci_address_node(a, &h.source)) {
+                        dom->bad_hostdevs++;
+                        return;
+                    }
+                    have_source = TRUE;
+                }
+            }
+        } else if (node_is(c, "address") && attr_is(c, "type", "pci")) {
+            h.guest_set = parse_pci_address_node(c, &h.guest);
+        }
+    }
+    if (!have_source) {
+        dom->bad_hostdevs++;
+        return;
+    }
+    g_array_append_val(dom->hostdevs, h);
+}
+
+static void
+read_metadata(HookDomain *dom, xmlNode *metadata)
+{
+    for (xmlNode *c = metadata->children; c; c = c->next) {
+        g_autofree xmlChar *host = NULL;
+
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || c->ns->href == NULL ||
+            xmlStrcmp(c->name, (const xmlChar *)"assign") != 0)
+            continue;
+        if (xmlStrcmp(c->ns->href, (const xmlChar *)IGD_DOMXML_NS) != 0)
+            continue;
+        dom->has_metadata = TRUE;
+        g_free(dom->meta_mode);
+        dom->meta_mode = (char *)xmlGetProp(c, (const xmlChar *)"mode");
+        host = xmlGetProp(c, (const xmlChar *)"host");
+        if (host != NULL)
+            dom->meta_host_set = igd_pci_address_parse((const char *)host, &dom->meta_host, NULL);
+    }
+}
+
+/* Parse the domain XML: no network, no DTD, no entity substitution. */
+static gboolean
+hook_parse(HookDomain *dom, const char *data, gsize len, GError **error)
+{
+    xmlNode *root;
+
+    if (len == 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "no domain XML on stdin");
+        return FALSE;
+    }
+    if (len > G_MAXINT) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML is too large");
+        return FALSE;
+    }
+    dom->doc = xmlReadMemory(data, (int)len, "stdin", NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (dom->doc == NULL) {
+        const xmlError *e = xmlGetLastError();
+        g_autofree char *msg = one_line(e && e->message ? e->message : "not well-formed");
+
+        g_strstrip(msg);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML on stdin does not parse (line %d: %s)",
+                    e ? e->line : 0, msg);
+        return FALSE;
+    }
+    if (dom->doc->intSubset != NULL || dom->doc->extSubset != NULL) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML on stdin has a DOCTYPE");
+        return FALSE;
+    }
+    root = xmlDocGetRootElement(dom->doc);
+    if (root == NULL || !node_is(root, "domain")) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the XML on stdin is not a <domain>");
+        return FALSE;
+    }
+    dom->hostdevs = g_array_new(FALSE, TRUE, sizeof(HookHostdev));
+    for (xmlNode *c = root->children; c; c = c->next) {
+        if (node_is(c, "uuid")) {
+            g_autofree xmlChar *text = xmlNodeGetContent(c);
+            g_autofree char *u = g_strstrip(g_strdup((const char *)text));
+
+            g_free(dom->uuid);
+            dom->uuid = uuid_ok(u) ? g_ascii_strdown(u, -1) : NULL;
+        } else if (node_is(c, "metadata")) {
+            read_metadata(dom, c);
+        } else if (node_is(c, "devices")) {
+            for (xmlNode *d = c->children; d; d = d->next) {
+                if (node_is(d, "hostdev"))
+                    read_hostdev(dom, d);
+            }
+        }
+    }
+    return TRUE;
+}
+
+/* TRUE when the host device @addr exists and is an Intel display-class device. */
+static gboolean
+is_intel_display(const HookDomain *dom, const IgdPciAddress *addr)
+{
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(dom->sysroot, addr, NULL);
+
+    return dev != NULL && igd_pci_device_is_intel_display(dev);
+}
+
+typedef enum {
+    HOOK_NOT_IGD,    /* not an IGD domain */
+    HOOK_IGD,        /* an IGD domain; *hostdev is its IGD hostdev */
+    HOOK_IGD_NONE,   /* carries metadata but no hostdev can be the IGD */
+    HOOK_IGD_MANY,   /* more than one Intel display hostdev */
+} HookVerdict;
+
+static HookVerdict
+hook_find_igd(const HookDomain *dom, HookHostdev *out)
+{
+    guint n_intel = 0;
+
+    for (guint i = 0; i < dom->hostdevs->len; i++) {
+        const HookHostdev *h = &g_array_index(dom->hostdevs, HookHostdev, i);
+
+        if (is_intel_display(dom, &h->source)) {
+            if (n_intel++ == 0)
+                *out = *h;
+        }
+    }
+    if (n_intel > 1)
+        return HOOK_IGD_MANY;
+    if (n_intel == 1)
+        return HOOK_IGD;
+    if (!dom->has_metadata)
+        return HOOK_NOT_IGD;
+
+    /* Metadata, but no hostdev is an Intel display device: find the one it
+     * means, so that prepare can say what is wrong with it. */
+    for (guint pass = 0; pass < 2; pass++) {
+        IgdPciAddress want;
+
+        if (pass == 0 && !dom->meta_host_set)
+            continue;
+        if (pass == 0)
+            want = dom->meta_host;
+        else
+            igd_pci_address_parse(IGD_PCI_ADDRESS_DEFAULT, &want, NULL);
+        for (guint i = 0; i < dom->hostdevs->len; i++) {
+            const HookHostdev *h = &g_array_index(dom->hostdevs, HookHostdev, i);
+
+            if (igd_pci_address_equal(&h->source, &want)) {
+                *out = *h;
+                return HOOK_IGD;
+            }
+        }
+    }
+    if (dom->hostdevs->len == 1) {
+        *out = g_array_index(dom->hostdevs, HookHostdev, 0);
+        return HOOK_IGD;
+    }
+    return HOOK_IGD_NONE;
+}
+
+/* ---- igd-assignd ---------------------------------------------------- */
+
+typedef enum {
+    HOOK_DAEMON_OK,
+    HOOK_DAEMON_UNREACHABLE, /* no bus, or the service is not running */
+    HOOK_DAEMON_REFUSED,     /* the daemon answered with an error */
+} HookDaemonResult;
+
+static HookDaemonResult
+hook_daemon_call(const char *method, GVariant *params, int timeout_ms, char **message)
+{
+    g_autoptr(GDBusConnection) bus = NULL;
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *address = g_getenv(IGD_DBUS_ADDRESS_ENV);
+
+    g_variant_ref_sink(params);
+    if (address != NULL && address[0] != '\0')
+        bus = g_dbus_connection_new_for_address_sync(address,
+                                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                      NULL, NULL, &error);
+    else
+        bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+    if (bus == NULL) {
+        *message = g_strdup_printf("cannot reach the D-Bus bus of igd-assignd (%s)", error->message);
+        g_variant_unref(params);
+        return HOOK_DAEMON_UNREACHABLE;
+    }
+    reply = g_dbus_connection_call_sync(bus, IGD_DBUS_NAME, IGD_DBUS_PATH, IGD_DBUS_INTERFACE, method, params,
+                                        NULL, G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, &error);
+    g_variant_unref(params);
+    if (reply != NULL)
+        return HOOK_DAEMON_OK;
+    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED)) {
+        *message = g_strdup("igd-assignd is not running");
+        return HOOK_DAEMON_UNREACHABLE;
+    }
+    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
+        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        *message = g_strdup_printf("igd-assignd did not answer %s within %d ms", method, timeout_ms);
+        return HOOK_DAEMON_UNREACHABLE;
+    }
+    g_dbus_error_strip_remote_error(error);
+    *message = g_strdup(error->message);
+    return HOOK_DAEMON_REFUSED;
+}
+
+/* ---- operations ----------------------------------------------------- */
+
+static const char *
+intended_mode(const HookDomain *dom, const HookHostdev *igd)
+{
+    if (dom->meta_mode != NULL && (g_str_equal(dom->meta_mode, "legacy") || g_str_equal(dom->meta_mode, "upt")))
+        return dom->meta_mode;
+    /* Inferred: the IGD at guest 00:02.0 on the root bus is legacy. */
+    if (igd->guest_set && igd->guest.domain == 0 && igd->guest.bus == 0 && igd->guest.slot == 2 &&
+        igd->guest.function == 0)
+        return "legacy";
+    return "upt";
+}
+
+static int
+hook_prepare(HookDomain *dom, const HookHostdev *igd)
+{
+    char pci[13];
+    g_autofree char *shname = name_for_shell(dom->name);
+    g_autofree char *reason = NULL;
+    g_autofree char *hint = NULL;
+    g_autofree char *message = NULL;
+    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autoptr(GError) error = NULL;
+    const char *driver, *mode;
+
+    igd_pci_address_format(&igd->source, pci);
+
+    /* 1. The host device exists and is an Intel IGD. */
+    dev = igd_pci_device_new(dom->sysroot, &igd->source, &error);
+    if (dev == NULL) {
+        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            reason = g_strdup_printf("host device %s of its IGD hostdev does not exist on this host", pci);
+        else
+            reason = g_strdup_printf("cannot read host device %s: %s", pci, error->message);
+        hint = g_strdup_printf("fix the <hostdev> source address (igd-assign status lists this host's IGDs), "
+                               "or run: igd-assign setup %s --host PCI", shname);
+        hook_say(dom, reason, hint);
+        return 1;
+    }
+    if (!igd_pci_device_is_intel_display(dev)) {
+        reason = g_strdup_printf("host device %s is not an Intel graphics device (vendor 0x%04x, class 0x%06x)",
+                                 pci, igd_pci_device_get_vendor_id(dev), igd_pci_device_get_class(dev));
+        hint = g_strdup_printf("point the <hostdev> at the IGD (igd-assign status lists it), "
+                               "or remove the igd-assign setup: igd-assign undo %s", shname);
+        hook_say(dom, reason, hint);
+        return 1;
+    }
+
+    /* 2. The definition keeps the mode's rules (the essentials; igd-domxml's
+     *    verify adds the rest when present). */
+    mode = intended_mode(dom, igd);
+    if (igd->managed) {
+        hook_say(dom, "the IGD hostdev is managed='yes': libvirt would rebind it to i915 when the domain stops",
+                 "run igd-assign setup for the domain (it sets managed='no' and detaches the device once)");
+        return 1;
+    }
+    if (dom->meta_mode != NULL && g_str_equal(mode, "upt") && igd->guest_set && igd->guest.domain == 0 &&
+        igd->guest.bus == 0 && igd->guest.slot == 2 && igd->guest.function == 0) {
+        hint = g_strdup_printf("run again: igd-assign setup %s --mode upt", shname);
+        hook_say(dom, "the IGD is at guest address 00:02.0, which UPT mode leaves to the emulated display", hint);
+        return 1;
+    }
+    if (dom->meta_mode != NULL && g_str_equal(mode, "legacy") &&
+        !(igd->guest_set && igd->guest.domain == 0 && igd->guest.bus == 0 && igd->guest.slot == 2 &&
+          igd->guest.function == 0)) {
+        hint = g_strdup_printf("run again: igd-assign setup %s --mode legacy", shname);
+        hook_say(dom, "legacy mode needs the IGD at guest address 00:02.0 on the root bus", hint);
+        return 1;
+    }
+
+    /* 3. Bound to vfio-pci. */
+    driver = igd_pci_device_get_driver(dev);
+    if (driver == NULL || !g_str_equal(driver, "vfio-pci")) {
+        g_autofree char *nodedev = g_strdup_printf("pci_%04x_%02x_%02x_%x", igd->source.domain, igd->source.bus,
+                                                   igd->source.slot, igd->source.function);
+
+        if (driver != NULL)
+            reason = g_strdup_printf("host device %s is bound to %s, not vfio-pci", pci, driver);
+        else
+            reason = g_strdup_printf("host device %s is bound to no driver, not vfio-pci", pci);
+        hint = g_strdup_printf("run: igd-assign setup %s (or: virsh nodedev-detach %s)", shname, nodedev);
+        hook_say(dom, reason, hint);
+        return 1;
+    }
+
+    /* 4. (framebuffer claims: igd-host) */
+
+    /* 5. The daemon. */
+    if (dom->uuid == NULL) {
+        hook_say(dom, "the domain XML has no valid <uuid>", "libvirt always sends one: check what runs this hook");
+        return 1;
+    }
+    switch (hook_daemon_call("Prepare", g_variant_new("(ssss)", dom->uuid, dom->name, pci, mode),
+                             HOOK_PREPARE_TIMEOUT_MS, &message)) {
+    case HOOK_DAEMON_OK:
+        return 0;
+    case HOOK_DAEMON_UNREACHABLE:
+        reason = g_strdup_printf("cannot prepare the IGD: %s", message);
+        hook_say(dom, reason, HOOK_START_DAEMON_HINT);
+        return 1;
+    case HOOK_DAEMON_REFUSED:
+        reason = g_strdup_printf("igd-assignd refused to prepare %s: %s", pci, message);
+        hook_say(dom, reason, "igd-assign check and igd-assign status show what is wrong");
+        return 1;
+    }
+    return 1;
+}
+
+static int
+hook_release_or_reconnect(HookDomain *dom, const HookHostdev *igd)
+{
+    g_autofree char *message = NULL;
+    g_autofree char *reason = NULL;
+    char pci[13];
+    HookDaemonResult r;
+
+    if (dom->uuid == NULL) {
+        hook_say(dom, "the domain XML has no valid <uuid>: nothing told to igd-assignd", NULL);
+        return 0;
+    }
+    igd_pci_address_format(&igd->source, pci);
+    if (dom->op == IGD_HOOK_OP_RELEASE)
+        r = hook_daemon_call("Release", g_variant_new("(s)", dom->uuid), HOOK_OTHER_TIMEOUT_MS, &message);
+    else
+        r = hook_daemon_call("Reconnect", g_variant_new("(ss)", dom->uuid, pci), HOOK_OTHER_TIMEOUT_MS, &message);
+    if (r != HOOK_DAEMON_OK) {
+        reason = g_strdup_printf("%s of %s: %s (the domain is not affected)",
+                                 dom->op == IGD_HOOK_OP_RELEASE ? "release" : "reconnect", pci, message);
+        hook_say(dom, reason, r == HOOK_DAEMON_UNREACHABLE ? "start igd-assignd so it can track the device" : NULL);
+    }
+    return 0;
+}
+
+static int
+hook_run(HookDomain *dom, const char *data, gsize len)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *shname = name_for_shell(dom->name);
+    HookHostdev igd = { 0 };
+    HookVerdict verdict;
+
+    if (!hook_parse(dom, data, len, &error)) {
+        if (igd_hook_op_can_refuse(dom->op)) {
+            hook_say(dom, error->message, "libvirt sends the domain XML on stdin: check what runs this hook");
+            return 1;
+        }
+        hook_say(dom, error->message, NULL);
+        return 0;
+    }
+    verdict = hook_find_igd(dom, &igd);
+    if (verdict == HOOK_NOT_IGD)
+        return 0;
+
+    switch (dom->op) {
+    case IGD_HOOK_OP_MIGRATE:
+        hook_say(dom, "a domain with an assigned IGD cannot be migrated: the device's state cannot move",
+                 "shut the domain down and start it on the other host (after igd-assign setup there)");
+        return 1;
+    case IGD_HOOK_OP_RESTORE:
+        hook_say(dom, "a domain with an assigned IGD cannot be restored from a saved state: the device's state "
+                      "was not saved",
+                 "discard the saved state (virsh managedsave-remove, or delete the save file) and start the "
+                 "domain fresh");
+        return 1;
+    case IGD_HOOK_OP_PREPARE:
+        if (verdict == HOOK_IGD_MANY) {
+            hook_say(dom, "the domain has more than one Intel graphics hostdev", "keep one IGD <hostdev>");
+            return 1;
+        }
+        if (verdict == HOOK_IGD_NONE) {
+            g_autofree char *hint = g_strdup_printf("add the IGD hostdev: igd-assign setup %s "
+                                                    "(or drop the igd-assign metadata: igd-assign undo %s)",
+                                                    shname, shname);
+
+            hook_say(dom, "the domain carries igd-assign metadata but no PCI hostdev for the IGD", hint);
+            return 1;
+        }
+        return hook_prepare(dom, &igd);
+    case IGD_HOOK_OP_RELEASE:
+    case IGD_HOOK_OP_RECONNECT:
+        if (verdict != HOOK_IGD)
+            return 0;
+        return hook_release_or_reconnect(dom, &igd);
+    case IGD_HOOK_OP_OTHER:
+        break;
+    }
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    HookDomain dom = { 0 };
+    char *data = NULL;
+    size_t len = 0;
+    int err = 0, ret;
+    IgdHookReadResult rr;
+
+    if (argc < 4) {
+        fputs("usage: igd-assign-hook-full DOMAIN OPERATION SUB-OPERATION [EXTRA]\n", stderr);
+        return 2;
+    }
+    dom.name = argv[1];
+    dom.op = igd_hook_op_from_args(argv[2], argv[3]);
+    if (dom.op == IGD_HOOK_OP_OTHER)
+        return 0;
+
+    rr = igd_hook_read_all(STDIN_FILENO, &data, &len, &err);
+    if (rr != IGD_HOOK_READ_OK) {
+        g_autofree char *reason = rr == IGD_HOOK_READ_TOO_LARGE
+                                      ? g_strdup("the domain XML on stdin is larger than 64 MiB")
+                                      : g_strdup_printf("cannot read the domain XML on stdin: %s", g_strerror(err));
+
+        hook_say(&dom, reason, NULL);
+        return igd_hook_op_can_refuse(dom.op) ? 1 : 0;
+    }
+    dom.sysroot = igd_sysroot_new(g_getenv(IGD_HOOK_ENV_SYSROOT));
+    ret = hook_run(&dom, data, len);
+    free(data);
+    hook_domain_clear(&dom);
+    xmlCleanupParser();
+    return ret;
+}
