@@ -15,3 +15,9 @@ TESTS += tests/test-gmch
 tests_test_gmch_SOURCES = tests/test-gmch.c tests/hw-lspci.c tests/hw-lspci.h
 tests_test_gmch_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_gmch_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-pci
+TESTS += tests/test-pci
+tests_test_pci_SOURCES = tests/test-pci.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_pci_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_pci_LDADD = $(IGD_TEST_LIBS)
