@@ -4,9 +4,12 @@
  * space.
  *
  * Formulas (checked against the kernel sources, never guessed):
- *   stolen size: arch/x86/kernel/early-quirks.c gen6_stolen_size(),
- *     gen8_stolen_size(), gen9_stolen_size() (also used for gen 11+),
- *     chv_stolen_size();
+ *   stolen size: arch/x86/kernel/early-quirks.c gen6_stolen_size() (also
+ *     Valleyview), gen8_stolen_size(), gen9_stolen_size() (gen9_early_ops up
+ *     to Cannon Lake, gen11_early_ops from Ice Lake to Raptor Lake),
+ *     chv_stolen_size(); early-quirks does not list Meteor/Arrow Lake, whose
+ *     i915 code (i915_gem_stolen.c mtl_get_gms_size()) gives the same sizes
+ *     for the values it accepts (0x00-0x04 × 32 MiB, 0xf0-0xfe 4 MiB steps);
  *   GTT size: drivers/gpu/drm/i915/gt/intel_ggtt.c
  *     gen6_get_total_gtt_size(), gen8_get_total_gtt_size(),
  *     chv_get_total_gtt_size();
