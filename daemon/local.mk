@@ -1,1 +1,55 @@
-# daemon build fragment
+# daemon/local.mk: igd-assignd, its D-Bus/systemd/polkit files and its tests.
+# Not built by default until igd-bind/igd-blobs/igd-qemu are in igd-core (then: sbin_PROGRAMS).
+EXTRA_PROGRAMS = daemon/igd-assignd
+daemon_igd_assignd_SOURCES = \
+	daemon/igd-assignd.c \
+	daemon/igd-daemon.c daemon/igd-daemon.h daemon/igd-daemon-private.h \
+	daemon/igd-daemon-dbus.c \
+	daemon/igd-daemon-config.c daemon/igd-daemon-config.h
+nodist_daemon_igd_assignd_SOURCES = daemon/igd-introspection.h
+daemon_igd_assignd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/daemon
+daemon_igd_assignd_CFLAGS = $(AM_CFLAGS) $(POLKIT_CFLAGS)
+daemon_igd_assignd_LDADD = $(IGD_CORE_LIBS) $(GIO_LIBS) $(POLKIT_LIBS)
+
+# The introspection XML is the source of truth; the daemon embeds it.
+daemon/igd-introspection.h: daemon/org.igdassign.Manager1.xml
+	$(AM_V_GEN)$(MKDIR_P) daemon && { \
+	  echo '/* Generated from org.igdassign.Manager1.xml by daemon/local.mk. */'; \
+	  echo 'static const char igd_introspection_xml[] ='; \
+	  $(SED) -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $(srcdir)/daemon/org.igdassign.Manager1.xml; \
+	  echo ';'; } >$@.tmp && mv $@.tmp $@
+BUILT_SOURCES += daemon/igd-introspection.h
+$(daemon_igd_assignd_OBJECTS): daemon/igd-introspection.h
+CLEANFILES += daemon/igd-introspection.h
+
+dbusinterfacedir = $(datadir)/dbus-1/interfaces
+dist_dbusinterface_DATA = daemon/org.igdassign.Manager1.xml
+
+# Debian's dbus reads /usr/share/dbus-1/system.d (and /etc/dbus-1/system.d).
+dbussystemdir = $(datadir)/dbus-1/system.d
+dist_dbussystem_DATA = daemon/org.igdassign.Manager1.conf
+
+dbusservicedir = $(datadir)/dbus-1/system-services
+dbusservice_DATA = daemon/org.igdassign.Manager1.service
+
+systemdsystemunit_DATA = daemon/igd-assignd.service
+
+if HAVE_POLKIT
+polkitactiondir = $(datadir)/polkit-1/actions
+polkitaction_DATA = daemon/org.igdassign.policy
+endif
+
+igdassignconfdir = $(sysconfdir)/igd-assign
+dist_igdassignconf_DATA = daemon/igd-assignd.conf
+
+# @sbindir@ and friends substituted at make time (they may reference ${prefix}).
+daemon_subst = $(SED) -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@runstatedir[@]|$(runstatedir)|g' \
+	-e 's|@sysconfdir[@]|$(sysconfdir)|g'
+daemon/igd-assignd.service: daemon/igd-assignd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) daemon && $(daemon_subst) $(srcdir)/daemon/igd-assignd.service.in >$@.tmp && mv $@.tmp $@
+daemon/org.igdassign.Manager1.service: daemon/org.igdassign.Manager1.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) daemon && $(daemon_subst) $(srcdir)/daemon/org.igdassign.Manager1.service.in >$@.tmp && mv $@.tmp $@
+daemon/org.igdassign.policy: daemon/org.igdassign.policy.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) daemon && $(daemon_subst) $(srcdir)/daemon/org.igdassign.policy.in >$@.tmp && mv $@.tmp $@
+CLEANFILES += daemon/igd-assignd.service daemon/org.igdassign.Manager1.service daemon/org.igdassign.policy
+EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.service.in daemon/org.igdassign.policy.in

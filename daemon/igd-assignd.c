@@ -1,0 +1,149 @@
+/*
+ * igd-assignd: the privileged helper of igd-assign (SPEC.md §7), a D-Bus
+ * service on the system bus (or a private bus for tests).
+ *
+ *   igd-assignd [--bus-address ADDR] [--config FILE] [--sysfs-root DIR] [--state-dir DIR]
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+
+#include "igd-common.h"
+#include "igd-daemon.h"
+#include "igd-dbus-common.h"
+
+typedef struct {
+    GMainLoop *loop;
+    int status;
+} Run;
+
+static void
+name_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+    g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "MESSAGE", "igd-assignd %s serving %s", PACKAGE_VERSION, name);
+}
+
+static void
+name_lost(GDBusConnection *connection, const char *name, gpointer user_data)
+{
+    Run *run = user_data;
+
+    if (connection == NULL)
+        g_printerr("igd-assignd: lost the connection to the bus\n");
+    else
+        g_printerr("igd-assignd: cannot own %s on the bus (another igd-assignd? the bus policy?)\n", name);
+    run->status = 1;
+    g_main_loop_quit(run->loop);
+}
+
+static gboolean
+on_signal(gpointer user_data)
+{
+    Run *run = user_data;
+
+    g_main_loop_quit(run->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+on_closed(GDBusConnection *connection, gboolean remote_peer_vanished, GError *error, gpointer user_data)
+{
+    Run *run = user_data;
+
+    g_printerr("igd-assignd: the bus connection closed%s%s\n", error ? ": " : "", error ? error->message : "");
+    run->status = 1;
+    g_main_loop_quit(run->loop);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *bus_address = NULL;
+    g_autofree char *config_file = NULL;
+    g_autofree char *sysfs_root = NULL;
+    g_autofree char *state_dir = NULL;
+    gboolean version = FALSE;
+    GOptionEntry entries[] = {
+        { "bus-address", 0, 0, G_OPTION_ARG_STRING, &bus_address, "Serve on the bus at ADDR instead of the system bus", "ADDR" },
+        { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file [" IGD_DAEMON_CONFIG_FILE "]", "FILE" },
+        { "sysfs-root", 0, 0, G_OPTION_ARG_FILENAME, &sysfs_root, "A directory standing for / (tests)", "DIR" },
+        { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir, "State and blobs [" IGD_DAEMON_STATE_DIR "]", "DIR" },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new("- IGD assignment helper (D-Bus service)");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdDaemonConfig) config = igd_daemon_config_new();
+    g_autoptr(IgdDaemon) daemon = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    Run run = { NULL, 0 };
+    guint owner_id;
+
+    g_option_context_add_main_entries(context, entries, NULL);
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        g_printerr("igd-assignd: %s\n", error->message);
+        return 2;
+    }
+    if (version) {
+        g_print("igd-assignd %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    if (argc > 1) {
+        g_printerr("igd-assignd: unexpected argument '%s'\n", argv[1]);
+        return 2;
+    }
+    if (!igd_daemon_config_load(config, config_file ? config_file : IGD_DAEMON_CONFIG_FILE, config_file != NULL,
+                                &error)) {
+        g_printerr("igd-assignd: %s\n", error->message);
+        return 1;
+    }
+    if (sysfs_root != NULL) {
+        g_free(config->sysfs_root);
+        config->sysfs_root = g_steal_pointer(&sysfs_root);
+    }
+    if (state_dir != NULL) {
+        g_free(config->state_dir);
+        config->state_dir = g_steal_pointer(&state_dir);
+    }
+
+    igd_dbus_error_ensure();
+    if (bus_address != NULL)
+        connection = g_dbus_connection_new_for_address_sync(
+            bus_address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, &error);
+    else
+        connection = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
+    if (connection == NULL) {
+        g_printerr("igd-assignd: cannot connect to %s: %s\n", bus_address ? bus_address : "the system bus",
+                   error->message);
+        return 1;
+    }
+    g_dbus_connection_set_exit_on_close(connection, FALSE);
+
+    daemon = igd_daemon_new(g_steal_pointer(&config), &error);
+    if (daemon == NULL) {
+        g_printerr("igd-assignd: %s\n", error->message);
+        return 1;
+    }
+    if (!igd_daemon_export(daemon, connection, bus_address != NULL, &error)) {
+        g_printerr("igd-assignd: %s\n", error->message);
+        return 1;
+    }
+
+    run.loop = g_main_loop_new(NULL, FALSE);
+    g_signal_connect(connection, "closed", G_CALLBACK(on_closed), &run);
+    g_unix_signal_add(SIGTERM, on_signal, &run);
+    g_unix_signal_add(SIGINT, on_signal, &run);
+    owner_id = g_bus_own_name_on_connection(connection, IGD_DBUS_NAME, G_BUS_NAME_OWNER_FLAGS_DO_NOT_QUEUE,
+                                            name_acquired, name_lost, &run, NULL);
+    g_main_loop_run(run.loop);
+    g_bus_unown_name(owner_id);
+    g_signal_handlers_disconnect_by_data(connection, &run);
+    igd_daemon_unexport(daemon);
+    g_dbus_connection_flush_sync(connection, NULL, NULL);
+    g_main_loop_unref(run.loop);
+    return run.status;
+}

@@ -1,0 +1,245 @@
+/*
+ * igd-client.c: the D-Bus client of igd-assignd, and the IGD_ERROR ↔ D-Bus
+ * error name mapping the daemon shares (igd-dbus-common.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "igd-client.h"
+#include "igd-dbus-common.h"
+
+struct _IgdClient {
+    GDBusConnection *connection;
+    char *address; /* for messages: "the system bus" or the address */
+    gint timeout_ms;
+};
+
+static const struct {
+    IgdErrorCode code;
+    const char *name;
+} igd_dbus_errors[] = {
+    { IGD_ERROR_INTERNAL, IGD_DBUS_ERROR_PREFIX "Internal" },
+    { IGD_ERROR_IO, IGD_DBUS_ERROR_PREFIX "IO" },
+    { IGD_ERROR_NOT_FOUND, IGD_DBUS_ERROR_PREFIX "NotFound" },
+    { IGD_ERROR_INVALID, IGD_DBUS_ERROR_PREFIX "Invalid" },
+    { IGD_ERROR_UNSUPPORTED, IGD_DBUS_ERROR_PREFIX "Unsupported" },
+    { IGD_ERROR_CHECK_FAILED, IGD_DBUS_ERROR_PREFIX "CheckFailed" },
+    { IGD_ERROR_CONFLICT, IGD_DBUS_ERROR_PREFIX "Conflict" },
+    { IGD_ERROR_USAGE, IGD_DBUS_ERROR_PREFIX "Usage" },
+    { IGD_ERROR_DENIED, IGD_DBUS_ERROR_PREFIX "Denied" },
+};
+
+void
+igd_dbus_error_ensure(void)
+{
+    static gsize once = 0;
+
+    if (g_once_init_enter(&once)) {
+        for (gsize i = 0; i < G_N_ELEMENTS(igd_dbus_errors); i++)
+            g_dbus_error_register_error(IGD_ERROR, igd_dbus_errors[i].code, igd_dbus_errors[i].name);
+        g_once_init_leave(&once, 1);
+    }
+}
+
+GError *
+igd_dbus_error_translate(GError *error)
+{
+    GError *out;
+
+    if (error == NULL)
+        return NULL;
+    if (error->domain == IGD_ERROR) {
+        /* Raised by the daemon: its message as it is. */
+        g_dbus_error_strip_remote_error(error);
+        return error;
+    }
+    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)) {
+        out = g_error_new(IGD_ERROR, IGD_ERROR_NOT_FOUND,
+                          "igd-assignd is not running (no %s on the bus)", IGD_DBUS_NAME);
+    } else if (error->domain == G_DBUS_ERROR && error->code >= G_DBUS_ERROR_SPAWN_EXEC_FAILED &&
+               error->code <= G_DBUS_ERROR_SPAWN_FAILED) {
+        g_dbus_error_strip_remote_error(error);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_NOT_FOUND, "igd-assignd could not be started: %s", error->message);
+    } else if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED)) {
+        g_dbus_error_strip_remote_error(error);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_DENIED, "the bus refused the call to igd-assignd: %s",
+                          error->message);
+    } else if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
+               g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        out = g_error_new(IGD_ERROR, IGD_ERROR_IO, "igd-assignd did not answer in time");
+    } else if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS)) {
+        g_dbus_error_strip_remote_error(error);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_INTERNAL, "igd-assignd does not speak this protocol: %s",
+                          error->message);
+    } else {
+        g_dbus_error_strip_remote_error(error);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_IO, "talking to igd-assignd: %s", error->message);
+    }
+    g_error_free(error);
+    return out;
+}
+
+IgdClient *
+igd_client_new(const char *bus_address, guint timeout_ms, GError **error)
+{
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(GError) local = NULL;
+    IgdClient *client;
+
+    igd_dbus_error_ensure();
+    if (bus_address == NULL || *bus_address == '\0')
+        bus_address = g_getenv(IGD_DBUS_ADDRESS_ENV);
+    if (bus_address != NULL && *bus_address != '\0') {
+        connection = g_dbus_connection_new_for_address_sync(
+            bus_address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+            NULL, NULL, &local);
+    } else {
+        connection = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &local);
+        bus_address = NULL;
+    }
+    if (connection == NULL) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot reach igd-assignd: cannot connect to %s%s%s: %s",
+                    bus_address ? "the bus at '" : "the system bus", bus_address ? bus_address : "",
+                    bus_address ? "'" : "", local->message);
+        return NULL;
+    }
+    g_dbus_connection_set_exit_on_close(connection, FALSE);
+    client = g_new0(IgdClient, 1);
+    client->connection = g_steal_pointer(&connection);
+    client->address = g_strdup(bus_address);
+    client->timeout_ms = timeout_ms == 0 ? IGD_DBUS_DEFAULT_TIMEOUT_MS : (gint)MIN(timeout_ms, (guint)G_MAXINT);
+    return client;
+}
+
+void
+igd_client_free(IgdClient *client)
+{
+    if (client == NULL)
+        return;
+    g_clear_object(&client->connection);
+    g_free(client->address);
+    g_free(client);
+}
+
+/* D-Bus strings must be UTF-8 (GVariant would refuse them loudly). */
+static gboolean
+check_args(const char *const *args, GError **error)
+{
+    for (guint i = 0; args[i] != NULL; i++) {
+        if (!g_utf8_validate(args[i], -1, NULL)) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "argument %u is not valid UTF-8", i + 1);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static GVariant *
+call(IgdClient *client, const char *method, GVariant *params, const GVariantType *reply_type, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    GVariant *reply;
+
+    reply = g_dbus_connection_call_sync(client->connection, IGD_DBUS_NAME, IGD_DBUS_PATH, IGD_DBUS_INTERFACE,
+                                        method, params, reply_type,
+                                        G_DBUS_CALL_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION, client->timeout_ms,
+                                        NULL, &local);
+    if (reply == NULL) {
+        g_propagate_error(error, igd_dbus_error_translate(g_steal_pointer(&local)));
+        return NULL;
+    }
+    return reply;
+}
+
+static gboolean
+call_void(IgdClient *client, const char *method, const char *const *args, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    GVariantBuilder b;
+
+    if (!check_args(args, error))
+        return FALSE;
+    g_variant_builder_init(&b, G_VARIANT_TYPE_TUPLE);
+    for (guint i = 0; args[i] != NULL; i++)
+        g_variant_builder_add(&b, "s", args[i]);
+    reply = call(client, method, g_variant_builder_end(&b), G_VARIANT_TYPE_UNIT, error);
+    return reply != NULL;
+}
+
+static char *
+call_string(IgdClient *client, const char *method, const char *const *args, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    GVariantBuilder b;
+    char *out = NULL;
+
+    if (!check_args(args, error))
+        return NULL;
+    g_variant_builder_init(&b, G_VARIANT_TYPE_TUPLE);
+    for (guint i = 0; args[i] != NULL; i++)
+        g_variant_builder_add(&b, "s", args[i]);
+    reply = call(client, method, g_variant_builder_end(&b), G_VARIANT_TYPE("(s)"), error);
+    if (reply == NULL)
+        return NULL;
+    g_variant_get(reply, "(s)", &out);
+    return out;
+}
+
+#define S(x) ((x) != NULL ? (x) : "")
+
+gboolean
+igd_client_prepare(IgdClient *client, const char *uuid, const char *name, const char *pci, const char *mode,
+                   GError **error)
+{
+    const char *args[] = { S(uuid), S(name), S(pci), S(mode), NULL };
+    return call_void(client, "Prepare", args, error);
+}
+
+gboolean
+igd_client_release(IgdClient *client, const char *uuid, GError **error)
+{
+    const char *args[] = { S(uuid), NULL };
+    return call_void(client, "Release", args, error);
+}
+
+gboolean
+igd_client_reconnect(IgdClient *client, const char *uuid, const char *pci, GError **error)
+{
+    const char *args[] = { S(uuid), S(pci), NULL };
+    return call_void(client, "Reconnect", args, error);
+}
+
+gboolean
+igd_client_bind(IgdClient *client, const char *pci, GError **error)
+{
+    const char *args[] = { S(pci), NULL };
+    return call_void(client, "Bind", args, error);
+}
+
+gboolean
+igd_client_rebind(IgdClient *client, const char *pci, GError **error)
+{
+    const char *args[] = { S(pci), NULL };
+    return call_void(client, "Rebind", args, error);
+}
+
+char *
+igd_client_check(IgdClient *client, const char *pci, GError **error)
+{
+    const char *args[] = { S(pci), NULL };
+    return call_string(client, "Check", args, error);
+}
+
+char *
+igd_client_get_status(IgdClient *client, GError **error)
+{
+    const char *args[] = { NULL };
+    return call_string(client, "GetStatus", args, error);
+}
