@@ -3,3 +3,9 @@ igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-opregion.c igd-core/igd-opregion.h \
 	igd-core/igd-vbt.c igd-core/igd-vbt.h \
 	igd-core/igd-rom.c igd-core/igd-rom.h
+
+check_PROGRAMS += tests/test-vbt
+TESTS += tests/test-vbt
+tests_test_vbt_SOURCES = tests/test-vbt.c
+tests_test_vbt_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_vbt_LDADD = $(IGD_TEST_LIBS)

@@ -22,6 +22,7 @@ struct _IgdVbt {
     guint16 bdb_version;
     gsize size;
     gboolean checksum_ok;
+    gboolean int_crt;
     GPtrArray *outputs;   /* IgdVbtOutput* */
     char *warning;
 };
@@ -297,14 +298,16 @@ igd_vbt_parse(GBytes *data, GError **error)
         if (!igd_range_ok(bdb_end, start, size)) {
             if (id == IGD_BDB_GENERAL_DEFINITIONS) {
                 g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
-                            "block 2 (general definitions) at 0x%zx: size %zu runs past the end of the BDB at 0x%zx",
+                            "block 2 (general definitions) at offset 0x%zx: size %zu runs past the end of the BDB at 0x%zx",
                             pos, size, bdb_end);
                 return NULL;
             }
-            vbt->warning = g_strdup_printf("block %u at 0x%zx: size %zu runs past the end of the BDB at 0x%zx; "
+            vbt->warning = g_strdup_printf("block %u at offset 0x%zx: size %zu runs past the end of the BDB at 0x%zx; "
                                            "later blocks ignored", id, pos, size, bdb_end);
             break;
         }
+        if (id == IGD_BDB_GENERAL_FEATURES && size > IGD_BDB_FEATURES_INT_CRT_OFFSET)
+            vbt->int_crt = (p[start + IGD_BDB_FEATURES_INT_CRT_OFFSET] & IGD_BDB_FEATURES_INT_CRT_BIT) != 0;
         if (id == IGD_BDB_GENERAL_DEFINITIONS && !have_defs) {
             if (!parse_general_definitions(vbt, p + start, size, pos, error))
                 return NULL;
@@ -358,8 +361,16 @@ igd_vbt_get_outputs(const IgdVbt *vbt)
 }
 
 gboolean
+igd_vbt_get_int_crt_support(const IgdVbt *vbt)
+{
+    return vbt->int_crt;
+}
+
+gboolean
 igd_vbt_has_analog(const IgdVbt *vbt)
 {
+    if (vbt->int_crt)
+        return TRUE;
     for (guint i = 0; i < vbt->outputs->len; i++) {
         const IgdVbtOutput *out = g_ptr_array_index(vbt->outputs, i);
         if (out->analog)

@@ -38,7 +38,11 @@ G_STATIC_ASSERT(IGD_BDB_BDB_SIZE_OFFSET + 2 == IGD_BDB_HEADER_MIN);
 
 /* BDB blocks */
 #define IGD_BDB_BLOCK_HEADER        3    /* u8 id, u16 size */
+#define IGD_BDB_GENERAL_FEATURES    1    /* BDB_GENERAL_FEATURES */
 #define IGD_BDB_GENERAL_DEFINITIONS 2    /* BDB_GENERAL_DEFINITIONS */
+/* struct bdb_general_features: "bits 5" byte, bit 0 int_crt_support */
+#define IGD_BDB_FEATURES_INT_CRT_OFFSET 4
+#define IGD_BDB_FEATURES_INT_CRT_BIT    0x01
 #define IGD_BDB_MIPI_SEQUENCE       53   /* BDB_MIPI_SEQUENCE: v3+ has a u32 size at data+1 */
 /* struct bdb_general_definitions: crt_ddc_gmbus_pin, dpms_bits, boot_display[2], child_dev_size */
 #define IGD_BDB_GENDEFS_CHILD_DEV_SIZE_OFFSET 4
@@ -98,7 +102,17 @@ GBytes *igd_vbt_get_bytes(const IgdVbt *vbt);
 gboolean igd_vbt_checksum_ok(const IgdVbt *vbt);
 /* IgdVbtOutput*, one per child device with a non-zero device_type, in table order; owned by @vbt. */
 GPtrArray *igd_vbt_get_outputs(const IgdVbt *vbt);
-/* TRUE when an output is analog (VGA); SPEC §1: analog outputs may not work when assigned. */
+/*
+ * Block 1 int_crt_support: the integrated CRT (VGA) port is enabled. This is
+ * how SNB..BDW VBTs describe VGA (no child device for it); i915's
+ * intel_crt_present() ignores it on gen 9+ and on HSW/BDW ULT parts.
+ */
+gboolean igd_vbt_get_int_crt_support(const IgdVbt *vbt);
+/*
+ * TRUE when a child device is analog or block 1 declares the integrated CRT
+ * port (see igd_vbt_get_int_crt_support() for when i915 actually uses it).
+ * SPEC §1: analog outputs may not work when the IGD is assigned.
+ */
 gboolean igd_vbt_has_analog(const IgdVbt *vbt);
 /*
  * NULL, or what was tolerated while parsing: a block (other than block 2)
