@@ -574,12 +574,16 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
 
 /* ------------------------------------------------------------------ the checks */
 
-static const char *
+/* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
+static char *
 hint_detach(const IgdPciDevice *dev)
 {
-    (void)dev;
-    return "detach it from the host driver: `virsh nodedev-detach pci_0000_00_02_0` and use "
-           "<hostdev managed='no'>, or `igd-assign setup DOMAIN` (driver_override vfio-pci)";
+    g_autofree char *nodedev = g_strdup_printf("pci_%s", igd_pci_device_get_name(dev));
+
+    g_strdelimit(nodedev, ":.", '_');
+    return g_strdup_printf("detach it from the host driver: `virsh nodedev-detach %s` and use "
+                           "<hostdev managed='no'>, or `igd-assign setup DOMAIN` (driver_override vfio-pci)",
+                           nodedev);
 }
 
 static void
@@ -702,23 +706,24 @@ check_driver(GPtrArray *checks, IgdPciDevice *dev)
     const char *driver = igd_pci_device_get_driver(dev);
     const char *override = igd_pci_device_get_driver_override(dev);
     const char *name = igd_pci_device_get_name(dev);
+    g_autofree char *detach = hint_detach(dev);
+    g_autofree char *probe = g_strdup_printf("`echo %s > /sys/bus/pci/drivers_probe` or `igd-assign setup DOMAIN`",
+                                             name);
 
     if (g_strcmp0(driver, "vfio-pci") == 0) {
         add(checks, "driver", what, IGD_CHECK_PASS, NULL, "%s is bound to vfio-pci%s", name,
             g_strcmp0(override, "vfio-pci") == 0 ? " (driver_override vfio-pci)" : "");
     } else if (driver == NULL) {
         if (g_strcmp0(override, "vfio-pci") == 0)
-            add(checks, "driver", what, IGD_CHECK_WARN, "`echo 0000:00:02.0 > /sys/bus/pci/drivers_probe` or `igd-assign setup DOMAIN`",
+            add(checks, "driver", what, IGD_CHECK_WARN, probe,
                 "%s is bound to no driver (driver_override vfio-pci)", name);
         else
-            add(checks, "driver", what, IGD_CHECK_WARN, hint_detach(dev), "%s is bound to no driver",
-                name);
+            add(checks, "driver", what, IGD_CHECK_WARN, detach, "%s is bound to no driver", name);
     } else if (g_strcmp0(driver, "i915") == 0 || g_strcmp0(driver, "xe") == 0) {
-        add(checks, "driver", what, IGD_CHECK_FAIL, hint_detach(dev),
-            "%s is bound to %s, the host graphics driver", name, driver);
+        add(checks, "driver", what, IGD_CHECK_FAIL, detach, "%s is bound to %s, the host graphics driver",
+            name, driver);
     } else {
-        add(checks, "driver", what, IGD_CHECK_FAIL, hint_detach(dev), "%s is bound to %s", name,
-            driver);
+        add(checks, "driver", what, IGD_CHECK_FAIL, detach, "%s is bound to %s", name, driver);
     }
 }
 

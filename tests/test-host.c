@@ -1,0 +1,788 @@
+/*
+ * test-host.c: the host readiness checks (igd-host.c) on every captured host
+ * tree (tests/data/hosts, see each README.md), plus broken host input.
+ *
+ * The expected results follow from the fixture data, as worked out in the
+ * tree READMEs:
+ *  - "Kernel driver in use: i915" in the lspci capture → driver FAIL;
+ *  - the earlydump was captured before any driver bound → driver WARN;
+ *  - the IdeaPad's own boot log shows the IOMMU off → iommu FAIL;
+ *  - efifb (TGL NUC11) and BOOTFB (EHL CRB) inside BAR2 in /proc/iomem →
+ *    framebuffer FAIL; the ADL/CFL iomem has no claim → PASS;
+ *  - DMAR: 3 faults within 4 ms (SKL GVT-d host) and 3 within 22 ms (TGL SOF CI)
+ *    → WARN; 6 faults over 5 s with "893 callbacks suppressed" (guest
+ *    reboot capture) → FAIL;
+ *  - the EliteDesk ROM starts f9 a1 (the kernel's "got 0xa1f9") → rom FAIL;
+ *  - no ROM captured → rom WARN; i915 debugfs OpRegion present (IdeaPad) → PASS.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "igd-common.h"
+#include "igd-host.h"
+#include "igd-test.h"
+
+typedef struct {
+    const char *id;
+    IgdCheckResult result;
+} Expect;
+
+typedef struct {
+    const char *name;
+    Expect expect[14];
+} HostCase;
+
+#define P IGD_CHECK_PASS
+#define W IGD_CHECK_WARN
+#define F IGD_CHECK_FAIL
+
+/* Checks common to every tree with an IGD: present, generation, vfio-pci, vfio-vga (disable_vga N), kernel. */
+static const HostCase host_cases[] = {
+    { "snb-gigabyte-h61m-ds2-i3-2100",
+      { { "iommu", P }, { "iommu-group", P }, { "driver", F }, { "framebuffer", P }, { "rom", W },
+        { "opregion", W }, { "dmar", P } } },
+    { "snb-lenovo-17aa21d1-i7-2760qm",
+      { { "iommu", P }, { "iommu-group", P }, { "driver", F }, { "framebuffer", P }, { "rom", W },
+        { "dmar", P } } },
+    { "snb-lenovo-17aa21da-earlydump",
+      { { "iommu", P }, { "driver", W }, { "framebuffer", P }, { "kernel", P } } },
+    { "ivb-dell-latitude-e6430-i5-3340m", { { "driver", F }, { "framebuffer", P }, { "iommu-group", P } } },
+    { "ivb-intel-dh77df-i5-3450", { { "driver", F }, { "framebuffer", P } } },
+    /* i915_vbt only, no i915_opregion in debugfs: the OpRegion cannot be read → WARN */
+    { "hsw-dell-latitude-e6540-i7-4800mq", { { "driver", F }, { "opregion", W }, { "dmar", P } } },
+    { "skl-lenovo-ideapad-320-14isk",
+      { { "iommu", F }, { "iommu-group", F }, { "driver", F }, { "framebuffer", P }, { "opregion", P },
+        { "dmar", P }, { "rom", W } } },
+    { "skl-ideapad-vfio",
+      { { "iommu", P }, { "iommu-group", P }, { "driver", P }, { "framebuffer", P }, { "dmar", P },
+        { "rom", W } } },
+    { "skl-ideapad-gms-f1", { { "driver", P }, { "dmar", W } } },
+    { "tgl-nuc11-efifb", { { "driver", W }, { "framebuffer", F }, { "dmar", W }, { "iommu-group", P } } },
+    { "cfl-elitedesk-vfio", { { "driver", P }, { "framebuffer", P }, { "rom", F }, { "dmar", P } } },
+    { "ehl-crb-bootfb", { { "driver", W }, { "framebuffer", F }, { "dmar", P } } },
+    { "adl-dsb1210", { { "driver", F }, { "framebuffer", P } } },
+    { "chv-ideapad-gms-13", { { "driver", P }, { "framebuffer", P } } },
+    { "snb-gigabyte-h61m-ds2-dmar-ongoing", { { "driver", P }, { "dmar", F } } },
+};
+
+static const char *const check_order[] = {
+    "igd-present", "generation", "iommu", "iommu-group", "vfio-pci", "vfio-vga", "driver",
+    "framebuffer", "kernel", "rom", "opregion", "dmar", "qemu",
+};
+
+static IgdSysroot *
+host_sysroot(const char *name)
+{
+    g_autofree char *rel = g_build_filename("data", "hosts", name, NULL);
+    g_autofree char *path = igd_test_srcpath(rel);
+
+    g_assert_true(g_file_test(path, G_FILE_TEST_IS_DIR));
+    return igd_sysroot_new(path);
+}
+
+static GPtrArray *
+run(const IgdSysroot *sysroot, const IgdQemuCaps *qemu)
+{
+    g_autoptr(GError) error = NULL;
+    GPtrArray *checks = igd_host_run_checks(sysroot, NULL, qemu, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(checks);
+    return checks;
+}
+
+static void
+assert_result(GPtrArray *checks, const char *id, IgdCheckResult want)
+{
+    const IgdCheck *c = igd_host_find_check(checks, id);
+
+    if (c == NULL)
+        g_error("no check '%s'", id);
+    if (c->result != want)
+        g_error("check '%s': want %s, got %s (%s)", id, igd_check_result_to_string(want),
+                igd_check_result_to_string(c->result), c->message);
+    /* every non-PASS names a fix, a PASS none */
+    if (want == IGD_CHECK_PASS)
+        g_assert_null(c->hint);
+    else
+        g_assert_true(c->hint && *c->hint);
+    g_assert_true(c->message && *c->message && strchr(c->message, '\n') == NULL);
+    g_assert_true(c->what && *c->what);
+}
+
+static void
+test_host_case(gconstpointer data)
+{
+    const HostCase *hc = data;
+    g_autoptr(IgdSysroot) sysroot = host_sysroot(hc->name);
+    g_autoptr(GPtrArray) checks = run(sysroot, NULL);
+
+    g_assert_cmpuint(checks->len, ==, G_N_ELEMENTS(check_order));
+    for (guint i = 0; i < checks->len; i++) {
+        const IgdCheck *c = g_ptr_array_index(checks, i);
+        g_assert_cmpstr(c->id, ==, check_order[i]);
+    }
+    assert_result(checks, "igd-present", P);
+    assert_result(checks, "generation", P);
+    assert_result(checks, "vfio-pci", P);
+    assert_result(checks, "vfio-vga", P);
+    assert_result(checks, "kernel", P);
+    assert_result(checks, "qemu", W); /* no QEMU given */
+    for (guint i = 0; i < G_N_ELEMENTS(hc->expect) && hc->expect[i].id; i++)
+        assert_result(checks, hc->expect[i].id, hc->expect[i].result);
+}
+
+/* ------------------------------------------------------------------ building blocks on real trees */
+
+static void
+test_framebuffer_claims_real(void)
+{
+    /* iomem/tgl-intel-nuc11tnbi5-efifb.txt: "4000000000-40001d4fff : efifb" under BAR2 4000000000-400fffffff;
+     * iomem/ehl-intel-crb-bootfb.txt: "70000000-707e8fff : BOOTFB" under BAR2 70000000-7fffffff. */
+    static const struct { const char *host, *claim; } cases[] = {
+        { "tgl-nuc11-efifb", "efifb 4000000000-40001d4fff" },
+        { "ehl-crb-bootfb", "BOOTFB 70000000-707e8fff" },
+        { "adl-dsb1210", NULL },
+        { "cfl-elitedesk-vfio", NULL },
+        { "skl-lenovo-ideapad-320-14isk", NULL },
+    };
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdSysroot) sysroot = host_sysroot(cases[i].host);
+        g_autoptr(GError) error = NULL;
+        IgdPciAddress a;
+        g_autoptr(IgdPciDevice) dev = NULL;
+        g_autoptr(GPtrArray) claims = NULL;
+
+        g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
+        dev = igd_pci_device_new(sysroot, &a, &error);
+        g_assert_no_error(error);
+        claims = igd_host_framebuffer_claims(sysroot, dev, &error);
+        g_assert_no_error(error);
+        if (cases[i].claim) {
+            g_assert_cmpuint(claims->len, ==, 1);
+            g_assert_cmpstr(g_ptr_array_index(claims, 0), ==, cases[i].claim);
+        } else {
+            g_assert_cmpuint(claims->len, ==, 0);
+        }
+    }
+}
+
+static void
+test_dmar_real(void)
+{
+    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]"):
+     *  skl-asus-b150m-i7-6700-dmar-fault.txt: 3, 557.627586 .. 557.631261 (3.7 ms) → burst;
+     *  tgl-sof-test-dmar-fault-issue744.txt: 3 timestamped, 0.938401 .. 0.960486 (22 ms) → burst;
+     *  igd-guest-reboot-dmar-fault-issue23.txt: 6, 144.480641 .. 149.530635 (5 s) and
+     *  "dmar_fault: 893 callbacks suppressed" after the first → ongoing;
+     *  skl-lenovo-ideapad boot excerpt: DMAR lines but no fault → 0. */
+    static const struct { const char *host; guint n; gboolean ongoing; } cases[] = {
+        { "skl-ideapad-gms-f1", 3, FALSE },
+        { "tgl-nuc11-efifb", 3, FALSE },
+        { "snb-gigabyte-h61m-ds2-dmar-ongoing", 6, TRUE },
+        { "skl-lenovo-ideapad-320-14isk", 0, FALSE },
+        { "cfl-elitedesk-vfio", 0, FALSE },
+    };
+    IgdPciAddress a;
+
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdSysroot) sysroot = host_sysroot(cases[i].host);
+        g_autoptr(GError) error = NULL;
+        gboolean ongoing = !cases[i].ongoing;
+        guint n = igd_host_dmar_faults(sysroot, &a, &ongoing, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpuint(n, ==, cases[i].n);
+        g_assert_cmpint(ongoing, ==, cases[i].ongoing);
+    }
+    /* another function of the same slot is not this device */
+    {
+        g_autoptr(IgdSysroot) sysroot = host_sysroot("snb-gigabyte-h61m-ds2-dmar-ongoing");
+        IgdPciAddress b;
+        g_assert_true(igd_pci_address_parse("0000:00:02.1", &b, NULL));
+        g_assert_cmpuint(igd_host_dmar_faults(sysroot, &b, NULL, NULL), ==, 0);
+    }
+}
+
+static void
+test_small_readers(void)
+{
+    g_autoptr(IgdSysroot) cfl = host_sysroot("cfl-elitedesk-vfio");
+    g_autoptr(IgdSysroot) skl = host_sysroot("skl-lenovo-ideapad-320-14isk");
+    g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *rel = igd_host_kernel_release(cfl, &error);
+    gboolean dv = TRUE;
+    guint maj = 0, min = 0;
+
+    g_assert_no_error(error);
+    g_assert_cmpstr(rel, ==, "6.8.12-11-pve"); /* the EliteDesk fixture's platform line */
+    g_assert_true(igd_host_vfio_disable_vga(cfl, &dv, &error));
+    g_assert_no_error(error);
+    g_assert_false(dv);
+    g_assert_false(igd_host_iommu_enabled(skl));
+    g_assert_true(igd_host_iommu_enabled(vfio));
+
+    g_assert_true(igd_host_parse_kernel_version("4.5.7-arch1", &maj, &min, NULL));
+    g_assert_cmpuint(maj, ==, 4);
+    g_assert_cmpuint(min, ==, 5);
+    g_assert_true(igd_host_parse_kernel_version("6.15", &maj, &min, NULL));
+    g_assert_cmpuint(min, ==, 15);
+    for (const char *const *bad = (const char *const[]){ "", "abc", "6", "6.", ".1", "6.x", "99999.1", NULL }; *bad; bad++) {
+        g_autoptr(GError) e = NULL;
+        g_assert_false(igd_host_parse_kernel_version(*bad, &maj, &min, &e));
+        g_assert_error(e, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    g_assert_cmpstr(igd_check_result_to_string(IGD_CHECK_PASS), ==, "pass");
+    g_assert_cmpstr(igd_check_result_to_string(IGD_CHECK_WARN), ==, "warn");
+    g_assert_cmpstr(igd_check_result_to_string(IGD_CHECK_FAIL), ==, "fail");
+}
+
+static void
+test_qemu_check(void)
+{
+    g_autoptr(IgdSysroot) sysroot = host_sysroot("skl-ideapad-vfio");
+    IgdQemuCaps caps = { 0 };
+    const IgdCheck *c;
+
+    caps.major = 7;
+    caps.minor = 2;
+    caps.micro = 19;
+    caps.has_vfio_pci = TRUE;
+    caps.x_igd_opregion = TRUE;
+    caps.x_igd_gms = TRUE;
+    {
+        g_autoptr(GPtrArray) checks = run(sysroot, &caps);
+        assert_result(checks, "qemu", P);
+        c = igd_host_find_check(checks, "qemu");
+        g_assert_nonnull(strstr(c->message, "7.2.19"));
+        g_assert_nonnull(strstr(c->message, "x-igd-opregion x-igd-gms"));
+        g_assert_null(strstr(c->message, "x-igd-lpc"));
+    }
+    caps.has_vfio_pci = FALSE;
+    {
+        g_autoptr(GPtrArray) checks = run(sysroot, &caps);
+        assert_result(checks, "qemu", F);
+    }
+}
+
+/* ------------------------------------------------------------------ broken and edited host trees */
+
+typedef struct {
+    char *dir;
+    IgdSysroot *sysroot;
+} Tmp;
+
+static Tmp *
+tmp_copy(const char *host)
+{
+    Tmp *t = g_new0(Tmp, 1);
+    g_autofree char *rel = g_build_filename("data", "hosts", host, NULL);
+    g_autofree char *src = igd_test_srcpath(rel);
+
+    t->dir = igd_test_mkdtemp();
+    igd_test_copytree(src, t->dir);
+    t->sysroot = igd_sysroot_new(t->dir);
+    return t;
+}
+
+static void
+tmp_free(Tmp *t)
+{
+    igd_sysroot_free(t->sysroot);
+    igd_test_rmtree(t->dir);
+    g_free(t->dir);
+    g_free(t);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Tmp, tmp_free)
+
+static void
+tmp_write(Tmp *t, const char *rel, const char *data, gssize len)
+{
+    g_autofree char *path = g_build_filename(t->dir, rel, NULL);
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    g_file_set_contents(path, data, len, &error);
+    g_assert_no_error(error);
+}
+
+static void
+tmp_remove(Tmp *t, const char *rel)
+{
+    g_autofree char *path = g_build_filename(t->dir, rel, NULL);
+    igd_test_rmtree(path);
+}
+
+static void
+tmp_symlink(Tmp *t, const char *rel, const char *target)
+{
+    g_autofree char *path = g_build_filename(t->dir, rel, NULL);
+    g_assert_cmpint(symlink(target, path), ==, 0);
+}
+
+static IgdPciDevice *
+igd_of(Tmp *t)
+{
+    IgdPciAddress a;
+    g_autoptr(GError) error = NULL;
+    IgdPciDevice *dev;
+
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
+    dev = igd_pci_device_new(t->sysroot, &a, &error);
+    g_assert_no_error(error);
+    return dev;
+}
+
+static GPtrArray *
+claims_of_len(Tmp *t, const char *iomem, gssize len, GError **error)
+{
+    g_autoptr(IgdPciDevice) dev = igd_of(t);
+    tmp_write(t, "proc/iomem", iomem, len);
+    return igd_host_framebuffer_claims(t->sysroot, dev, error);
+}
+
+static GPtrArray *
+claims_of(Tmp *t, const char *iomem, GError **error)
+{
+    return claims_of_len(t, iomem, -1, error);
+}
+
+static void
+test_iomem_broken(void)
+{
+    /* tgl-nuc11-efifb BARs: BAR0 603c000000-603cffffff, BAR2 4000000000-400fffffff */
+    g_autoptr(Tmp) t = tmp_copy("tgl-nuc11-efifb");
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) claims = NULL;
+
+    g_string_append(s, "garbage\n\n : efifb\n-1 : efifb\nzz-yy : efifb\n");
+    g_string_append(s, "4000000000- : efifb\n4000000000-400000ffff efifb\n");
+    g_string_append(s, "400fffffff-4000000000 : efifb\n");          /* reversed */
+    g_string_append(s, "10000000000000000-10000000000000001 : efifb\n"); /* 17 digits */
+    g_string_append(s, "  4000000000-400000ffff : efifbX");         /* over-long line follows */
+    for (int i = 0; i < 200000; i++)
+        g_string_append_c(s, 'a');
+    g_string_append(s, "\n");
+    g_string_append(s, "4000000000-7fffffffff : PCI Bus 0000:00\n");
+    g_string_append(s, "  603c000000-603cffffff : 0000:00:02.0\n");
+    g_string_append(s, "    603c000000-603c000fff : vesafb\n");     /* nested under BAR0 */
+    g_string_append(s, "  4000000000-400fffffff : 0000:00:02.0\n");
+    g_string_append(s, "  4000800000-4000ffffff : simple-framebuffer.0\n"); /* under the PCI Bus line */
+    g_string_append(s, "3fff000000-4000000fff : BOOTFB\n");          /* top level, straddles BAR2 start */
+    g_string_append(s, "4010000000-4016ffffff : efifb\n");          /* outside every BAR */
+    g_string_append(s, "603d000000-603d0fffff : 0000:00:1f.3\n");
+    g_string_append_len(s, "\0tail : efifb", 13);                       /* NUL byte in the file */
+    claims = claims_of_len(t, s->str, (gssize)s->len, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(claims->len, ==, 3);
+    g_assert_cmpstr(g_ptr_array_index(claims, 0), ==, "vesafb 603c000000-603c000fff");
+    g_assert_cmpstr(g_ptr_array_index(claims, 1), ==, "simple-framebuffer.0 4000800000-4000ffffff");
+    g_assert_cmpstr(g_ptr_array_index(claims, 2), ==, "BOOTFB 3fff000000-4000000fff");
+    g_clear_pointer(&claims, g_ptr_array_unref);
+
+    /* the check names every claim and a fix for each kind */
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        const IgdCheck *c = igd_host_find_check(checks, "framebuffer");
+        assert_result(checks, "framebuffer", F);
+        g_assert_nonnull(strstr(c->message, "vesafb 603c000000-603c000fff"));
+        g_assert_nonnull(strstr(c->hint, "video=vesafb:off"));
+        g_assert_nonnull(strstr(c->hint, "initcall_blacklist=sysfb_init"));
+    }
+
+    /* upper-case hex is the same range */
+    claims = claims_of(t, "4000000000-7FFFFFFFFF : PCI Bus 0000:00\n  4000000000-40001D4FFF : efifb\n", &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(claims->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(claims, 0), ==, "efifb 4000000000-40001d4fff");
+    g_clear_pointer(&claims, g_ptr_array_unref);
+
+    /* empty file: nothing claimed */
+    claims = claims_of(t, "", &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(claims->len, ==, 0);
+    g_clear_pointer(&claims, g_ptr_array_unref);
+
+    /* read without CAP_SYS_ADMIN: the kernel prints zeros */
+    claims = claims_of(t, "00000000-00000000 : Reserved\n00000000-00000000 : efifb\n", &error);
+    g_assert_null(claims);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_DENIED);
+    g_clear_error(&error);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "framebuffer", W);
+    }
+
+    /* missing file */
+    tmp_remove(t, "proc/iomem");
+    {
+        g_autoptr(IgdPciDevice) dev = igd_of(t);
+        g_autoptr(GPtrArray) checks = NULL;
+        claims = igd_host_framebuffer_claims(t->sysroot, dev, &error);
+        g_assert_null(claims);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+        g_assert_nonnull(strstr(error->message, "iomem"));
+        g_clear_error(&error);
+        checks = run(t->sysroot, NULL);
+        assert_result(checks, "framebuffer", W);
+    }
+}
+
+static void
+test_iomem_no_bars(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("tgl-nuc11-efifb");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) claims = NULL;
+
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/resource", "garbage\n", -1);
+    claims = claims_of(t, "4000000000-40001d4fff : efifb\n", &error);
+    g_assert_null(claims);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+}
+
+static guint
+faults_in(Tmp *t, const char *log, gboolean *ongoing, GError **error)
+{
+    IgdPciAddress a;
+
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
+    tmp_write(t, "dev/kmsg", log, -1);
+    return igd_host_dmar_faults(t->sysroot, &a, ongoing, error);
+}
+
+static void
+test_kmsg_broken(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GString) s = g_string_new(NULL);
+    gboolean ongoing = TRUE;
+    const char *fault = "DMAR: [DMA Read] Request device [00:02.0] PASID ffffffff fault addr 9c000000 "
+                        "[fault reason 06] PTE Read access is not set";
+
+    /* counted: 1 kmsg, 1 dmesg, 1 bare (no timestamp), 1 new format, 1 kmsg with extra fields;
+     * not counted: other device, other function, truncated device, no "[DMA ", INTR-REMAP */
+    g_string_append_printf(s, "3,1,1000000,-;%s\n", fault);
+    g_string_append(s, " SUBSYSTEM=pci\n DEVICE=+pci:0000:00:02.0\n");  /* kmsg continuation lines */
+    g_string_append_printf(s, "[    1.200000] %s\n", fault);
+    g_string_append_printf(s, "%s\n", fault);
+    g_string_append(s, "3,4,1300000,-;DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x1000 [fault reason 0x06] x\n");
+    g_string_append_printf(s, "3,5,1400000,-,caller=T1;%s\n", fault);
+    g_string_append(s, "3,6,1500000,-;DMAR: [DMA Read] Request device [00:1f.0] fault addr 0\n");
+    g_string_append(s, "3,7,1500000,-;DMAR: [DMA Read] Request device [00:02.1] fault addr 0\n");
+    g_string_append(s, "3,8,1500000,-;DMAR: [DMA Read] Request device [00:02\n");
+    g_string_append(s, "3,9,1500000,-;DMAR: [DMA Read] Request device [000:02.0] fault addr 0\n");
+    g_string_append(s, "3,10,1500000,-;DMAR: Request device [00:02.0] fault addr 0\n");
+    g_string_append(s, "3,11,1500000,-;DMAR: [INTR-REMAP] Request device [00:02.0] fault index 0x20\n");
+    g_string_append(s, "3,12\n3,;\n,,,;\n[\n[ 1.\n[ 1.5\n[abc] x\n");   /* truncated records */
+    g_string_append(s, "99999999999999999999999,1,99999999999999999999999,-;x\n");
+    g_string_append(s, "3,13,1600000,-;DMAR: [DMA Read] Request device [00:02.0] fault a");  /* cut, no newline */
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 6);
+    g_assert_no_error(error);
+    g_assert_false(ongoing); /* 1.0 s .. 1.6 s, 6 faults, no suppression */
+
+    /* ongoing by time: two faults 2 s apart */
+    g_string_printf(s, "3,1,1000000,-;%s\n3,2,3000000,-;%s\n", fault, fault);
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 2);
+    g_assert_true(ongoing);
+    /* 1.999999 s apart is still one burst */
+    g_string_printf(s, "3,1,1000000,-;%s\n3,2,2999999,-;%s\n", fault, fault);
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 2);
+    g_assert_false(ongoing);
+    /* ongoing by count: 16 at one instant */
+    g_string_truncate(s, 0);
+    for (int i = 0; i < IGD_HOST_DMAR_ONGOING_COUNT; i++)
+        g_string_append_printf(s, "[    5.000000] %s\n", fault);
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 16);
+    g_assert_true(ongoing);
+    /* rate limiting after a fault of the device */
+    g_string_printf(s, "[ 5.000000] %s\n[ 5.000001] dmar_fault: 12 callbacks suppressed\n", fault);
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 1);
+    g_assert_true(ongoing);
+    /* ... but not before any fault of the device */
+    g_string_printf(s, "[ 5.000000] dmar_fault: 12 callbacks suppressed\n[ 5.000001] %s\n", fault);
+    g_assert_cmpuint(faults_in(t, s->str, &ongoing, &error), ==, 1);
+    g_assert_false(ongoing);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "dmar", W);
+    }
+    /* binary junk */
+    g_assert_cmpuint(faults_in(t, "\x01\x02\xff\xfe;;;,,,\n\n\n", &ongoing, &error), ==, 0);
+    g_assert_no_error(error);
+
+    /* missing log */
+    tmp_remove(t, "dev/kmsg");
+    g_assert_cmpuint(igd_host_dmar_faults(t->sysroot, &(IgdPciAddress){ 0, 0, 2, 0 }, &ongoing, &error), ==, 0);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "dmar", W);
+    }
+}
+
+static void
+test_iommu_edits(void)
+{
+    /* no IOMMU at all */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        tmp_remove(t, "sys/kernel/iommu_groups");
+        tmp_remove(t, "sys/class/iommu");
+        tmp_remove(t, "sys/bus/pci/devices/0000:00:02.0/iommu_group");
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "iommu", F);
+        assert_result(checks, "iommu-group", F);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "iommu")->hint, "intel_iommu=on"));
+    }
+    /* switched off on the command line */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-lenovo-ideapad-320-14isk");
+        tmp_write(t, "proc/cmdline", "BOOT_IMAGE=/vmlinuz intel_iommu=off\n", -1);
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "iommu", F);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "iommu")->message, "intel_iommu=off"));
+    }
+    /* the host bridge (header type 0) in the IGD's group: not assignable */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        tmp_symlink(t, "sys/kernel/iommu_groups/0/devices/0000:00:00.0", "../../../../bus/pci/devices/0000:00:00.0");
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "iommu-group", F);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "iommu-group")->message, "0000:00:00.0"));
+    }
+    /* a PCI bridge (header type 1) in the group is allowed (vfio's bridge exception) */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autofree char *src = g_build_filename(t->dir, "sys/bus/pci/devices/0000:00:00.0", NULL);
+        g_autofree char *dst = g_build_filename(t->dir, "sys/bus/pci/devices/0000:00:1c.0", NULL);
+        g_autofree char *cfgpath = g_build_filename(dst, "config", NULL);
+        g_autofree char *cfg = NULL;
+        gsize n = 0;
+
+        igd_test_copytree(src, dst);
+        tmp_remove(t, "sys/bus/pci/devices/0000:00:1c.0/iommu_group");
+        g_assert_true(g_file_get_contents(cfgpath, &cfg, &n, NULL));
+        g_assert_cmpuint(n, ==, 256);
+        cfg[0x0e] = 0x81; /* multi-function PCI-to-PCI bridge */
+        cfg[0x0a] = 0x04; /* class 0x0604 */
+        tmp_write(t, "sys/bus/pci/devices/0000:00:1c.0/config", cfg, (gssize)n);
+        tmp_write(t, "sys/bus/pci/devices/0000:00:1c.0/class", "0x060400\n", -1);
+        tmp_symlink(t, "sys/kernel/iommu_groups/0/devices/0000:00:1c.0", "../../../../bus/pci/devices/0000:00:1c.0");
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "iommu-group", P);
+    }
+}
+
+static void
+test_vfio_edits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    gboolean dv = FALSE;
+    g_autoptr(GError) error = NULL;
+
+    tmp_write(t, "sys/module/vfio_pci/parameters/disable_vga", "Y\n", -1);
+    g_assert_true(igd_host_vfio_disable_vga(t->sysroot, &dv, &error));
+    g_assert_true(dv);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "vfio-vga", W);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "vfio-vga")->hint, "disable_vga=0"));
+    }
+    tmp_write(t, "sys/module/vfio_pci/parameters/disable_vga", "maybe\n", -1);
+    g_assert_false(igd_host_vfio_disable_vga(t->sysroot, &dv, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_clear_error(&error);
+
+    tmp_remove(t, "sys/module/vfio_pci");
+    tmp_remove(t, "sys/bus/pci/drivers/vfio-pci");
+    g_assert_false(igd_host_vfio_disable_vga(t->sysroot, &dv, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "vfio-pci", F);
+        assert_result(checks, "vfio-vga", W);
+    }
+}
+
+static void
+test_kernel_edits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+
+    tmp_write(t, "proc/sys/kernel/osrelease", "4.4.0-210-generic\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", F);
+    }
+    tmp_write(t, "proc/sys/kernel/osrelease", "4.6.0\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", P);
+    }
+    /* an IGD that is not the primary VGA (GGC IVD set) is class 0x038000: vfio gives it the IGD regions from 6.15 */
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/class", "0x038000\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", F);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "kernel")->message, "0x038000"));
+    }
+    tmp_write(t, "proc/sys/kernel/osrelease", "6.15.0\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", P);
+    }
+    tmp_write(t, "proc/sys/kernel/osrelease", "\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", W);
+    }
+    tmp_remove(t, "proc/sys/kernel/osrelease");
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "kernel", W);
+    }
+}
+
+static void
+test_driver_edits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("tgl-nuc11-efifb"); /* unbound */
+
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/driver_override", "vfio-pci\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "driver", W);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "driver")->message, "driver_override vfio-pci"));
+    }
+    tmp_symlink(t, "sys/bus/pci/devices/0000:00:02.0/driver", "../../../../bus/pci/drivers/pci-stub");
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "driver", F);
+    }
+    /* i915 bound: the hint names the fix */
+    {
+        g_autoptr(IgdSysroot) s = host_sysroot("adl-dsb1210");
+        g_autoptr(GPtrArray) checks = run(s, NULL);
+        const IgdCheck *c = igd_host_find_check(checks, "driver");
+        g_assert_nonnull(strstr(c->message, "i915"));
+        g_assert_nonnull(strstr(c->hint, "virsh nodedev-detach pci_0000_00_02_0"));
+        g_assert_nonnull(strstr(c->hint, "managed='no'"));
+    }
+}
+
+static void
+test_rom_opregion_edits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-lenovo-ideapad-320-14isk");
+
+    /* an empty rom file is no ROM */
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", "", 0);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "rom", W);
+    }
+    /* a ROM of junk */
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", "\x55\xaa\x40\x00", 4);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "rom", F);
+    }
+    /* an OpRegion with a broken signature */
+    {
+        g_autofree char *junk = g_malloc0(8192);
+        memcpy(junk, "IntelGraphicsMex", 16);
+        tmp_write(t, "sys/kernel/debug/dri/0000:00:02.0/i915_opregion", junk, 8192);
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "opregion", F);
+    }
+    /* a truncated OpRegion */
+    tmp_write(t, "sys/kernel/debug/dri/0000:00:02.0/i915_opregion", "IntelGraphicsMem", 16);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "opregion", F);
+    }
+    /* ASLS 0: the firmware gave no OpRegion */
+    {
+        g_autofree char *path = g_build_filename(t->dir, "sys/bus/pci/devices/0000:00:02.0/config", NULL);
+        g_autofree char *cfg = NULL;
+        gsize n = 0;
+        g_assert_true(g_file_get_contents(path, &cfg, &n, NULL));
+        g_assert_cmpuint(n, ==, 4096);
+        memset(cfg + 0xfc, 0, 4);
+        tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/config", cfg, (gssize)n);
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "opregion", F);
+    }
+}
+
+static void
+test_not_igd(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    IgdPciAddress a;
+
+    /* nothing at 00:03.0 */
+    g_assert_true(igd_pci_address_parse("0000:00:03.0", &a, NULL));
+    {
+        g_autoptr(GPtrArray) checks = igd_host_run_checks(t->sysroot, &a, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(checks->len, ==, 1);
+        assert_result(checks, "igd-present", F);
+        g_assert_cmpint(igd_host_worst_result(checks), ==, IGD_CHECK_FAIL);
+    }
+    /* the host bridge is not a display device */
+    g_assert_true(igd_pci_address_parse("0000:00:00.0", &a, NULL));
+    {
+        g_autoptr(GPtrArray) checks = igd_host_run_checks(t->sysroot, &a, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(checks->len, ==, 1);
+        assert_result(checks, "igd-present", F);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "igd-present")->message, "0x060000"));
+    }
+    /* an Intel display device the table does not know */
+    tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/device", "0xffff\n", -1);
+    {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "generation", F);
+    }
+    /* no /sys/bus/pci/devices at all: an environment error */
+    tmp_remove(t, "sys/bus/pci/devices");
+    {
+        g_autoptr(GPtrArray) checks = igd_host_run_checks(t->sysroot, NULL, NULL, &error);
+        g_assert_null(checks);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(host_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/host/tree/%s", host_cases[i].name);
+        g_test_add_data_func(path, &host_cases[i], test_host_case);
+    }
+    g_test_add_func("/host/framebuffer-claims/real", test_framebuffer_claims_real);
+    g_test_add_func("/host/dmar/real", test_dmar_real);
+    g_test_add_func("/host/readers", test_small_readers);
+    g_test_add_func("/host/qemu", test_qemu_check);
+    g_test_add_func("/host/iomem/broken", test_iomem_broken);
+    g_test_add_func("/host/iomem/no-bars", test_iomem_no_bars);
+    g_test_add_func("/host/kmsg/broken", test_kmsg_broken);
+    g_test_add_func("/host/iommu/edits", test_iommu_edits);
+    g_test_add_func("/host/vfio/edits", test_vfio_edits);
+    g_test_add_func("/host/kernel/edits", test_kernel_edits);
+    g_test_add_func("/host/driver/edits", test_driver_edits);
+    g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
+    g_test_add_func("/host/not-igd", test_not_igd);
+    return g_test_run();
+}
