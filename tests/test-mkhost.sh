@@ -10,7 +10,7 @@ if [ ! -d "$shared/fixtures/hosts" ] || ! command -v python3 >/dev/null 2>&1; th
 fi
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-cases=$(cd "$hosts" && ls)
+cases=$(cd "$hosts" && for d in *; do [ -d "$d" ] && echo "$d"; done)
 n=$(echo "$cases" | wc -w)
 echo "1..$((n + 2))"
 if python3 "$srcdir/mkhost" --fixtures "$shared/fixtures" --out "$tmp" >"$tmp.log" 2>&1; then
@@ -19,7 +19,7 @@ else
     echo "not ok 1 - mkhost runs"; sed 's/^/# /' "$tmp.log"
 fi
 rm -f "$tmp.log"
-gen=$(cd "$tmp" && ls)
+gen=$(cd "$tmp" && for d in *; do [ -d "$d" ] && echo "$d"; done)
 if [ "$gen" = "$cases" ]; then
     echo "ok 2 - same set of cases"
 else
