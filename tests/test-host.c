@@ -678,6 +678,44 @@ test_driver_edits(void)
     }
 }
 
+/*
+ * A minimal one-image option ROM (PCI Firmware Spec 3.0 layout, not hardware
+ * data): 512 bytes, 0x55AA, PCIR at 0x1c for 8086:@device, class 0x030000,
+ * code type @code (0 x86, 3 EFI with the 0x0EF1 header and subsystem 11),
+ * last-image flag, byte sum 0.
+ */
+static void
+make_rom(guint8 rom[512], guint16 vendor, guint16 device, guint8 code)
+{
+    guint8 sum = 0;
+
+    memset(rom, 0, 512);
+    rom[0] = 0x55;
+    rom[1] = 0xaa;
+    rom[2] = 1;                    /* x86 init size, 512-byte units */
+    if (code == 3) {
+        rom[4] = 0xf1;             /* EFI signature 0x0EF1 */
+        rom[5] = 0x0e;
+        rom[8] = 11;               /* boot-service driver */
+        rom[10] = 0x64;            /* machine 0x8664 */
+        rom[11] = 0x86;
+    }
+    rom[0x18] = 0x1c;              /* PCIR pointer */
+    memcpy(rom + 0x1c, "PCIR", 4);
+    rom[0x1c + 4] = vendor & 0xff;
+    rom[0x1c + 5] = vendor >> 8;
+    rom[0x1c + 6] = device & 0xff;
+    rom[0x1c + 7] = device >> 8;
+    rom[0x1c + 0x0a] = 0x18;       /* structure length */
+    rom[0x1c + 0x0f] = 0x03;       /* base class display */
+    rom[0x1c + 0x10] = 1;          /* image length, 512-byte units */
+    rom[0x1c + 0x14] = code;
+    rom[0x1c + 0x15] = 0x80;       /* last image */
+    for (int i = 0; i < 511; i++)
+        sum += rom[i];
+    rom[511] = (guint8)(0x100 - sum);
+}
+
 static void
 test_rom_opregion_edits(void)
 {
@@ -686,6 +724,32 @@ test_rom_opregion_edits(void)
     /* an empty rom file is no ROM */
     tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", "", 0);
     {
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "rom", W);
+    }
+    /* a valid legacy VGA BIOS image for this device */
+    {
+        guint8 rom[512];
+        make_rom(rom, 0x8086, 0x1916, 0);
+        tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", (const char *)rom, sizeof rom);
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "rom", P);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "rom")->message, "x86 8086:1916"));
+    }
+    /* EFI GOP only: no legacy mode */
+    {
+        guint8 rom[512];
+        make_rom(rom, 0x8086, 0x1916, 3);
+        tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", (const char *)rom, sizeof rom);
+        g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
+        assert_result(checks, "rom", W);
+        g_assert_nonnull(strstr(igd_host_find_check(checks, "rom")->message, "efi 8086:1916"));
+    }
+    /* a ROM of another vendor */
+    {
+        guint8 rom[512];
+        make_rom(rom, 0x10de, 0x1916, 0);
+        tmp_write(t, "sys/bus/pci/devices/0000:00:02.0/rom", (const char *)rom, sizeof rom);
         g_autoptr(GPtrArray) checks = run(t->sysroot, NULL);
         assert_result(checks, "rom", W);
     }
