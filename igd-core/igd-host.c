@@ -9,9 +9,9 @@
  *
  * Rules worth knowing (and the tests that pin them, tests/test-host.c):
  *  - IOMMU group: vfio accepts a group whose other members are bridges
- *    (Linux drivers/vfio/group.c vfio_dev_driver_allowed()/the older
- *    vfio_dev_whitelisted(): a PCI device whose header type is not "normal"
- *    never blocks viability). Any other member (even the host bridge) would
+ *    (Linux drivers/vfio/vfio.c vfio_dev_whitelisted(), now
+ *    drivers/vfio/group.c vfio_dev_driver_allowed(): a PCI device whose
+ *    header type is not PCI_HEADER_TYPE_NORMAL never blocks viability). Any other member (even the host bridge) would
  *    have to be assigned with the IGD, which no one wants: FAIL.
  *  - DMAR faults: a burst at first assignment is harmless (SPEC §1). The
  *    faults are "ongoing" when they span IGD_HOST_DMAR_ONGOING_SPAN_USEC (2 s)
