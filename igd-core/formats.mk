@@ -9,3 +9,9 @@ TESTS += tests/test-vbt
 tests_test_vbt_SOURCES = tests/test-vbt.c
 tests_test_vbt_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_vbt_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-opregion
+TESTS += tests/test-opregion
+tests_test_opregion_SOURCES = tests/test-opregion.c
+tests_test_opregion_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_opregion_LDADD = $(IGD_TEST_LIBS)
