@@ -23,6 +23,7 @@ typedef struct {
     char *version_string;         /* the whole first line of --version */
     gboolean has_vfio_pci;        /* the binary knows -device vfio-pci */
     gboolean x_igd_opregion, x_igd_gms, x_igd_legacy_mode, x_igd_lpc; /* offered by -device vfio-pci,help */
+    gboolean x_igd_opregion_default_on; /* help says "x-igd-opregion ... (default: true)" (10.1+) */
     GPtrArray *vfio_pci_props;    /* every x-igd-* name seen, for display (char *) */
 } IgdQemuCaps;
 
@@ -71,7 +72,8 @@ typedef struct {
     gboolean recognised;      /* QEMU applies its IGD quirks to this device at all */
     gboolean legacy_possible; /* legacy mode can engage for this device on this QEMU (ignoring the domain) */
     char *legacy_reason;      /* why not, in QEMU's own words where QEMU prints one (NULL when possible) */
-    guint guest_gms;          /* GMS value the guest sees in GGC (legacy mode) */
+    guint guest_gms;          /* GMS value the guest sees in GGC */
+    guint16 guest_ggc;        /* the whole GGC the guest reads (QEMU's emulated value, or the host's) */
     guint64 guest_stolen_bytes; /* stolen size that GMS means to the guest driver */
     guint64 bdsm_size;        /* the value QEMU puts in etc/igd-bdsm-size (0 when it creates none or writes 0) */
     gboolean bdsm_size_file;  /* QEMU creates etc/igd-bdsm-size at all */
@@ -81,7 +83,8 @@ typedef struct {
     guint x_igd_gms_max;      /* highest value this QEMU accepts for this generation */
     gboolean x_igd_gms_valid; /* the x_igd_gms passed in is accepted (unset counts as valid) */
     gboolean opregion_default_on; /* x-igd-opregion defaults to on (10.1+) */
-    gboolean lpc_bridge_created;  /* QEMU creates vfio-pci-igd-lpc-bridge at 1f.0 in legacy mode (< 10.0) */
+    gboolean lpc_bridge_created;  /* QEMU creates vfio-pci-igd-lpc-bridge at 1f.0 (legacy mode) */
+    char *start_error;        /* QEMU refuses to realize the device with this message (NULL = it starts) */
 } IgdQemuIgdModel;
 
 /*

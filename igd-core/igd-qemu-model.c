@@ -1,0 +1,562 @@
+/*
+ * igd-qemu-model.c: an exact model of what each upstream QEMU version's
+ * hw/vfio/igd.c does with an Intel IGD: the generation it computes, whether
+ * legacy mode engages, the GMS the guest reads in GGC, the etc/igd-bdsm-size
+ * fw_cfg value and what x-igd-gms it accepts.
+ *
+ * Sources (read for facts, nothing copied): QEMU hw/vfio/igd.c and
+ * hw/vfio/pci.c as of v7.2.0, the 9.2 pull "Support for IGDs of gen 11 and
+ * later" (pull-vfio-20240917 + the 2024-11-18 GMS fix), the 10.0 pulls of
+ * 2024-12-24 ("vfio/igd: ... align generation with i915 ...", "add x-igd-gms
+ * option back") and of 2025-03 ("Decoupling quirks with legacy mode":
+ * x-igd-legacy-mode, x-igd-lpc, no GTT in bdsm-size), the 10.1 pull of
+ * 2025-05-09 ("Detect IGD device by OpRegion", "Enable OpRegion by default",
+ * "Allow overriding GMS with 0xf0 to 0xfe on Gen9+", "Restrict legacy mode to
+ * Gen6-9 devices", "Remove generation limitation") plus "Require host VGA
+ * decode for legacy mode" (2025-07-29), and for 10.2 "Enable quirks when IGD
+ * is not the primary display" (vfio_is_base_display).
+ *
+ * The device is assumed to sit at guest 00:02.0 on the root bus, to have a
+ * ROM (BAR or romfile), not to be hotplugged, and the host kernel to expose
+ * the OpRegion, host-bridge and LPC-bridge regions with VGA access enabled:
+ * those conditions belong to the domain and the host and are checked by
+ * their callers. The machine type and x-igd-gms / x-igd-legacy-mode are
+ * inputs.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "igd-common.h"
+#include "igd-qemu.h"
+
+#define MiB (G_GUINT64_CONSTANT(1) << 20)
+
+/* The name QEMU prints for the device: vdev->vbasedev.name, the host address (an IGD is always 00:02.0). */
+#define IGD_QEMU_DEV_NAME "0000:00:02.0"
+
+typedef enum {
+    IGD_QEMU_ERA_7_2,  /* 7.2 – 9.1: vfio_probe_igd_bar4_quirk(); gen 6 or 8; GMS zeroed; x-igd-gms ≤ 0x10 */
+    IGD_QEMU_ERA_9_2,  /* 9.2: same function; known-gen list; host GMS kept; x-igd-gms ignored; BDSM 0xC0 gen ≥ 11 */
+    IGD_QEMU_ERA_10_0, /* 10.0: vfio_pci_igd_config_quirk(); x-igd-legacy-mode/x-igd-lpc; bdsm-size = stolen only */
+    IGD_QEMU_ERA_10_1, /* 10.1: IGD found by its OpRegion region; OpRegion on by default; legacy gen 6–9 only */
+    IGD_QEMU_ERA_10_2, /* 10.2+: also IGDs with class 0x0380 (GGC IVD set), vfio_is_base_display() */
+} IgdQemuEra;
+
+/*
+ * The release whose code a version runs: X.Y.50 – X.Y.99 are development
+ * snapshots (and release candidates, .90+) of the next release, which
+ * follows X.2 with (X+1).0 since QEMU 7.0 (and 5.x/6.x too).
+ */
+static IgdQemuEra
+igd_qemu_era(const IgdQemuCaps *caps)
+{
+    guint major = caps->major, minor = caps->minor;
+
+    if (caps->micro >= 50) {
+        if (minor >= 2) {
+            major++;
+            minor = 0;
+        } else {
+            minor++;
+        }
+    }
+    if (major > 10 || (major == 10 && minor >= 2))
+        return IGD_QEMU_ERA_10_2;
+    if (major == 10 && minor == 1)
+        return IGD_QEMU_ERA_10_1;
+    if (major == 10)
+        return IGD_QEMU_ERA_10_0;
+    if (major == 9 && minor >= 2)
+        return IGD_QEMU_ERA_9_2;
+    return IGD_QEMU_ERA_7_2;
+}
+
+/* ---- generation: igd_gen() of each version, as data ---------------------------------------------------- */
+
+typedef struct {
+    guint16 prefix; /* device_id & 0xff00 */
+    gint8 gen;
+} IgdQemuGenPrefix;
+
+/*
+ * igd_gen() in 2.7 – 9.1: "Old, untested, unavailable, unknown" prefixes
+ * give -1, SandyBridge/IvyBridge/ValleyView/Haswell 6, BroadWell/CherryView/
+ * SkyLake/KabyLake 8, and anything else 8 ("Assume newer is compatible").
+ * Broxton ((id & 0xfff) == 0xa84) is 8, checked first.
+ */
+static const IgdQemuGenPrefix igd_qemu_gen_7_2[] = {
+    { 0x0000, -1 }, { 0x2500, -1 }, { 0x2700, -1 }, { 0x2900, -1 },
+    { 0x2a00, -1 }, { 0x2e00, -1 }, { 0x3500, -1 }, { 0xa000, -1 },
+    { 0x0100, 6 }, { 0x0400, 6 }, { 0x0a00, 6 }, { 0x0c00, 6 }, { 0x0d00, 6 }, { 0x0f00, 6 },
+    { 0x1600, 8 }, { 0x1900, 8 }, { 0x2200, 8 }, { 0x5900, 8 },
+};
+
+/*
+ * igd_gen() in 9.2 ("vfio/igd: return an invalid generation for unknown
+ * devices", "add ID's for ElkhartLake and TigerLake"): the 7.2 list plus
+ * CoffeeLake 0x3e → 9, ElkhartLake 0x45 → 11, TigerLake 0x9a → 12, and
+ * anything else -1. Broxton ((id & 0xfff) == 0xa84) still 8.
+ */
+static const IgdQemuGenPrefix igd_qemu_gen_9_2[] = {
+    { 0x0000, -1 }, { 0x2500, -1 }, { 0x2700, -1 }, { 0x2900, -1 },
+    { 0x2a00, -1 }, { 0x2e00, -1 }, { 0x3500, -1 }, { 0xa000, -1 },
+    { 0x0100, 6 }, { 0x0400, 6 }, { 0x0a00, 6 }, { 0x0c00, 6 }, { 0x0d00, 6 }, { 0x0f00, 6 },
+    { 0x1600, 8 }, { 0x1900, 8 }, { 0x2200, 8 }, { 0x5900, 8 },
+    { 0x3e00, 9 }, { 0x4500, 11 }, { 0x9a00, 12 },
+};
+
+/*
+ * igd_gen() from 10.0 on ("align generation with i915 kernel driver", "add
+ * Gemini Lake and Comet Lake device ids", "add Alder/Raptor/Rocket/Ice/Jasper
+ * Lake device ids"): Broxton/Apollo Lake ((id & 0xffe) == 0xa84) → 9 first;
+ * 0x01 (SandyBridge and IvyBridge alike) → 6; Haswell and ValleyView → 7;
+ * Broadwell, Cherryview → 8; Skylake, Gemini Lake, Kaby Lake, Coffee Lake,
+ * Comet Lake → 9; Ice, Elkhart, Jasper Lake → 11; Tiger, Rocket, Alder,
+ * Raptor Lake → 12; anything else (Meteor Lake 0x7d and later) -1.
+ */
+static const IgdQemuGenPrefix igd_qemu_gen_10_0[] = {
+    { 0x0100, 6 },
+    { 0x0400, 7 }, { 0x0a00, 7 }, { 0x0c00, 7 }, { 0x0d00, 7 }, { 0x0f00, 7 },
+    { 0x1600, 8 }, { 0x2200, 8 },
+    { 0x1900, 9 }, { 0x3100, 9 }, { 0x5900, 9 }, { 0x3e00, 9 }, { 0x9b00, 9 },
+    { 0x8a00, 11 }, { 0x4500, 11 }, { 0x4e00, 11 },
+    { 0x9a00, 12 }, { 0x4c00, 12 }, { 0x4600, 12 }, { 0xa700, 12 },
+};
+
+static gint
+igd_qemu_gen_lookup(const IgdQemuGenPrefix *table, gsize n, guint16 device_id, gint fallback)
+{
+    for (gsize i = 0; i < n; i++) {
+        if (table[i].prefix == (device_id & 0xff00))
+            return table[i].gen;
+    }
+    return fallback;
+}
+
+gint
+igd_qemu_gen(const IgdQemuCaps *caps, guint16 device_id)
+{
+    switch (igd_qemu_era(caps)) {
+    case IGD_QEMU_ERA_7_2:
+        if ((device_id & 0xfff) == 0xa84)
+            return 8; /* Broxton */
+        return igd_qemu_gen_lookup(igd_qemu_gen_7_2, G_N_ELEMENTS(igd_qemu_gen_7_2), device_id, 8);
+    case IGD_QEMU_ERA_9_2:
+        if ((device_id & 0xfff) == 0xa84)
+            return 8; /* Broxton */
+        return igd_qemu_gen_lookup(igd_qemu_gen_9_2, G_N_ELEMENTS(igd_qemu_gen_9_2), device_id, -1);
+    case IGD_QEMU_ERA_10_0:
+    case IGD_QEMU_ERA_10_1:
+    case IGD_QEMU_ERA_10_2:
+    default:
+        if ((device_id & 0xffe) == 0xa84)
+            return 9; /* Broxton / Apollo Lake */
+        return igd_qemu_gen_lookup(igd_qemu_gen_10_0, G_N_ELEMENTS(igd_qemu_gen_10_0), device_id, -1);
+    }
+}
+
+/* ---- GGC fields and sizes as QEMU reads them ------------------------------------------------------------- */
+
+/*
+ * GMS as QEMU extracts it: bits 7:3 for gen < 8 (IGD_GMCH_GEN6_GMS_*), bits
+ * 15:8 otherwise (every version). Callers pass 8 for a generation QEMU does
+ * not know: it then leaves GGC alone and the value is only for display.
+ */
+static guint
+igd_qemu_ggc_gms(gint gen, guint16 ggc)
+{
+    return gen < 8 ? (ggc >> 3) & 0x1f : (ggc >> 8) & 0xff;
+}
+
+/* ggc with its GMS field replaced, QEMU's "gmch &= ~(mask << shift); gmch |= gms << shift". */
+static guint16
+igd_qemu_ggc_set_gms(gint gen, guint16 ggc, guint gms)
+{
+    if (gen < 8)
+        return (guint16)((ggc & ~(0x1fu << 3)) | ((gms & 0x1f) << 3));
+    return (guint16)((ggc & ~(0xffu << 8)) | ((gms & 0xff) << 8));
+}
+
+/*
+ * GTT MiB in bdsm-size before 10.0: "ggms_mb = (gmch >> (gen < 8 ? 8 : 6)) &
+ * 0x3; if (gen > 6) ggms_mb = 1 << ggms_mb;" (vfio_probe_igd_bar4_quirk
+ * 7.2 – 9.2). QEMU's gen 6 covers Haswell and ValleyView too there, so their
+ * GGMS counts raw MiB; GGMS 0 on gen 8+ still gives 1 MiB (the "&& ggms_mb
+ * != 0" fix is in 10.0's development only, and 10.0 drops the GTT anyway).
+ */
+static guint64
+igd_qemu_gtt_mb_7_2(gint gen, guint16 ggc)
+{
+    guint ggms = (ggc >> (gen < 8 ? 8 : 6)) & 0x3;
+
+    return gen > 6 ? 1u << ggms : ggms;
+}
+
+guint64
+igd_qemu_gms_to_bytes(const IgdQemuCaps *caps, gint gen, guint gms)
+{
+    if (gen < 0)
+        return 0;
+    switch (igd_qemu_era(caps)) {
+    case IGD_QEMU_ERA_7_2:
+        /* vfio_probe_igd_bar4_quirk 7.2 – 9.1: "gms_mb = vdev->igd_gms * 32" */
+        return (guint64)gms * 32 * MiB;
+    case IGD_QEMU_ERA_9_2:
+        /* igd_get_stolen_mb() 9.2: gen < 9 accepts GMS ≤ 0x10 only ("Unsupported IGD GMS value"
+         * → 0); gen ≥ 9: < 0xf0 → × 32 MiB, else (gms - 0xf0) * 4 + 4 MiB (fix of 2024-11-18) */
+        if (gen < 9)
+            return gms > 0x10 ? 0 : (guint64)gms * 32 * MiB;
+        return gms < 0xf0 ? (guint64)gms * 32 * MiB : (guint64)(gms - 0xf0 + 1) * 4 * MiB;
+    case IGD_QEMU_ERA_10_0:
+    case IGD_QEMU_ERA_10_1:
+    case IGD_QEMU_ERA_10_2:
+    default:
+        /* igd_stolen_memory_size() 10.0+: gen < 9 → × 32 MiB (no cap); gen ≥ 9: < 0xf0 → × 32 MiB,
+         * else (gms - 0xf0 + 1) * 4 MiB */
+        if (gen < 9)
+            return (guint64)gms * 32 * MiB;
+        return gms < 0xf0 ? (guint64)gms * 32 * MiB : (guint64)(gms - 0xf0 + 1) * 4 * MiB;
+    }
+}
+
+/* ---- machine type ---------------------------------------------------------------------------------------- */
+
+typedef enum {
+    IGD_QEMU_MACHINE_I440FX, /* MachineClass family "pc_piix": "pc", "pc-i440fx-*", old "pc-0.x"/"pc-1.x" */
+    IGD_QEMU_MACHINE_Q35,    /* "q35", "pc-q35-*": ICH9 LPC at 00:1f.0 */
+    IGD_QEMU_MACHINE_OTHER,
+} IgdQemuMachine;
+
+static IgdQemuMachine
+igd_qemu_machine_kind(const char *machine)
+{
+    if (machine == NULL || g_str_equal(machine, "pc") || g_str_has_prefix(machine, "pc-i440fx-"))
+        return IGD_QEMU_MACHINE_I440FX;
+    if (g_str_has_prefix(machine, "pc-") && g_ascii_isdigit(machine[3]))
+        return IGD_QEMU_MACHINE_I440FX;
+    if (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-"))
+        return IGD_QEMU_MACHINE_Q35;
+    return IGD_QEMU_MACHINE_OTHER;
+}
+
+/* ---- the model ------------------------------------------------------------------------------------------- */
+
+void
+igd_qemu_igd_model_clear(IgdQemuIgdModel *m)
+{
+    if (m == NULL)
+        return;
+    g_clear_pointer(&m->legacy_reason, g_free);
+    g_clear_pointer(&m->start_error, g_free);
+}
+
+/* Stolen bytes the guest derives from the GGC it reads: the host's when QEMU leaves GGC alone. */
+static guint64
+igd_qemu_guest_stolen(const IgdQemuCaps *caps, gint gen, guint guest_gms, guint host_gms, const IgdGmchInfo *gmch)
+{
+    if (gmch != NULL && guest_gms == host_gms)
+        return gmch->stolen_bytes;
+    return igd_qemu_gms_to_bytes(caps, gen < 0 ? 8 : gen, guest_gms);
+}
+
+/*
+ * 7.2 – 9.1, vfio_probe_igd_bar4_quirk(): legacy mode is the only thing it
+ * does. Checks, in QEMU's order: Intel VGA-class device at 00:02.0; 1f.0 free
+ * or a vfio-pci-igd-lpc-bridge ("Sorry Q35"); igd_gen() is 6 or 8; ROM; not
+ * hotplugged; OpRegion, host and LPC regions; VGA enabled. Then GGC is
+ * emulated with GMS zeroed unless x-igd-gms (1 – 0x10) sets it, and
+ * bdsm-size = GTT MiB + x-igd-gms × 32 MiB, BDSM emulated at 0x5C.
+ */
+static void
+igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, gint x_igd_gms,
+                   IgdQemuMachine machine, const char *machine_name, IgdQemuIgdModel *out)
+{
+    guint16 ggc = gmch ? gmch->ggc : 0;
+    guint host_gms = igd_qemu_ggc_gms(gen < 0 ? 8 : gen, ggc);
+    guint gms = 0;
+
+    out->x_igd_gms_max = 0x10;
+    out->x_igd_gms_valid = x_igd_gms <= 0x10;
+    out->guest_gms = host_gms;
+    out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
+
+    if (machine == IGD_QEMU_MACHINE_Q35) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
+                                      "existing devices at address 1f.0");
+        return;
+    }
+    if (machine == IGD_QEMU_MACHINE_OTHER) {
+        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
+                                             "bridge at 00.0 and 1f.0 free", machine_name);
+        return;
+    }
+    if (gen != 6 && gen != 8) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
+                                      "try SandyBridge or newer");
+        return;
+    }
+
+    out->legacy_possible = TRUE;
+    out->lpc_bridge_created = TRUE;
+    out->bdsm_size_file = TRUE;
+    out->bdsm_offset = 0x5c;
+    /* "gmch &= ~(...)": GMS zeroed; "if (vdev->igd_gms <= 0x10) gms_mb = igd_gms * 32" else
+     * "Unsupported IGD GMS value 0x%x" and igd_gms = 0 (the device still starts). */
+    if (x_igd_gms > 0 && x_igd_gms <= 0x10)
+        gms = (guint)x_igd_gms;
+    out->guest_gms = gms;
+    out->guest_ggc = igd_qemu_ggc_set_gms(gen, ggc, gms);
+    out->guest_stolen_bytes = (guint64)gms * 32 * MiB;
+    out->bdsm_size = (igd_qemu_gtt_mb_7_2(gen, ggc) + (guint64)gms * 32) * MiB;
+
+    /* The guest gets no stolen memory unless x-igd-gms asks: ask for the host's size in 32 MiB
+     * units, rounded up (4 MiB-step sizes of gen 9+ become 32 MiB), at most 0x10 (512 MiB). */
+    if (gmch != NULL && gmch->stolen_bytes > 0 && caps->x_igd_gms) {
+        guint64 units = (gmch->stolen_bytes + 32 * MiB - 1) / (32 * MiB);
+
+        out->x_igd_gms_needed = (gint)MIN(units, (guint64)0x10);
+    }
+}
+
+/*
+ * 9.2, vfio_probe_igd_bar4_quirk() after "support legacy mode for all known
+ * generations", "don't set stolen memory size to zero", "use new BDSM
+ * register location and size for gen 11 and later": same checks with
+ * "gen == -1" as the generation test; GGC emulated with the host value;
+ * bdsm-size = GTT MiB + igd_get_stolen_mb(); BDSM at 0xC0 for gen ≥ 11;
+ * x-igd-gms is still a property but nothing reads it.
+ */
+static void
+igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, IgdQemuMachine machine,
+                   const char *machine_name, IgdQemuIgdModel *out)
+{
+    guint16 ggc = gmch ? gmch->ggc : 0;
+    guint host_gms = igd_qemu_ggc_gms(gen < 0 ? 8 : gen, ggc);
+
+    out->x_igd_gms_max = 0;
+    out->x_igd_gms_valid = TRUE;
+    out->guest_gms = host_gms;
+    out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
+
+    if (machine == IGD_QEMU_MACHINE_Q35) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
+                                      "existing devices at address 1f.0");
+        return;
+    }
+    if (machine == IGD_QEMU_MACHINE_OTHER) {
+        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
+                                             "bridge at 00.0 and 1f.0 free", machine_name);
+        return;
+    }
+    if (gen == -1) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
+                                      "try SandyBridge or newer");
+        return;
+    }
+
+    out->legacy_possible = TRUE;
+    out->lpc_bridge_created = TRUE;
+    out->bdsm_size_file = TRUE;
+    out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
+    out->bdsm_size = igd_qemu_gtt_mb_7_2(gen, ggc) * MiB + igd_qemu_gms_to_bytes(caps, gen, host_gms);
+}
+
+/* vfio_pci_igd_override_gms() 10.1+ (and the inline checks of 10.0): the highest x-igd-gms accepted. */
+static guint
+igd_qemu_gms_max_10(IgdQemuEra era, gint gen)
+{
+    if (gen < 0)
+        return 0;
+    if (gen < 8)
+        return 0x10;
+    if (gen == 8 || era == IGD_QEMU_ERA_10_0)
+        return 0x40;
+    return 0xfe; /* gen ≥ 9, 10.1+: 0 – 0x40 (32 MiB steps) or 0xf0 – 0xfe (4 MiB steps) */
+}
+
+static gboolean
+igd_qemu_gms_ok_10(IgdQemuEra era, gint gen, guint gms)
+{
+    if (gen < 0)
+        return FALSE;
+    if (gen < 8)
+        return gms <= 0x10;
+    if (gen == 8 || era == IGD_QEMU_ERA_10_0)
+        return gms <= 0x40;
+    return gms <= 0x40 || (gms >= 0xf0 && gms <= 0xfe);
+}
+
+/* The message vfio_pci_igd_override_gms() prints for a refused x-igd-gms (QERR_INVALID_PARAMETER_VALUE). */
+static char *
+igd_qemu_gms_error_10(IgdQemuEra era, gint gen)
+{
+    if (gen < 0)
+        return g_strdup("x-igd-gms is not supported on this device");
+    if (gen < 8)
+        return g_strdup("Parameter 'x-igd-gms' expects 0~0x10");
+    if (gen == 8 || era == IGD_QEMU_ERA_10_0)
+        return g_strdup("Parameter 'x-igd-gms' expects 0~0x40");
+    return g_strdup("Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe");
+}
+
+/*
+ * 10.0+, vfio_pci_igd_config_quirk(), run for every Intel display device:
+ *   10.0: VGA class and igd_gen() != -1 ("unsupported in legacy mode" and
+ *         nothing else otherwise); legacy when x-igd-legacy-mode != off,
+ *         MachineClass family "pc_piix" and guest 00:02.0; GGC emulated with
+ *         the host GMS or a valid x-igd-gms (an invalid one is reported and
+ *         ignored); bdsm-size = igd_stolen_memory_size(), for UPT too.
+ *   10.1: found by the OpRegion region (VGA class still), gen -1 allowed with
+ *         bdsm-size 0; legacy also needs gen 6 – 9 and GGC IVD clear; an
+ *         invalid x-igd-gms fails the device; GGC emulated only with x-igd-gms;
+ *         x-igd-opregion on by default.
+ *   10.2: any display class (IVD set: class 0x0380) gets the quirks, legacy
+ *         still needs a VGA-class device.
+ */
+static void
+igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gint gen, const IgdGmchInfo *gmch,
+                  gint x_igd_gms, IgdQemuMachine machine, const char *machine_name, IgdQemuLegacyMode legacy_mode,
+                  IgdQemuIgdModel *out)
+{
+    guint16 ggc = gmch ? gmch->ggc : 0;
+    gboolean ivd = gmch ? gmch->vga_disabled : FALSE;
+    guint host_gms = igd_qemu_ggc_gms(gen < 0 ? 8 : gen, ggc);
+    guint gms = host_gms;
+    gboolean legacy_ok;
+
+    out->guest_gms = host_gms;
+    out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
+    out->x_igd_gms_valid = TRUE;
+
+    if (era == IGD_QEMU_ERA_10_0 && gen == -1) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
+                                      "try SandyBridge or newer");
+        return; /* the quirk stops here: x-igd-gms is not even read */
+    }
+    out->recognised = TRUE;
+    out->x_igd_gms_max = igd_qemu_gms_max_10(era, gen);
+
+    /* The legacy-mode condition of vfio_pci_igd_config_quirk(). */
+    if (legacy_mode == IGD_QEMU_LEGACY_OFF) {
+        out->legacy_reason = g_strdup("x-igd-legacy-mode=off");
+    } else if (era >= IGD_QEMU_ERA_10_1 && ivd) {
+        out->legacy_reason = g_strdup("IGD does not claim VGA cycles on the host (GGC IVD set), "
+                                      "legacy mode needs a VGA controller");
+    } else if (era >= IGD_QEMU_ERA_10_1 && (gen < 6 || gen > 9)) {
+        out->legacy_reason = g_strdup_printf("device %04x (gen %d) doesn't support legacy mode", device_id, gen);
+    } else if (machine != IGD_QEMU_MACHINE_I440FX) {
+        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: QEMU enables legacy mode only "
+                                             "on pc_piix machines", machine_name);
+    }
+    legacy_ok = out->legacy_reason == NULL;
+    if (legacy_ok) {
+        out->legacy_possible = TRUE;
+        out->lpc_bridge_created = TRUE; /* VFIO_FEATURE_ENABLE_IGD_LPC set by legacy mode */
+    } else if (legacy_mode == IGD_QEMU_LEGACY_ON) {
+        out->start_error = era == IGD_QEMU_ERA_10_0
+            ? g_strdup("Machine is not i440fx or assigned BDF is not 00:02.0")
+            : g_strdup_printf("Machine is not i440fx, assigned BDF is not 00:02.0, or device %04x (gen %d) "
+                              "doesn't support legacy mode", device_id, gen);
+        return;
+    }
+
+    /* x-igd-gms: 10.0 reports a bad value and keeps the host GMS; 10.1+ fails the device. */
+    if (x_igd_gms > 0) {
+        if (igd_qemu_gms_ok_10(era, gen, (guint)x_igd_gms)) {
+            gms = (guint)x_igd_gms;
+        } else {
+            out->x_igd_gms_valid = FALSE;
+            if (era >= IGD_QEMU_ERA_10_1) {
+                out->start_error = igd_qemu_gms_error_10(era, gen);
+                return;
+            }
+        }
+    }
+    out->guest_gms = gms;
+    out->guest_stolen_bytes = igd_qemu_guest_stolen(caps, gen, gms, host_gms, gmch);
+    if (gms != host_gms)
+        out->guest_ggc = igd_qemu_ggc_set_gms(gen, ggc, gms);
+
+    /* "bdsm_size = cpu_to_le64(gms_size)": stolen only, 0 when gen is unknown (10.1+). */
+    out->bdsm_size_file = TRUE;
+    if (gen > 0) {
+        out->bdsm_size = igd_qemu_gms_to_bytes(caps, gen, gms);
+        out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
+    }
+}
+
+gboolean
+igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
+                        const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
+                        IgdQemuLegacyMode legacy_mode, IgdQemuIgdModel *out, GError **error)
+{
+    IgdQemuMachine kind = igd_qemu_machine_kind(machine);
+    const char *machine_name = machine ? machine : "pc";
+    IgdQemuEra era;
+    gint gen;
+
+    g_return_val_if_fail(caps != NULL, FALSE);
+    g_return_val_if_fail(out != NULL, FALSE);
+    (void)platform; /* QEMU knows only the device id; the platform is the caller's to display */
+
+    memset(out, 0, sizeof(*out));
+    out->x_igd_gms_needed = -1;
+    out->guest_ggc = gmch ? gmch->ggc : 0; /* GGC passes through unless a branch below emulates it */
+    if (caps->major == 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "QEMU capabilities without a version");
+        return FALSE;
+    }
+    era = igd_qemu_era(caps);
+    gen = igd_qemu_gen(caps, device_id);
+    out->qemu_gen = gen;
+    out->opregion_default_on = era >= IGD_QEMU_ERA_10_1 || caps->x_igd_opregion_default_on;
+
+    /*
+     * Every version before 10.2 checks vfio_is_vga() (class 0x0300) first: an IGD
+     * whose GGC has IVD set enumerates as 0x0380 and gets no IGD quirk at all.
+     */
+    if (gmch != NULL && gmch->vga_disabled && era < IGD_QEMU_ERA_10_2) {
+        out->guest_gms = igd_qemu_ggc_gms(gen < 0 ? 8 : gen, gmch->ggc);
+        out->guest_stolen_bytes = gmch->stolen_bytes;
+        out->legacy_reason = g_strdup("IGD is not a VGA controller on the host (GGC IVD set): "
+                                      "QEMU applies no IGD quirk");
+        out->x_igd_gms_valid = TRUE;
+        return TRUE;
+    }
+
+    switch (era) {
+    case IGD_QEMU_ERA_7_2:
+        out->recognised = TRUE;
+        igd_qemu_model_7_2(caps, gen, gmch, x_igd_gms, kind, machine_name, out);
+        break;
+    case IGD_QEMU_ERA_9_2:
+        out->recognised = TRUE;
+        igd_qemu_model_9_2(caps, gen, gmch, kind, machine_name, out);
+        break;
+    case IGD_QEMU_ERA_10_0:
+    case IGD_QEMU_ERA_10_1:
+    case IGD_QEMU_ERA_10_2:
+    default:
+        igd_qemu_model_10(caps, era, device_id, gen, gmch, x_igd_gms, kind, machine_name, legacy_mode, out);
+        break;
+    }
+    if (!caps->x_igd_gms) {
+        out->x_igd_gms_needed = -1; /* a build without the property cannot be told */
+        out->x_igd_gms_max = 0;
+    }
+    if (gmch == NULL) {
+        out->bdsm_size = 0; /* unknown GGC: no size is guessed */
+        out->guest_stolen_bytes = 0;
+    }
+    return TRUE;
+}
+
+gboolean
+igd_qemu_model_igd(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
+                   const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine, IgdQemuIgdModel *out,
+                   GError **error)
+{
+    return igd_qemu_model_igd_full(caps, device_id, platform, gmch, x_igd_gms, machine, IGD_QEMU_LEGACY_AUTO,
+                                   out, error);
+}

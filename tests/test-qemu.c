@@ -1,0 +1,884 @@
+/*
+ * test-qemu.c: the QEMU probe (real binary, tests/fake-qemu, the cache) and
+ * the per-version model of hw/vfio/igd.c.
+ *
+ * Every expected model value below is worked out by hand from the QEMU
+ * source named next to it and from the GGC of a real fixture; the working is
+ * in tests/data/qemu/README.md (section "Model cases").
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "igd-common.h"
+#include "igd-qemu.h"
+#include "igd-test.h"
+
+#define MiB (G_GUINT64_CONSTANT(1) << 20)
+
+/* ---- model ------------------------------------------------------------------------------------------------ */
+
+/*
+ * GGC of the real fixtures (../shared/fixtures/hosts, GGC at config 0x50) and
+ * the host stolen size Linux early-quirks derives from it:
+ *   snb-gigabyte-h61m 0102: 0x0210 → gen6 GMS (bits 7:3) 2 = 64 MiB, GGMS (9:8) 2
+ *   snb-lenovo        0126: 0x0211 → GMS 2 = 64 MiB, GGMS 2
+ *   ivb-e6430         0166: 0x0209 → GMS 1 = 32 MiB, GGMS 2
+ *   ivb-dh77df        0152: 0x0211 → GMS 2 = 64 MiB, GGMS 2
+ *   hsw-e6540         0416: 0x0209 → GMS 1 = 32 MiB, GGMS 2
+ *   skl-ideapad       1916: 0x01c1 → gen8+ GMS (15:8) 1 = 32 MiB, GGMS (7:6) 3 = 8 MiB GTT
+ * No dump exists for 3e92, 9a49, 4680, 7d55 (fixtures README "Gaps"): those
+ * cases borrow the Skylake GGC 0x01c1 (same gen 8+ layout), and "gms F1" is
+ * that GGC with GMS changed to 0xF1 (gen9+: (0xF1 - 0xF0 + 1) × 4 = 8 MiB).
+ * "ivd" is 0x01c1 with bit 1 (IVD) set: 0x01c3.
+ */
+typedef struct {
+    guint16 ggc;
+    guint64 stolen; /* Linux early-quirks, host truth */
+    gboolean ivd;
+} Ggc;
+
+static const Ggc GGC_SNB_H61 = { 0x0210, 64 * MiB, FALSE };
+static const Ggc GGC_SNB_LENOVO = { 0x0211, 64 * MiB, FALSE };
+static const Ggc GGC_IVB_E6430 = { 0x0209, 32 * MiB, FALSE };
+static const Ggc GGC_IVB_DH77 = { 0x0211, 64 * MiB, FALSE };
+static const Ggc GGC_HSW_E6540 = { 0x0209, 32 * MiB, FALSE };
+static const Ggc GGC_SKL = { 0x01c1, 32 * MiB, FALSE };
+static const Ggc GGC_SKL_F1 = { 0xf1c1, 8 * MiB, FALSE };
+static const Ggc GGC_SKL_IVD = { 0x01c3, 32 * MiB, TRUE };
+
+typedef struct {
+    const char *path;
+    guint major, minor, micro;
+    guint16 device_id;
+    const Ggc *ggc; /* NULL: no GMCH known */
+    gint x_igd_gms;
+    const char *machine;
+    IgdQemuLegacyMode legacy_mode;
+    /* expected */
+    gint gen;
+    gboolean recognised;
+    gboolean legacy;
+    guint guest_gms;
+    guint16 guest_ggc;
+    gboolean file;
+    guint64 bdsm;
+    guint bdsm_offset;
+    gint needed;
+    guint gms_max;
+    gboolean gms_valid;
+    const char *reason;      /* substring of legacy_reason, NULL: none */
+    const char *start_error; /* substring of start_error, NULL: none */
+} ModelCase;
+
+#define I440FX "pc-i440fx-7.2"
+#define Q35 "pc-q35-7.2"
+#define AUTO IGD_QEMU_LEGACY_AUTO
+#define ON IGD_QEMU_LEGACY_ON
+#define OFF IGD_QEMU_LEGACY_OFF
+#define R_1F "cannot support legacy mode due to existing devices at address 1f.0"
+#define R_UNSUP "is unsupported in legacy mode, try SandyBridge or newer"
+
+static const ModelCase model_cases[] = {
+    /* ---- QEMU 7.2 (same code 7.2 – 9.1): vfio_probe_igd_bar4_quirk(), igd_gen() 6/8, GMS zeroed ----
+     *   path                            ver       id    ggc            gms machine legacy  gen rec leg gGMS gGGC  file bdsm      off   need max  ok  reason start */
+    { "/qemu/model/7.2/snb-0102", 7, 2, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/snb-0102-gms2", 7, 2, 0, 0x0102, &GGC_SNB_H61, 2, I440FX, AUTO,
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/snb-0102-gms-0x11", 7, 2, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
+      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, FALSE, NULL, NULL },
+    { "/qemu/model/7.2/snb-0126", 7, 2, 0, 0x0126, &GGC_SNB_LENOVO, -1, "pc", AUTO,
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/ivb-0166", 7, 2, 0, 0x0166, &GGC_IVB_E6430, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/ivb-0152", 7, 2, 0, 0x0152, &GGC_IVB_DH77, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/hsw-0416", 7, 2, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/skl-1916", 7, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/skl-1916-gms1", 7, 2, 0, 0x1916, &GGC_SKL, 1, I440FX, AUTO,
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/skl-1916-f1", 7, 2, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/skl-1916-q35", 7, 2, 0, 0x1916, &GGC_SKL, -1, Q35, AUTO,
+      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0x10, TRUE, R_1F, NULL },
+    { "/qemu/model/7.2/skl-1916-ivd", 7, 2, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
+      8, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL },
+    { "/qemu/model/7.2/skl-1912-no-gmch", 7, 2, 0, 0x1912, NULL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0, TRUE, 0, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/cfl-3e92", 7, 2, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/tgl-9a49", 7, 2, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/adl-4680", 7, 2, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/mtl-7d55", 7, 2, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/7.2/gm45-2a42", 7, 2, 0, 0x2a42, &GGC_SNB_H61, -1, I440FX, AUTO,
+      -1, TRUE, FALSE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, TRUE, R_UNSUP, NULL },
+    { "/qemu/model/9.1/skl-1916", 9, 1, 2, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+
+    /* ---- QEMU 9.2: host GMS kept, bdsm = GTT + igd_get_stolen_mb(), x-igd-gms ignored ---- */
+    { "/qemu/model/9.2/snb-0102", 9, 2, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/hsw-0416", 9, 2, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 1, 0x0209, TRUE, 34 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/skl-1916", 9, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/skl-1916-gms4-ignored", 9, 2, 0, 0x1916, &GGC_SKL, 4, I440FX, AUTO,
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/skl-1916-f1", 9, 2, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
+      8, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/cfl-3e92", 9, 2, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/cfl-3e92-f1", 9, 2, 0, 0x3e92, &GGC_SKL_F1, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 16 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/tgl-9a49", 9, 2, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0xc0, -1, 0, TRUE, NULL, NULL },
+    { "/qemu/model/9.2/adl-4680", 9, 2, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+    { "/qemu/model/9.2/mtl-7d55", 9, 2, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+    { "/qemu/model/9.2/skl-1916-q35", 9, 2, 0, 0x1916, &GGC_SKL, -1, "q35", AUTO,
+      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_1F, NULL },
+
+    /* ---- QEMU 10.0: vfio_pci_igd_config_quirk(), bdsm = stolen only, for UPT too ---- */
+    { "/qemu/model/10.0/snb-0102", 10, 0, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/snb-0102-gms-0x11", 10, 0, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, FALSE, NULL, NULL },
+    { "/qemu/model/10.0/ivb-0166", 10, 0, 0, 0x0166, &GGC_IVB_E6430, -1, I440FX, AUTO,
+      6, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/hsw-0416", 10, 0, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
+      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/skl-1916", 10, 0, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/skl-1916-gms2", 10, 0, 0, 0x1916, &GGC_SKL, 2, I440FX, AUTO,
+      9, TRUE, TRUE, 2, 0x02c1, TRUE, 64 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/skl-1916-gms-0xf2", 10, 0, 0, 0x1916, &GGC_SKL, 0xf2, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, FALSE, NULL, NULL },
+    { "/qemu/model/10.0/skl-1916-f1", 10, 0, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/skl-1916-q35", 10, 0, 0, 0x1916, &GGC_SKL, -1, "pc-q35-10.0", AUTO,
+      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "not i440fx", NULL },
+    { "/qemu/model/10.0/skl-1916-q35-on", 10, 0, 0, 0x1916, &GGC_SKL, -1, "pc-q35-10.0", ON,
+      9, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0x40, TRUE, "not i440fx",
+      "Machine is not i440fx or assigned BDF is not 00:02.0" },
+    { "/qemu/model/10.0/skl-1916-off", 10, 0, 0, 0x1916, &GGC_SKL, -1, I440FX, OFF,
+      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "x-igd-legacy-mode=off", NULL },
+    { "/qemu/model/10.0/cfl-3e92", 10, 0, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/tgl-9a49", 10, 0, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/adl-4680", 10, 0, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL },
+    { "/qemu/model/10.0/mtl-7d55", 10, 0, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
+      -1, FALSE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+    { "/qemu/model/9.2.50/skl-1916", 9, 2, 50, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+
+    /* ---- QEMU 10.1: OpRegion detection, legacy gen 6–9 only, x-igd-gms fatal when wrong ---- */
+    { "/qemu/model/10.1/skl-1916", 10, 1, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+    { "/qemu/model/10.1/skl-1916-gms-0xf2", 10, 1, 0, 0x1916, &GGC_SKL, 0xf2, I440FX, AUTO,
+      9, TRUE, TRUE, 0xf2, 0xf2c1, TRUE, 12 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+    { "/qemu/model/10.1/skl-1916-gms-0x41", 10, 1, 0, 0x1916, &GGC_SKL, 0x41, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, FALSE, NULL,
+      "Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe" },
+    { "/qemu/model/10.1/snb-0102-gms-0x11", 10, 1, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
+      6, TRUE, TRUE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, FALSE, NULL, "Parameter 'x-igd-gms' expects 0~0x10" },
+    { "/qemu/model/10.1/hsw-0416", 10, 1, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
+      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+    { "/qemu/model/10.1/tgl-9a49", 10, 1, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
+      12, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0xfe, TRUE,
+      "device 9a49 (gen 12) doesn't support legacy mode", NULL },
+    { "/qemu/model/10.1/tgl-9a49-on", 10, 1, 0, 0x9a49, &GGC_SKL, -1, I440FX, ON,
+      12, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, TRUE, "gen 12",
+      "Machine is not i440fx, assigned BDF is not 00:02.0, or device 9a49 (gen 12) doesn't support legacy mode" },
+    { "/qemu/model/10.1/adl-4680", 10, 1, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
+      12, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0xfe, TRUE, "(gen 12)", NULL },
+    { "/qemu/model/10.1/mtl-7d55", 10, 1, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
+      -1, TRUE, FALSE, 1, 0x01c1, TRUE, 0, 0, -1, 0, TRUE, "device 7d55 (gen -1)", NULL },
+    { "/qemu/model/10.1/mtl-7d55-gms1", 10, 1, 0, 0x7d55, &GGC_SKL, 1, I440FX, AUTO,
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, FALSE, "(gen -1)",
+      "x-igd-gms is not supported on this device" },
+    { "/qemu/model/10.1/skl-1916-ivd", 10, 1, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
+      9, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL },
+    { "/qemu/model/10.2/skl-1916-ivd", 10, 2, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
+      9, TRUE, FALSE, 1, 0x01c3, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, "IVD", NULL },
+    { "/qemu/model/10.2/skl-1916", 10, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+};
+
+static void
+test_model_case(gconstpointer data)
+{
+    const ModelCase *c = data;
+    g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(c->major, c->minor, c->micro);
+    g_autoptr(GError) error = NULL;
+    IgdGmchInfo gmch = { 0 };
+    IgdQemuIgdModel m;
+
+    if (c->ggc != NULL) {
+        gmch.ggc = c->ggc->ggc;
+        gmch.stolen_bytes = c->ggc->stolen;
+        gmch.vga_disabled = c->ggc->ivd;
+    }
+    g_assert_true(igd_qemu_model_igd_full(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms,
+                                          c->machine, c->legacy_mode, &m, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(m.qemu_gen, ==, c->gen);
+    g_assert_cmpint(m.recognised, ==, c->recognised);
+    g_assert_cmpint(m.legacy_possible, ==, c->legacy);
+    g_assert_cmphex(m.guest_gms, ==, c->guest_gms);
+    g_assert_cmphex(m.guest_ggc, ==, c->guest_ggc);
+    g_assert_cmpint(m.bdsm_size_file, ==, c->file);
+    g_assert_cmpuint(m.bdsm_size, ==, c->bdsm);
+    g_assert_cmphex(m.bdsm_offset, ==, c->bdsm_offset);
+    g_assert_cmpint(m.x_igd_gms_needed, ==, c->needed);
+    g_assert_cmphex(m.x_igd_gms_max, ==, c->gms_max);
+    g_assert_cmpint(m.x_igd_gms_valid, ==, c->gms_valid);
+    g_assert_cmpint(m.opregion_default_on, ==, c->major > 10 || (c->major == 10 && c->minor >= 1));
+    if (c->reason == NULL) {
+        g_assert_null(m.legacy_reason);
+    } else {
+        g_assert_nonnull(m.legacy_reason);
+        g_assert_nonnull(strstr(m.legacy_reason, c->reason));
+    }
+    if (c->start_error == NULL) {
+        g_assert_null(m.start_error);
+    } else {
+        g_assert_nonnull(m.start_error);
+        g_assert_nonnull(strstr(m.start_error, c->start_error));
+    }
+    g_assert_cmpint(m.lpc_bridge_created, ==, c->legacy);
+    igd_qemu_igd_model_clear(&m);
+    igd_qemu_igd_model_clear(&m); /* idempotent */
+}
+
+/*
+ * igd_gen() per version for the fixture ids and a few table edges:
+ *   7.2 – 9.1: devid & 0xff00 in {01,04,0a,0c,0d,0f} → 6, {16,19,22,59} → 8,
+ *              old {00,25,27,29,2a,2e,35,a0} → -1, anything else 8; (id & 0xfff) == 0xa84 → 8.
+ *   9.2: same plus 3e → 9, 45 → 11, 9a → 12, anything else -1.
+ *   10.0+: 01 → 6; 04/0a/0c/0d/0f → 7; 16/22 → 8; 19/31/59/3e/9b → 9; 8a/45/4e → 11;
+ *          9a/4c/46/a7 → 12; (id & 0xffe) == 0xa84 → 9; else -1.
+ */
+static void
+test_gen_tables(void)
+{
+    static const struct {
+        guint16 id;
+        gint g72, g92, g100;
+    } ids[] = {
+        { 0x0102, 6, 6, 6 }, { 0x0126, 6, 6, 6 }, { 0x0166, 6, 6, 6 }, { 0x0152, 6, 6, 6 },
+        { 0x0416, 6, 6, 7 }, { 0x1916, 8, 8, 9 }, { 0x1912, 8, 8, 9 }, { 0x3e92, 8, 9, 9 },
+        { 0x9a49, 8, 12, 12 }, { 0x4680, 8, -1, 12 }, { 0x7d55, 8, -1, -1 },
+        { 0x2a42, -1, -1, -1 },  /* GM45: "Old, untested" before 10.0, absent after */
+        { 0x0a84, 8, 8, 9 },     /* Broxton: the (id & 0xfff) == 0xa84 rule; 0x0a prefix is Haswell */
+        { 0x5a85, 8, -1, 9 },    /* Apollo Lake: only 10.0's & 0xffe rule catches it */
+        { 0x3185, 8, -1, 9 },    /* Gemini Lake, added in 10.0 */
+        { 0x9b41, 8, -1, 9 },    /* Comet Lake, added in 10.0 */
+        { 0x22b0, 8, 8, 8 },     /* Cherryview */
+        { 0x0f31, 6, 6, 7 },     /* Valleyview */
+        { 0x4e71, 8, -1, 11 },   /* Jasper Lake */
+        { 0x4571, 8, 11, 11 },   /* Elkhart Lake */
+        { 0xa780, 8, -1, 12 },   /* Raptor Lake */
+    };
+    g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(IgdQemuCaps) c91 = igd_qemu_caps_new_for_version(9, 1, 0);
+    g_autoptr(IgdQemuCaps) c92 = igd_qemu_caps_new_for_version(9, 2, 0);
+    g_autoptr(IgdQemuCaps) c100 = igd_qemu_caps_new_for_version(10, 0, 0);
+    g_autoptr(IgdQemuCaps) c101 = igd_qemu_caps_new_for_version(10, 1, 0);
+    g_autoptr(IgdQemuCaps) c110 = igd_qemu_caps_new_for_version(11, 0, 0);
+
+    for (guint i = 0; i < G_N_ELEMENTS(ids); i++) {
+        g_test_message("device %04x", ids[i].id);
+        g_assert_cmpint(igd_qemu_gen(c72, ids[i].id), ==, ids[i].g72);
+        g_assert_cmpint(igd_qemu_gen(c91, ids[i].id), ==, ids[i].g72);
+        g_assert_cmpint(igd_qemu_gen(c92, ids[i].id), ==, ids[i].g92);
+        g_assert_cmpint(igd_qemu_gen(c100, ids[i].id), ==, ids[i].g100);
+        g_assert_cmpint(igd_qemu_gen(c101, ids[i].id), ==, ids[i].g100);
+        g_assert_cmpint(igd_qemu_gen(c110, ids[i].id), ==, ids[i].g100);
+    }
+}
+
+/* QEMU's own GMS → bytes per version (igd_get_stolen_mb 9.2, igd_stolen_memory_size 10.0+). */
+static void
+test_gms_to_bytes(void)
+{
+    g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(IgdQemuCaps) c92 = igd_qemu_caps_new_for_version(9, 2, 0);
+    g_autoptr(IgdQemuCaps) c100 = igd_qemu_caps_new_for_version(10, 0, 0);
+
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c72, 8, 0x10), ==, 512 * MiB);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c72, -1, 2), ==, 0);
+    /* 9.2, gen < 9: GMS > 0x10 is "Unsupported IGD GMS value" → 0 */
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c92, 8, 0x11), ==, 0);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c92, 8, 0x10), ==, 512 * MiB);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c92, 9, 0xf0), ==, 4 * MiB);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c92, 12, 0xfe), ==, 60 * MiB);
+    /* 10.0: no cap below gen 9; 0xf0 – 0xfe in 4 MiB steps from 4 MiB */
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c100, 8, 0x40), ==, 2048 * MiB);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c100, 9, 0xf1), ==, 8 * MiB);
+    g_assert_cmpuint(igd_qemu_gms_to_bytes(c100, 11, 0xef), ==, 0xef * 32 * MiB);
+}
+
+static void
+test_model_errors(void)
+{
+    g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(0, 0, 0);
+    g_autoptr(IgdQemuCaps) nogms = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(GError) error = NULL;
+    IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
+    IgdQemuIgdModel m;
+
+    g_assert_false(igd_qemu_model_igd(caps, 0x1916, NULL, &gmch, -1, NULL, &m, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    igd_qemu_igd_model_clear(&m);
+
+    /* A build without x-igd-gms cannot be told a value. */
+    nogms->x_igd_gms = FALSE;
+    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, "microvm", &m, NULL));
+    g_assert_false(m.legacy_possible);
+    g_assert_nonnull(strstr(m.legacy_reason, "'microvm' is not i440fx"));
+    g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
+    igd_qemu_igd_model_clear(&m);
+    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(m.legacy_possible); /* NULL machine = i440fx */
+    g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
+    g_assert_cmpuint(m.x_igd_gms_max, ==, 0);
+    igd_qemu_igd_model_clear(&m);
+}
+
+/* ---- caps for a version -------------------------------------------------------------------------------- */
+
+static void
+test_caps_for_version(void)
+{
+    g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(IgdQemuCaps) c100 = igd_qemu_caps_new_for_version(10, 0, 0);
+    g_autoptr(IgdQemuCaps) c101 = igd_qemu_caps_new_for_version(10, 1, 2);
+
+    g_assert_true(c72->x_igd_opregion && c72->x_igd_gms);
+    g_assert_false(c72->x_igd_legacy_mode || c72->x_igd_lpc || c72->x_igd_opregion_default_on);
+    g_assert_cmpuint(c72->vfio_pci_props->len, ==, 2);
+    g_assert_true(c100->x_igd_legacy_mode && c100->x_igd_lpc);
+    g_assert_false(c100->x_igd_opregion_default_on);
+    g_assert_true(c101->x_igd_opregion_default_on);
+    g_assert_cmpuint(c101->vfio_pci_props->len, ==, 4);
+    g_assert_true(igd_qemu_caps_version_ge(c101, 10, 1));
+    g_assert_true(igd_qemu_caps_version_ge(c101, 9, 9));
+    g_assert_false(igd_qemu_caps_version_ge(c101, 10, 2));
+    g_assert_false(igd_qemu_caps_version_ge(c72, 8, 0));
+    g_assert_cmpstr(c101->version_string, ==, "QEMU emulator version 10.1.2");
+}
+
+static void
+test_parse_version(void)
+{
+    static const struct {
+        const char *text;
+        gboolean ok;
+        guint major, minor, micro;
+    } cases[] = {
+        { "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright\n", TRUE, 7, 2, 22 },
+        { "QEMU emulator version 8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)\n", TRUE, 8, 2, 2 },
+        { "QEMU emulator version 9.2.50 (v9.2.0-1234-gdeadbeef)\n", TRUE, 9, 2, 50 },
+        { "QEMU emulator version 10.1.0\r\n", TRUE, 10, 1, 0 },
+        { "QEMU emulator version 6.0\n", TRUE, 6, 0, 0 },
+        { "warning: something\nQEMU emulator version 10.0.3\n", TRUE, 10, 0, 3 },
+        { "", FALSE, 0, 0, 0 },
+        { "qemu-system-x86_64: version unknown\n", FALSE, 0, 0, 0 },
+        { "QEMU emulator version x.y.z\n", FALSE, 0, 0, 0 },
+        { "QEMU emulator version 7\n", FALSE, 0, 0, 0 },
+        { "QEMU emulator version 123456.1.0\n", FALSE, 0, 0, 0 },
+        { "QEMU emulator version 7.2.22abc\n", FALSE, 0, 0, 0 },
+        { "\001\377\376 binary", FALSE, 0, 0, 0 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(1, 0, 0);
+        g_autoptr(GError) error = NULL;
+        gboolean ok = igd_qemu_caps_parse_version(caps, cases[i].text, &error);
+
+        g_test_message("case %u", i);
+        g_assert_cmpint(ok, ==, cases[i].ok);
+        if (ok) {
+            g_assert_no_error(error);
+            g_assert_cmpuint(caps->major, ==, cases[i].major);
+            g_assert_cmpuint(caps->minor, ==, cases[i].minor);
+            g_assert_cmpuint(caps->micro, ==, cases[i].micro);
+        } else {
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        }
+    }
+}
+
+/* A caps with no version and no property, to be filled by a parser. */
+static IgdQemuCaps *
+empty_caps(void)
+{
+    IgdQemuCaps *caps = igd_qemu_caps_new_for_version(1, 0, 0);
+
+    caps->x_igd_opregion = caps->x_igd_gms = caps->has_vfio_pci = FALSE;
+    g_ptr_array_set_size(caps->vfio_pci_props, 0);
+    return caps;
+}
+
+static void
+test_parse_help(void)
+{
+    g_autofree char *p72 = igd_test_srcpath("data/qemu/7.2/vfio-pci-help.txt");
+    g_autofree char *p101 = igd_test_srcpath("data/qemu/10.1/vfio-pci-help.txt");
+    g_autoptr(GBytes) b72 = igd_test_load(p72);
+    g_autoptr(GBytes) b101 = igd_test_load(p101);
+    g_autoptr(IgdQemuCaps) c72 = empty_caps();
+    g_autoptr(IgdQemuCaps) c101 = empty_caps();
+    g_autoptr(IgdQemuCaps) old = empty_caps();
+    g_autoptr(IgdQemuCaps) none = empty_caps();
+    g_autoptr(IgdQemuCaps) junk = empty_caps();
+
+    igd_qemu_caps_parse_help(c72, g_bytes_get_data(b72, NULL));
+    g_assert_true(c72->has_vfio_pci);
+    g_assert_true(c72->x_igd_opregion);
+    g_assert_true(c72->x_igd_gms);
+    g_assert_false(c72->x_igd_legacy_mode);
+    g_assert_false(c72->x_igd_lpc);
+    g_assert_false(c72->x_igd_opregion_default_on);
+    g_assert_cmpuint(c72->vfio_pci_props->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(c72->vfio_pci_props, 0), ==, "x-igd-gms");
+    g_assert_cmpstr(g_ptr_array_index(c72->vfio_pci_props, 1), ==, "x-igd-opregion");
+
+    igd_qemu_caps_parse_help(c101, g_bytes_get_data(b101, NULL));
+    g_assert_true(c101->x_igd_legacy_mode && c101->x_igd_lpc && c101->x_igd_opregion_default_on);
+    g_assert_cmpuint(c101->vfio_pci_props->len, ==, 4);
+
+    /* QEMU 1.x/2.0 style "vfio-pci.name=type" */
+    igd_qemu_caps_parse_help(old, "vfio-pci.host=str\nvfio-pci.x-igd-opregion=bool\n");
+    g_assert_true(old->has_vfio_pci && old->x_igd_opregion);
+    g_assert_false(old->x_igd_gms);
+
+    igd_qemu_caps_parse_help(none, "");
+    g_assert_false(none->has_vfio_pci);
+    g_assert_cmpuint(none->vfio_pci_props->len, ==, 0);
+
+    /* Hostile lines: odd characters, overlong names, duplicates. */
+    igd_qemu_caps_parse_help(junk, "x-igd-$(rm -rf)=<bool>\n=x\nx-igd-gms=<uint32>\nx-igd-gms=<uint32>\n"
+                             "x-igd-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=1\n\001\377\n");
+    g_assert_cmpuint(junk->vfio_pci_props->len, ==, 1);
+    g_assert_true(junk->x_igd_gms);
+}
+
+/* ---- probing: the real binary and tests/fake-qemu -------------------------------------------------------- */
+
+static void
+test_probe_real(void)
+{
+    const char *real = IGD_DEFAULT_QEMU;
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(IgdQemuCaps) expect = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!g_file_test(real, G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("no QEMU installed at " IGD_DEFAULT_QEMU);
+        return;
+    }
+    caps = igd_qemu_caps_probe(real, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(caps);
+    g_assert_cmpstr(caps->binary, ==, real);
+    g_assert_true(caps->has_vfio_pci);
+    g_assert_cmpuint(caps->major, >=, 2);
+    if (caps->major == 7 && caps->minor == 2) {
+        /* Debian 12: hw/vfio/pci.c of 7.2 defines x-igd-opregion and x-igd-gms only. */
+        g_assert_true(caps->x_igd_opregion);
+        g_assert_true(caps->x_igd_gms);
+        g_assert_false(caps->x_igd_legacy_mode);
+        g_assert_false(caps->x_igd_lpc);
+        g_assert_false(caps->x_igd_opregion_default_on);
+    }
+    /* Whatever the version, an upstream build offers what that version defines. */
+    expect = igd_qemu_caps_new_for_version(caps->major, caps->minor, caps->micro);
+    g_assert_cmpint(caps->x_igd_opregion, ==, expect->x_igd_opregion);
+    g_assert_cmpint(caps->x_igd_gms, ==, expect->x_igd_gms);
+    g_assert_cmpint(caps->x_igd_legacy_mode, ==, expect->x_igd_legacy_mode);
+}
+
+typedef struct {
+    char *dir;
+    char *binary;
+    char *log;
+    char *cache;
+} Fake;
+
+/* A copy of tests/fake-qemu in a fresh directory, configured by @conf (fake.conf lines). */
+static Fake *
+fake_new(const char *conf)
+{
+    Fake *f = g_new0(Fake, 1);
+    g_autofree char *src = igd_test_srcpath("fake-qemu");
+    g_autofree char *conf_path = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *script = NULL;
+    gsize len = 0;
+
+    f->dir = igd_test_mkdtemp();
+    f->binary = g_build_filename(f->dir, "qemu-system-x86_64", NULL);
+    f->log = g_build_filename(f->dir, "invocations.log", NULL);
+    f->cache = g_build_filename(f->dir, "cache", NULL);
+    g_assert_true(g_file_get_contents(src, &script, &len, NULL));
+    g_assert_true(g_file_set_contents(f->binary, script, (gssize)len, NULL));
+    g_assert_cmpint(g_chmod(f->binary, 0755), ==, 0);
+    conf_path = g_build_filename(f->dir, "fake.conf", NULL);
+    text = g_strdup_printf("LOG='%s'\n%s\n", f->log, conf);
+    g_assert_true(g_file_set_contents(conf_path, text, -1, NULL));
+    return f;
+}
+
+/* fake.conf lines pointing at a captured version/help pair under tests/data/qemu. */
+static char *
+fake_conf_data(const char *version_dir, const char *mode)
+{
+    g_autofree char *v = g_strdup_printf("data/qemu/%s/version.txt", version_dir);
+    g_autofree char *h = g_strdup_printf("data/qemu/%s/vfio-pci-help.txt", version_dir);
+    g_autofree char *vp = igd_test_srcpath(v);
+    g_autofree char *hp = igd_test_srcpath(h);
+
+    return g_strdup_printf("MODE=%s\nVERSION_FILE='%s'\nHELP_FILE='%s'", mode, vp, hp);
+}
+
+static guint
+fake_runs(const Fake *f)
+{
+    g_autofree char *text = NULL;
+    guint n = 0;
+
+    if (!g_file_get_contents(f->log, &text, NULL, NULL))
+        return 0;
+    for (const char *p = text; *p; p++)
+        n += *p == '\n';
+    return n;
+}
+
+static void
+fake_free(Fake *f)
+{
+    igd_test_rmtree(f->dir);
+    g_free(f->dir);
+    g_free(f->binary);
+    g_free(f->log);
+    g_free(f->cache);
+    g_free(f);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(Fake, fake_free)
+
+static void
+test_probe_fake_72(void)
+{
+    g_autofree char *conf = fake_conf_data("7.2", "ok");
+    g_autoptr(Fake) f = fake_new(conf);
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *log = NULL;
+
+    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(caps->binary, ==, f->binary);
+    g_assert_cmpuint(caps->major, ==, 7);
+    g_assert_cmpuint(caps->minor, ==, 2);
+    g_assert_cmpuint(caps->micro, ==, 22);
+    g_assert_cmpstr(caps->version_string, ==, "QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)");
+    g_assert_true(caps->has_vfio_pci && caps->x_igd_opregion && caps->x_igd_gms);
+    g_assert_false(caps->x_igd_legacy_mode);
+    /* The arguments QEMU was run with: no KVM, no display, no default devices. */
+    g_assert_true(g_file_get_contents(f->log, &log, NULL, NULL));
+    g_assert_cmpstr(log, ==, "--version\n-machine none -nodefaults -display none -device vfio-pci,help\n");
+}
+
+static void
+test_probe_fake_101(void)
+{
+    g_autofree char *conf = fake_conf_data("10.1", "ok");
+    g_autoptr(Fake) f = fake_new(conf);
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+
+    caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(caps->major, ==, 10);
+    g_assert_cmpuint(caps->minor, ==, 1);
+    g_assert_true(caps->x_igd_legacy_mode && caps->x_igd_lpc && caps->x_igd_opregion_default_on);
+}
+
+static void
+test_probe_env(void)
+{
+    g_autofree char *conf = fake_conf_data("7.2", "ok");
+    g_autoptr(Fake) f = fake_new(conf);
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *old = g_strdup(g_getenv("IGD_QEMU"));
+
+    g_setenv("IGD_QEMU", f->binary, TRUE);
+    caps = igd_qemu_caps_probe(NULL, NULL, &error);
+    if (old)
+        g_setenv("IGD_QEMU", old, TRUE);
+    else
+        g_unsetenv("IGD_QEMU");
+    g_assert_no_error(error);
+    g_assert_cmpstr(caps->binary, ==, f->binary);
+}
+
+static void
+test_probe_novfio(void)
+{
+    g_autofree char *conf = fake_conf_data("7.2", "novfio");
+    g_autoptr(Fake) f = fake_new(conf);
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+
+    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(caps->has_vfio_pci);
+    g_assert_false(caps->x_igd_opregion || caps->x_igd_gms);
+    g_assert_cmpuint(caps->vfio_pci_props->len, ==, 0);
+}
+
+static void
+test_probe_broken(void)
+{
+    static const struct {
+        const char *name;
+        const char *conf;
+        gint code;
+        const char *msg;
+    } cases[] = {
+        { "no-version-line", "VERSION_FILE=/dev/null", IGD_ERROR_INVALID, "no 'QEMU emulator version" },
+        { "garbage", "MODE=garbage", IGD_ERROR_INVALID, "no 'QEMU emulator version" },
+        { "fails", "MODE=fail", IGD_ERROR_IO, "exited with status 1" },
+        { "huge", "MODE=huge", IGD_ERROR_INVALID, "printed more than" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(Fake) f = fake_new(cases[i].conf);
+        g_autoptr(IgdQemuCaps) caps = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *cache_file = NULL;
+
+        g_test_message("%s", cases[i].name);
+        caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        g_assert_null(caps);
+        g_assert_error(error, IGD_ERROR, cases[i].code);
+        g_assert_nonnull(strstr(error->message, cases[i].msg));
+        g_assert_nonnull(strstr(error->message, f->binary));
+        /* a failed probe leaves no cache behind */
+        g_assert_false(g_file_test(f->cache, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
+test_probe_hang(void)
+{
+    g_autoptr(Fake) f = fake_new("MODE=hang");
+    g_autoptr(IgdQemuCaps) caps = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 start = g_get_monotonic_time();
+    gint64 elapsed;
+
+    caps = igd_qemu_caps_probe_full(f->binary, NULL, 300, &error);
+    elapsed = g_get_monotonic_time() - start;
+    g_assert_null(caps);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, "did not finish within 300 ms"));
+    g_assert_cmpint(elapsed, >=, 290 * 1000); /* clock granularity */
+    g_assert_cmpint(elapsed, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
+test_probe_missing(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *missing = g_build_filename(dir, "no-such-qemu", NULL);
+    g_autofree char *plain = g_build_filename(dir, "not-executable", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) error2 = NULL;
+    g_autoptr(GError) error3 = NULL;
+    g_autoptr(GError) error4 = NULL;
+    IgdQemuCaps *caps;
+
+    caps = igd_qemu_caps_probe(missing, NULL, &error);
+    g_assert_null(caps);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    g_assert_nonnull(strstr(error->message, missing));
+
+    g_assert_true(g_file_set_contents(plain, "#!/bin/sh\n", -1, NULL));
+    caps = igd_qemu_caps_probe(plain, NULL, &error2);
+    g_assert_null(caps);
+    g_assert_error(error2, IGD_ERROR, IGD_ERROR_IO);
+
+    caps = igd_qemu_caps_probe(dir, NULL, &error3);
+    g_assert_null(caps);
+    g_assert_error(error3, IGD_ERROR, IGD_ERROR_IO);
+
+    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, &error4);
+    g_assert_null(caps);
+    g_assert_error(error4, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    igd_test_rmtree(dir);
+}
+
+/* The one cache file of @f (asserts there is exactly one). */
+static char *
+fake_cache_file(const Fake *f)
+{
+    g_autoptr(GDir) d = g_dir_open(f->cache, 0, NULL);
+    const char *name;
+    char *found = NULL;
+
+    g_assert_nonnull(d);
+    while ((name = g_dir_read_name(d)) != NULL) {
+        g_assert_null(found);
+        g_assert_true(g_str_has_prefix(name, "qemu-caps-") && g_str_has_suffix(name, ".ini"));
+        found = g_build_filename(f->cache, name, NULL);
+    }
+    g_assert_nonnull(found);
+    return found;
+}
+
+static void
+test_cache(void)
+{
+    g_autofree char *conf = fake_conf_data("7.2", "ok");
+    g_autoptr(Fake) f = fake_new(conf);
+    g_autoptr(IgdQemuCaps) a = NULL;
+    g_autoptr(IgdQemuCaps) b = NULL;
+    g_autoptr(IgdQemuCaps) c = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *file = NULL;
+    struct utimbuf times = { .actime = 1000000000, .modtime = 1000000000 };
+
+    a = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(fake_runs(f), ==, 2);
+    file = fake_cache_file(f);
+
+    /* hit: the binary is not run again, and the answer is the same */
+    b = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(fake_runs(f), ==, 2);
+    g_assert_cmpstr(b->binary, ==, a->binary);
+    g_assert_cmpstr(b->version_string, ==, a->version_string);
+    g_assert_cmpuint(b->micro, ==, 22);
+    g_assert_cmpint(b->x_igd_gms, ==, a->x_igd_gms);
+    g_assert_cmpint(b->x_igd_opregion, ==, a->x_igd_opregion);
+    g_assert_cmpint(b->has_vfio_pci, ==, TRUE);
+    g_assert_cmpuint(b->vfio_pci_props->len, ==, a->vfio_pci_props->len);
+
+    /* stale: a new mtime (a QEMU upgrade) means probing again */
+    g_assert_cmpint(utime(f->binary, &times), ==, 0);
+    c = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(fake_runs(f), ==, 4);
+    g_assert_cmpuint(c->micro, ==, 22);
+}
+
+static void
+test_cache_corrupt(void)
+{
+    const char *bad[] = {
+        "\001\377\376 not a key file",
+        "[qemu]\nformat=99\n",
+        "[qemu]\nformat=1\nbinary=/somewhere/else\nmtime=1\nmtime-nsec=0\nsize=1\n",
+        "[qemu]\nformat=1\nbinary=@BIN@\nmtime=@MTIME@\nmtime-nsec=@NSEC@\nsize=@SIZE@\nversion=garbage\n"
+        "vfio-pci=true\nopregion-default-on=false\n",
+        "[qemu]\nformat=1\nbinary=@BIN@\nmtime=@MTIME@\nmtime-nsec=@NSEC@\nsize=@SIZE@\n"
+        "version=QEMU emulator version 9.9.9\nvfio-pci=maybe\nopregion-default-on=false\n",
+        "[qemu]\nformat=1\nbinary=@BIN@\nmtime=@MTIME@\nmtime-nsec=@NSEC@\nsize=@SIZE@\n"
+        "version=QEMU emulator version 9.9.9\nvfio-pci=true\nopregion-default-on=false\nprops=x-igd-$(reboot);\n",
+        "[qemu]\nformat=1\nbinary=@BIN@\nmtime=notanumber\n",
+        "",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *conf = fake_conf_data("7.2", "ok");
+        g_autoptr(Fake) f = fake_new(conf);
+        g_autoptr(IgdQemuCaps) first = NULL;
+        g_autoptr(IgdQemuCaps) again = NULL;
+        g_autoptr(IgdQemuCaps) cached = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *file = NULL;
+        g_autofree char *text = NULL;
+        g_auto(GStrv) parts = NULL;
+        g_autofree char *s1 = NULL, *s2 = NULL, *s3 = NULL;
+        struct stat st;
+
+        g_test_message("corrupt cache %u", i);
+        first = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        g_assert_no_error(error);
+        file = fake_cache_file(f);
+        g_assert_cmpint(stat(f->binary, &st), ==, 0);
+        /* substitute the real key values so that only the broken field is wrong */
+        parts = g_strsplit(bad[i], "@BIN@", -1);
+        s1 = g_strjoinv(f->binary, parts);
+        g_strfreev(g_steal_pointer(&parts));
+        parts = g_strsplit(s1, "@MTIME@", -1);
+        text = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)st.st_mtim.tv_sec);
+        s2 = g_strjoinv(text, parts);
+        g_strfreev(g_steal_pointer(&parts));
+        g_free(text);
+        parts = g_strsplit(s2, "@NSEC@", -1);
+        text = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)st.st_mtim.tv_nsec);
+        s3 = g_strjoinv(text, parts);
+        g_strfreev(g_steal_pointer(&parts));
+        g_free(text);
+        parts = g_strsplit(s3, "@SIZE@", -1);
+        text = g_strdup_printf("%" G_GINT64_FORMAT, (gint64)st.st_size);
+        g_free(s1);
+        s1 = g_strjoinv(text, parts);
+        g_assert_true(g_file_set_contents(file, s1, -1, NULL));
+
+        again = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(fake_runs(f), ==, 4); /* probed again */
+        g_assert_cmpuint(again->major, ==, 7);
+        g_assert_true(again->x_igd_gms);
+        /* and the cache is whole again */
+        cached = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(fake_runs(f), ==, 4);
+        g_assert_cmpuint(cached->micro, ==, 22);
+    }
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    for (guint i = 0; i < G_N_ELEMENTS(model_cases); i++)
+        g_test_add_data_func(model_cases[i].path, &model_cases[i], test_model_case);
+    g_test_add_func("/qemu/model/gen-tables", test_gen_tables);
+    g_test_add_func("/qemu/model/gms-to-bytes", test_gms_to_bytes);
+    g_test_add_func("/qemu/model/errors", test_model_errors);
+    g_test_add_func("/qemu/caps/for-version", test_caps_for_version);
+    g_test_add_func("/qemu/parse/version", test_parse_version);
+    g_test_add_func("/qemu/parse/help", test_parse_help);
+    g_test_add_func("/qemu/probe/real", test_probe_real);
+    g_test_add_func("/qemu/probe/fake-7.2", test_probe_fake_72);
+    g_test_add_func("/qemu/probe/fake-10.1", test_probe_fake_101);
+    g_test_add_func("/qemu/probe/env", test_probe_env);
+    g_test_add_func("/qemu/probe/no-vfio-pci", test_probe_novfio);
+    g_test_add_func("/qemu/probe/broken", test_probe_broken);
+    g_test_add_func("/qemu/probe/hang", test_probe_hang);
+    g_test_add_func("/qemu/probe/missing", test_probe_missing);
+    g_test_add_func("/qemu/cache/hit-and-stale", test_cache);
+    g_test_add_func("/qemu/cache/corrupt", test_cache_corrupt);
+    return g_test_run();
+}
