@@ -32,3 +32,4 @@ include igd-core/daemon-core.mk
 igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-inspect.c igd-core/igd-inspect.h \
 	igd-core/igd-report.c igd-core/igd-report.h
+include igd-core/qemu.mk
