@@ -5,3 +5,9 @@ igd_core_libigdcore_a_SOURCES += igd-core/igd-host.c igd-core/igd-host.h
 dist_check_SCRIPTS += tests/test-mkhost.sh
 TESTS += tests/test-mkhost.sh
 EXTRA_DIST += tests/mkhost
+
+check_PROGRAMS += tests/test-host
+TESTS += tests/test-host
+tests_test_host_SOURCES = tests/test-host.c
+tests_test_host_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_host_LDADD = $(IGD_TEST_LIBS)
