@@ -7,7 +7,7 @@
  *  - "Kernel driver in use: i915" in the lspci capture → driver FAIL;
  *  - the earlydump was captured before any driver bound → driver WARN;
  *  - the IdeaPad's own boot log shows the IOMMU off → iommu FAIL;
- *  - efifb (TGL NUC11) and BOOTFB (EHL CRB) inside BAR2 in /proc/iomem →
+ *  - efifb (TGL NUC11, TGL RVP) and BOOTFB (EHL CRB, WHL WL37) inside BAR2 in /proc/iomem →
  *    framebuffer FAIL; the ADL/CFL iomem has no claim → PASS;
  *  - DMAR: 3 faults within 4 ms (SKL GVT-d host) and 3 within 22 ms (TGL SOF CI)
  *    → WARN; 6 faults over 5 s with "893 callbacks suppressed" (guest
@@ -63,6 +63,8 @@ static const HostCase host_cases[] = {
     { "cfl-elitedesk-vfio", { { "driver", P }, { "framebuffer", P }, { "rom", F }, { "dmar", P } } },
     { "ehl-crb-bootfb", { { "driver", W }, { "framebuffer", F }, { "dmar", P } } },
     { "adl-dsb1210", { { "driver", F }, { "framebuffer", P } } },
+    { "whl-maxtang-wl37-bootfb", { { "driver", W }, { "framebuffer", F } } },
+    { "tgl-rvp-efifb-32bit", { { "driver", W }, { "framebuffer", F } } },
     { "chv-ideapad-gms-13", { { "driver", P }, { "framebuffer", P } } },
     { "snb-gigabyte-h61m-ds2-dmar-ongoing", { { "driver", P }, { "dmar", F } } },
 };
@@ -144,6 +146,10 @@ test_framebuffer_claims_real(void)
     static const struct { const char *host, *claim; } cases[] = {
         { "tgl-nuc11-efifb", "efifb 4000000000-40001d4fff" },
         { "ehl-crb-bootfb", "BOOTFB 70000000-707e8fff" },
+        /* iomem/whl-maxtang-wl37-bootfb.txt: "90000000-901d4fff : BOOTFB" under BAR2 90000000-9fffffff */
+        { "whl-maxtang-wl37-bootfb", "BOOTFB 90000000-901d4fff" },
+        /* iomem/tgl-intel-rvp-efifb-32bit-bar.txt: "80000000-81fa3fff : efifb" under BAR2 80000000-8fffffff */
+        { "tgl-rvp-efifb-32bit", "efifb 80000000-81fa3fff" },
         { "adl-dsb1210", NULL },
         { "cfl-elitedesk-vfio", NULL },
         { "skl-lenovo-ideapad-320-14isk", NULL },
