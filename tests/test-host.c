@@ -409,6 +409,18 @@ test_iomem_broken(void)
     g_assert_cmpstr(g_ptr_array_index(claims, 0), ==, "efifb 4000000000-40001d4fff");
     g_clear_pointer(&claims, g_ptr_array_unref);
 
+    /* larger than any real /proc/iomem (8 MiB cap): an error naming the file, not a partial answer */
+    {
+        gsize big = 9u << 20;
+        g_autofree char *junk = g_malloc(big);
+        memset(junk, '\n', big);
+        claims = claims_of_len(t, junk, (gssize)big, &error);
+        g_assert_null(claims);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "iomem"));
+        g_clear_error(&error);
+    }
+
     /* empty file: nothing claimed */
     claims = claims_of(t, "", &error);
     g_assert_no_error(error);
