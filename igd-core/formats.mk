@@ -15,3 +15,9 @@ TESTS += tests/test-opregion
 tests_test_opregion_SOURCES = tests/test-opregion.c
 tests_test_opregion_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_opregion_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-rom
+TESTS += tests/test-rom
+tests_test_rom_SOURCES = tests/test-rom.c
+tests_test_rom_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_rom_LDADD = $(IGD_TEST_LIBS)

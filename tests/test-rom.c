@@ -1,0 +1,277 @@
+/*
+ * test-rom.c: the option-ROM image-chain walker on the built test ROMs of
+ * tests/data/rom/ (see README.md there: built from the PCI Firmware
+ * Specification layout, not captured) and on broken chains.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "igd-common.h"
+#include "igd-rom.h"
+#include "igd-test.h"
+
+static GBytes *
+load_rom(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("data/rom/%s", name);
+    g_autofree char *path = igd_test_srcpath(rel);
+    return igd_test_load(path);
+}
+
+static void
+fix_x86_checksum(guint8 *img, gsize len)
+{
+    guint8 sum = 0;
+
+    for (gsize i = 0; i + 1 < len; i++)
+        sum += img[i];
+    img[len - 1] = (guint8)(0x100 - sum);
+}
+
+/*
+ * Layout of the built ROMs (make-roms.py): x86 image 1024 bytes, PCIR at 0x40;
+ * EFI image 1024 bytes, PCIR at 0x1C; PCIR image length 2 (× 512).
+ */
+#define X86_PCIR 0x40
+#define EFI_PCIR 0x1C
+
+static void
+test_x86_efi(void)
+{
+    g_autoptr(GBytes) bytes = load_rom("igd-x86-efi.rom");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdRom) rom = igd_rom_parse(bytes, &error);
+    const IgdRomImage *a, *b;
+
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_bytes_get_size(bytes), ==, 4096); /* trailing 0xff padding ignored */
+    g_assert_cmpuint(igd_rom_get_n_images(rom), ==, 2);
+    a = igd_rom_get_image(rom, 0);
+    b = igd_rom_get_image(rom, 1);
+    g_assert_cmpuint(a->offset, ==, 0);
+    g_assert_cmpuint(a->length, ==, 1024);
+    g_assert_cmphex(a->vendor_id, ==, 0x8086);
+    g_assert_cmphex(a->device_id, ==, 0x1912);
+    g_assert_cmphex(a->class_code, ==, 0x030000);
+    g_assert_cmpuint(a->code_type, ==, 0);
+    g_assert_cmpuint(a->efi_subsystem, ==, 0);
+    g_assert_false(a->last);
+    g_assert_true(a->checksum_ok);
+    g_assert_cmpuint(b->offset, ==, 1024);
+    g_assert_cmpuint(b->length, ==, 1024);
+    g_assert_cmphex(b->device_id, ==, 0x1912);
+    g_assert_cmpuint(b->code_type, ==, 3);
+    g_assert_cmpuint(b->efi_subsystem, ==, 11);
+    g_assert_true(b->last);
+    g_assert_true(igd_rom_has_legacy(rom));
+    g_assert_true(igd_rom_has_efi_gop(rom));
+    g_assert_cmpstr(igd_rom_code_type_name(a->code_type), ==, "x86");
+    g_assert_cmpstr(igd_rom_code_type_name(b->code_type), ==, "efi");
+}
+
+static void
+test_single(void)
+{
+    g_autoptr(GBytes) x86 = load_rom("igd-x86-only.rom");
+    g_autoptr(GBytes) efi = load_rom("igd-efi-only.rom");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdRom) rx = igd_rom_parse(x86, &error);
+    g_autoptr(IgdRom) re = NULL;
+
+    g_assert_no_error(error);
+    g_assert_cmpuint(igd_rom_get_n_images(rx), ==, 1);
+    g_assert_true(igd_rom_has_legacy(rx));
+    g_assert_false(igd_rom_has_efi_gop(rx));
+    re = igd_rom_parse(efi, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(igd_rom_get_n_images(re), ==, 1);
+    g_assert_false(igd_rom_has_legacy(re));
+    g_assert_true(igd_rom_has_efi_gop(re));
+}
+
+static void
+test_names(void)
+{
+    g_assert_cmpstr(igd_rom_code_type_name(0), ==, "x86");
+    g_assert_cmpstr(igd_rom_code_type_name(1), ==, "openfirmware");
+    g_assert_cmpstr(igd_rom_code_type_name(2), ==, "pa-risc");
+    g_assert_cmpstr(igd_rom_code_type_name(3), ==, "efi");
+    g_assert_cmpstr(igd_rom_code_type_name(4), ==, "unknown");
+    g_assert_cmpstr(igd_rom_code_type_name(0xff), ==, "unknown");
+}
+
+/* Valid chains with a twist: bad x86 checksum (reported, not an error), an EFI application, a non-display class. */
+static void
+test_variants(void)
+{
+    g_autoptr(GBytes) orig = load_rom("igd-x86-efi.rom");
+    gsize len = g_bytes_get_size(orig);
+
+    {
+        g_autofree guint8 *b = g_memdup2(g_bytes_get_data(orig, NULL), len);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IgdRom) rom = NULL;
+
+        b[0x100] ^= 0x01;
+        bytes = g_bytes_new(b, len);
+        rom = igd_rom_parse(bytes, NULL);
+        g_assert_nonnull(rom);
+        g_assert_false(igd_rom_get_image(rom, 0)->checksum_ok);
+        g_assert_true(igd_rom_has_legacy(rom));
+    }
+    {
+        g_autofree guint8 *b = g_memdup2(g_bytes_get_data(orig, NULL), len);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IgdRom) rom = NULL;
+
+        igd_put_le16(b + 1024 + IGD_ROM_EFI_SUBSYSTEM_OFFSET, 10); /* EFI application */
+        bytes = g_bytes_new(b, len);
+        rom = igd_rom_parse(bytes, NULL);
+        g_assert_nonnull(rom);
+        g_assert_cmpuint(igd_rom_get_image(rom, 1)->efi_subsystem, ==, 10);
+        g_assert_false(igd_rom_has_efi_gop(rom));
+    }
+    {
+        g_autofree guint8 *b = g_memdup2(g_bytes_get_data(orig, NULL), len);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IgdRom) rom = NULL;
+
+        b[X86_PCIR + IGD_PCIR_CLASS_OFFSET + 2] = 0x02; /* base class: network */
+        fix_x86_checksum(b, 1024);
+        bytes = g_bytes_new(b, len);
+        rom = igd_rom_parse(bytes, NULL);
+        g_assert_nonnull(rom);
+        g_assert_cmphex(igd_rom_get_image(rom, 0)->class_code, ==, 0x020000);
+        g_assert_true(igd_rom_get_image(rom, 0)->checksum_ok);
+        g_assert_false(igd_rom_has_legacy(rom));
+    }
+}
+
+/* ---- broken input ---- */
+
+static void
+expect_invalid(const guint8 *b, gsize len, const char *needle)
+{
+    g_autoptr(GBytes) bytes = g_bytes_new(b, len);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdRom) rom = igd_rom_parse(bytes, &error);
+
+    g_assert_null(rom);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    if (strstr(error->message, needle) == NULL)
+        g_error("error '%s' does not name '%s'", error->message, needle);
+}
+
+/* Every length short of the end of the last image fails; from there on it parses. */
+static void
+test_truncated(void)
+{
+    g_autoptr(GBytes) orig = load_rom("igd-x86-efi.rom");
+    const guint8 *p = g_bytes_get_data(orig, NULL);
+
+    for (gsize len = 0; len < 2048; len++) {
+        g_autoptr(GBytes) b = g_bytes_new(p, len);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdRom) rom = igd_rom_parse(b, &error);
+
+        g_assert_null(rom);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_true(strstr(error->message, "ROM") != NULL);
+    }
+    for (gsize len = 2048; len <= 4096; len += 512) {
+        g_autoptr(GBytes) b = g_bytes_new(p, len);
+        g_autoptr(IgdRom) rom = igd_rom_parse(b, NULL);
+
+        g_assert_nonnull(rom);
+        g_assert_cmpuint(igd_rom_get_n_images(rom), ==, 2);
+    }
+}
+
+static void
+test_broken(void)
+{
+    g_autoptr(GBytes) orig = load_rom("igd-x86-efi.rom");
+    g_autoptr(GBytes) single = load_rom("igd-x86-only.rom");
+    const guint8 *o = g_bytes_get_data(orig, NULL);
+    gsize len = g_bytes_get_size(orig);
+    g_autofree guint8 *b = g_malloc(len);
+
+#define RESET() memcpy(b, o, len)
+    RESET(); b[0] = 0x00;
+    expect_invalid(b, len, "signature 0xaa00");
+    RESET(); b[1024 + 1] = 0x00;
+    expect_invalid(b, len, "image at 0x400: signature");
+    RESET(); igd_put_le16(b + IGD_ROM_PCIR_PTR_OFFSET, 0);
+    expect_invalid(b, len, "PCIR pointer 0x0 outside");
+    RESET(); igd_put_le16(b + IGD_ROM_PCIR_PTR_OFFSET, 0xFFF0);
+    expect_invalid(b, len, "PCIR pointer 0xfff0 outside");
+    /* PCIR inside the ROM but in the next image: outside its own 1024-byte image. */
+    RESET(); memcpy(b + 0x500, o + X86_PCIR, 0x1C); igd_put_le16(b + IGD_ROM_PCIR_PTR_OFFSET, 0x500);
+    expect_invalid(b, len, "PCIR structure at 0x500");
+    RESET(); b[X86_PCIR] = 'X';
+    expect_invalid(b, len, "no 'PCIR' signature");
+    /* Zero length: the only way a chain could revisit an image (loop) is refused. */
+    RESET(); igd_put_le16(b + X86_PCIR + IGD_PCIR_IMAGE_LENGTH_OFFSET, 0);
+    expect_invalid(b, len, "image length is 0");
+    RESET(); igd_put_le16(b + 1024 + EFI_PCIR + IGD_PCIR_IMAGE_LENGTH_OFFSET, 100);
+    expect_invalid(b, len, "runs past the end");
+    RESET(); igd_put_le16(b + X86_PCIR + IGD_PCIR_IMAGE_LENGTH_OFFSET, 0xFFFF);
+    expect_invalid(b, len, "runs past the end");
+    /* No last flag: the walk reaches the 0xff padding. */
+    RESET(); b[1024 + EFI_PCIR + IGD_PCIR_INDICATOR_OFFSET] = 0;
+    expect_invalid(b, len, "image at 0x800: signature 0xffff");
+    RESET(); igd_put_le32(b + 1024 + IGD_ROM_EFI_SIGNATURE_OFFSET, 0x1234);
+    expect_invalid(b, len, "EFI signature 0x1234");
+#undef RESET
+
+    {
+        /* A single image without the last flag, ending exactly at the end of the data. */
+        g_autofree guint8 *s = g_memdup2(g_bytes_get_data(single, NULL), 1024);
+
+        s[X86_PCIR + IGD_PCIR_INDICATOR_OFFSET] = 0;
+        fix_x86_checksum(s, 1024);
+        expect_invalid(s, 1024, "without an image flagged last");
+    }
+}
+
+/* 16 chained images parse; 17 without a last flag are refused. */
+static void
+test_max_images(void)
+{
+    g_autoptr(GBytes) single = load_rom("igd-x86-only.rom");
+    g_autofree guint8 *img = g_memdup2(g_bytes_get_data(single, NULL), 1024);
+    g_autofree guint8 *chain = g_malloc(17 * 1024);
+    g_autoptr(GBytes) sixteen = NULL;
+    g_autoptr(IgdRom) rom = NULL;
+
+    img[X86_PCIR + IGD_PCIR_INDICATOR_OFFSET] = 0;
+    fix_x86_checksum(img, 1024);
+    for (guint i = 0; i < 17; i++)
+        memcpy(chain + i * 1024, img, 1024);
+    expect_invalid(chain, 17 * 1024, "more than 16 images");
+
+    chain[15 * 1024 + X86_PCIR + IGD_PCIR_INDICATOR_OFFSET] = IGD_PCIR_INDICATOR_LAST;
+    fix_x86_checksum(chain + 15 * 1024, 1024);
+    sixteen = g_bytes_new(chain, 16 * 1024);
+    rom = igd_rom_parse(sixteen, NULL);
+    g_assert_nonnull(rom);
+    g_assert_cmpuint(igd_rom_get_n_images(rom), ==, 16);
+    g_assert_cmpuint(igd_rom_get_image(rom, 15)->offset, ==, 15 * 1024);
+    g_assert_true(igd_rom_get_image(rom, 15)->checksum_ok);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    g_test_add_func("/rom/x86-efi", test_x86_efi);
+    g_test_add_func("/rom/single-image", test_single);
+    g_test_add_func("/rom/code-type-names", test_names);
+    g_test_add_func("/rom/variants", test_variants);
+    g_test_add_func("/rom/broken/truncated", test_truncated);
+    g_test_add_func("/rom/broken/fields", test_broken);
+    g_test_add_func("/rom/broken/max-images", test_max_images);
+    return g_test_run();
+}
