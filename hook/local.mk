@@ -29,3 +29,8 @@ uninstall-igd-assign-hook:
 .PHONY: install-igd-assign-hook uninstall-igd-assign-hook
 
 EXTRA_DIST += hook/README.md
+
+# Tests: the hook run directly (captured host trees, private bus/daemon),
+# and inside a real libvirtd (root only; skipped otherwise).
+dist_check_SCRIPTS += tests/hook-direct.sh tests/hook-libvirtd.sh
+TESTS += tests/hook-direct.sh tests/hook-libvirtd.sh

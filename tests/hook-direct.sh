@@ -1,0 +1,313 @@
+#!/bin/sh
+# TAP: the libvirt hook run directly, as libvirt runs it (argv NAME OP SUBOP
+# EXTRA, domain XML on stdin), for every operation, against the captured
+# host trees of tests/data/hosts (via IGD_ASSIGN_SYSFS_ROOT) and, when
+# daemon/igd-assignd is built, a private igd-assignd on a private bus.
+#
+# Host trees used (see their README.md):
+#   skl-ideapad-vfio              SKL 8086:1916 at 00:02.0, bound to vfio-pci, no framebuffer
+#   skl-lenovo-ideapad-320-14isk  the same IGD still bound to i915
+#   virtio-0002 (made here)       skl-ideapad-vfio with 00:02.0's vendor/device/class
+#                                 replaced by those of the development machine's real
+#                                 00:02.0 (a virtio-blk device: 0x1af4 / 0x1042 / 0x018000,
+#                                 read from its /sys; see tests/data/hook/README.md)
+#   no-0002 (made here)           skl-ideapad-vfio without a 00:02.0 directory
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+hook=$top_builddir/hook/igd-assign-hook
+full=$top_builddir/hook/igd-assign-hook-full
+data=$top_srcdir/tests/data/hook
+hosts=$top_srcdir/tests/data/hosts
+vg=${IGD_VALGRIND:-}
+
+tmp=$(mktemp -d) || exit 1
+daemon_pid=
+bus_pid=
+cleanup() {
+    [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null
+    [ -n "$bus_pid" ] && kill "$bus_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+notok() {
+    n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"
+    echo "#   rc=$rc"; sed 's/^/#   stdout: /' "$tmp/out"; sed 's/^/#   stderr: /' "$tmp/err"
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# run HOST XMLFILE NAME OP SUBOP: the front, as libvirt would, with the
+# build tree's full half; rc, $tmp/out, $tmp/err.
+run() {
+    host=$1; xml=$2; shift 2
+    IGD_ASSIGN_HOOK_FULL=${FULL_OVERRIDE:-$full} IGD_ASSIGN_SYSFS_ROOT=$host \
+        IGD_ASSIGND_BUS_ADDRESS=${BUS:-unix:path=$tmp/no-such-bus} \
+        $vg "$hook" "$@" <"$xml" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+# run_full: the same through the full half directly.
+run_full() {
+    host=$1; xml=$2; shift 2
+    IGD_ASSIGN_SYSFS_ROOT=$host IGD_ASSIGND_BUS_ADDRESS=${BUS:-unix:path=$tmp/no-such-bus} \
+        $vg "$full" "$@" <"$xml" >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+}
+silent() { [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; }
+# refused PATTERN: exit 1, nothing on stdout, stderr exactly
+# "igd-assign: ...PATTERN..." then "hint: ...".
+refused() {
+    [ "$rc" -eq 1 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" -eq 2 ] &&
+        head -n 1 "$tmp/err" | grep -q "^igd-assign: .*$1" &&
+        sed -n 2p "$tmp/err" | grep -q '^hint: .'
+}
+expect_silent() { if silent; then ok "$1"; else notok "$1"; fi; }
+expect_refused() { if refused "$2"; then ok "$1"; else notok "$1"; fi; }
+
+vfio=$hosts/skl-ideapad-vfio
+i915=$hosts/skl-lenovo-ideapad-320-14isk
+cp -a "$vfio" "$tmp/virtio-0002"
+dev=$tmp/virtio-0002/sys/bus/pci/devices/0000:00:02.0
+echo 0x1af4 >"$dev/vendor"; echo 0x1042 >"$dev/device"; echo 0x018000 >"$dev/class"
+virtio=$tmp/virtio-0002
+cp -a "$vfio" "$tmp/no-0002"
+rm -rf "$tmp/no-0002/sys/bus/pci/devices/0000:00:02.0"
+none=$tmp/no-0002
+
+OPS="prepare:begin release:end migrate:begin restore:begin reconnect:begin start:begin started:begin stopped:end"
+
+# ---- 1. domains without an IGD: silent for every operation -------------
+for op in $OPS; do
+    run "$vfio" "$data/plain.xml" web01 ${op%:*} ${op#*:} -
+    expect_silent "/no-igd/plain/$op"
+done
+# The fast path alone decides: with no full half to exec, still silent.
+for op in prepare:begin migrate:begin release:end; do
+    FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$data/plain.xml" web01 ${op%:*} ${op#*:} -
+    expect_silent "/no-igd/plain/$op/fast-path-only"
+done
+# A hostdev or igd:assign only in a comment, CDATA, or foreign metadata
+# takes the full path (proved: without the full half, prepare is refused)
+# and is judged correctly (not an IGD domain), though 00:02.0 of this host
+# IS an Intel IGD.
+for f in comment-hostdev cdata-hostdev metadata-hostdev; do
+    FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$data/$f.xml" web01 prepare begin -
+    expect_refused "/no-igd/$f/takes-full-path" "cannot run $tmp/no-such-full"
+    for op in prepare:begin migrate:begin restore:begin release:end reconnect:begin; do
+        run "$vfio" "$data/$f.xml" web01 ${op%:*} ${op#*:} -
+        expect_silent "/no-igd/$f/$op"
+    done
+done
+# A PCI hostdev of an Intel device that is not a display device (host bridge).
+for op in prepare:begin migrate:begin release:end; do
+    run "$vfio" "$data/nic-hostdev.xml" nic ${op%:*} ${op#*:} -
+    expect_silent "/no-igd/host-bridge-hostdev/$op"
+done
+# An IGD hostdev without metadata on a host where 00:02.0 is NOT Intel: not an IGD domain.
+run "$virtio" "$data/igd-no-metadata.xml" bare prepare begin -
+expect_silent "/no-igd/hostdev-of-virtio-device"
+
+# ---- 2. unknown operations never read stdin ------------------------------
+IGD_ASSIGN_SYSFS_ROOT=$vfio $vg "$hook" web01 attach begin - </dev/zero >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_silent "/ops/unknown-op-does-not-read-stdin"
+IGD_ASSIGN_SYSFS_ROOT=$vfio $vg "$hook" web01 prepare end - </dev/zero >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_silent "/ops/prepare-end-is-not-prepare-begin"
+
+# ---- 3. prepare begin of IGD domains --------------------------------------
+run "$i915" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/legacy/bound-to-i915" "desk: host device 0000:00:02.0 is bound to i915, not vfio-pci"
+grep -q "^hint: run: igd-assign setup desk (or: virsh nodedev-detach pci_0000_00_02_0)" "$tmp/err" &&
+    ok "/prepare/legacy/bound-to-i915/hint" || notok "/prepare/legacy/bound-to-i915/hint"
+run "$i915" "$data/igd-no-metadata.xml" bare prepare begin -
+expect_refused "/prepare/no-metadata/bound-to-i915" "bare: host device 0000:00:02.0 is bound to i915"
+run "$virtio" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/not-intel" "desk: host device 0000:00:02.0 is not an Intel graphics device (vendor 0x1af4, class 0x018000)"
+run "$none" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/missing-device" "desk: host device 0000:00:02.0 of its IGD hostdev does not exist on this host"
+run "$vfio" "$data/metadata-no-hostdev.xml" desk prepare begin -
+expect_refused "/prepare/metadata-without-hostdev" "desk: the domain carries igd-assign metadata but no PCI hostdev"
+run "$vfio" "$data/managed-yes.xml" desk prepare begin -
+expect_refused "/prepare/managed-yes" "managed='yes'"
+run "$vfio" "$data/legacy-wrong-address.xml" upt prepare begin -
+expect_refused "/prepare/legacy-not-at-02.0" "legacy mode needs the IGD at guest address 00:02.0"
+# Ready host, no daemon: refused with the command that starts it.
+run "$vfio" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/legacy/no-daemon" "desk: cannot prepare the IGD: cannot reach the D-Bus bus of igd-assignd"
+grep -q "^hint: start the daemon: systemctl start igd-assignd" "$tmp/err" &&
+    ok "/prepare/legacy/no-daemon/hint" || notok "/prepare/legacy/no-daemon/hint"
+# The check order: a missing device is reported before the driver.
+run "$none" "$data/managed-yes.xml" desk prepare begin -
+expect_refused "/prepare/order/device-before-rules" "does not exist on this host"
+
+# ---- 4. migrate / restore refuse IGD domains; stdout always empty ----------
+for op in migrate restore; do
+    run "$vfio" "$data/legacy-igd.xml" desk $op begin -
+    expect_refused "/$op/legacy-igd" "desk: a domain with an assigned IGD cannot be"
+    run "$i915" "$data/igd-no-metadata.xml" bare $op begin -
+    expect_refused "/$op/igd-without-metadata" "bare: a domain with an assigned IGD cannot be"
+done
+
+# ---- 5. release / reconnect: never fatal ----------------------------------
+for op in release:end reconnect:begin; do
+    run "$vfio" "$data/legacy-igd.xml" desk ${op%:*} ${op#*:} -
+    if [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ] && grep -q "^igd-assign: desk: ${op%:*} of 0000:00:02.0: .*(the domain is not affected)" "$tmp/err"; then
+        ok "/${op%:*}/no-daemon-is-logged-not-fatal"
+    else
+        notok "/${op%:*}/no-daemon-is-logged-not-fatal"
+    fi
+done
+
+# ---- 6. bad input -----------------------------------------------------------
+$vg "$hook" >"$tmp/out" 2>"$tmp/err" </dev/null; rc=$?
+[ "$rc" -eq 2 ] && grep -q '^usage: igd-assign-hook DOMAIN OPERATION' "$tmp/err" && ok "/bad/no-argv" || notok "/bad/no-argv"
+$vg "$hook" desk prepare >"$tmp/out" 2>"$tmp/err" <"$data/legacy-igd.xml"; rc=$?
+[ "$rc" -eq 2 ] && ok "/bad/missing-subop" || notok "/bad/missing-subop"
+run "$i915" "$data/legacy-igd.xml" desk prepare begin - extra1 extra2
+expect_refused "/bad/extra-argv-ignored" "desk: host device 0000:00:02.0 is bound to i915"
+run "$i915" "$data/legacy-igd.xml" desk prepare begin
+expect_refused "/bad/missing-extra" "desk: host device 0000:00:02.0 is bound to i915"
+: >"$tmp/empty.xml"
+for op in prepare:begin migrate:begin release:end; do
+    run "$vfio" "$tmp/empty.xml" desk ${op%:*} ${op#*:} -
+    expect_silent "/bad/empty-stdin/$op"
+done
+printf 'this is not XML at all\n' >"$tmp/garbage.txt"
+run "$vfio" "$tmp/garbage.txt" desk prepare begin -
+expect_refused "/bad/not-xml/prepare" "the domain XML on stdin does not parse"
+printf '<domain><devices><hostdev mode="subsystem" type="pci"><source>' >"$tmp/truncated.xml"
+run "$vfio" "$tmp/truncated.xml" desk prepare begin -
+expect_refused "/bad/truncated/prepare" "does not parse (line 1"
+run "$vfio" "$tmp/truncated.xml" desk release end -
+[ "$rc" -eq 0 ] && grep -q "^igd-assign: desk: the domain XML on stdin does not parse" "$tmp/err" &&
+    ok "/bad/truncated/release-logs-only" || notok "/bad/truncated/release-logs-only"
+run "$vfio" "$tmp/truncated.xml" desk migrate begin -
+expect_refused "/bad/truncated/migrate" "does not parse"
+printf '<network><name>igd</name></network>\n' >"$tmp/network.xml"
+run "$vfio" "$tmp/network.xml" desk prepare begin -
+expect_refused "/bad/not-a-domain" "the XML on stdin is not a <domain>"
+# DOCTYPE / entities: an entity could spell the namespace; refused, never expanded.
+cat >"$tmp/doctype.xml" <<'EOF'
+<!DOCTYPE domain [ <!ENTITY ns "http://igd-assign.org/schemas/domain/1.0"> ]>
+<domain><name>x</name><metadata><i:assign xmlns:i="&ns;" mode="legacy"/></metadata></domain>
+EOF
+run "$vfio" "$tmp/doctype.xml" desk prepare begin -
+expect_refused "/bad/doctype" "has a DOCTYPE"
+# UTF-16: no ASCII "hostdev" bytes, still judged by the full parse (IGD domain here).
+if iconv -f UTF-8 -t UTF-16 "$data/legacy-igd.xml" >"$tmp/utf16.xml" 2>/dev/null; then
+    run "$i915" "$tmp/utf16.xml" desk prepare begin -
+    expect_refused "/bad/utf-16-is-parsed" "bound to i915"
+else
+    skip "/bad/utf-16-is-parsed" "no iconv"
+fi
+# More than 64 MiB: from a file (size known) and from a pipe (read to the limit).
+head -c $((64 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$tmp/huge.xml"
+run "$vfio" "$tmp/huge.xml" desk prepare begin -
+[ "$rc" -eq 1 ] && grep -q "^igd-assign: desk: the domain XML on stdin is larger than 64 MiB" "$tmp/err" &&
+    ok "/bad/oversize/file" || notok "/bad/oversize/file"
+cat "$tmp/huge.xml" | IGD_ASSIGN_SYSFS_ROOT=$vfio "$hook" desk prepare begin - >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 1 ] && grep -q "larger than 64 MiB" "$tmp/err" && ok "/bad/oversize/pipe" || notok "/bad/oversize/pipe"
+run "$vfio" "$tmp/huge.xml" desk release end -
+[ "$rc" -eq 0 ] && grep -q "larger than 64 MiB" "$tmp/err" && ok "/bad/oversize/release-not-fatal" ||
+    notok "/bad/oversize/release-not-fatal"
+rm -f "$tmp/huge.xml"
+# Hostile names: printed escaped on one line, never a path.
+i=0
+for name in '../../etc/passwd' 'a/b' '$(touch pwned)`id`;|&' "$(printf 'two\nlines')" "$(printf 'esc\033[31m')"; do
+    i=$((i + 1)); label=$(echo "dotdot slash shell-meta newline escape-seq" | cut -d' ' -f$i)
+    cd "$tmp" || exit 1
+    run "$i915" "$data/legacy-igd.xml" "$name" prepare begin -
+    cd - >/dev/null || exit 1
+    if refused "bound to i915" && ! grep -q "$(printf '\033')" "$tmp/err" && [ ! -e "$tmp/pwned" ] &&
+        [ ! -e "$tmp/a" ]; then
+        ok "/bad/name/$label"
+    else
+        notok "/bad/name/$label"
+    fi
+done
+rc=$(IGD_ASSIGN_HOOK_FULL=$full IGD_ASSIGN_SYSFS_ROOT=$i915 "$hook" "$(printf 'two\nlines')" prepare begin - \
+    <"$data/legacy-igd.xml" 2>&1 >/dev/null | head -n 1)
+[ "$rc" = 'igd-assign: two\x0alines: host device 0000:00:02.0 is bound to i915, not vfio-pci' ] &&
+    ok "/bad/name/newline-escaped" || { echo "# got: $rc"; notok "/bad/name/newline-escaped"; }
+rc=$(IGD_ASSIGN_HOOK_FULL=$full IGD_ASSIGN_SYSFS_ROOT=$i915 "$hook" 'my vm$' prepare begin - \
+    <"$data/legacy-igd.xml" 2>&1 >/dev/null | sed -n 2p)
+[ "$rc" = "hint: run: igd-assign setup 'my vm\$' (or: virsh nodedev-detach pci_0000_00_02_0)" ] &&
+    ok "/bad/name/hint-quotes-name" || { echo "# got: $rc"; notok "/bad/name/hint-quotes-name"; }
+
+# ---- 7. the full half alone gives the same answers --------------------------
+run_full "$vfio" "$data/comment-hostdev.xml" web01 prepare begin -
+expect_silent "/full/comment-hostdev"
+run_full "$i915" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/full/legacy/bound-to-i915" "bound to i915"
+run_full "$vfio" "$data/plain.xml" web01 migrate begin -
+expect_silent "/full/plain/migrate"
+
+# ---- 8. a private igd-assignd -----------------------------------------------
+daemon=$top_builddir/daemon/igd-assignd
+if command -v dbus-daemon >/dev/null 2>&1; then
+    cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path=$tmp/bus</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+    dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile >/dev/null 2>&1 &
+    bus_pid=$!
+    i=0; while [ ! -S "$tmp/bus" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    BUS=unix:path=$tmp/bus
+    # Bus up, igd-assignd not running: refused, naming the daemon.
+    run "$vfio" "$data/legacy-igd.xml" desk prepare begin -
+    expect_refused "/daemon/not-running" "desk: cannot prepare the IGD: igd-assignd is not running"
+    run "$vfio" "$data/legacy-igd.xml" desk release end -
+    [ "$rc" -eq 0 ] && grep -q "igd-assignd is not running (the domain is not affected)" "$tmp/err" &&
+        ok "/daemon/not-running/release" || notok "/daemon/not-running/release"
+    unset BUS
+else
+    skip "/daemon/not-running" "no dbus-daemon"
+    skip "/daemon/not-running/release" "no dbus-daemon"
+fi
+if [ -x "$daemon" ] && [ -n "$bus_pid" ]; then
+    BUS=unix:path=$tmp/bus
+    cp -a "$vfio" "$tmp/host-d"
+    mkdir -p "$tmp/state"
+    "$daemon" --bus-address "$BUS" --sysfs-root "$tmp/host-d" --state-dir "$tmp/state" >"$tmp/daemon.log" 2>&1 &
+    daemon_pid=$!
+    i=0
+    while [ $i -lt 50 ]; do
+        gdbus call --address "$BUS" -d org.igdassign.Manager1 -o /org/igdassign/Manager1 \
+            -m org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1 && break
+        sleep 0.1; i=$((i + 1))
+    done
+    run "$tmp/host-d" "$data/legacy-igd.xml" desk prepare begin -
+    expect_silent "/daemon/prepare-ok"
+    # A second domain asking for the same device: the daemon refuses (owned).
+    sed -e 's/<name>desk</<name>desk2</' -e 's/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7082/' \
+        "$data/legacy-igd.xml" >"$tmp/desk2.xml"
+    run "$tmp/host-d" "$tmp/desk2.xml" desk2 prepare begin -
+    expect_refused "/daemon/prepare-owned-by-other" "desk2: igd-assignd refused to prepare 0000:00:02.0: .*desk"
+    run "$tmp/host-d" "$data/legacy-igd.xml" desk reconnect begin -
+    expect_silent "/daemon/reconnect"
+    run "$tmp/host-d" "$data/legacy-igd.xml" desk release end -
+    expect_silent "/daemon/release"
+    run "$tmp/host-d" "$tmp/desk2.xml" desk2 prepare begin -
+    expect_silent "/daemon/prepare-after-release"
+    run "$tmp/host-d" "$tmp/desk2.xml" desk2 release end -
+    expect_silent "/daemon/release-2"
+    unset BUS
+else
+    for t in prepare-ok prepare-owned-by-other reconnect release prepare-after-release release-2; do
+        skip "/daemon/$t" "daemon/igd-assignd not built yet or no dbus-daemon"
+    done
+fi
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
