@@ -247,6 +247,13 @@ judge(IgdInspect *in, const IgdSysroot *sysroot)
         note(in->reasons, "legacy: QEMU %u.%u.%u: %s", in->qemu->major, in->qemu->minor, in->qemu->micro,
              in->qemu_model.legacy_reason ? in->qemu_model.legacy_reason : "legacy mode not possible");
     }
+    if (in->qemu_model_valid && in->qemu_model.legacy_possible && in->gmch_valid &&
+        in->gmch.bdsm_offset != in->qemu_model.bdsm_offset) {
+        legacy = FALSE;
+        note(in->reasons, "legacy: QEMU %u.%u.%u emulates BDSM at 0x%02x but %s reads it at 0x%02x "
+             "(QEMU 9.2 or later knows the 64-bit register)", in->qemu->major, in->qemu->minor,
+             in->qemu->micro, in->qemu_model.bdsm_offset, in->platform->platform, in->gmch.bdsm_offset);
+    }
     if (in->vbt && igd_vbt_has_analog(in->vbt))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
     in->legacy_capable = legacy;

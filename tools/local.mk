@@ -3,6 +3,7 @@
 bin_PROGRAMS += tools/igd-assign
 tools_igd_assign_SOURCES = \
 	tools/igd-assign.c tools/igd-cli.h \
+	tools/cmd-inspect.c tools/cmd-check.c tools/cmd-dump.c tools/cmd-status.c \
 	tools/cmd-pending.c
 tools_igd_assign_LDADD = $(IGD_CORE_LIBS) -ldl
 

@@ -1,0 +1,301 @@
+/*
+ * test-cli.c: `igd-assign inspect` and `check` on every captured host tree,
+ * exit codes and usage errors of SPEC.md §3.
+ *
+ * The golden files (tests/golden/{inspect,check}/<case>.{json,txt}) are
+ * reviewed output; the hand-derived table below is the independent check of
+ * the numbers that matter, worked out from the fixture bytes with the
+ * formulas of Linux arch/x86/kernel/early-quirks.c and i915's GGTT code:
+ *   gen 6/7:  GMS = GGC[7:3]  × 32 MiB;  GGMS = GGC[9:8] MiB of GTT
+ *   gen 8+:   GMS = GGC[15:8] × 32 MiB (gen 9+: GMS ≥ 0xF0 → (GMS−0xEF) × 4 MiB);
+ *             GGMS = GGC[7:6] → (1 << GGMS) MiB of GTT
+ *   Cherryview: GMS = GGC[7:3]; 0x11..0x16 → (GMS−0x11)×4+8 MiB; GTT 1 << (20+GGMS)
+ * GGC values are the ones ../shared/fixtures/README.md lists for each dump
+ * (variants: the value their README says was written).
+ */
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "igd-test.h"
+
+typedef struct {
+    const char *name;
+    const char *device_id;
+    const char *platform;
+    guint gen;
+    guint64 stolen;      /* bytes */
+    guint64 gtt;         /* bytes */
+    const char *bdsm_offset;
+    const char *driver;  /* NULL: unbound */
+    const char *fails;   /* check ids that must FAIL, space separated */
+    const char *passes;  /* check ids that must PASS */
+} HostCase;
+
+#define MiB (G_GUINT64_CONSTANT(1) << 20)
+
+static const HostCase cases[] = {
+    /* SNB H61: GGC 0x0210 → GMS (0x10>>3)=2 → 64 MiB, GGMS 2 → 2 MiB */
+    { "snb-gigabyte-h61m-ds2-i3-2100", "0x0102", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "i915", "driver", NULL },
+    /* SNB Lenovo: GGC 0x0211 → GMS (0x11>>3)=2 → 64 MiB, GGMS 2 → 2 MiB */
+    { "snb-lenovo-17aa21d1-i7-2760qm", "0x0126", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "i915", "driver", NULL },
+    { "snb-lenovo-17aa21da-earlydump", "0x0126", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", NULL, NULL, NULL },
+    /* IVB E6430: GGC 0x0209 → GMS 1 → 32 MiB, GGMS 2 → 2 MiB */
+    { "ivb-dell-latitude-e6430-i5-3340m", "0x0166", "Ivy Bridge", 7, 32 * MiB, 2 * MiB, "0x5c", "i915", "driver", NULL },
+    /* IVB DH77DF: GGC 0x0211 → 64 MiB, 2 MiB */
+    { "ivb-intel-dh77df-i5-3450", "0x0152", "Ivy Bridge", 7, 64 * MiB, 2 * MiB, "0x5c", "i915", "driver", NULL },
+    /* HSW E6540: GGC 0x0209 → 32 MiB, 2 MiB */
+    { "hsw-dell-latitude-e6540-i7-4800mq", "0x0416", "Haswell", 7, 32 * MiB, 2 * MiB, "0x5c", "i915", "driver", NULL },
+    /* SKL IdeaPad: GGC 0x01c1 → GMS 0x01 → 32 MiB, GGMS 3 → 8 MiB; IOMMU off in the capture */
+    { "skl-lenovo-ideapad-320-14isk", "0x1916", "Skylake", 9, 32 * MiB, 8 * MiB, "0x5c", "i915", "driver iommu", NULL },
+    { "skl-ideapad-vfio", "0x1916", "Skylake", 9, 32 * MiB, 8 * MiB, "0x5c", "vfio-pci", NULL, "driver framebuffer" },
+    /* GGC 0xf1c1 → GMS 0xF1 ≥ 0xF0 → (0xF1−0xF0+1)×4 = 8 MiB */
+    { "skl-ideapad-gms-f1", "0x1916", "Skylake", 9, 8 * MiB, 8 * MiB, "0x5c", "vfio-pci", NULL, "driver" },
+    /* CHV: GGC 0x0398 → GMS 0x13 → (0x13−0x11)×4+8 = 16 MiB, GGMS 3 → 8 MiB */
+    { "chv-ideapad-gms-13", "0x22b0", "Cherryview", 8, 16 * MiB, 8 * MiB, "0x5c", "vfio-pci", NULL, NULL },
+    /* CFL: GGC 0x01c1 → 32 MiB, 8 MiB */
+    { "cfl-elitedesk-vfio", "0x3e92", "Coffee Lake", 9, 32 * MiB, 8 * MiB, "0x5c", "vfio-pci", NULL, "driver" },
+    /* EHL gen 11: GGC 0x01c1 → 32 MiB; BDSM 64-bit at 0xC0; BOOTFB on BAR2 */
+    { "ehl-crb-bootfb", "0x4571", "Elkhart Lake", 11, 32 * MiB, 8 * MiB, "0xc0", NULL, "framebuffer", NULL },
+    /* TGL gen 12: GGC 0x01c1 → 32 MiB, 0xC0; efifb on BAR2 */
+    { "tgl-nuc11-efifb", "0x9a49", "Tiger Lake", 12, 32 * MiB, 8 * MiB, "0xc0", NULL, "framebuffer", NULL },
+    /* ADL-S gen 12: GGC 0x02c1 → GMS 2 → 64 MiB (= the iomem "Graphics Stolen Memory" 7c800000-807fffff) */
+    { "adl-dsb1210", "0x4680", "Alder Lake-S", 12, 64 * MiB, 8 * MiB, "0xc0", "i915", "driver", NULL },
+    { "snb-gigabyte-h61m-ds2-dmar-ongoing", "0x0102", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "vfio-pci", "dmar", NULL },
+};
+
+static char *
+igd_assign_path(void)
+{
+    const char *builddir = g_getenv("top_builddir");
+    return g_build_filename(builddir ? builddir : TESTS_BUILDDIR "/..", "tools", "igd-assign", NULL);
+}
+
+static char *
+strip_srcdir(char *text)
+{
+    g_autofree char *srcdir = g_path_get_dirname(TESTS_SRCDIR "/.");
+    g_auto(GStrv) parts = g_strsplit(text, srcdir, -1);
+
+    g_free(text);
+    return g_strjoinv("tests", parts);
+}
+
+/* Run igd-assign with @args; returns the exit status, stdout and stderr in @out and @err. */
+static int
+run(const char *const *args, const char *sysroot, char **out, char **err)
+{
+    g_autofree char *prog = igd_assign_path();
+    g_autofree char *fake_qemu = igd_test_srcpath("cli-fake-qemu");
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_auto(GStrv) env = g_get_environ();
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+
+    g_ptr_array_add(argv, prog);
+    if (sysroot) {
+        g_ptr_array_add(argv, (char *)"--sysfs-root");
+        g_ptr_array_add(argv, (char *)sysroot);
+    }
+    for (guint i = 0; args[i]; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
+    env = g_environ_setenv(env, "IGD_QEMU", fake_qemu, TRUE);
+    env = g_environ_setenv(env, "IGD_ASSIGN_CACHE_DIR", "", TRUE);
+    env = g_environ_unsetenv(env, "IGD_ASSIGN_SYSFS_ROOT");
+    if (!g_spawn_sync(NULL, (char **)argv->pdata, env, 0, NULL, NULL, out, err, &status, &error))
+        g_error("spawn %s: %s", prog, error->message);
+    /* golden files hold paths relative to tests/, whatever the checkout */
+    *out = strip_srcdir(*out);
+    *err = strip_srcdir(*err);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static char *
+host_path(const char *name)
+{
+    g_autofree char *rel = g_build_filename("data", "hosts", name, NULL);
+    return igd_test_srcpath(rel);
+}
+
+static void
+assert_contains(const char *haystack, const char *needle)
+{
+    if (strstr(haystack, needle) == NULL) {
+        g_test_message("expected '%s' in:\n%s", needle, haystack);
+        g_test_fail();
+    }
+}
+
+static void
+test_inspect_case(gconstpointer data)
+{
+    const HostCase *c = data;
+    g_autofree char *root = host_path(c->name);
+    g_autofree char *out = NULL, *err = NULL, *golden = NULL, *text = NULL, *err2 = NULL;
+    g_autofree char *s = NULL;
+    const char *json_args[] = { "--json", "inspect", NULL };
+    const char *text_args[] = { "inspect", NULL };
+    int rc = run(json_args, root, &out, &err);
+
+    g_assert_cmpint(rc, ==, 0);
+    g_assert_cmpstr(err, ==, "");
+    s = g_strdup_printf("\"device_id\": \"%s\"", c->device_id); assert_contains(out, s); g_free(s);
+    s = g_strdup_printf("\"platform\": \"%s\"", c->platform); assert_contains(out, s); g_free(s);
+    s = g_strdup_printf("\"generation\": %u,", c->gen); assert_contains(out, s); g_free(s);
+    s = g_strdup_printf("\"stolen_bytes\": %" G_GUINT64_FORMAT ",", c->stolen); assert_contains(out, s); g_free(s);
+    s = g_strdup_printf("\"gtt_bytes\": %" G_GUINT64_FORMAT ",", c->gtt); assert_contains(out, s); g_free(s);
+    s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset); assert_contains(out, s); g_free(s);
+    if (c->driver)
+        s = g_strdup_printf("\"driver\": \"%s\"", c->driver);
+    else
+        s = g_strdup("\"driver\": null");
+    assert_contains(out, s);
+    g_assert_true(g_str_has_prefix(out, "{\n") && g_str_has_suffix(out, "}\n"));
+
+    golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
+    igd_test_compare_file(out, golden);
+    g_free(golden);
+
+    rc = run(text_args, root, &text, &err2);
+    g_assert_cmpint(rc, ==, 0);
+    golden = g_strdup_printf("%s/golden/inspect/%s.txt", TESTS_SRCDIR, c->name);
+    igd_test_compare_file(text, golden);
+}
+
+static void
+test_check_case(gconstpointer data)
+{
+    const HostCase *c = data;
+    g_autofree char *root = host_path(c->name);
+    g_autofree char *out = NULL, *err = NULL, *golden = NULL, *text = NULL, *err2 = NULL;
+    const char *json_args[] = { "check", "--json", NULL };
+    const char *text_args[] = { "check", NULL };
+    int rc = run(json_args, root, &out, &err);
+    int rc_text;
+
+    /* any failing check → exit 1, else 0 */
+    g_assert_cmpint(rc, ==, strstr(out, "\"result\": \"fail\"") ? 1 : 0);
+    if (c->fails) {
+        g_auto(GStrv) ids = g_strsplit(c->fails, " ", -1);
+        g_assert_cmpint(rc, ==, 1);
+        for (guint i = 0; ids[i]; i++) {
+            g_autofree char *needle = g_strdup_printf("\"id\": \"%s\",", ids[i]);
+            const char *at = strstr(out, needle);
+            g_assert_nonnull(at);
+            at = strstr(at, "\"result\": ");
+            g_assert_nonnull(at);
+            g_assert_true(g_str_has_prefix(at, "\"result\": \"fail\""));
+        }
+    }
+    if (c->passes) {
+        g_auto(GStrv) ids = g_strsplit(c->passes, " ", -1);
+        for (guint i = 0; ids[i]; i++) {
+            g_autofree char *needle = g_strdup_printf("\"id\": \"%s\",", ids[i]);
+            const char *at = strstr(out, needle);
+            g_assert_nonnull(at);
+            at = strstr(at, "\"result\": ");
+            g_assert_true(g_str_has_prefix(at, "\"result\": \"pass\""));
+        }
+    }
+    golden = g_strdup_printf("%s/golden/check/%s.json", TESTS_SRCDIR, c->name);
+    igd_test_compare_file(out, golden);
+    g_free(golden);
+
+    rc_text = run(text_args, root, &text, &err2);
+    g_assert_cmpint(rc_text, ==, rc);
+    assert_contains(text, "IGD: Checking for ");
+    golden = g_strdup_printf("%s/golden/check/%s.txt", TESTS_SRCDIR, c->name);
+    igd_test_compare_file(text, golden);
+}
+
+static void
+test_usage(void)
+{
+    g_autofree char *root = host_path("skl-lenovo-ideapad-320-14isk");
+    struct {
+        const char *args[5];
+        int rc;
+        const char *err;
+    } u[] = {
+        { { NULL }, 2, "missing command" },
+        { { "frobnicate", NULL }, 2, "unknown command" },
+        { { "inspect", "../../etc", NULL }, 2, "invalid PCI address" },
+        { { "inspect", "0000:00:02.0/../..", NULL }, 2, "invalid PCI address" },
+        { { "check", "00:02.0;reboot", NULL }, 2, "invalid PCI address" },
+        { { "inspect", "--frob", NULL }, 2, "Unknown option" },
+        { { "inspect", "00:02.0", "00:03.0", NULL }, 2, "too many arguments" },
+        { { "dump", "bios", "-o", "/dev/null", NULL }, 2, "unknown blob" },
+        /* no such device → environment error 3 */
+        { { "inspect", "0000:00:03.0", NULL }, 3, "inspect 0000:00:03.0" },
+        /* the host bridge is not a display device → 1 */
+        { { "inspect", "00:00.0", NULL }, 1, "not an Intel display device" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(u); i++) {
+        g_autofree char *out = NULL, *err = NULL;
+        int rc = run(u[i].args, root, &out, &err);
+        g_test_message("case %" G_GSIZE_FORMAT ": rc %d err %s", i, rc, err);
+        g_assert_cmpint(rc, ==, u[i].rc);
+        g_assert_cmpstr(out, ==, "");
+        g_assert_true(g_str_has_prefix(err, "igd-assign: "));
+        assert_contains(err, u[i].err);
+    }
+}
+
+static void
+test_version_help(void)
+{
+    g_autofree char *out = NULL, *err = NULL;
+    const char *v[] = { "--version", NULL };
+    const char *h[] = { "--help", NULL };
+    const char *ch[] = { "check", "--help", NULL };
+
+    g_assert_cmpint(run(v, NULL, &out, &err), ==, 0);
+    g_assert_true(g_str_has_prefix(out, "igd-assign " PACKAGE_VERSION));
+    g_clear_pointer(&out, g_free); g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run(h, NULL, &out, &err), ==, 0);
+    for (const char *cmd = "check\0inspect\0rewrite\0setup\0undo\0status\0dump\0"; *cmd; cmd += strlen(cmd) + 1)
+        assert_contains(out, cmd);
+    g_clear_pointer(&out, g_free); g_clear_pointer(&err, g_free);
+    g_assert_cmpint(run(ch, NULL, &out, &err), ==, 0);
+    assert_contains(out, "check [PCI]");
+}
+
+static void
+test_dump(void)
+{
+    g_autofree char *root = host_path("skl-lenovo-ideapad-320-14isk");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *file = g_build_filename(dir, "vbt.bin", NULL);
+    g_autofree char *want_path = igd_test_sharedpath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(GBytes) got = NULL, want = NULL;
+    const char *args[] = { "dump", "vbt", "-o", file, NULL };
+
+    g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+    got = igd_test_load(file);
+    want = igd_test_load(want_path);
+    /* the tree's OpRegion mailbox 4 holds this machine's VBT; the dump is
+     * that VBT up to its vbt_size (header 0x18 = 4312 bytes) */
+    g_assert_cmpuint(g_bytes_get_size(got), ==, 4312);
+    g_assert_cmpmem(g_bytes_get_data(got, NULL), 4312, g_bytes_get_data(want, NULL), 4312);
+    igd_test_rmtree(dir);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *p1 = g_strdup_printf("/cli/inspect/%s", cases[i].name);
+        g_autofree char *p2 = g_strdup_printf("/cli/check/%s", cases[i].name);
+        g_test_add_data_func(p1, &cases[i], test_inspect_case);
+        g_test_add_data_func(p2, &cases[i], test_check_case);
+    }
+    g_test_add_func("/cli/usage", test_usage);
+    g_test_add_func("/cli/version-help", test_version_help);
+    g_test_add_func("/cli/dump-vbt", test_dump);
+    return g_test_run();
+}
