@@ -25,6 +25,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "igd-common.h"
@@ -249,6 +250,27 @@ igd_qemu_igd_model_clear(IgdQemuIgdModel *m)
         return;
     g_clear_pointer(&m->legacy_reason, g_free);
     g_clear_pointer(&m->start_error, g_free);
+    g_clear_pointer(&m->warning, g_free);
+}
+
+/* Append one sentence to out->warning. */
+static void G_GNUC_PRINTF(2, 3)
+igd_qemu_warn(IgdQemuIgdModel *out, const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (out->warning == NULL) {
+        out->warning = g_steal_pointer(&msg);
+    } else {
+        char *joined = g_strconcat(out->warning, "; ", msg, NULL);
+
+        g_free(out->warning);
+        out->warning = joined;
+    }
 }
 
 /* Stolen bytes the guest derives from the GGC it reads: the host's when QEMU leaves GGC alone. */
@@ -269,8 +291,9 @@ igd_qemu_guest_stolen(const IgdQemuCaps *caps, gint gen, guint guest_gms, guint 
  * bdsm-size = GTT MiB + x-igd-gms × 32 MiB, BDSM emulated at 0x5C.
  */
 static void
-igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, gint x_igd_gms,
-                   IgdQemuMachine machine, const char *machine_name, IgdQemuIgdModel *out)
+igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *platform, guint16 device_id,
+                   const IgdGmchInfo *gmch, gint x_igd_gms, IgdQemuMachine machine, const char *machine_name,
+                   IgdQemuIgdModel *out)
 {
     guint16 ggc = gmch ? gmch->ggc : 0;
     guint host_gms = igd_qemu_ggc_gms(gen < 0 ? 8 : gen, ggc);
@@ -305,6 +328,12 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, g
      * "Unsupported IGD GMS value 0x%x" and igd_gms = 0 (the device still starts). */
     if (x_igd_gms > 0 && x_igd_gms <= 0x10)
         gms = (guint)x_igd_gms;
+    else if (x_igd_gms > 0x10)
+        igd_qemu_warn(out, "Unsupported IGD GMS value 0x%x", (guint)x_igd_gms);
+    /* "Assume newer is compatible": a gen 11+ IGD is run as gen 8 with a 32-bit BDSM at 0x5C. */
+    if (platform != NULL && platform->gen >= 11)
+        igd_qemu_warn(out, "QEMU %u.%u runs device %04x (gen %u) as gen 8: it emulates the 32-bit BDSM at 0x5C, "
+                      "the device uses the 64-bit one at 0xC0", caps->major, caps->minor, device_id, platform->gen);
     out->guest_gms = gms;
     out->guest_ggc = igd_qemu_ggc_set_gms(gen, ggc, gms);
     out->guest_stolen_bytes = (guint64)gms * 32 * MiB;
@@ -316,6 +345,9 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, g
         guint64 units = (gmch->stolen_bytes + 32 * MiB - 1) / (32 * MiB);
 
         out->x_igd_gms_needed = (gint)MIN(units, (guint64)0x10);
+        if (units > 0x10)
+            igd_qemu_warn(out, "host stolen memory %" G_GUINT64_FORMAT " MiB is more than x-igd-gms can give "
+                          "(0x10 = 512 MiB)", gmch->stolen_bytes / MiB);
     }
 }
 
@@ -360,6 +392,9 @@ igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, I
     out->bdsm_size_file = TRUE;
     out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
     out->bdsm_size = igd_qemu_gtt_mb_7_2(gen, ggc) * MiB + igd_qemu_gms_to_bytes(caps, gen, host_gms);
+    /* igd_get_stolen_mb(): gen < 9 with GMS > 0x10 (Skylake/Kaby Lake are gen 8 here) reserves nothing */
+    if (gen < 9 && host_gms > 0x10)
+        igd_qemu_warn(out, "Unsupported IGD GMS value 0x%x", host_gms);
 }
 
 /* vfio_pci_igd_override_gms() 10.1+ (and the inline checks of 10.0): the highest x-igd-gms accepted. */
@@ -471,6 +506,7 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gi
                 out->start_error = igd_qemu_gms_error_10(era, gen);
                 return;
             }
+            out->warning = igd_qemu_gms_error_10(era, gen); /* 10.0 prints it and keeps the host GMS */
         }
     }
     out->guest_gms = gms;
@@ -483,6 +519,9 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gi
     if (gen > 0) {
         out->bdsm_size = igd_qemu_gms_to_bytes(caps, gen, gms);
         out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
+    } else {
+        igd_qemu_warn(out, "etc/igd-bdsm-size is 0 for device %04x (unknown to QEMU's igd_gen()): "
+                      "OVMF's IgdAssignmentDxe treats a zero size as an error", device_id);
     }
 }
 
@@ -498,7 +537,7 @@ igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPla
 
     g_return_val_if_fail(caps != NULL, FALSE);
     g_return_val_if_fail(out != NULL, FALSE);
-    (void)platform; /* QEMU knows only the device id; the platform is the caller's to display */
+    /* QEMU knows only the device id; @platform only feeds warnings about what QEMU gets wrong. */
 
     memset(out, 0, sizeof(*out));
     out->x_igd_gms_needed = -1;
@@ -528,7 +567,7 @@ igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPla
     switch (era) {
     case IGD_QEMU_ERA_7_2:
         out->recognised = TRUE;
-        igd_qemu_model_7_2(caps, gen, gmch, x_igd_gms, kind, machine_name, out);
+        igd_qemu_model_7_2(caps, gen, platform, device_id, gmch, x_igd_gms, kind, machine_name, out);
         break;
     case IGD_QEMU_ERA_9_2:
         out->recognised = TRUE;

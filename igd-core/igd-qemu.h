@@ -85,6 +85,7 @@ typedef struct {
     gboolean opregion_default_on; /* x-igd-opregion defaults to on (10.1+) */
     gboolean lpc_bridge_created;  /* QEMU creates vfio-pci-igd-lpc-bridge at 1f.0 (legacy mode) */
     char *start_error;        /* QEMU refuses to realize the device with this message (NULL = it starts) */
+    char *warning;            /* what this QEMU gets wrong or prints for this device ("; "-joined), NULL: nothing */
 } IgdQemuIgdModel;
 
 /*

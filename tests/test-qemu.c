@@ -73,6 +73,7 @@ typedef struct {
     gboolean gms_valid;
     const char *reason;      /* substring of legacy_reason, NULL: none */
     const char *start_error; /* substring of start_error, NULL: none */
+    const char *warning;     /* substring of warning, NULL: none */
 } ModelCase;
 
 #define I440FX "pc-i440fx-7.2"
@@ -84,137 +85,141 @@ typedef struct {
 #define R_UNSUP "is unsupported in legacy mode, try SandyBridge or newer"
 
 static const ModelCase model_cases[] = {
-    /* ---- QEMU 7.2 (same code 7.2 – 9.1): vfio_probe_igd_bar4_quirk(), igd_gen() 6/8, GMS zeroed ----
-     *   path                            ver       id    ggc            gms machine legacy  gen rec leg gGMS gGGC  file bdsm      off   need max  ok  reason start */
+    /*
+     * Each case: path, QEMU version, device id, GGC, x-igd-gms, machine, x-igd-legacy-mode;
+     * then expected gen, recognised, legacy, guest GMS, guest GGC, bdsm file, bdsm size,
+     * BDSM offset, x-igd-gms needed, x-igd-gms max, x-igd-gms valid, reason, start error, warning.
+     */
+    /* ---- QEMU 7.2 (same code 7.2 – 9.1): vfio_probe_igd_bar4_quirk(), igd_gen() 6/8, GMS zeroed ---- */
     { "/qemu/model/7.2/snb-0102", 7, 2, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/snb-0102-gms2", 7, 2, 0, 0x0102, &GGC_SNB_H61, 2, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/snb-0102-gms-0x11", 7, 2, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
-      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, FALSE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0200, TRUE, 2 * MiB, 0x5c, 2, 0x10, FALSE, NULL, NULL, "Unsupported IGD GMS value 0x11" },
     { "/qemu/model/7.2/snb-0126", 7, 2, 0, 0x0126, &GGC_SNB_LENOVO, -1, "pc", AUTO,
-      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/ivb-0166", 7, 2, 0, 0x0166, &GGC_IVB_E6430, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/ivb-0152", 7, 2, 0, 0x0152, &GGC_IVB_DH77, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 2, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/hsw-0416", 7, 2, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 0, 0x0201, TRUE, 2 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/skl-1916", 7, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/skl-1916-gms1", 7, 2, 0, 0x1916, &GGC_SKL, 1, I440FX, AUTO,
-      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/skl-1916-f1", 7, 2, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/skl-1916-q35", 7, 2, 0, 0x1916, &GGC_SKL, -1, Q35, AUTO,
-      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0x10, TRUE, R_1F, NULL },
+      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0x10, TRUE, R_1F, NULL, NULL },
     { "/qemu/model/7.2/skl-1916-ivd", 7, 2, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
-      8, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL },
+      8, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL, NULL },
     { "/qemu/model/7.2/skl-1912-no-gmch", 7, 2, 0, 0x1912, NULL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0, TRUE, 0, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0, TRUE, 0, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/cfl-3e92", 7, 2, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/tgl-9a49", 7, 2, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/adl-4680", 7, 2, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/mtl-7d55", 7, 2, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/7.2/gm45-2a42", 7, 2, 0, 0x2a42, &GGC_SNB_H61, -1, I440FX, AUTO,
-      -1, TRUE, FALSE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, TRUE, R_UNSUP, NULL },
+      -1, TRUE, FALSE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, TRUE, R_UNSUP, NULL, NULL },
     { "/qemu/model/9.1/skl-1916", 9, 1, 2, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0, 0x00c1, TRUE, 8 * MiB, 0x5c, 1, 0x10, TRUE, NULL, NULL, NULL },
 
     /* ---- QEMU 9.2: host GMS kept, bdsm = GTT + igd_get_stolen_mb(), x-igd-gms ignored ---- */
     { "/qemu/model/9.2/snb-0102", 9, 2, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 66 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/hsw-0416", 9, 2, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 1, 0x0209, TRUE, 34 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 1, 0x0209, TRUE, 34 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/skl-1916", 9, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/skl-1916-gms4-ignored", 9, 2, 0, 0x1916, &GGC_SKL, 4, I440FX, AUTO,
-      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/skl-1916-f1", 9, 2, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
-      8, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      8, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, "Unsupported IGD GMS value 0xf1" },
     { "/qemu/model/9.2/cfl-3e92", 9, 2, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/cfl-3e92-f1", 9, 2, 0, 0x3e92, &GGC_SKL_F1, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 16 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 16 * MiB, 0x5c, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/tgl-9a49", 9, 2, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
-      12, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0xc0, -1, 0, TRUE, NULL, NULL },
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 40 * MiB, 0xc0, -1, 0, TRUE, NULL, NULL, NULL },
     { "/qemu/model/9.2/adl-4680", 9, 2, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
-      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL, NULL },
     { "/qemu/model/9.2/mtl-7d55", 9, 2, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
-      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL, NULL },
     { "/qemu/model/9.2/skl-1916-q35", 9, 2, 0, 0x1916, &GGC_SKL, -1, "q35", AUTO,
-      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_1F, NULL },
+      8, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_1F, NULL, NULL },
 
     /* ---- QEMU 10.0: vfio_pci_igd_config_quirk(), bdsm = stolen only, for UPT too ---- */
     { "/qemu/model/10.0/snb-0102", 10, 0, 0, 0x0102, &GGC_SNB_H61, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/snb-0102-gms-0x11", 10, 0, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, FALSE, NULL, NULL },
+      6, TRUE, TRUE, 2, 0x0210, TRUE, 64 * MiB, 0x5c, -1, 0x10, FALSE, NULL, NULL, "Parameter 'x-igd-gms' expects 0~0x10" },
     { "/qemu/model/10.0/ivb-0166", 10, 0, 0, 0x0166, &GGC_IVB_E6430, -1, I440FX, AUTO,
-      6, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+      6, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/hsw-0416", 10, 0, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
-      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/skl-1916", 10, 0, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/skl-1916-gms2", 10, 0, 0, 0x1916, &GGC_SKL, 2, I440FX, AUTO,
-      9, TRUE, TRUE, 2, 0x02c1, TRUE, 64 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 2, 0x02c1, TRUE, 64 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/skl-1916-gms-0xf2", 10, 0, 0, 0x1916, &GGC_SKL, 0xf2, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, FALSE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, FALSE, NULL, NULL, "Parameter 'x-igd-gms' expects 0~0x40" },
     { "/qemu/model/10.0/skl-1916-f1", 10, 0, 0, 0x1916, &GGC_SKL_F1, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 0xf1, 0xf1c1, TRUE, 8 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/skl-1916-q35", 10, 0, 0, 0x1916, &GGC_SKL, -1, "pc-q35-10.0", AUTO,
-      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "not i440fx", NULL },
+      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "not i440fx", NULL, NULL },
     { "/qemu/model/10.0/skl-1916-q35-on", 10, 0, 0, 0x1916, &GGC_SKL, -1, "pc-q35-10.0", ON,
       9, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0x40, TRUE, "not i440fx",
-      "Machine is not i440fx or assigned BDF is not 00:02.0" },
+      "Machine is not i440fx or assigned BDF is not 00:02.0", NULL },
     { "/qemu/model/10.0/skl-1916-off", 10, 0, 0, 0x1916, &GGC_SKL, -1, I440FX, OFF,
-      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "x-igd-legacy-mode=off", NULL },
+      9, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, "x-igd-legacy-mode=off", NULL, NULL },
     { "/qemu/model/10.0/cfl-3e92", 10, 0, 0, 0x3e92, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/tgl-9a49", 10, 0, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
-      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL },
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/adl-4680", 10, 0, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
-      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL },
+      12, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0x40, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.0/mtl-7d55", 10, 0, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
-      -1, FALSE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL },
+      -1, FALSE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, TRUE, R_UNSUP, NULL, NULL },
     { "/qemu/model/9.2.50/skl-1916", 9, 2, 50, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0x40, TRUE, NULL, NULL, NULL },
 
     /* ---- QEMU 10.1: OpRegion detection, legacy gen 6–9 only, x-igd-gms fatal when wrong ---- */
     { "/qemu/model/10.1/skl-1916", 10, 1, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.1/skl-1916-gms-0xf2", 10, 1, 0, 0x1916, &GGC_SKL, 0xf2, I440FX, AUTO,
-      9, TRUE, TRUE, 0xf2, 0xf2c1, TRUE, 12 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 0xf2, 0xf2c1, TRUE, 12 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.1/skl-1916-gms-0x41", 10, 1, 0, 0x1916, &GGC_SKL, 0x41, I440FX, AUTO,
       9, TRUE, TRUE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, FALSE, NULL,
-      "Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe" },
+      "Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe", NULL },
     { "/qemu/model/10.1/snb-0102-gms-0x11", 10, 1, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, FALSE, NULL, "Parameter 'x-igd-gms' expects 0~0x10" },
+      6, TRUE, TRUE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, FALSE, NULL, "Parameter 'x-igd-gms' expects 0~0x10", NULL },
     { "/qemu/model/10.1/hsw-0416", 10, 1, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
-      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL },
+      7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.1/tgl-9a49", 10, 1, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
       12, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0xfe, TRUE,
-      "device 9a49 (gen 12) doesn't support legacy mode", NULL },
+      "device 9a49 (gen 12) doesn't support legacy mode", NULL, NULL },
     { "/qemu/model/10.1/tgl-9a49-on", 10, 1, 0, 0x9a49, &GGC_SKL, -1, I440FX, ON,
       12, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, TRUE, "gen 12",
-      "Machine is not i440fx, assigned BDF is not 00:02.0, or device 9a49 (gen 12) doesn't support legacy mode" },
+      "Machine is not i440fx, assigned BDF is not 00:02.0, or device 9a49 (gen 12) doesn't support legacy mode", NULL },
     { "/qemu/model/10.1/adl-4680", 10, 1, 0, 0x4680, &GGC_SKL, -1, I440FX, AUTO,
-      12, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0xfe, TRUE, "(gen 12)", NULL },
+      12, TRUE, FALSE, 1, 0x01c1, TRUE, 32 * MiB, 0xc0, -1, 0xfe, TRUE, "(gen 12)", NULL, NULL },
     { "/qemu/model/10.1/mtl-7d55", 10, 1, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
-      -1, TRUE, FALSE, 1, 0x01c1, TRUE, 0, 0, -1, 0, TRUE, "device 7d55 (gen -1)", NULL },
+      -1, TRUE, FALSE, 1, 0x01c1, TRUE, 0, 0, -1, 0, TRUE, "device 7d55 (gen -1)", NULL, "etc/igd-bdsm-size is 0 for device 7d55" },
     { "/qemu/model/10.1/mtl-7d55-gms1", 10, 1, 0, 0x7d55, &GGC_SKL, 1, I440FX, AUTO,
       -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, FALSE, "(gen -1)",
-      "x-igd-gms is not supported on this device" },
+      "x-igd-gms is not supported on this device", NULL },
     { "/qemu/model/10.1/skl-1916-ivd", 10, 1, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
-      9, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL },
+      9, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL, NULL },
     { "/qemu/model/10.2/skl-1916-ivd", 10, 2, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
-      9, TRUE, FALSE, 1, 0x01c3, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, "IVD", NULL },
+      9, TRUE, FALSE, 1, 0x01c3, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, "IVD", NULL, NULL },
     { "/qemu/model/10.2/skl-1916", 10, 2, 0, 0x1916, &GGC_SKL, -1, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL },
+      9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL, NULL },
 };
 
 static void
@@ -257,6 +262,12 @@ test_model_case(gconstpointer data)
     } else {
         g_assert_nonnull(m.start_error);
         g_assert_nonnull(strstr(m.start_error, c->start_error));
+    }
+    if (c->warning == NULL) {
+        g_assert_null(m.warning);
+    } else {
+        g_assert_nonnull(m.warning);
+        g_assert_nonnull(strstr(m.warning, c->warning));
     }
     g_assert_cmpint(m.lpc_bridge_created, ==, c->legacy);
     igd_qemu_igd_model_clear(&m);
@@ -355,6 +366,34 @@ test_model_errors(void)
     g_assert_true(m.legacy_possible); /* NULL machine = i440fx */
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     g_assert_cmpuint(m.x_igd_gms_max, ==, 0);
+    igd_qemu_igd_model_clear(&m);
+}
+
+/*
+ * What the caller's platform adds: 7.2 runs Tiger Lake (i915 gen 12) as its
+ * gen 8 with BDSM at 0x5C; a host stolen size above 512 MiB (GMS 0x11 on
+ * Skylake = 17 × 32 = 544 MiB) cannot be matched by x-igd-gms ≤ 0x10.
+ */
+static void
+test_model_warnings(void)
+{
+    static const IgdPlatformInfo tgl = { 0x9a49, "Tiger Lake", 12, NULL, 0 };
+    static const IgdPlatformInfo skl = { 0x1916, "Skylake", 9, NULL, 0 };
+    g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
+    IgdGmchInfo big = { .ggc = 0x11c1, .stolen_bytes = 544 * MiB };
+    IgdQemuIgdModel m;
+
+    g_assert_true(igd_qemu_model_igd(c72, 0x9a49, &tgl, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(m.legacy_possible);
+    g_assert_cmpstr(m.warning, ==, "QEMU 7.2 runs device 9a49 (gen 12) as gen 8: it emulates the 32-bit BDSM "
+                    "at 0x5C, the device uses the 64-bit one at 0xC0");
+    igd_qemu_igd_model_clear(&m);
+
+    g_assert_true(igd_qemu_model_igd(c72, 0x1916, &skl, &big, 0x20, NULL, &m, NULL));
+    g_assert_cmpint(m.x_igd_gms_needed, ==, 0x10);
+    g_assert_cmpstr(m.warning, ==, "Unsupported IGD GMS value 0x20; host stolen memory 544 MiB is more than "
+                    "x-igd-gms can give (0x10 = 512 MiB)");
     igd_qemu_igd_model_clear(&m);
 }
 
@@ -867,6 +906,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/model/gen-tables", test_gen_tables);
     g_test_add_func("/qemu/model/gms-to-bytes", test_gms_to_bytes);
     g_test_add_func("/qemu/model/errors", test_model_errors);
+    g_test_add_func("/qemu/model/warnings", test_model_warnings);
     g_test_add_func("/qemu/caps/for-version", test_caps_for_version);
     g_test_add_func("/qemu/parse/version", test_parse_version);
     g_test_add_func("/qemu/parse/help", test_parse_help);
