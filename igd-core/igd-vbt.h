@@ -131,7 +131,7 @@ gsize igd_vbt_peek_size(const guint8 *data);
 /* Set the header checksum byte of the @size-byte VBT at @data so its bytes sum to 0. */
 void igd_vbt_fix_checksum(guint8 *data, gsize size);
 
-/* "HDMI-B" style port name and type string from raw child fields (exposed for tests and reports). */
+/* Output type ("hdmi", "dp", ...) of a raw child device_type, as in IgdVbtOutput.type. */
 const char *igd_vbt_type_from_device_type(guint16 device_type);
 
 G_END_DECLS

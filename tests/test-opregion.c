@@ -570,6 +570,87 @@ test_mailbox_oversized(void)
     g_assert_cmpuint(g_bytes_get_size(vb), ==, 0x1C00);
 }
 
+/*
+ * Random corruption (GLib test seed, replay with --seed) of the real
+ * OpRegion and of a spliced 2.1 one, concentrated on the header, ASLE
+ * RVDA/RVDS and the mailbox-4 VBT header. Every result is an OpRegion whose
+ * VBT, if any, lies inside the bytes, or IGD_ERROR_INVALID. A VBT that
+ * parses is spliced back in and must come out unchanged (round trip).
+ */
+static void
+test_fuzz(void)
+{
+    g_autoptr(GBytes) real = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) big = load_vbt("adln-tianbei-n1pro-n150");
+    g_autoptr(GBytes) ext = igd_opregion_splice_vbt(real, big, IGD_OPREGION_EXT_RELATIVE, 0, NULL);
+    GBytes *bases[] = { real, ext };
+    static const gsize hot[] = { 0x10, 0x14, 0x58, 0x3BA, 0x3C2, 0x400, 0x418, 0x41C, 0x2018 };
+    guint ok = 0, bad = 0, round_trips = 0;
+
+    for (guint n = 0; n < G_N_ELEMENTS(bases); n++) {
+        gsize len = g_bytes_get_size(bases[n]);
+
+        for (guint iter = 0; iter < 2000; iter++) {
+            g_autofree guint8 *buf = g_memdup2(g_bytes_get_data(bases[n], NULL), len);
+            gsize cut = len;
+            g_autoptr(GBytes) b = NULL;
+            g_autoptr(IgdOpRegion) op = NULL;
+            g_autoptr(GError) error = NULL;
+            guint flips = g_test_rand_int_range(1, 4);
+
+            for (guint f = 0; f < flips; f++) {
+                gsize at = hot[g_test_rand_int_range(0, G_N_ELEMENTS(hot))] + g_test_rand_int_range(0, 8);
+                if (g_test_rand_int_range(0, 4) == 0)
+                    at = g_test_rand_int_range(0, (gint32)len);
+                if (at < len)
+                    buf[at] = (guint8)g_test_rand_int_range(0, 256);
+            }
+            if (g_test_rand_int_range(0, 8) == 0)
+                cut = (gsize)g_test_rand_int_range(0, (gint32)len + 1);
+            b = g_bytes_new(buf, cut);
+            op = g_test_rand_bit() ? igd_opregion_parse(b, &error) : igd_opregion_parse_at(b, REAL_ASLS, &error);
+            if (op == NULL) {
+                g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+                bad++;
+                continue;
+            }
+            ok++;
+            {
+                g_autoptr(GBytes) vbt = igd_opregion_get_vbt(op);
+                g_autoptr(IgdVbt) parsed = NULL;
+                g_autoptr(GBytes) spliced = NULL;
+                g_autoptr(IgdOpRegion) again = NULL;
+                g_autoptr(GBytes) back = NULL;
+
+                if (vbt == NULL)
+                    continue;
+                g_assert_true(igd_range_ok(cut, igd_opregion_get_vbt_offset(op), g_bytes_get_size(vbt)));
+                parsed = igd_vbt_parse(vbt, NULL);
+                if (parsed == NULL)
+                    continue;
+                spliced = igd_opregion_splice_vbt(b, vbt, IGD_OPREGION_EXT_RELATIVE, 0, &error);
+                if (spliced == NULL) {
+                    /* Only a missing ASLE mailbox may refuse a VBT that parses. */
+                    g_assert_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED);
+                    continue;
+                }
+                again = igd_opregion_parse(spliced, &error);
+                g_assert_no_error(error);
+                back = igd_opregion_get_vbt(again);
+                g_assert_nonnull(back);
+                g_assert_cmpuint(g_bytes_get_size(back), ==, g_bytes_get_size(vbt));
+                g_assert_cmpmem((const guint8 *)g_bytes_get_data(back, NULL) + 0x1B, g_bytes_get_size(vbt) - 0x1B,
+                                (const guint8 *)g_bytes_get_data(vbt, NULL) + 0x1B, g_bytes_get_size(vbt) - 0x1B);
+                round_trips++;
+            }
+        }
+    }
+    g_test_message("fuzz: %u parsed, %u refused, %u round trips", ok, bad, round_trips);
+    g_assert_cmpuint(ok, >, 0);
+    g_assert_cmpuint(bad, >, 0);
+    g_assert_cmpuint(round_trips, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -591,5 +672,6 @@ main(int argc, char **argv)
     g_test_add_func("/opregion/broken/fields", test_broken_fields);
     g_test_add_func("/opregion/ext-fallbacks", test_ext_fallbacks);
     g_test_add_func("/opregion/mailbox-oversized", test_mailbox_oversized);
+    g_test_add_func("/opregion/fuzz", test_fuzz);
     return g_test_run();
 }

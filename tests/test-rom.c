@@ -261,6 +261,55 @@ test_max_images(void)
     g_assert_true(igd_rom_get_image(rom, 15)->checksum_ok);
 }
 
+/*
+ * Random corruption (GLib test seed) of the header and PCIR fields of the
+ * x86+EFI ROM: a ROM whose images all lie inside the data, in increasing
+ * order, or IGD_ERROR_INVALID.
+ */
+static void
+test_fuzz(void)
+{
+    g_autoptr(GBytes) orig = load_rom("igd-x86-efi.rom");
+    gsize len = g_bytes_get_size(orig);
+    static const gsize hot[] = { 0x00, 0x18, X86_PCIR, X86_PCIR + 0x10, 0x400, 0x404, 0x418, 0x400 + EFI_PCIR,
+                                 0x400 + EFI_PCIR + 0x10 };
+    guint ok = 0, bad = 0;
+
+    for (guint iter = 0; iter < 3000; iter++) {
+        g_autofree guint8 *buf = g_memdup2(g_bytes_get_data(orig, NULL), len);
+        g_autoptr(GBytes) b = NULL;
+        g_autoptr(IgdRom) rom = NULL;
+        g_autoptr(GError) error = NULL;
+        gsize cut = len;
+
+        for (guint f = 0, n = g_test_rand_int_range(1, 4); f < n; f++) {
+            gsize at = hot[g_test_rand_int_range(0, G_N_ELEMENTS(hot))] + g_test_rand_int_range(0, 8);
+            buf[at] = (guint8)g_test_rand_int_range(0, 256);
+        }
+        if (g_test_rand_int_range(0, 8) == 0)
+            cut = (gsize)g_test_rand_int_range(0, (gint32)len + 1);
+        b = g_bytes_new(buf, cut);
+        rom = igd_rom_parse(b, &error);
+        if (rom == NULL) {
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+            bad++;
+            continue;
+        }
+        ok++;
+        for (guint i = 0; i < igd_rom_get_n_images(rom); i++) {
+            const IgdRomImage *img = igd_rom_get_image(rom, i);
+            g_assert_cmpuint(img->length, >, 0);
+            g_assert_true(igd_range_ok(cut, img->offset, img->length));
+            if (i > 0)
+                g_assert_cmpuint(img->offset, >, igd_rom_get_image(rom, i - 1)->offset);
+        }
+        g_assert_true(igd_rom_get_image(rom, igd_rom_get_n_images(rom) - 1)->last);
+    }
+    g_test_message("fuzz: %u parsed, %u refused", ok, bad);
+    g_assert_cmpuint(ok, >, 0);
+    g_assert_cmpuint(bad, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -273,5 +322,6 @@ main(int argc, char **argv)
     g_test_add_func("/rom/broken/truncated", test_truncated);
     g_test_add_func("/rom/broken/fields", test_broken);
     g_test_add_func("/rom/broken/max-images", test_max_images);
+    g_test_add_func("/rom/fuzz", test_fuzz);
     return g_test_run();
 }

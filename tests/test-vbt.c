@@ -330,6 +330,57 @@ test_block_overrun_tolerated(void)
     g_assert_null(igd_vbt_get_warning(ref));
 }
 
+/*
+ * Random corruption of real VBTs (seeded by the GLib test seed, so a failure
+ * replays with --seed): bytes flipped in the headers and anywhere in the
+ * file. Every result is a parsed VBT or IGD_ERROR_INVALID; under valgrind
+ * no read leaves the buffer (each case is an exact-size copy).
+ */
+static void
+test_fuzz(void)
+{
+    static const char *names[] = { X220, "skl-lenovo-ideapad-320-14isk", "mtl-framework-marigold" };
+    guint ok = 0, bad = 0;
+
+    for (guint n = 0; n < G_N_ELEMENTS(names); n++) {
+        g_autoptr(GBytes) orig = load_fixture(names[n]);
+        gsize len = g_bytes_get_size(orig);
+
+        for (guint iter = 0; iter < 1500; iter++) {
+            g_autofree guint8 *buf = g_memdup2(g_bytes_get_data(orig, NULL), len);
+            gsize cut = len;
+            g_autoptr(GBytes) b = NULL;
+            g_autoptr(IgdVbt) vbt = NULL;
+            g_autoptr(GError) error = NULL;
+            guint flips = g_test_rand_int_range(1, 6);
+
+            for (guint f = 0; f < flips; f++) {
+                /* Half the flips hit the VBT/BDB headers and block 2's neighbourhood. */
+                gsize at = g_test_rand_bit() ? (gsize)g_test_rand_int_range(0, 0x300) : (gsize)g_test_rand_int_range(0, (gint32)len);
+                buf[at] = (guint8)g_test_rand_int_range(0, 256);
+            }
+            if (g_test_rand_int_range(0, 4) == 0)
+                cut = (gsize)g_test_rand_int_range(0, (gint32)len + 1);
+            b = g_bytes_new(buf, cut);
+            vbt = igd_vbt_parse(b, &error);
+            if (vbt) {
+                GPtrArray *outs = igd_vbt_get_outputs(vbt);
+                g_assert_no_error(error);
+                g_assert_cmpuint(igd_vbt_get_size(vbt), <=, cut);
+                for (guint i = 0; i < outs->len; i++)
+                    g_assert_nonnull(((IgdVbtOutput *)g_ptr_array_index(outs, i))->port);
+                ok++;
+            } else {
+                g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+                bad++;
+            }
+        }
+    }
+    g_test_message("fuzz: %u parsed, %u refused", ok, bad);
+    g_assert_cmpuint(ok, >, 0);
+    g_assert_cmpuint(bad, >, 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -347,5 +398,6 @@ main(int argc, char **argv)
     g_test_add_func("/vbt/broken/truncated-bdb", test_truncated_bdb);
     g_test_add_func("/vbt/broken/fields", test_broken);
     g_test_add_func("/vbt/block-overrun-tolerated", test_block_overrun_tolerated);
+    g_test_add_func("/vbt/fuzz", test_fuzz);
     return g_test_run();
 }
