@@ -232,7 +232,7 @@ igd_qemu_wait(GPid pid, gint64 deadline, int *status)
 }
 
 /*
- * Run @binary with @args (stdin /dev/null, stderr discarded), collect its
+ * Run @binary with @args (stdin at EOF, stderr discarded), collect its
  * stdout (at most IGD_QEMU_OUTPUT_MAX bytes) and its exit status, killing its
  * process group when it runs longer than @timeout_ms.
  */
@@ -245,6 +245,7 @@ igd_qemu_run(const char *binary, const char *const *args, guint timeout_ms, char
     g_autoptr(GError) spawn_error = NULL;
     gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
     GPid pid = 0;
+    int in_fd = -1;
     int fd = -1;
     int status = 0;
     gboolean timed_out = FALSE;
@@ -255,13 +256,14 @@ igd_qemu_run(const char *binary, const char *const *args, guint timeout_ms, char
         g_ptr_array_add(argv, (gpointer)args[i]);
     g_ptr_array_add(argv, NULL);
 
+    /* stdin is a pipe closed at once (EOF): G_SPAWN_STDIN_FROM_DEV_NULL needs GLib 2.74, configure asks 2.66 */
     if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL,
-                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL |
-                                  G_SPAWN_STDIN_FROM_DEV_NULL,
-                                  igd_qemu_child_setup, NULL, &pid, NULL, &fd, NULL, &spawn_error)) {
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                  igd_qemu_child_setup, NULL, &pid, &in_fd, &fd, NULL, &spawn_error)) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot run '%s': %s", binary, spawn_error->message);
         return FALSE;
     }
+    close(in_fd);
 
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
