@@ -487,7 +487,10 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gi
     legacy_ok = out->legacy_reason == NULL;
     if (legacy_ok) {
         out->legacy_possible = TRUE;
-        out->lpc_bridge_created = TRUE; /* VFIO_FEATURE_ENABLE_IGD_LPC set by legacy mode */
+        /* legacy mode sets VFIO_FEATURE_ENABLE_IGD_LPC: vfio_pci_igd_setup_lpc_bridge() creates
+         * vfio-pci-igd-lpc-bridge at 1f.0 ("Cannot create LPC bridge due to existing device at
+         * 1f.0" when the domain put something there, which in auto mode only drops legacy mode) */
+        out->lpc_bridge_created = TRUE;
     } else if (legacy_mode == IGD_QEMU_LEGACY_ON) {
         out->start_error = era == IGD_QEMU_ERA_10_0
             ? g_strdup("Machine is not i440fx or assigned BDF is not 00:02.0")
