@@ -79,6 +79,8 @@ typedef struct _IgdOpRegion IgdOpRegion;
  * inside the bytes given without overflow. A 2.1+ extended VBT is found
  * relative to the start of @data; a 2.0 extended VBT (absolute RVDA) needs
  * igd_opregion_parse_at() and is otherwise reported UNREACHABLE.
+ * The version is reported, not validated: older coreboot writes it
+ * unshifted (major byte 0), and i915 copes (no RVDA/RVDS below 2.0).
  * Returns NULL with IGD_ERROR_INVALID naming the field on bad input.
  */
 IgdOpRegion *igd_opregion_parse(GBytes *data, GError **error) G_GNUC_WARN_UNUSED_RESULT;
