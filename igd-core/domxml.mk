@@ -1,1 +1,19 @@
-# igd-core/domxml.mk
+# igd-core/domxml.mk: the domain-XML policy engine (SPEC.md §4), the host
+# facts it decides on, and its tests (golden cases, libvirt's own QEMU
+# driver, the libvirt corpus, setup/undo against test:///default).
+igd_core_libigdcore_a_SOURCES += \
+	igd-core/igd-domxml.c igd-core/igd-domxml.h \
+	igd-core/igd-domxml-rules.c igd-core/igd-domxml-private.h \
+	igd-core/igd-facts.c igd-core/igd-facts.h
+
+check_PROGRAMS += tests/test-domxml
+TESTS += tests/test-domxml
+tests_test_domxml_SOURCES = tests/test-domxml.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_domxml_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_domxml_LDADD = $(IGD_TEST_LIBS)
+tests/test-domxml.$(OBJEXT): xml-schemas/igd-domain.rng
+
+EXTRA_DIST += tests/domxmldata
+
+dist_check_SCRIPTS += tests/domxml-native.sh
+TESTS += tests/domxml-native.sh

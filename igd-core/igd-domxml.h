@@ -56,6 +56,7 @@ IgdXmlDoc *igd_domxml_parse(const char *xml, gsize len, GError **error) G_GNUC_W
 typedef struct {
     IgdDomXmlMode mode;        /* requested mode */
     IgdPciAddress host;        /* host IGD (default 0000:00:02.0) */
+    gboolean host_set;         /* @host was given explicitly (else: metadata, facts, 00:02.0) */
     const char *romfile;       /* <rom file=...> for the IGD, NULL: keep */
     gboolean opregion;         /* UPT: x-igd-opregion=true through <qemu:override> */
     const IgdHostFacts *facts; /* NULL: nothing known about the host (another machine) */

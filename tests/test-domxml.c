@@ -1,0 +1,588 @@
+/*
+ * test-domxml.c: the domain-XML engine, libvirt style: every
+ * tests/domxmldata/<name>.xml is rewritten in legacy, UPT (and auto, when
+ * the case has host facts) mode and compared with <name>.<mode>.xml, or
+ * <name>.<mode>.err for a refusal. Every output must validate against
+ * libvirt's domain.rng and the combined igd-domain.rng, rewrite to itself,
+ * and pass igd_domxml_verify() for its mode.
+ *
+ * <name>.opts (optional) holds options, one line of tokens:
+ *   facts=skl       host facts of the Skylake fixture (see domxmldata/README)
+ *   qemu=X.Y.Z      the QEMU version modelled (igd_qemu_caps_new_for_version)
+ *   rom=legacy|efi|both|none  what the (assumed) ROM holds; unset: unreadable
+ *   romfile=PATH, opregion, host=PCI
+ */
+#include "config.h"
+
+#include <libxml/relaxng.h>
+#include <string.h>
+
+#include "hw-lspci.h"
+#include "igd-common.h"
+#include "igd-domxml.h"
+#include "igd-test.h"
+
+static xmlRelaxNGPtr libvirt_rng;
+static xmlRelaxNGPtr igd_rng;
+static xmlRelaxNGPtr meta_rng;
+
+static xmlRelaxNGPtr
+load_rng(const char *path)
+{
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
+
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (rng == NULL)
+        g_error("cannot load RelaxNG schema %s", path);
+    return rng;
+}
+
+static void
+silent(void *ctx, const char *msg, ...)
+{
+}
+
+static gboolean
+rng_valid(xmlRelaxNGPtr rng, const char *xml, gsize len, const char *what)
+{
+    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+    int r;
+
+    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)silent, (xmlRelaxNGValidityWarningFunc)silent, NULL);
+    r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
+    xmlRelaxNGFreeValidCtxt(vc);
+    if (r != 0) {
+        /* run again with errors shown, for the log */
+        xmlRelaxNGValidCtxtPtr vc2 = xmlRelaxNGNewValidCtxt(rng);
+        g_test_message("%s: output does not validate:", what);
+        if (doc)
+            xmlRelaxNGValidateDoc(vc2, doc);
+        xmlRelaxNGFreeValidCtxt(vc2);
+    }
+    return r == 0;
+}
+
+typedef struct {
+    char *name;
+    char *mode;
+} Case;
+
+static void
+case_free(gpointer data)
+{
+    Case *c = data;
+    g_free(c->name);
+    g_free(c->mode);
+    g_free(c);
+}
+
+/*
+ * Host facts of the Skylake fixture hosts/skl-lenovo-ideapad-320-14isk
+ * (8086:1916, GGC 0x01c1: GMS 0x01 = 32 MiB stolen), its config space read
+ * from the captured lspci dump. ROM contents are a test assumption given by
+ * rom= (no ROM was captured for that machine).
+ */
+static IgdHostFacts *
+facts_skl(const char *qemu, const char *rom)
+{
+    IgdHostFacts *f = igd_host_facts_new();
+    g_autoptr(GBytes) config = hw_lspci_load_igd("hosts/skl-lenovo-ideapad-320-14isk/lspci.txt");
+    gsize n = 0;
+    const guint8 *p = g_bytes_get_data(config, &n);
+    g_autoptr(GError) error = NULL;
+
+    f->present = TRUE;
+    f->vendor_id = 0x8086;
+    f->device_id = igd_le16(p + 2);
+    g_assert_cmphex(f->device_id, ==, 0x1916);
+    f->class_code = 0x030000;
+    f->platform = igd_platform_lookup(f->device_id);
+    g_assert_nonnull(f->platform);
+    g_assert_true(igd_gmch_decode(f->platform, p, n, &f->gmch, &error));
+    g_assert_cmphex(f->gmch.ggc, ==, 0x01c1);
+    f->gmch_valid = TRUE;
+    f->vfio_vga_known = f->vfio_vga_ok = TRUE;
+    f->kernel_known = f->kernel_ok = TRUE;
+    if (rom) {
+        f->rom_known = !g_str_equal(rom, "unreadable");
+        f->rom_legacy = g_str_equal(rom, "legacy") || g_str_equal(rom, "both");
+        f->rom_efi_gop = g_str_equal(rom, "efi") || g_str_equal(rom, "both");
+    }
+    if (qemu) {
+        guint maj = 0, min = 0, mic = 0;
+        g_assert_cmpint(sscanf(qemu, "%u.%u.%u", &maj, &min, &mic), ==, 3);
+        f->qemu = igd_qemu_caps_new_for_version(maj, min, mic);
+    }
+    return f;
+}
+
+typedef struct {
+    IgdDomXmlOptions opts;
+    IgdHostFacts *facts;
+    char *romfile;
+} CaseOpts;
+
+static void
+case_opts_load(const char *name, CaseOpts *co)
+{
+    g_autofree char *rel = g_strdup_printf("domxmldata/%s.opts", name);
+    g_autofree char *path = igd_test_srcpath(rel);
+    g_autofree char *text = NULL;
+    g_auto(GStrv) tokens = NULL;
+    const char *facts = NULL, *qemu = NULL, *rom = NULL;
+
+    memset(co, 0, sizeof(*co));
+    igd_domxml_options_init(&co->opts);
+    if (!g_file_get_contents(path, &text, NULL, NULL))
+        return;
+    g_strstrip(text);
+    tokens = g_strsplit_set(text, " \t\n", -1);
+    for (guint i = 0; tokens[i]; i++) {
+        const char *t = tokens[i];
+        if (g_str_has_prefix(t, "facts="))
+            facts = t + 6;
+        else if (g_str_has_prefix(t, "qemu="))
+            qemu = t + 5;
+        else if (g_str_has_prefix(t, "rom="))
+            rom = t + 4;
+        else if (g_str_has_prefix(t, "romfile="))
+            co->romfile = g_strdup(t + 8);
+        else if (g_str_equal(t, "opregion"))
+            co->opts.opregion = TRUE;
+        else if (g_str_has_prefix(t, "host=")) {
+            g_assert_true(igd_pci_address_parse(t + 5, &co->opts.host, NULL));
+            co->opts.host_set = TRUE;
+        } else if (t[0])
+            g_error("%s: unknown option '%s'", path, t);
+    }
+    if (facts) {
+        g_assert_cmpstr(facts, ==, "skl");
+        co->facts = facts_skl(qemu, rom);
+        /* the facts' device is the one the options name */
+        co->facts->addr = co->opts.host;
+        co->opts.facts = co->facts;
+    }
+    co->opts.romfile = co->romfile;
+}
+
+static void
+case_opts_clear(CaseOpts *co)
+{
+    igd_host_facts_free(co->facts);
+    g_free(co->romfile);
+}
+
+static gboolean
+has_facts(const char *name)
+{
+    g_autofree char *rel = g_strdup_printf("domxmldata/%s.opts", name);
+    g_autofree char *path = igd_test_srcpath(rel);
+    g_autofree char *text = NULL;
+
+    return g_file_get_contents(path, &text, NULL, NULL) && strstr(text, "facts=") != NULL;
+}
+
+static void
+test_case(gconstpointer data)
+{
+    const Case *c = data;
+    g_autofree char *in_rel = g_strdup_printf("domxmldata/%s.xml", c->name);
+    g_autofree char *in_path = igd_test_srcpath(in_rel);
+    g_autoptr(GBytes) in = igd_test_load(in_path);
+    CaseOpts co;
+    IgdDomXmlReport report;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+    gsize out_len = 0;
+    gsize in_len = 0;
+    const char *in_data = g_bytes_get_data(in, &in_len);
+    gboolean ok;
+
+    case_opts_load(c->name, &co);
+    g_assert_true(igd_domxml_mode_from_string(c->mode, &co.opts.mode, NULL));
+    igd_domxml_report_init(&report);
+    ok = igd_domxml_rewrite(in_data, in_len, &co.opts, &out, &out_len, &report, &error);
+    if (!ok) {
+        g_autofree char *rel = g_strdup_printf("domxmldata/%s.%s.err", c->name, c->mode);
+        g_autofree char *path = igd_test_srcpath(rel);
+        g_autofree char *text = g_strdup_printf("exit %d: %s\n", igd_error_exit_code(error), error->message);
+        g_assert_null(out);
+        igd_test_compare_file(text, path);
+        /* a refusal is 1 (impossible) or 2 (usage), never an environment error */
+        g_assert_cmpint(igd_error_exit_code(error), >=, 1);
+        g_assert_cmpint(igd_error_exit_code(error), <=, 2);
+    } else {
+        g_autofree char *rel = g_strdup_printf("domxmldata/%s.%s.xml", c->name, c->mode);
+        g_autofree char *path = igd_test_srcpath(rel);
+        g_autofree char *again = NULL;
+        gsize again_len = 0;
+        IgdDomXmlReport report2;
+        IgdDomXmlVerdict verdict;
+        IgdDomXmlOptions opts2 = co.opts;
+
+        g_assert_cmpuint(strlen(out), ==, out_len);
+        igd_test_compare_file(out, path);
+        g_assert_true(rng_valid(libvirt_rng, out, out_len, "domain.rng"));
+        g_assert_true(rng_valid(igd_rng, out, out_len, "igd-domain.rng"));
+
+        /* idempotent: the output rewritten again in the mode applied is the same bytes */
+        opts2.mode = report.mode;
+        igd_domxml_report_init(&report2);
+        g_assert_true(igd_domxml_rewrite(out, out_len, &opts2, &again, &again_len, &report2, &error));
+        g_assert_no_error(error);
+        g_assert_false(report2.changed);
+        g_assert_cmpstr(again, ==, out);
+        igd_domxml_report_clear(&report2);
+
+        /* the hook's check finds nothing to complain about */
+        g_assert_true(igd_domxml_verify(out, out_len, co.facts, &verdict, &error));
+        g_assert_true(verdict.igd_domain);
+        g_assert_true(verdict.has_metadata);
+        g_assert_cmpint(verdict.mode, ==, report.mode);
+        g_assert_cmpuint(verdict.n_igd_hostdevs, ==, 1);
+        for (guint i = 0; i < verdict.problems->len; i++) {
+            IgdDomXmlProblem *p = verdict.problems->pdata[i];
+            g_test_message("problem %s: %s", p->rule, p->message);
+            g_assert_cmpstr(p->rule, ==, "upt-gen"); /* the only rule a rewrite cannot fix */
+        }
+        igd_domxml_verdict_clear(&verdict);
+
+        /* undo gets the input back exactly */
+        {
+            g_autofree char *orig = NULL;
+            gsize orig_len = 0;
+            g_assert_true(igd_domxml_get_original(out, out_len, &orig, &orig_len, &error));
+            g_assert_no_error(error);
+            if (strstr(in_data, "igd-assign.org") == NULL) {
+                g_assert_cmpuint(orig_len, ==, in_len);
+                g_assert_true(memcmp(orig, in_data, in_len) == 0);
+            }
+        }
+    }
+    for (guint i = 0; i < report.reasons->len; i++)
+        g_test_message("reason: %s", (const char *)report.reasons->pdata[i]);
+    for (guint i = 0; i < report.warnings->len; i++)
+        g_test_message("warning: %s", (const char *)report.warnings->pdata[i]);
+    igd_domxml_report_clear(&report);
+    case_opts_clear(&co);
+}
+
+static GPtrArray *cases;
+
+static void
+add_cases(void)
+{
+    g_autofree char *dir = igd_test_srcpath("domxmldata");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *e;
+
+    g_assert_nonnull(d);
+    while ((e = g_dir_read_name(d))) {
+        /* inputs are <name>.xml with no other dot */
+        if (g_str_has_suffix(e, ".xml") && strchr(e, '.') == strrchr(e, '.'))
+            g_ptr_array_add(names, g_strndup(e, strlen(e) - 4));
+    }
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_assert_cmpuint(names->len, >, 0);
+    cases = g_ptr_array_new_with_free_func(case_free);
+    for (guint i = 0; i < names->len; i++) {
+        static const char *const modes[] = { "legacy", "upt", "auto" };
+        for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {
+            Case *c;
+            g_autofree char *tp = NULL;
+            const char *name = names->pdata[i];
+            if (m == 2 && !has_facts(name))
+                continue;
+            c = g_new0(Case, 1);
+            c->name = g_strdup(name);
+            c->mode = g_strdup(modes[m]);
+            g_ptr_array_add(cases, c);
+            tp = g_strdup_printf("/domxml/%s/%s", c->mode, c->name);
+            g_test_add_data_func(tp, c, test_case);
+        }
+    }
+}
+
+/* ---- targeted tests ---- */
+
+static char *
+rewrite_ok(const char *xml, IgdDomXmlMode mode, const IgdHostFacts *facts)
+{
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = mode;
+    o.facts = facts;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(xml, strlen(xml), &o, &out, &n, &r, &error));
+    g_assert_no_error(error);
+    igd_domxml_report_clear(&r);
+    return out;
+}
+
+static GError *
+rewrite_err(const char *xml, gsize len, IgdDomXmlMode mode)
+{
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    GError *error = NULL;
+    char *out = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = mode;
+    igd_domxml_report_init(&r);
+    g_assert_false(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
+    g_assert_null(out);
+    g_assert_nonnull(error);
+    igd_domxml_report_clear(&r);
+    return error;
+}
+
+static void
+test_too_large(void)
+{
+    gsize len = IGD_DOMXML_MAX_SIZE + 1;
+    g_autofree char *big = g_malloc(len);
+    g_autoptr(GError) error = NULL;
+
+    memset(big, ' ', len);
+    memcpy(big, "<domain>", 8);
+    error = rewrite_err(big, len, IGD_DOMXML_MODE_LEGACY);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "larger than the limit"));
+}
+
+static void
+test_bad_inputs(void)
+{
+    static const char *const bad[] = {
+        "", "<", "<domain>", "<domain></domian>", "<notdomain/>", "<x:domain xmlns:x='urn:x'/>",
+        "<?xml version='1.0'?><!DOCTYPE domain SYSTEM 'http://example.invalid/d.dtd'><domain/>",
+        "<domain>&undefined;</domain>", "\xff\xfe<\0d\0", NULL,
+    };
+
+    for (guint i = 0; bad[i]; i++) {
+        g_autoptr(GError) error = rewrite_err(bad[i], strlen(bad[i]), IGD_DOMXML_MODE_UPT);
+        g_test_message("%s", error->message);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+}
+
+static const char *minimal =
+    "<domain type='kvm'>\n  <name>m</name>\n  <memory>1048576</memory>\n  <os>\n"
+    "    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n  <devices>\n  </devices>\n</domain>\n";
+
+static void
+test_auto_needs_facts(void)
+{
+    g_autoptr(GError) error = rewrite_err(minimal, strlen(minimal), IGD_DOMXML_MODE_AUTO);
+
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_nonnull(strstr(error->message, "auto mode needs the host's IGD"));
+}
+
+/* auto: every legacy requirement holds → legacy; each failing one → UPT with that reason */
+static void
+test_auto_reasons(void)
+{
+    g_autoptr(IgdHostFacts) f = facts_skl("7.2.0", "legacy");
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *out = NULL;
+    gsize n = 0;
+    g_autofree char *q35 = g_strdup(minimal);
+    char *m;
+
+    igd_domxml_options_init(&o);
+    o.facts = f;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+    g_assert_cmpuint(r.reasons->len, >, 0);
+    igd_domxml_report_clear(&r);
+    g_clear_pointer(&out, g_free);
+
+    /* disable_vga=1 */
+    f->vfio_vga_ok = FALSE;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_nonnull(strstr(r.reasons->pdata[0], "disable_vga=1"));
+    igd_domxml_report_clear(&r);
+    g_clear_pointer(&out, g_free);
+    f->vfio_vga_ok = TRUE;
+
+    /* q35 */
+    m = strstr(q35, "machine='pc'");
+    g_assert_nonnull(m);
+    q35 = g_strdup_printf("%.*smachine='q35'%s", (int)(m - q35), q35, m + strlen("machine='pc'"));
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(q35, strlen(q35), &o, &out, &n, &r, NULL));
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_nonnull(strstr(r.reasons->pdata[0], "'q35' is not i440fx"));
+    igd_domxml_report_clear(&r);
+    g_clear_pointer(&out, g_free);
+
+    /* no legacy VGA BIOS in the ROM */
+    f->rom_legacy = FALSE;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_nonnull(strstr(r.reasons->pdata[0], "no legacy VGA BIOS"));
+    igd_domxml_report_clear(&r);
+}
+
+/* explicit legacy fails hard where auto degrades */
+static void
+test_legacy_explicit_fails(void)
+{
+    g_autoptr(IgdHostFacts) f = facts_skl("7.2.0", "legacy");
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    char *out = NULL;
+    gsize n = 0;
+    g_autoptr(GError) error = NULL;
+
+    f->kernel_ok = FALSE;
+    igd_domxml_options_init(&o);
+    o.mode = IGD_DOMXML_MODE_LEGACY;
+    o.facts = f;
+    igd_domxml_report_init(&r);
+    g_assert_false(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_nonnull(strstr(error->message, "vfio IGD extensions"));
+    g_assert_null(out);
+    igd_domxml_report_clear(&r);
+}
+
+/* verify() on definitions that break rules */
+static void
+test_verify_problems(void)
+{
+    g_autofree char *in_path = igd_test_srcpath("domxmldata/spice-qxl.xml");
+    g_autoptr(GBytes) in = igd_test_load(in_path);
+    const char *broken =
+        "<domain type='kvm'><name>b</name><os><type machine='pc-q35-7.2'>hvm</type></os><devices>"
+        "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0' bus='0' slot='2' "
+        "function='0'/></source><rom bar='off'/><address type='pci' domain='0' bus='0' slot='2' function='0'/>"
+        "</hostdev><graphics type='vnc'/><video><model type='vga'/></video>"
+        "<watchdog model='i6300esb'><address type='pci' domain='0' bus='0' slot='0x1f' function='0'/></watchdog>"
+        "</devices></domain>";
+    static const char *const want[] = { "managed", "legacy-machine", "legacy-rom", "legacy-1f", "legacy-graphics",
+                                        "legacy-video", NULL };
+    IgdDomXmlVerdict v;
+    g_autoptr(GError) error = NULL;
+    gsize len = 0;
+    const char *data = g_bytes_get_data(in, &len);
+
+    /* no IGD at all: not an IGD domain */
+    g_assert_true(igd_domxml_verify(data, len, NULL, &v, &error));
+    g_assert_false(v.igd_domain);
+    g_assert_cmpuint(v.problems->len, ==, 0);
+    igd_domxml_verdict_clear(&v);
+
+    g_assert_true(igd_domxml_verify(broken, strlen(broken), NULL, &v, &error));
+    g_assert_true(v.igd_domain);
+    g_assert_cmpint(v.mode, ==, IGD_DOMXML_MODE_LEGACY); /* inferred from 00:02.0 */
+    g_assert_cmpuint(v.pci_hostdevs->len, ==, 1);
+    for (guint i = 0; want[i]; i++) {
+        gboolean found = FALSE;
+        for (guint j = 0; j < v.problems->len; j++) {
+            IgdDomXmlProblem *p = v.problems->pdata[j];
+            g_assert_nonnull(p->hint);
+            found |= g_str_equal(p->rule, want[i]);
+        }
+        if (!found)
+            g_error("rule %s not reported", want[i]);
+    }
+    igd_domxml_verdict_clear(&v);
+
+    g_assert_false(igd_domxml_verify("<x", 2, NULL, &v, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    igd_domxml_verdict_clear(&v);
+}
+
+/* the metadata element alone validates against its own schema */
+static void
+test_metadata_schema(void)
+{
+    g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
+    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(out, strlen(out), "o.xml", NULL, XML_PARSE_NONET);
+    xmlNode *meta = NULL;
+    g_autoptr(IgdXmlDoc) mdoc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(meta_rng);
+
+    for (xmlNode *c = xmlDocGetRootElement(doc)->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && g_str_equal((const char *)c->name, "metadata"))
+            meta = c->children;
+    while (meta && meta->type != XML_ELEMENT_NODE)
+        meta = meta->next;
+    g_assert_nonnull(meta);
+    g_assert_cmpstr((const char *)meta->ns->href, ==, IGD_DOMXML_NS);
+    xmlDocSetRootElement(mdoc, xmlDocCopyNode(meta, mdoc, 1));
+    g_assert_cmpint(xmlRelaxNGValidateDoc(vc, mdoc), ==, 0);
+    /* a broken mode is refused by the schema */
+    xmlSetProp(xmlDocGetRootElement(mdoc), (const xmlChar *)"mode", (const xmlChar *)"bogus");
+    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)silent, (xmlRelaxNGValidityWarningFunc)silent, NULL);
+    g_assert_cmpint(xmlRelaxNGValidateDoc(vc, mdoc), !=, 0);
+    xmlRelaxNGFreeValidCtxt(vc);
+}
+
+/* switching modes keeps the first original */
+static void
+test_mode_switch(void)
+{
+    g_autofree char *legacy = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
+    g_autofree char *upt = rewrite_ok(legacy, IGD_DOMXML_MODE_UPT, NULL);
+    g_autofree char *back = rewrite_ok(upt, IGD_DOMXML_MODE_LEGACY, NULL);
+    g_autofree char *orig = NULL;
+    gsize n = 0;
+
+    g_assert_true(igd_domxml_get_original(upt, strlen(upt), &orig, &n, NULL));
+    g_assert_cmpstr(orig, ==, minimal);
+    g_assert_nonnull(strstr(upt, "mode=\"upt\""));
+    g_assert_nonnull(strstr(back, "mode=\"legacy\""));
+    g_assert_nonnull(strstr(back, "<model type=\"none\"/>"));
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *libvirt = g_build_filename(IGD_LIBVIRT_SCHEMADIR, "domain.rng", NULL);
+    const char *builddir = g_getenv("top_builddir");
+    g_autofree char *combined = g_build_filename(builddir ? builddir : ".", "xml-schemas", "igd-domain.rng", NULL);
+    g_autofree char *meta = NULL;
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    meta = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : TESTS_SRCDIR "/..", "xml-schemas",
+                            "igd-assign-metadata.rng", NULL);
+    libvirt_rng = load_rng(libvirt);
+    igd_rng = load_rng(combined);
+    meta_rng = load_rng(meta);
+
+    add_cases();
+    g_test_add_func("/domxml/bad/too-large", test_too_large);
+    g_test_add_func("/domxml/bad/inputs", test_bad_inputs);
+    g_test_add_func("/domxml/auto/needs-facts", test_auto_needs_facts);
+    g_test_add_func("/domxml/auto/reasons", test_auto_reasons);
+    g_test_add_func("/domxml/legacy/explicit-fails", test_legacy_explicit_fails);
+    g_test_add_func("/domxml/verify/problems", test_verify_problems);
+    g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
+    g_test_add_func("/domxml/mode-switch", test_mode_switch);
+    ret = g_test_run();
+    g_ptr_array_unref(cases);
+    xmlRelaxNGFree(libvirt_rng);
+    xmlRelaxNGFree(igd_rng);
+    xmlRelaxNGFree(meta_rng);
+    xmlCleanupParser();
+    return ret;
+}
