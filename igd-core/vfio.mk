@@ -1,1 +1,18 @@
-# igd-core/vfio.mk
+# igd-core/vfio.mk: VFIO access, binding and the firmware blobs (issue 4),
+# the /dev/vfio double and their tests.
+igd_core_libigdcore_a_SOURCES += \
+	igd-core/igd-vfio.c igd-core/igd-vfio.h
+
+# The /dev/vfio test double, an LD_PRELOAD object (no libtool: a "program"
+# linked -shared). The daemon's tests preload it too (tests/data/vfio/README.md).
+check_PROGRAMS += tests/libigdvfiodouble.so
+tests_libigdvfiodouble_so_SOURCES = tests/vfio-double.c
+tests_libigdvfiodouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdvfiodouble_so_LDFLAGS = -shared -fPIC
+tests_libigdvfiodouble_so_LDADD = $(GLIB_LIBS) -ldl
+
+check_PROGRAMS += tests/test-vfio
+TESTS += tests/test-vfio
+tests_test_vfio_SOURCES = tests/test-vfio.c
+tests_test_vfio_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_vfio_LDADD = $(IGD_TEST_LIBS) -ldl
