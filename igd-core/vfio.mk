@@ -1,7 +1,8 @@
 # igd-core/vfio.mk: VFIO access, binding and the firmware blobs (issue 4),
 # the /dev/vfio double and their tests.
 igd_core_libigdcore_a_SOURCES += \
-	igd-core/igd-vfio.c igd-core/igd-vfio.h
+	igd-core/igd-vfio.c igd-core/igd-vfio.h \
+	igd-core/igd-bind.c igd-core/igd-bind.h
 
 # The /dev/vfio test double, an LD_PRELOAD object (no libtool: a "program"
 # linked -shared). The daemon's tests preload it too (tests/data/vfio/README.md).
@@ -16,3 +17,9 @@ TESTS += tests/test-vfio
 tests_test_vfio_SOURCES = tests/test-vfio.c
 tests_test_vfio_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_vfio_LDADD = $(IGD_TEST_LIBS) -ldl
+
+check_PROGRAMS += tests/test-bind
+TESTS += tests/test-bind
+tests_test_bind_SOURCES = tests/test-bind.c
+tests_test_bind_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_bind_LDADD = $(IGD_TEST_LIBS)
