@@ -17,3 +17,11 @@ EXTRA_DIST += tests/domxmldata
 
 dist_check_SCRIPTS += tests/domxml-native.sh
 TESTS += tests/domxml-native.sh
+
+# The libvirt corpus: tests may link libvirt (the CLI may not).
+check_PROGRAMS += tests/test-corpus
+TESTS += tests/test-corpus
+tests_test_corpus_SOURCES = tests/test-corpus.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_corpus_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_corpus_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
+tests_test_corpus_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)

@@ -451,7 +451,16 @@ qemu_ns(xmlNode *root, gboolean create)
             return ns;
     if (!create)
         return NULL;
-    return xmlNewNs(root, (const xmlChar *)IGD_DOMXML_QEMU_NS, (const xmlChar *)"qemu");
+    /* "qemu" may already name another namespace on the root */
+    for (guint i = 0;; i++) {
+        g_autofree char *prefix = i ? g_strdup_printf("qemu%u", i) : g_strdup("qemu");
+        gboolean taken = FALSE;
+        for (xmlNs *ns = root->nsDef; ns; ns = ns->next)
+            if (ns->prefix && g_str_equal((const char *)ns->prefix, prefix))
+                taken = TRUE;
+        if (!taken)
+            return xmlNewNs(root, (const xmlChar *)IGD_DOMXML_QEMU_NS, (const xmlChar *)prefix);
+    }
 }
 
 static gboolean

@@ -1,0 +1,486 @@
+/*
+ * test-corpus.c: every domain XML of libvirt 9.0's qemuxml2argv test suite
+ * (../shared/corpus/libvirt-9.0.0-qemuxml2argv) is given an IGD hostdev and
+ * rewritten in legacy, UPT and auto mode. For every x86 domain that libvirt
+ * itself accepts (defines on test:///default), each rewrite must be either a
+ * clear refusal or an output that
+ *   - validates against libvirt's domain.rng,
+ *   - rewrites to itself (idempotent),
+ *   - changed nothing unrelated to the IGD (exclusive C14N of both
+ *     documents after removing what the rules of SPEC.md §4 touch), and
+ *   - defines on test:///default with VIR_DOMAIN_DEFINE_VALIDATE.
+ * Every other file must give a clear refusal, never a crash.
+ *
+ * x86: <os><type arch='x86_64'|'i686'> or, without arch, a machine that is
+ * pc*, q35 or absent (libvirt's x86 default); domain type qemu or kvm.
+ * The counts go to the test log.
+ */
+#include "config.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <libxml/c14n.h>
+#include <libxml/relaxng.h>
+#include <string.h>
+
+#include "hw-lspci.h"
+#include "igd-common.h"
+#include "igd-domxml.h"
+#include "igd-test.h"
+
+#define IGD_NS "http://igd-assign.org/schemas/domain/1.0"
+#define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+static xmlRelaxNGPtr libvirt_rng;
+static virConnectPtr conn;
+
+static void
+silent(void *ctx, const char *msg, ...)
+{
+}
+
+static void
+virt_silent(void *ud, virErrorPtr e)
+{
+}
+
+static gboolean
+rng_valid(const char *xml, gsize len)
+{
+    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(libvirt_rng);
+    int r;
+
+    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)silent, (xmlRelaxNGValidityWarningFunc)silent, NULL);
+    r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
+    xmlRelaxNGFreeValidCtxt(vc);
+    return r == 0;
+}
+
+static gboolean
+defines(const char *xml, char **why)
+{
+    virDomainPtr dom = virDomainDefineXMLFlags(conn, xml, VIR_DOMAIN_DEFINE_VALIDATE);
+
+    if (dom == NULL) {
+        if (why)
+            *why = g_strdup(virGetLastErrorMessage());
+        return FALSE;
+    }
+    virDomainUndefine(dom);
+    virDomainFree(dom);
+    return TRUE;
+}
+
+static char *
+prop(xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    char *r = v ? g_strdup((const char *)v) : NULL;
+    xmlFree(v);
+    return r;
+}
+
+static gboolean
+is_el(xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns == NULL && g_str_equal((const char *)n->name, name);
+}
+
+static xmlNode *
+child(xmlNode *p, const char *name)
+{
+    for (xmlNode *c = p ? p->children : NULL; c; c = c->next)
+        if (is_el(c, name))
+            return c;
+    return NULL;
+}
+
+/* The test's own notion of x86 (independent of the engine's). */
+static gboolean
+is_x86(xmlDoc *doc)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlNode *type = child(child(root, "os"), "type");
+    g_autofree char *arch = type ? prop(type, "arch") : NULL;
+    g_autofree char *machine = type ? prop(type, "machine") : NULL;
+    g_autofree char *dtype = prop(root, "type");
+
+    if (!is_el(root, "domain") || dtype == NULL || (!g_str_equal(dtype, "qemu") && !g_str_equal(dtype, "kvm")))
+        return FALSE;
+    if (arch)
+        return g_str_equal(arch, "x86_64") || g_str_equal(arch, "i686");
+    return machine == NULL || g_str_has_prefix(machine, "pc") || g_str_equal(machine, "q35");
+}
+
+static gboolean
+pci_at(xmlNode *address, guint slot)
+{
+    g_autofree char *type = prop(address, "type");
+    g_autofree char *d = prop(address, "domain");
+    g_autofree char *b = prop(address, "bus");
+    g_autofree char *s = prop(address, "slot");
+
+    if (type == NULL || !g_str_equal(type, "pci"))
+        return FALSE;
+    return (d == NULL || g_ascii_strtoull(d, NULL, 0) == 0) && (b == NULL || g_ascii_strtoull(b, NULL, 0) == 0) &&
+           s && g_ascii_strtoull(s, NULL, 0) == slot;
+}
+
+static gboolean
+is_igd_hostdev(xmlNode *n)
+{
+    xmlNode *a;
+    g_autofree char *type = NULL;
+
+    if (!is_el(n, "hostdev"))
+        return FALSE;
+    type = prop(n, "type");
+    a = child(child(n, "source"), "address");
+    if (type == NULL || !g_str_equal(type, "pci") || a == NULL)
+        return FALSE;
+    {
+        g_autofree char *d = prop(a, "domain");
+        g_autofree char *b = prop(a, "bus");
+        g_autofree char *s = prop(a, "slot");
+        g_autofree char *f = prop(a, "function");
+        return d && b && s && f && g_ascii_strtoull(d, NULL, 0) == 0 && g_ascii_strtoull(b, NULL, 0) == 0 &&
+               g_ascii_strtoull(s, NULL, 0) == 2 && g_ascii_strtoull(f, NULL, 0) == 0;
+    }
+}
+
+static void
+drop(xmlNode *n)
+{
+    xmlUnlinkNode(n);
+    xmlFreeNode(n);
+}
+
+/*
+ * Remove from @doc everything the IGD rules may touch, so that what is left
+ * must be identical in input and output: IGD hostdevs, <igd:assign>, the
+ * QEMU override, every display device and what hangs off SPICE, guest PCI
+ * addresses at 00:02.x and 00:1f.x, and blank text.
+ */
+static void
+strip_igd(xmlNode *node)
+{
+    xmlNode *c, *next;
+
+    for (c = node->children; c; c = next) {
+        next = c->next;
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
+            drop(c);
+            continue;
+        }
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (c->ns && c->ns->href &&
+            (g_str_equal((const char *)c->ns->href, IGD_NS) ||
+             (g_str_equal((const char *)c->ns->href, QEMU_NS) && g_str_equal((const char *)c->name, "override")))) {
+            drop(c);
+            continue;
+        }
+        if (is_el(node, "devices")) {
+            g_autofree char *type = prop(c, "type");
+            if (is_igd_hostdev(c) || is_el(c, "graphics") || is_el(c, "video") ||
+                (is_el(c, "audio") && type && g_str_equal(type, "spice")) ||
+                (type && (g_str_equal(type, "spicevmc") || g_str_equal(type, "spiceport")))) {
+                drop(c);
+                continue;
+            }
+            if (is_el(c, "sound")) {
+                xmlNode *a = child(c, "audio");
+                if (a)
+                    drop(a);
+            }
+        }
+        if (is_el(c, "address") && node->parent && is_el(node->parent, "devices") &&
+            (pci_at(c, 2) || pci_at(c, 0x1f))) {
+            drop(c);
+            continue;
+        }
+        strip_igd(c);
+    }
+}
+
+static char *
+canonical(const char *xml, gsize len)
+{
+    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(xml, (int)len, "x.xml", NULL, XML_PARSE_NONET);
+    xmlNode *root;
+    xmlNode *metadata;
+    xmlChar *out = NULL;
+    char *ret;
+
+    if (doc == NULL)
+        return NULL;
+    root = xmlDocGetRootElement(doc);
+    strip_igd(root);
+    /* a <metadata> left empty by the strip (or created by the rewrite) */
+    metadata = child(root, "metadata");
+    if (metadata && metadata->children == NULL)
+        drop(metadata);
+    /* so is a <devices> the rewrite had to create */
+    metadata = child(root, "devices");
+    if (metadata && metadata->children == NULL)
+        drop(metadata);
+    if (xmlC14NDocDumpMemory(doc, NULL, XML_C14N_EXCLUSIVE_1_0, NULL, 0, &out) < 0)
+        return NULL;
+    ret = g_strdup((const char *)out);
+    xmlFree(out);
+    return ret;
+}
+
+/* The input with a plain IGD hostdev as a user would add it (before </devices>). */
+static char *
+add_igd_hostdev(const char *xml)
+{
+    static const char hostdev[] =
+        "  <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+        "      <source>\n        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n      </source>\n"
+        "    </hostdev>\n  ";
+    const char *end = g_strrstr(xml, "</devices>");
+
+    if (end == NULL)
+        return g_strdup(xml);
+    return g_strdup_printf("%.*s%s%s", (int)(end - xml), xml, hostdev, end);
+}
+
+typedef struct {
+    guint files, x86, not_x86, input_not_defined, parse_errors;
+    guint rewritten[3], refused[3], defined[3], unchanged_ok[3];
+    GHashTable *refusal_classes; /* message prefix → count */
+    GPtrArray *failures;
+} Counts;
+
+static const char *
+refusal_class(const GError *e)
+{
+    if (strstr(e->message, "not x86") || strstr(e->message, "not a QEMU/KVM") ||
+        strstr(e->message, "not an x86"))
+        return "not-x86";
+    if (strstr(e->message, "i440fx"))
+        return "legacy-needs-i440fx";
+    if (strstr(e->message, "hostdevs name the IGD"))
+        return "two-igd-hostdevs";
+    if (strstr(e->message, "auto mode needs"))
+        return "auto-needs-host";
+    if (strstr(e->message, "legacy mode is impossible"))
+        return "legacy-impossible-on-host";
+    return "other";
+}
+
+static IgdHostFacts *facts;
+
+static void
+run_file(Counts *k, const char *path, const char *name)
+{
+    g_autofree char *xml = NULL;
+    gsize len = 0;
+    g_autoptr(IgdXmlDoc) doc = NULL;
+    g_autofree char *input = NULL;
+    g_autofree char *why = NULL;
+    gboolean x86;
+    static const IgdDomXmlMode modes[] = { IGD_DOMXML_MODE_LEGACY, IGD_DOMXML_MODE_UPT, IGD_DOMXML_MODE_AUTO };
+
+    g_assert_true(g_file_get_contents(path, &xml, &len, NULL));
+    k->files++;
+    doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (doc == NULL) {
+        k->parse_errors++;
+        return;
+    }
+    x86 = is_x86(doc);
+    input = add_igd_hostdev(xml);
+    if (x86) {
+        k->x86++;
+        /* only what libvirt itself accepts counts: the input with the plain hostdev must define */
+        if (!defines(xml, &why)) {
+            if (g_getenv("IGD_CORPUS_VERBOSE"))
+                g_test_message("not accepted as input: %s: %s", name, why);
+            k->input_not_defined++;
+            x86 = FALSE;
+        }
+    } else {
+        k->not_x86++;
+    }
+
+    for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *out = NULL;
+        gsize out_len = 0;
+
+        igd_domxml_options_init(&o);
+        o.mode = modes[m];
+        o.facts = modes[m] == IGD_DOMXML_MODE_AUTO ? facts : NULL;
+        igd_domxml_report_init(&r);
+        if (!igd_domxml_rewrite(input, strlen(input), &o, &out, &out_len, &r, &error)) {
+            const char *cls = refusal_class(error);
+            int code = igd_error_exit_code(error);
+            /* a clear refusal: exit 1 or 2, a message */
+            if ((code != 1 && code != 2) || error->message[0] == '\0' || g_str_equal(cls, "other"))
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: unclear refusal (exit %d): %s", name,
+                                                             igd_domxml_mode_to_string(modes[m]), code,
+                                                             error->message));
+            if (x86) {
+                k->refused[m]++;
+                g_hash_table_insert(k->refusal_classes, (gpointer)cls,
+                                    GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(k->refusal_classes, cls)) + 1));
+            } else if (!g_str_equal(cls, "not-x86") && !is_x86(doc)) {
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: non-x86 domain refused for another reason: %s",
+                                                             name, igd_domxml_mode_to_string(modes[m]),
+                                                             error->message));
+            }
+            igd_domxml_report_clear(&r);
+            continue;
+        }
+        if (!is_x86(doc))
+            g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: non-x86 domain was rewritten", name,
+                                                         igd_domxml_mode_to_string(modes[m])));
+        if (!x86) {
+            igd_domxml_report_clear(&r);
+            continue;
+        }
+        k->rewritten[m]++;
+        {
+            g_autofree char *again = NULL;
+            gsize again_len = 0;
+            IgdDomXmlReport r2;
+            IgdDomXmlOptions o2 = o;
+            g_autofree char *c_in = canonical(input, strlen(input));
+            g_autofree char *c_out = canonical(out, out_len);
+            g_autofree char *def_why = NULL;
+
+            o2.mode = r.mode;
+            igd_domxml_report_init(&r2);
+            if (!rng_valid(out, out_len))
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: output does not validate against domain.rng",
+                                                             name, igd_domxml_mode_to_string(modes[m])));
+            if (!igd_domxml_rewrite(out, out_len, &o2, &again, &again_len, &r2, NULL) || r2.changed ||
+                g_strcmp0(again, out) != 0)
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: second rewrite is not a no-op", name,
+                                                             igd_domxml_mode_to_string(modes[m])));
+            igd_domxml_report_clear(&r2);
+            if (c_in == NULL || c_out == NULL || !g_str_equal(c_in, c_out))
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: something unrelated to the IGD changed", name,
+                                                             igd_domxml_mode_to_string(modes[m])));
+            else
+                k->unchanged_ok[m]++;
+            if (defines(out, &def_why))
+                k->defined[m]++;
+            else
+                g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: test:///default refuses the output: %s", name,
+                                                             igd_domxml_mode_to_string(modes[m]), def_why));
+        }
+        igd_domxml_report_clear(&r);
+    }
+}
+
+static void
+test_corpus(void)
+{
+    g_autofree char *dir = igd_test_sharedpath("corpus/libvirt-9.0.0-qemuxml2argv");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) classes = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+    Counts k = { 0 };
+    const char *e;
+    static const char *const mode_names[] = { "legacy", "upt", "auto" };
+    GHashTableIter it;
+    gpointer key, value;
+
+    if (d == NULL) {
+        g_test_skip("corpus not found");
+        return;
+    }
+    k.refusal_classes = classes;
+    k.failures = failures;
+    while ((e = g_dir_read_name(d)))
+        if (g_str_has_suffix(e, ".xml"))
+            g_ptr_array_add(names, g_strdup(e));
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    for (guint i = 0; i < names->len; i++) {
+        const char *n = names->pdata[i];
+        g_autofree char *path = g_build_filename(dir, n, NULL);
+        run_file(&k, path, n);
+    }
+
+    g_test_message("corpus: %u files, %u x86 (%u of them not accepted by libvirt as input), %u not x86, "
+                   "%u not parsable",
+                   k.files, k.x86, k.input_not_defined, k.not_x86, k.parse_errors);
+    for (guint m = 0; m < 3; m++)
+        g_test_message("corpus %s: %u rewritten, %u refused, %u unchanged apart from the IGD, %u defined on test:///default",
+                       mode_names[m], k.rewritten[m], k.refused[m], k.unchanged_ok[m], k.defined[m]);
+    g_hash_table_iter_init(&it, classes);
+    while (g_hash_table_iter_next(&it, &key, &value))
+        g_test_message("corpus refusals: %s: %u", (const char *)key, GPOINTER_TO_UINT(value));
+    for (guint i = 0; i < failures->len; i++)
+        g_test_message("FAIL %s", (const char *)failures->pdata[i]);
+    g_assert_cmpuint(k.files, ==, 1070);
+    g_assert_cmpuint(k.parse_errors, ==, 0);
+    g_assert_cmpuint(failures->len, ==, 0);
+    /* every accepted x86 domain is rewritten in UPT mode (nothing refuses UPT for an x86 domain) */
+    g_assert_cmpuint(k.rewritten[1], ==, k.x86 - k.input_not_defined);
+    g_assert_cmpuint(k.defined[0] + k.refused[0], ==, k.x86 - k.input_not_defined);
+}
+
+/* Skylake facts (hosts/skl-lenovo-ideapad-320-14isk), QEMU 7.2, a legacy ROM assumed. */
+static IgdHostFacts *
+make_facts(void)
+{
+    IgdHostFacts *f = igd_host_facts_new();
+    g_autoptr(GBytes) config = hw_lspci_load_igd("hosts/skl-lenovo-ideapad-320-14isk/lspci.txt");
+    gsize n = 0;
+    const guint8 *p = g_bytes_get_data(config, &n);
+
+    f->present = TRUE;
+    f->vendor_id = 0x8086;
+    f->device_id = igd_le16(p + 2);
+    f->class_code = 0x030000;
+    f->platform = igd_platform_lookup(f->device_id);
+    f->gmch_valid = igd_gmch_decode(f->platform, p, n, &f->gmch, NULL);
+    f->vfio_vga_known = f->vfio_vga_ok = TRUE;
+    f->kernel_known = f->kernel_ok = TRUE;
+    f->rom_known = f->rom_legacy = TRUE;
+    f->qemu = igd_qemu_caps_new_for_version(7, 2, 0);
+    return f;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *libvirt = g_build_filename(IGD_LIBVIRT_SCHEMADIR, "domain.rng", NULL);
+    xmlRelaxNGParserCtxtPtr pc;
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    pc = xmlRelaxNGNewParserCtxt(libvirt);
+    libvirt_rng = xmlRelaxNGParse(pc);
+    xmlRelaxNGFreeParserCtxt(pc);
+    g_assert_nonnull(libvirt_rng);
+    virSetErrorFunc(NULL, virt_silent);
+    conn = virConnectOpen("test:///default");
+    g_assert_nonnull(conn);
+    {
+        /* test:///default comes with a running domain 'test': corpus domains have that name too */
+        virDomainPtr t = virDomainLookupByName(conn, "test");
+        if (t) {
+            virDomainDestroy(t);
+            virDomainUndefine(t);
+            virDomainFree(t);
+        }
+    }
+    facts = make_facts();
+
+    g_test_add_func("/corpus/libvirt-9.0.0-qemuxml2argv", test_corpus);
+    ret = g_test_run();
+
+    igd_host_facts_free(facts);
+    virConnectClose(conn);
+    xmlRelaxNGFree(libvirt_rng);
+    return ret;
+}
