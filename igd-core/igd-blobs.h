@@ -24,6 +24,10 @@ typedef struct {
     const char *opregion_file;        /* OpRegion override file, NULL = the VFIO region */
     const char *vbt_file;             /* VBT override spliced in, NULL = none */
     IgdOpRegionExtLayout ext_layout;  /* how a VBT too large for mailbox 4 is placed (2.0 or 2.1 RVDA) */
+    guint64 ext_base;                 /* IGD_OPREGION_EXT_ABSOLUTE only: the guest address the firmware
+                                       * will give the OpRegion (2.0 RVDA = ext_base + 8 KiB) */
+    gint x_igd_gms;                   /* the domain's x-igd-gms, 0 = unset (for the QEMU model) */
+    const char *machine;              /* the domain's machine type, NULL = i440fx (for the QEMU model) */
 } IgdBlobsConfig;
 
 typedef struct {
@@ -42,8 +46,11 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(IgdBlobs, igd_blobs_clear)
  * @config->vbt_file is spliced in (igd_opregion_splice_vbt()). bdsm_size is
  * what @qemu's model puts in etc/igd-bdsm-size for this device (@qemu NULL:
  * the host's stolen size decoded from GGC for its generation). @config may
- * be NULL (defaults). A VBT override that is not a VBT or does not fit:
- * IGD_ERROR_INVALID naming the file. @out is filled only on success.
+ * be NULL (defaults). When that size is 0 (GMS 0, or a QEMU that writes 0
+ * for an unknown device), the host's own stolen size is used; when that is
+ * 0 too: IGD_ERROR_CHECK_FAILED (OVMF refuses a zero etc/igd-bdsm-size).
+ * A VBT override that is not a VBT or does not fit: IGD_ERROR_INVALID
+ * naming the file. @out is filled only on success.
  */
 gboolean igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                          const IgdBlobsConfig *config, const IgdQemuCaps *qemu,
