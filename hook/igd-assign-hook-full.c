@@ -37,10 +37,13 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "igd-client.h"
 #include "igd-common.h"
-#include "igd-dbus-common.h"
+#include "igd-devices.h"
 #include "igd-domxml.h"
+#include "igd-facts.h"
 #include "igd-hook-common.h"
+#include "igd-host.h"
 #include "igd-pci-address.h"
 #include "igd-pci.h"
 #include "igd-sysroot.h"
@@ -70,6 +73,8 @@ typedef struct {
     gboolean meta_host_set;
     IgdPciAddress meta_host;   /* its host attribute, if any */
     GArray *hostdevs;          /* HookHostdev: every PCI subsystem hostdev with a valid source */
+    const char *data;          /* the XML bytes, for igd_domxml_verify() */
+    gsize len;
     guint bad_hostdevs;        /* PCI hostdevs whose source address does not parse */
 } HookDomain;
 
@@ -375,69 +380,56 @@ hook_find_igd(const HookDomain *dom, HookHostdev *out)
     return HOOK_IGD_NONE;
 }
 
-/* ---- igd-assignd ---------------------------------------------------- */
+/* ---- igd-assignd (igd-core/igd-client) ---------------------------- */
 
 typedef enum {
     HOOK_DAEMON_OK,
-    HOOK_DAEMON_UNREACHABLE, /* no bus, or the service is not running */
+    HOOK_DAEMON_UNREACHABLE, /* no bus, the service is not running, or it does not answer */
     HOOK_DAEMON_REFUSED,     /* the daemon answered with an error */
 } HookDaemonResult;
 
-static HookDaemonResult
-hook_daemon_call(const char *method, GVariant *params, int timeout_ms, char **message)
-{
-    g_autoptr(GDBusConnection) bus = NULL;
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GError) error = NULL;
-    const char *address = g_getenv(IGD_DBUS_ADDRESS_ENV);
+typedef enum {
+    HOOK_CALL_PREPARE,
+    HOOK_CALL_RELEASE,
+    HOOK_CALL_RECONNECT,
+} HookCall;
 
-    g_variant_ref_sink(params);
-    if (address != NULL && address[0] != '\0')
-        bus = g_dbus_connection_new_for_address_sync(address,
-                                                      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                          G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                      NULL, NULL, &error);
-    else
-        bus = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &error);
-    if (bus == NULL) {
-        *message = g_strdup_printf("cannot reach the D-Bus bus of igd-assignd (%s)", error->message);
-        g_variant_unref(params);
+static HookDaemonResult
+hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const char *mode, guint timeout_ms,
+                 char **message)
+{
+    g_autoptr(IgdClient) client = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean ok = FALSE;
+
+    /* NULL: $IGD_ASSIGND_BUS_ADDRESS, else the system bus. */
+    client = igd_client_new(NULL, timeout_ms, &error);
+    if (client == NULL) {
+        *message = g_strdup(error->message);
         return HOOK_DAEMON_UNREACHABLE;
     }
-    reply = g_dbus_connection_call_sync(bus, IGD_DBUS_NAME, IGD_DBUS_PATH, IGD_DBUS_INTERFACE, method, params,
-                                        NULL, G_DBUS_CALL_FLAGS_NONE, timeout_ms, NULL, &error);
-    g_variant_unref(params);
-    if (reply != NULL)
+    switch (call) {
+    case HOOK_CALL_PREPARE:
+        ok = igd_client_prepare(client, dom->uuid, dom->name, pci, mode, &error);
+        break;
+    case HOOK_CALL_RELEASE:
+        ok = igd_client_release(client, dom->uuid, &error);
+        break;
+    case HOOK_CALL_RECONNECT:
+        ok = igd_client_reconnect(client, dom->uuid, pci, &error);
+        break;
+    }
+    if (ok)
         return HOOK_DAEMON_OK;
-    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
-        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED)) {
-        *message = g_strdup("igd-assignd is not running");
-        return HOOK_DAEMON_UNREACHABLE;
-    }
-    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
-        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
-        *message = g_strdup_printf("igd-assignd did not answer %s within %d ms", method, timeout_ms);
-        return HOOK_DAEMON_UNREACHABLE;
-    }
-    g_dbus_error_strip_remote_error(error);
     *message = g_strdup(error->message);
+    /* The client's own errors for a missing or silent service name igd-assignd first. */
+    if ((g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND) || g_error_matches(error, IGD_ERROR, IGD_ERROR_IO)) &&
+        g_str_has_prefix(error->message, "igd-assignd "))
+        return HOOK_DAEMON_UNREACHABLE;
     return HOOK_DAEMON_REFUSED;
 }
 
 /* ---- operations ----------------------------------------------------- */
-
-static const char *
-intended_mode(const HookDomain *dom, const HookHostdev *igd)
-{
-    if (dom->meta_mode != NULL && (g_str_equal(dom->meta_mode, "legacy") || g_str_equal(dom->meta_mode, "upt")))
-        return dom->meta_mode;
-    /* Inferred: the IGD at guest 00:02.0 on the root bus is legacy. */
-    if (igd->guest_set && igd->guest.domain == 0 && igd->guest.bus == 0 && igd->guest.slot == 2 &&
-        igd->guest.function == 0)
-        return "legacy";
-    return "upt";
-}
 
 static int
 hook_prepare(HookDomain *dom, const HookHostdev *igd)
@@ -449,7 +441,7 @@ hook_prepare(HookDomain *dom, const HookHostdev *igd)
     g_autofree char *message = NULL;
     g_autoptr(IgdPciDevice) dev = NULL;
     g_autoptr(GError) error = NULL;
-    const char *driver, *mode;
+    const char *driver, *mode = NULL;
 
     igd_pci_address_format(&igd->source, pci);
 
@@ -474,26 +466,35 @@ hook_prepare(HookDomain *dom, const HookHostdev *igd)
         return 1;
     }
 
-    /* 2. The definition keeps the mode's rules (the essentials; igd-domxml's
-     *    verify adds the rest when present). */
-    mode = intended_mode(dom, igd);
-    if (igd->managed) {
-        hook_say(dom, "the IGD hostdev is managed='yes': libvirt would rebind it to i915 when the domain stops",
-                 "run igd-assign setup for the domain (it sets managed='no' and detaches the device once)");
-        return 1;
-    }
-    if (dom->meta_mode != NULL && g_str_equal(mode, "upt") && igd->guest_set && igd->guest.domain == 0 &&
-        igd->guest.bus == 0 && igd->guest.slot == 2 && igd->guest.function == 0) {
-        hint = g_strdup_printf("run again: igd-assign setup %s --mode upt", shname);
-        hook_say(dom, "the IGD is at guest address 00:02.0, which UPT mode leaves to the emulated display", hint);
-        return 1;
-    }
-    if (dom->meta_mode != NULL && g_str_equal(mode, "legacy") &&
-        !(igd->guest_set && igd->guest.domain == 0 && igd->guest.bus == 0 && igd->guest.slot == 2 &&
-          igd->guest.function == 0)) {
-        hint = g_strdup_printf("run again: igd-assign setup %s --mode legacy", shname);
-        hook_say(dom, "legacy mode needs the IGD at guest address 00:02.0 on the root bus", hint);
-        return 1;
+    /* 2. The definition keeps the mode's rules (igd-domxml, SPEC §4). */
+    {
+        g_autoptr(IgdHostFacts) facts = igd_host_facts_new();
+        IgdDomXmlVerdict verdict;
+
+        /* Only what verify uses: where the IGD is and its generation (no
+         * ROM read, no QEMU probe: libvirt waits on this hook). */
+        facts->present = TRUE;
+        facts->addr = igd->source;
+        facts->vendor_id = igd_pci_device_get_vendor_id(dev);
+        facts->device_id = igd_pci_device_get_device_id(dev);
+        facts->class_code = igd_pci_device_get_class(dev);
+        facts->platform = igd_platform_lookup(facts->device_id);
+        if (!igd_domxml_verify(dom->data, dom->len, facts, &verdict, &error)) {
+            hook_say(dom, error->message, "libvirt sends the domain XML on stdin: check what runs this hook");
+            return 1;
+        }
+        mode = verdict.mode == IGD_DOMXML_MODE_LEGACY ? "legacy" : "upt";
+        if (verdict.problems->len > 0) {
+            const IgdDomXmlProblem *p = g_ptr_array_index(verdict.problems, 0);
+            g_auto(GStrv) parts = g_strsplit(p->hint, "DOMAIN", -1);
+            g_autofree char *h = g_strjoinv(shname, parts);
+
+            reason = g_strdup_printf("%s (%s mode)", p->message, mode);
+            hook_say(dom, reason, h);
+            igd_domxml_verdict_clear(&verdict);
+            return 1;
+        }
+        igd_domxml_verdict_clear(&verdict);
     }
 
     /* 3. Bound to vfio-pci. */
@@ -511,15 +512,36 @@ hook_prepare(HookDomain *dom, const HookHostdev *igd)
         return 1;
     }
 
-    /* 4. (framebuffer claims: igd-host) */
+    /* 4. No firmware framebuffer on its BARs (/proc/iomem). */
+    {
+        g_autoptr(GPtrArray) claims = igd_host_framebuffer_claims(dom->sysroot, dev, &error);
+
+        if (claims == NULL && !g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
+            reason = g_strdup_printf("cannot check framebuffer claims on %s: %s", pci, error->message);
+            hook_say(dom, reason, "igd-assign check shows the host's state");
+            return 1;
+        }
+        g_clear_error(&error);
+        if (claims != NULL && claims->len > 0) {
+            const char *c = g_ptr_array_index(claims, 0);
+
+            reason = g_strdup_printf("a framebuffer driver holds a BAR of %s (%s): QEMU could not map it", pci, c);
+            hook_say(dom, reason,
+                     g_ascii_strncasecmp(c, "efifb", 5) == 0
+                         ? "boot the host with video=efifb:off (and initcall_blacklist=sysfb_init on 5.15+)"
+                     : g_ascii_strncasecmp(c, "vesafb", 6) == 0
+                         ? "boot the host with video=vesafb:off"
+                         : "boot the host with initcall_blacklist=sysfb_init");
+            return 1;
+        }
+    }
 
     /* 5. The daemon. */
     if (dom->uuid == NULL) {
         hook_say(dom, "the domain XML has no valid <uuid>", "libvirt always sends one: check what runs this hook");
         return 1;
     }
-    switch (hook_daemon_call("Prepare", g_variant_new("(ssss)", dom->uuid, dom->name, pci, mode),
-                             HOOK_PREPARE_TIMEOUT_MS, &message)) {
+    switch (hook_daemon_call(HOOK_CALL_PREPARE, dom, pci, mode, HOOK_PREPARE_TIMEOUT_MS, &message)) {
     case HOOK_DAEMON_OK:
         return 0;
     case HOOK_DAEMON_UNREACHABLE:
@@ -547,10 +569,8 @@ hook_release_or_reconnect(HookDomain *dom, const HookHostdev *igd)
         return 0;
     }
     igd_pci_address_format(&igd->source, pci);
-    if (dom->op == IGD_HOOK_OP_RELEASE)
-        r = hook_daemon_call("Release", g_variant_new("(s)", dom->uuid), HOOK_OTHER_TIMEOUT_MS, &message);
-    else
-        r = hook_daemon_call("Reconnect", g_variant_new("(ss)", dom->uuid, pci), HOOK_OTHER_TIMEOUT_MS, &message);
+    r = hook_daemon_call(dom->op == IGD_HOOK_OP_RELEASE ? HOOK_CALL_RELEASE : HOOK_CALL_RECONNECT, dom, pci, NULL,
+                         HOOK_OTHER_TIMEOUT_MS, &message);
     if (r != HOOK_DAEMON_OK) {
         reason = g_strdup_printf("%s of %s: %s (the domain is not affected)",
                                  dom->op == IGD_HOOK_OP_RELEASE ? "release" : "reconnect", pci, message);
@@ -567,6 +587,8 @@ hook_run(HookDomain *dom, const char *data, gsize len)
     HookHostdev igd = { 0 };
     HookVerdict verdict;
 
+    dom->data = data;
+    dom->len = len;
     if (!hook_parse(dom, data, len, &error)) {
         if (igd_hook_op_can_refuse(dom->op)) {
             hook_say(dom, error->message, "libvirt sends the domain XML on stdin: check what runs this hook");

@@ -129,12 +129,30 @@ expect_refused "/prepare/missing-device" "desk: host device 0000:00:02.0 of its 
 run "$vfio" "$data/metadata-no-hostdev.xml" desk prepare begin -
 expect_refused "/prepare/metadata-without-hostdev" "desk: the domain carries igd-assign metadata but no PCI hostdev"
 run "$vfio" "$data/managed-yes.xml" desk prepare begin -
-expect_refused "/prepare/managed-yes" "managed='yes'"
+expect_refused "/prepare/managed-yes" "desk: the IGD hostdev is not managed='no', so libvirt would rebind it to i915 after use (legacy mode)"
 run "$vfio" "$data/legacy-wrong-address.xml" upt prepare begin -
-expect_refused "/prepare/legacy-not-at-02.0" "legacy mode needs the IGD at guest address 00:02.0"
+expect_refused "/prepare/legacy-not-at-02.0" "upt: the IGD is not at guest address 00:02.0 (legacy mode)"
+grep -q "^hint: run 'igd-assign setup upt' (or 'igd-assign rewrite') to fix the definition" "$tmp/err" &&
+    ok "/prepare/legacy-not-at-02.0/hint-names-domain" || notok "/prepare/legacy-not-at-02.0/hint-names-domain"
+run "$vfio" "$data/legacy-q35.xml" q35 prepare begin -
+expect_refused "/prepare/legacy-on-q35" "q35: legacy mode needs an i440fx machine, the domain uses 'pc-q35-7.2' (legacy mode)"
+# UPT keeps its rules: it gets as far as the daemon.
+run "$vfio" "$data/upt-igd.xml" upt prepare begin -
+expect_refused "/prepare/upt/rules-pass" "upt: cannot prepare the IGD: cannot reach igd-assignd"
+# vfio-pci bound, but efifb holds BAR2 (tgl-nuc11-efifb: real /proc/iomem of
+# an Intel NUC11TNBi5, driver link changed to vfio-pci here).
+cp -a "$hosts/tgl-nuc11-efifb" "$tmp/tgl-efifb-vfio"
+ln -sfn ../../../../bus/pci/drivers/vfio-pci "$tmp/tgl-efifb-vfio/sys/bus/pci/devices/0000:00:02.0/driver"
+run "$tmp/tgl-efifb-vfio" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/framebuffer-on-bar" "desk: a framebuffer driver holds a BAR of 0000:00:02.0 (efifb 4000000000-40001d4fff): QEMU could not map it"
+grep -q "^hint: boot the host with video=efifb:off" "$tmp/err" &&
+    ok "/prepare/framebuffer-on-bar/hint" || notok "/prepare/framebuffer-on-bar/hint"
+# Order: the driver is checked before the framebuffer (tgl tree as captured: no driver).
+run "$hosts/tgl-nuc11-efifb" "$data/legacy-igd.xml" desk prepare begin -
+expect_refused "/prepare/order/driver-before-framebuffer" "desk: host device 0000:00:02.0 is bound to no driver, not vfio-pci"
 # Ready host, no daemon: refused with the command that starts it.
 run "$vfio" "$data/legacy-igd.xml" desk prepare begin -
-expect_refused "/prepare/legacy/no-daemon" "desk: cannot prepare the IGD: cannot reach the D-Bus bus of igd-assignd"
+expect_refused "/prepare/legacy/no-daemon" "desk: cannot prepare the IGD: cannot reach igd-assignd: cannot connect to the bus at 'unix:path=$tmp/no-such-bus'"
 grep -q "^hint: start the daemon: systemctl start igd-assignd" "$tmp/err" &&
     ok "/prepare/legacy/no-daemon/hint" || notok "/prepare/legacy/no-daemon/hint"
 # The check order: a missing device is reported before the driver.
@@ -268,7 +286,7 @@ EOF
     run "$vfio" "$data/legacy-igd.xml" desk prepare begin -
     expect_refused "/daemon/not-running" "desk: cannot prepare the IGD: igd-assignd is not running"
     run "$vfio" "$data/legacy-igd.xml" desk release end -
-    [ "$rc" -eq 0 ] && grep -q "igd-assignd is not running (the domain is not affected)" "$tmp/err" &&
+    [ "$rc" -eq 0 ] && grep -q "^igd-assign: desk: release of 0000:00:02.0: igd-assignd is not running .*(the domain is not affected)" "$tmp/err" &&
         ok "/daemon/not-running/release" || notok "/daemon/not-running/release"
     unset BUS
 else
