@@ -25,3 +25,19 @@ tests_test_corpus_SOURCES = tests/test-corpus.c tests/hw-lspci.c tests/hw-lspci.
 tests_test_corpus_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_corpus_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
 tests_test_corpus_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)
+
+# setup/undo: the CLI's own sources with main() renamed, run in the test's
+# process so that test:///default keeps its state between commands.
+check_LIBRARIES += tests/libigdcli.a
+tests_libigdcli_a_SOURCES = tools/igd-assign.c tools/cmd-pending.c
+tests_libigdcli_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools -Dmain=igd_assign_main
+tests_libigdcli_a_CFLAGS = $(AM_CFLAGS) -Wno-missing-prototypes
+check_PROGRAMS += tests/test-setup-undo
+TESTS += tests/test-setup-undo
+# (the commands under test are objects of the program, so that cmd-pending.c's
+# weak placeholders in the archive do not stand in for them)
+tests_test_setup_undo_SOURCES = tests/test-setup-undo.c tools/cmd-rewrite.c tools/cmd-setup.c tools/cmd-undo.c \
+	tools/igd-virt.c
+tests_test_setup_undo_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/tools
+tests_test_setup_undo_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
+tests_test_setup_undo_LDADD = tests/libigdcli.a $(IGD_TEST_LIBS) $(LIBVIRT_LIBS) -ldl

@@ -344,6 +344,17 @@ serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len)
     return g_string_free(out, FALSE);
 }
 
+gboolean
+igd_domxml_normalize(const char *xml, gsize len, char **out, gsize *out_len, GError **error)
+{
+    g_autoptr(IgdXmlDoc) doc = igd_domxml_parse(xml, len, error);
+
+    if (doc == NULL)
+        return FALSE;
+    *out = serialize(doc, xml, len, out_len);
+    return TRUE;
+}
+
 /* ---- the IGD hostdev ---- */
 
 static void
@@ -1048,10 +1059,12 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     if (opts->opregion)
         override_set(dom.root, hostdev_alias(hostdev), "x-igd-opregion", "bool", "true");
     hostdev_normalize_layout(hostdev);
-    ensure_metadata(&dom, igd_domxml_mode_to_string(mode), &host, xml, len);
+    ensure_metadata(&dom, igd_domxml_mode_to_string(mode), &host, opts->original ? opts->original : xml,
+                    opts->original ? opts->original_len : len);
 
     *out = serialize(doc, xml, len, out_len);
     report->mode = mode;
+    report->host = host;
     report->changed = *out_len != len || memcmp(*out, xml, len) != 0;
     ok = TRUE;
 out:

@@ -60,6 +60,8 @@ typedef struct {
     const char *romfile;       /* <rom file=...> for the IGD, NULL: keep */
     gboolean opregion;         /* UPT: x-igd-opregion=true through <qemu:override> */
     const IgdHostFacts *facts; /* NULL: nothing known about the host (another machine) */
+    const char *original;      /* what <igd:assign> records for undo (NULL: the input itself) */
+    gsize original_len;
 } IgdDomXmlOptions;
 
 /* Defaults: auto, 0000:00:02.0, no romfile, no opregion, no facts. */
@@ -67,6 +69,7 @@ void igd_domxml_options_init(IgdDomXmlOptions *opts);
 
 typedef struct {
     IgdDomXmlMode mode;  /* the mode applied (never AUTO after success) */
+    IgdPciAddress host;  /* the host IGD the rewrite is for */
     gboolean changed;    /* the output differs from the input */
     GPtrArray *reasons;  /* char*: why `auto` chose the mode, one sentence each */
     GPtrArray *warnings; /* char*: what could not be tailored or will not work well */
@@ -91,6 +94,14 @@ void igd_domxml_report_clear(IgdDomXmlReport *report);
 gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts,
                             char **out, gsize *out_len, IgdDomXmlReport *report,
                             GError **error);
+
+/*
+ * @xml parsed and serialised again without any change: what the same
+ * document looks like after a rewrite that changes nothing (libxml2's quoting
+ * and escaping). Compare or diff a rewrite's output with this to see only
+ * what the rules changed. Errors as igd_domxml_parse().
+ */
+gboolean igd_domxml_normalize(const char *xml, gsize len, char **out, gsize *out_len, GError **error);
 
 /*
  * The definition saved in the <igd:assign> metadata of @xml (what it was

@@ -1,0 +1,205 @@
+/*
+ * cmd-rewrite.c: `igd-assign rewrite [--mode legacy|upt|auto] [--host PCI]
+ * [--romfile PATH] [--opregion] [FILE|-]`: a pure filter, domain XML in,
+ * rewritten domain XML out, no libvirt. Nothing is written to stdout unless
+ * the whole rewrite succeeded.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "igd-cli.h"
+#include "igd-common.h"
+#include "igd-domxml.h"
+#include "igd-json.h"
+#include "igd-virt.h"
+
+gboolean
+igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
+{
+    int fd;
+    GString *buf = g_string_sized_new(16384);
+    const char *name = path && !g_str_equal(path, "-") ? path : "standard input";
+
+    if (path == NULL || g_str_equal(path, "-")) {
+        fd = STDIN_FILENO;
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            int e = errno;
+            g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO, "cannot open '%s': %s",
+                        path, g_strerror(e));
+            g_string_free(buf, TRUE);
+            return FALSE;
+        }
+    }
+    for (;;) {
+        char chunk[65536];
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read %s: %s", name, g_strerror(e));
+            break;
+        }
+        if (n == 0)
+            break;
+        if (buf->len + (gsize)n > IGD_DOMXML_MAX_SIZE) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s is larger than the limit of %u bytes", name,
+                        IGD_DOMXML_MAX_SIZE);
+            break;
+        }
+        g_string_append_len(buf, chunk, n);
+    }
+    if (fd != STDIN_FILENO)
+        close(fd);
+    if (error && *error) {
+        g_string_free(buf, TRUE);
+        return FALSE;
+    }
+    *len = buf->len;
+    *data = g_string_free(buf, FALSE);
+    return TRUE;
+}
+
+gboolean
+igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const char *romfile, gboolean opregion,
+                       IgdDomXmlOptions *opts, IgdHostFacts **facts, int *exit_code)
+{
+    g_autoptr(GError) error = NULL;
+    gboolean not_igd = FALSE;
+    char name[13];
+
+    igd_domxml_options_init(opts);
+    *facts = NULL;
+    if (mode && !igd_domxml_mode_from_string(mode, &opts->mode, &error)) {
+        *exit_code = igd_cli_error("--mode", error, "use --mode legacy, --mode upt or --mode auto");
+        return FALSE;
+    }
+    if (host) {
+        if (!igd_cli_parse_pci(host, &opts->host, exit_code))
+            return FALSE;
+        opts->host_set = TRUE;
+    }
+    if (romfile && !g_path_is_absolute(romfile)) {
+        igd_cli_message("give the ROM file as an absolute path (libvirt requires one)",
+                        "--romfile: '%s' is not an absolute path", romfile);
+        *exit_code = IGD_EXIT_USAGE;
+        return FALSE;
+    }
+    opts->romfile = romfile;
+    opts->opregion = opregion;
+
+    igd_pci_address_format(&opts->host, name);
+    *facts = igd_host_facts_gather(cli->sysroot, &opts->host, NULL, &not_igd, &error);
+    if (*facts == NULL) {
+        *exit_code = igd_cli_error("host facts", error, NULL);
+        return FALSE;
+    }
+    if (not_igd && opts->host_set) {
+        const char *why = (*facts)->notes->len ? (*facts)->notes->pdata[(*facts)->notes->len - 1] : name;
+        igd_cli_message("name the host's Intel IGD with --host (see 'igd-assign status')", "--host %s: %s", name,
+                        why);
+        *exit_code = IGD_EXIT_FAILED;
+        return FALSE;
+    }
+    opts->facts = *facts;
+    *exit_code = IGD_EXIT_OK;
+    return TRUE;
+}
+
+void
+igd_cli_print_report(IgdCli *cli, const IgdDomXmlReport *report)
+{
+    for (guint i = 0; i < report->reasons->len; i++)
+        fprintf(stderr, "igd-assign: %s mode: %s\n", igd_domxml_mode_to_string(report->mode),
+                (const char *)report->reasons->pdata[i]);
+    if (cli->verbosity < 0)
+        return;
+    for (guint i = 0; i < report->warnings->len; i++)
+        fprintf(stderr, "igd-assign: warning: %s\n", (const char *)report->warnings->pdata[i]);
+}
+
+int
+igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
+{
+    g_autofree char *mode = NULL;
+    g_autofree char *host = NULL;
+    g_autofree char *romfile = NULL;
+    gboolean opregion = FALSE;
+    const GOptionEntry entries[] = {
+        { "mode", 0, 0, G_OPTION_ARG_STRING, &mode, "legacy, upt or auto (default)", "MODE" },
+        { "host", 0, 0, G_OPTION_ARG_STRING, &host, "host PCI address of the IGD (default 0000:00:02.0)", "PCI" },
+        { "romfile", 0, 0, G_OPTION_ARG_FILENAME, &romfile, "VGA ROM file for the IGD (<rom file=...>)", "PATH" },
+        { "opregion", 0, 0, G_OPTION_ARG_NONE, &opregion, "UPT: expose the OpRegion (x-igd-opregion=on)", NULL },
+        { NULL },
+    };
+    IgdDomXmlOptions opts;
+    g_autoptr(IgdHostFacts) facts = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *in = NULL;
+    g_autofree char *out = NULL;
+    gsize in_len = 0, out_len = 0;
+    IgdDomXmlReport report;
+    int ret;
+
+    if (!igd_cli_parse_options(cli, "rewrite", "[FILE|-]",
+                               "Rewrite a libvirt domain XML for IGD assignment (SPEC.md §4): domain XML in\n"
+                               "(FILE or standard input), the legacy or UPT definition out. No libvirt connection.",
+                               entries, &argc, &argv, &ret))
+        return ret;
+    if (argc > 2) {
+        igd_cli_message("igd-assign rewrite --help", "rewrite: too many arguments");
+        return IGD_EXIT_USAGE;
+    }
+    if (!igd_cli_domxml_options(cli, mode, host, romfile, opregion, &opts, &facts, &ret))
+        return ret;
+    if (!igd_cli_read_input(argc == 2 ? argv[1] : NULL, &in, &in_len, &error))
+        return igd_cli_error("rewrite", error, NULL);
+
+    igd_domxml_report_init(&report);
+    if (!igd_domxml_rewrite(in, in_len, &opts, &out, &out_len, &report, &error)) {
+        const char *hint = NULL;
+        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED) && opts.mode == IGD_DOMXML_MODE_LEGACY)
+            hint = "use --mode upt, or an i440fx machine ('pc') for legacy mode";
+        else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED))
+            hint = opts.mode == IGD_DOMXML_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
+                                                     : "'igd-assign check' shows what the host lacks; or use --mode upt";
+        else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
+            hint = "give one libvirt <domain> definition without a DOCTYPE";
+        ret = igd_cli_error("rewrite", error, hint);
+        igd_domxml_report_clear(&report);
+        return ret;
+    }
+    if (cli->json) {
+        g_autoptr(IgdJson) j = igd_json_new();
+        igd_json_begin_object(j, NULL);
+        igd_json_string(j, "mode", igd_domxml_mode_to_string(report.mode));
+        igd_json_bool(j, "changed", report.changed);
+        igd_json_begin_array(j, "reasons");
+        for (guint i = 0; i < report.reasons->len; i++)
+            igd_json_string(j, NULL, report.reasons->pdata[i]);
+        igd_json_end_array(j);
+        igd_json_begin_array(j, "warnings");
+        for (guint i = 0; i < report.warnings->len; i++)
+            igd_json_string(j, NULL, report.warnings->pdata[i]);
+        igd_json_end_array(j);
+        igd_json_string(j, "xml", out);
+        igd_json_end_object(j);
+        fputs(igd_json_get(j), stdout);
+    } else {
+        igd_cli_print_report(cli, &report);
+        fwrite(out, 1, out_len, stdout);
+    }
+    igd_domxml_report_clear(&report);
+    if (fflush(stdout) != 0) {
+        igd_cli_message(NULL, "rewrite: cannot write standard output: %s", g_strerror(errno));
+        return IGD_EXIT_ENV;
+    }
+    return IGD_EXIT_OK;
+}

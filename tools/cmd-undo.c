@@ -1,0 +1,69 @@
+/*
+ * cmd-undo.c: `igd-assign undo DOMAIN [--reattach]`: define again the
+ * definition `setup` saved in the domain's <igd:assign> metadata, and with
+ * --reattach give the IGD back to its host driver.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "igd-cli.h"
+#include "igd-common.h"
+#include "igd-domxml.h"
+#include "igd-virt.h"
+
+int
+igd_cmd_undo(IgdCli *cli, int argc, char **argv)
+{
+    gboolean reattach = FALSE;
+    const GOptionEntry entries[] = {
+        { "reattach", 0, 0, G_OPTION_ARG_NONE, &reattach, "give the IGD back to its host driver (i915)", NULL },
+        { NULL },
+    };
+    g_autoptr(IgdVirt) virt = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cur = NULL;
+    g_autofree char *orig = NULL;
+    gsize orig_len = 0;
+    IgdDomXmlVerdict verdict;
+    IgdPciAddress host;
+    char hostname[13];
+    const char *name;
+    int ret;
+
+    if (!igd_cli_parse_options(cli, "undo", "DOMAIN",
+                               "Restore the definition of DOMAIN that 'igd-assign setup' saved.", entries, &argc,
+                               &argv, &ret))
+        return ret;
+    if (argc != 2) {
+        igd_cli_message("igd-assign undo --help", "undo: give exactly one DOMAIN");
+        return IGD_EXIT_USAGE;
+    }
+    name = argv[1];
+    virt = igd_virt_open(cli->uri, &error);
+    if (virt == NULL)
+        return igd_cli_error("undo", error, "check -c/--connect and that libvirtd is running");
+    cur = igd_virt_get_inactive_xml(virt, name, TRUE, &error);
+    if (cur == NULL)
+        return igd_cli_error("undo", error, NULL);
+    if (!igd_domxml_get_original(cur, strlen(cur), &orig, &orig_len, &error)) {
+        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            error->code = IGD_ERROR_CHECK_FAILED; /* nothing to undo: exit 1 */
+        return igd_cli_error("undo", error, "only a definition made by 'igd-assign setup' can be undone");
+    }
+    if (!igd_domxml_verify(cur, strlen(cur), NULL, &verdict, &error))
+        return igd_cli_error("undo", error, NULL);
+    host = verdict.host;
+    igd_domxml_verdict_clear(&verdict);
+    igd_pci_address_format(&host, hostname);
+
+    if (!igd_virt_define(virt, orig, &error))
+        return igd_cli_error("undo", error, NULL);
+    if (reattach && !igd_virt_reattach_igd(virt, &host, &error))
+        return igd_cli_error("undo", error, "'virsh nodedev-reattach' gives the device back by hand");
+    if (cli->verbosity >= 0)
+        printf("Domain '%s' restored to its definition before igd-assign%s\n", name,
+               reattach ? " (IGD reattached to its host driver)" : "");
+    return IGD_EXIT_OK;
+}
