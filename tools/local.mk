@@ -11,3 +11,7 @@ dist_man_MANS += docs/igd-assign.1
 # bash-completion loads completions/<command> on demand.
 bashcompletiondir = $(datadir)/bash-completion/completions
 dist_bashcompletion_DATA = tools/completion/igd-assign
+
+# rewrite/setup/undo (the domain-XML area): libvirt's headers only, libvirt
+# itself is dlopen()ed by tools/igd-virt.c.
+tools_igd_assign_SOURCES += tools/cmd-rewrite.c tools/cmd-setup.c tools/cmd-undo.c tools/igd-virt.c tools/igd-virt.h
