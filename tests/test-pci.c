@@ -542,7 +542,9 @@ static void
 test_iommu_group(Tree *t, gconstpointer data)
 {
     g_autofree char *devs = g_build_filename(t->root, "sys/kernel/iommu_groups/7/devices", NULL);
+    g_autofree char *bad = g_build_filename(t->root, "sys/kernel/iommu_groups/3/devices", NULL);
     const char *const want[] = { "0000:00:00.0", "0000:00:02.0", "0000:00:1f.3", NULL };
+    const char *const none[] = { NULL };
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) list = NULL;
 
@@ -562,6 +564,15 @@ test_iommu_group(Tree *t, gconstpointer data)
     list = igd_pci_iommu_group_devices(t->sysroot, 7, &error);
     g_assert_no_error(error);
     check_addresses(list, want);
+    g_clear_pointer(&list, g_ptr_array_unref);
+
+    /* a group holding nothing but hostile names is empty */
+    put_link(bad, "evil", "../../../../../../etc");
+    put(bad, "..x", "", 0);
+    put(bad, "0000:00:1f.3 ", "", 0);
+    list = igd_pci_iommu_group_devices(t->sysroot, 3, &error);
+    g_assert_no_error(error);
+    check_addresses(list, none);
     g_clear_pointer(&list, g_ptr_array_unref);
 
     list = igd_pci_iommu_group_devices(t->sysroot, 8, &error);
