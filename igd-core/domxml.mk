@@ -41,3 +41,6 @@ tests_test_setup_undo_SOURCES = tests/test-setup-undo.c tools/cmd-rewrite.c tool
 tests_test_setup_undo_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/tools
 tests_test_setup_undo_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
 tests_test_setup_undo_LDADD = tests/libigdcli.a $(IGD_TEST_LIBS) $(LIBVIRT_LIBS) -ldl
+
+dist_check_SCRIPTS += tests/domxml-cli.sh
+TESTS += tests/domxml-cli.sh

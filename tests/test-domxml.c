@@ -423,7 +423,11 @@ test_auto_reasons(void)
     /* q35 */
     m = strstr(q35, "machine='pc'");
     g_assert_nonnull(m);
-    q35 = g_strdup_printf("%.*smachine='q35'%s", (int)(m - q35), q35, m + strlen("machine='pc'"));
+    {
+        char *t = g_strdup_printf("%.*smachine='q35'%s", (int)(m - q35), q35, m + strlen("machine='pc'"));
+        g_free(q35);
+        q35 = t;
+    }
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(q35, strlen(q35), &o, &out, &n, &r, NULL));
     g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);

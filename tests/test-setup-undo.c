@@ -85,8 +85,10 @@ run_cli(Run *r, const char *const *args)
     fflush(stderr);
     r->out = capture_end(saved_out, STDOUT_FILENO, out_path);
     r->err = capture_end(saved_err, STDERR_FILENO, err_path);
-    g_test_message("igd-assign ... %s → %d\nstdout: %.300s\nstderr: %s", args[4] ? args[4] : "", r->status, r->out,
-                   r->err);
+    {
+        g_autofree char *line = g_strjoinv(" ", (char **)argv->pdata);
+        g_test_message("%s → %d\nstdout: %.300s\nstderr: %s", line, r->status, r->out, r->err);
+    }
 }
 
 static char *
