@@ -18,7 +18,9 @@ hook=$top_builddir/hook/igd-assign-hook
 full=$top_builddir/hook/igd-assign-hook-full
 data=$top_srcdir/tests/data/hook
 hosts=$top_srcdir/tests/data/hosts
-vg=${IGD_VALGRIND:-}
+# make check-valgrind: both halves under memcheck (the front execs the full half).
+vg=${IGD_VALGRIND:+$IGD_VALGRIND --trace-children=yes --show-leak-kinds=definite}
+[ -n "$vg" ] && echo "# under: $vg"
 
 tmp=$(mktemp -d) || exit 1
 daemon_pid=
