@@ -2,7 +2,8 @@
 # the /dev/vfio double and their tests.
 igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-vfio.c igd-core/igd-vfio.h \
-	igd-core/igd-bind.c igd-core/igd-bind.h
+	igd-core/igd-bind.c igd-core/igd-bind.h \
+	igd-core/igd-blobs.c igd-core/igd-blobs.h
 
 # The /dev/vfio test double, an LD_PRELOAD object (no libtool: a "program"
 # linked -shared). The daemon's tests preload it too (tests/data/vfio/README.md).
@@ -14,7 +15,7 @@ tests_libigdvfiodouble_so_LDADD = $(GLIB_LIBS) -ldl
 
 check_PROGRAMS += tests/test-vfio
 TESTS += tests/test-vfio
-tests_test_vfio_SOURCES = tests/test-vfio.c
+tests_test_vfio_SOURCES = tests/test-vfio.c tests/vfio-double-client.c tests/vfio-double-client.h
 tests_test_vfio_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_vfio_LDADD = $(IGD_TEST_LIBS) -ldl
 
@@ -23,3 +24,10 @@ TESTS += tests/test-bind
 tests_test_bind_SOURCES = tests/test-bind.c
 tests_test_bind_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_bind_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-blobs
+TESTS += tests/test-blobs
+tests_test_blobs_SOURCES = tests/test-blobs.c tests/firmware-model.c tests/firmware-model.h \
+	tests/vfio-double-client.c tests/vfio-double-client.h
+tests_test_blobs_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_blobs_LDADD = $(IGD_TEST_LIBS) -ldl

@@ -10,17 +10,15 @@
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <glib/gstdio.h>
 #include <unistd.h>
 
 #include "igd-common.h"
 #include "igd-test.h"
 #include "igd-vfio.h"
+#include "vfio-double-client.h"
 
 #define OPREGION_FIXTURE "fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
-
-typedef int (*OpenFdsFunc)(void);
 
 typedef struct {
     char *root;
@@ -32,10 +30,7 @@ typedef struct {
 static int
 double_open_fds(void)
 {
-    OpenFdsFunc f = (OpenFdsFunc)dlsym(RTLD_DEFAULT, "igd_vfio_double_open_fds");
-
-    g_assert_nonnull(f);
-    return f();
+    return igd_vfio_double_count_fds();
 }
 
 static void
@@ -338,53 +333,10 @@ test_cdev_order(void)
     fixture_teardown(&fx);
 }
 
-static void
-reexec_with_double(int argc, char **argv)
-{
-    const char *builddir = g_getenv("G_TEST_BUILDDIR");
-    const char *valgrind = g_getenv("IGD_VALGRIND");
-    const char *preload = g_getenv("LD_PRELOAD");
-    g_autofree char *so = NULL;
-    g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-    g_autoptr(GStrvBuilder) b = g_strv_builder_new();
-    g_auto(GStrv) args = NULL;
-
-    if (dlsym(RTLD_DEFAULT, "igd_vfio_double_open_fds") != NULL)
-        return;
-    if (builddir == NULL) {
-        g_autofree char *dir = g_path_get_dirname(self);
-        so = g_build_filename(dir, "libigdvfiodouble.so", NULL);
-    } else {
-        so = g_build_filename(builddir, "libigdvfiodouble.so", NULL);
-    }
-    if (!g_file_test(so, G_FILE_TEST_EXISTS))
-        g_error("the VFIO double %s is missing (make check builds it)", so);
-    if (preload && *preload) {
-        g_autofree char *both = g_strdup_printf("%s:%s", so, preload);
-        g_setenv("LD_PRELOAD", both, TRUE);
-    } else {
-        g_setenv("LD_PRELOAD", so, TRUE);
-    }
-    /* Under valgrind (make check-valgrind) the exec'd program runs under valgrind again. */
-    if (valgrind && *valgrind && g_getenv("IGD_VFIO_DOUBLE_REEXEC") == NULL) {
-        g_auto(GStrv) words = g_strsplit_set(valgrind, " ", -1);
-        for (guint i = 0; words[i]; i++)
-            if (*words[i])
-                g_strv_builder_add(b, words[i]);
-    }
-    g_setenv("IGD_VFIO_DOUBLE_REEXEC", "1", TRUE);
-    g_strv_builder_add(b, self);
-    for (int i = 1; i < argc; i++)
-        g_strv_builder_add(b, argv[i]);
-    args = g_strv_builder_end(b);
-    execvp(args[0], args);
-    g_error("cannot re-execute %s: %s", args[0], g_strerror(errno));
-}
-
 int
 main(int argc, char **argv)
 {
-    reexec_with_double(argc, argv);
+    igd_vfio_double_reexec(argc, argv);
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/vfio/regions", test_regions);
     g_test_add_func("/vfio/read-opregion", test_read_opregion);

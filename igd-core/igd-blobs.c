@@ -1,0 +1,342 @@
+/*
+ * igd-blobs.c: etc/igd-opregion and etc/igd-bdsm-size (SPEC.md §5), the two
+ * fw_cfg files SeaBIOS (src/fw/pciinit.c intel_igd_setup) and OVMF's
+ * IgdAssignmentDxe consume, built from the VFIO OpRegion region (or an
+ * override file) and the QEMU model, and written atomically.
+ */
+#include "config.h"
+
+#include "igd-blobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "igd-common.h"
+#include "igd-devices.h"
+#include "igd-gmch.h"
+#include "igd-pci.h"
+#include "igd-vfio.h"
+
+/* Largest VBT override file read: a VBT's vbt_size is a u16, plus padding of coreboot/debugfs blobs. */
+#define IGD_BLOBS_VBT_FILE_MAX (64u << 10)
+/* Temp files: ".<name>.XXXXXX" beside the final name; never opened by readers. */
+#define IGD_BLOBS_TMP_PREFIX "."
+
+void
+igd_blobs_clear(IgdBlobs *blobs)
+{
+    if (blobs == NULL)
+        return;
+    g_clear_pointer(&blobs->opregion, g_bytes_unref);
+    blobs->bdsm_size = 0;
+}
+
+GBytes *
+igd_blobs_bdsm_size_bytes(guint64 size)
+{
+    guint8 *b = g_malloc(IGD_BLOBS_BDSM_SIZE_LEN);
+
+    igd_put_le64(b, size);
+    return g_bytes_new_take(b, IGD_BLOBS_BDSM_SIZE_LEN);
+}
+
+/* A whole regular file of at most @max bytes; @what names it in errors. */
+static GBytes *
+igd_blobs_read_file(const char *path, gsize max, const char *what, GError **error)
+{
+    g_autofree guint8 *data = NULL;
+    struct stat st;
+    gsize done = 0;
+    int fd;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
+                    "cannot open %s '%s': %s", what, path, g_strerror(e));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is not a regular file", what, path);
+        return NULL;
+    }
+    if ((guint64)st.st_size > max) {
+        close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is %" G_GUINT64_FORMAT
+                    " bytes, larger than %" G_GSIZE_FORMAT, what, path, (guint64)st.st_size, max);
+        return NULL;
+    }
+    data = g_malloc(st.st_size ? st.st_size : 1);
+    while (done < (gsize)st.st_size) {
+        ssize_t n = read(fd, data + done, st.st_size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = errno;
+            close(fd);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read %s '%s': %s", what, path,
+                        n < 0 ? g_strerror(e) : "file shrank while reading");
+            return NULL;
+        }
+        done += (gsize)n;
+    }
+    close(fd);
+    return g_bytes_new_take(g_steal_pointer(&data), done);
+}
+
+/* The etc/igd-bdsm-size value for this device and QEMU. */
+static gboolean
+igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdBlobsConfig *config,
+                    const IgdQemuCaps *qemu, guint64 *size, GError **error)
+{
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(sysroot, addr, error);
+    g_autoptr(GBytes) cfg = NULL;
+    const IgdPlatformInfo *platform;
+    IgdGmchInfo gmch;
+    const guint8 *p;
+    gsize len;
+
+    if (dev == NULL)
+        return FALSE;
+    if (!igd_pci_device_is_intel_display(dev)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED, "%s is not an Intel display device",
+                    igd_pci_device_get_name(dev));
+        return FALSE;
+    }
+    cfg = igd_pci_device_read_config(dev, error);
+    if (cfg == NULL)
+        return FALSE;
+    platform = igd_platform_lookup(igd_pci_device_get_device_id(dev));
+    p = g_bytes_get_data(cfg, &len);
+    if (!igd_gmch_decode(platform, p, len, &gmch, error)) {
+        g_prefix_error(error, "%s (8086:%04x): ", igd_pci_device_get_name(dev), igd_pci_device_get_device_id(dev));
+        return FALSE;
+    }
+    *size = gmch.stolen_bytes;
+    if (qemu != NULL) {
+        IgdQemuIgdModel m;
+        gint x_igd_gms = config && config->x_igd_gms > 0 ? config->x_igd_gms : -1;
+
+        if (!igd_qemu_model_igd(qemu, igd_pci_device_get_device_id(dev), platform, &gmch, x_igd_gms,
+                                config ? config->machine : NULL, &m, error))
+            return FALSE;
+        /* What this QEMU writes itself when it creates the file; its 0 (unknown device) is not kept. */
+        if (m.bdsm_size_file && m.bdsm_size > 0)
+            *size = m.bdsm_size;
+        igd_qemu_igd_model_clear(&m);
+    }
+    if (*size == 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
+                    "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which OVMF "
+                    "refuses; set DVMT pre-allocated memory in the host firmware",
+                    igd_pci_device_get_name(dev), gmch.ggc);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes *opregion,
+                     const IgdBlobsConfig *config, const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
+{
+    static const IgdBlobsConfig defaults = { 0 };
+    g_autoptr(GBytes) op = opregion ? g_bytes_ref(opregion) : NULL;
+    g_autoptr(IgdOpRegion) parsed = NULL;
+    guint64 bdsm_size = 0;
+
+    if (config == NULL)
+        config = &defaults;
+    if (op == NULL && config->opregion_file != NULL) {
+        op = igd_blobs_read_file(config->opregion_file, IGD_BLOBS_OPREGION_MAX, "OpRegion file", error);
+        if (op == NULL)
+            return FALSE;
+    }
+    if (op == NULL) {
+        op = igd_vfio_read_opregion(sysroot, addr, error);
+        if (op == NULL)
+            return FALSE;
+    }
+    parsed = igd_opregion_parse(op, error);
+    if (parsed == NULL) {
+        g_prefix_error(error, "%s: ", config->opregion_file ? config->opregion_file : "VFIO OpRegion region");
+        return FALSE;
+    }
+    if (config->vbt_file != NULL) {
+        g_autoptr(GBytes) vbt = igd_blobs_read_file(config->vbt_file, IGD_BLOBS_VBT_FILE_MAX, "VBT file", error);
+        GBytes *spliced;
+
+        if (vbt == NULL)
+            return FALSE;
+        spliced = igd_opregion_splice_vbt(op, vbt, config->ext_layout, config->ext_base, error);
+        if (spliced == NULL) {
+            g_prefix_error(error, "VBT file '%s': ", config->vbt_file);
+            return FALSE;
+        }
+        g_bytes_unref(op);
+        op = spliced;
+        if (g_bytes_get_size(op) > IGD_BLOBS_OPREGION_MAX) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                        "VBT file '%s': the OpRegion with it is %" G_GSIZE_FORMAT " bytes, larger than %u",
+                        config->vbt_file, g_bytes_get_size(op), IGD_BLOBS_OPREGION_MAX);
+            return FALSE;
+        }
+    }
+    if (!igd_blobs_bdsm_size(sysroot, addr, config, qemu, &bdsm_size, error))
+        return FALSE;
+
+    igd_blobs_clear(out);
+    out->opregion = g_steal_pointer(&op);
+    out->bdsm_size = bdsm_size;
+    return TRUE;
+}
+
+gboolean
+igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdBlobsConfig *config,
+                const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
+{
+    return igd_blobs_build_from(sysroot, addr, NULL, config, qemu, out, error);
+}
+
+static gboolean
+igd_blobs_fsync_dir(const char *dir, GError **error)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd < 0 || fsync(fd) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot sync directory '%s': %s", dir, g_strerror(e));
+        return FALSE;
+    }
+    close(fd);
+    return TRUE;
+}
+
+/* Write @len bytes to @fd, set mode 0640 and group @gid, sync, close. 0 or an errno. */
+static int
+igd_blobs_fill_fd(int fd, const guint8 *p, gsize len, gint gid)
+{
+    gsize done = 0;
+    int e = 0;
+
+    while (e == 0 && done < len) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0)
+            done += (gsize)n;
+    }
+    if (e == 0 && fchmod(fd, 0640) < 0)
+        e = errno;
+    if (e == 0 && gid >= 0 && fchown(fd, (uid_t)-1, (gid_t)gid) < 0)
+        e = errno;
+    if (e == 0 && fsync(fd) < 0)
+        e = errno;
+    if (close(fd) < 0 && e == 0)
+        e = errno;
+    return e;
+}
+
+/* A temp file beside @name, written, synced, mode/group set, renamed over @name. */
+static gboolean
+igd_blobs_write_one(const char *dir, const char *name, GBytes *data, gint gid, GError **error)
+{
+    g_autofree char *final = g_build_filename(dir, name, NULL);
+    g_autofree char *tmp = g_strdup_printf("%s/" IGD_BLOBS_TMP_PREFIX "%s.XXXXXX", dir, name);
+    gsize len;
+    const guint8 *p = g_bytes_get_data(data, &len);
+    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
+    int e;
+
+    if (fd < 0) {
+        e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create a temporary file in '%s': %s", dir,
+                    g_strerror(e));
+        return FALSE;
+    }
+    e = igd_blobs_fill_fd(fd, p, len, gid);
+    if (e == 0 && rename(tmp, final) < 0)
+        e = errno;
+    if (e != 0) {
+        g_unlink(tmp);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot write '%s': %s", final, g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Remove ".<blob>.XXXXXX" files a killed writer left behind. */
+static void
+igd_blobs_remove_stale(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *entry;
+
+    if (d == NULL)
+        return;
+    while ((entry = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(entry, IGD_BLOBS_TMP_PREFIX IGD_BLOBS_OPREGION_NAME ".") ||
+            g_str_has_prefix(entry, IGD_BLOBS_TMP_PREFIX IGD_BLOBS_BDSM_SIZE_NAME ".")) {
+            g_autofree char *path = g_build_filename(dir, entry, NULL);
+            g_unlink(path);
+        }
+    }
+}
+
+gboolean
+igd_blobs_write(const char *dir, const IgdBlobs *blobs, gint gid, GError **error)
+{
+    g_autoptr(GBytes) bdsm = NULL;
+
+    if (blobs->opregion == NULL || g_bytes_get_size(blobs->opregion) == 0) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "no OpRegion to write");
+        return FALSE;
+    }
+    if (blobs->bdsm_size == 0) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "etc/igd-bdsm-size of 0 not written");
+        return FALSE;
+    }
+    if (g_mkdir_with_parents(dir, 0750) < 0) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create '%s': %s", dir, g_strerror(e));
+        return FALSE;
+    }
+    igd_blobs_remove_stale(dir);
+    bdsm = igd_blobs_bdsm_size_bytes(blobs->bdsm_size);
+    if (!igd_blobs_write_one(dir, IGD_BLOBS_OPREGION_NAME, blobs->opregion, gid, error))
+        return FALSE;
+    if (!igd_blobs_write_one(dir, IGD_BLOBS_BDSM_SIZE_NAME, bdsm, gid, error))
+        return FALSE;
+    return igd_blobs_fsync_dir(dir, error);
+}
+
+gboolean
+igd_blobs_remove(const char *dir, GError **error)
+{
+    const char *names[] = { IGD_BLOBS_OPREGION_NAME, IGD_BLOBS_BDSM_SIZE_NAME };
+
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return TRUE;
+    igd_blobs_remove_stale(dir);
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *path = g_build_filename(dir, names[i], NULL);
+        if (g_unlink(path) < 0 && errno != ENOENT) {
+            int e = errno;
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot remove '%s': %s", path, g_strerror(e));
+            return FALSE;
+        }
+    }
+    /* Only when empty: the directory may hold other files of the domain. */
+    if (g_rmdir(dir) < 0 && errno != ENOTEMPTY && errno != EEXIST && errno != ENOENT) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot remove '%s': %s", dir, g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
