@@ -113,8 +113,8 @@ deny(Call *call, const char *why)
 {
     const char *sender = g_dbus_method_invocation_get_sender(call->invocation);
 
-    g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "IGD_SENDER", "%s", sender ? sender : "",
-                     "MESSAGE", "denied %s to %s: %s", methods[call->method].name, sender ? sender : "(peer)", why);
+    g_log_structured(G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "IGD_SENDER", sender ? sender : "", "MESSAGE",
+                     "denied %s to %s: %s", methods[call->method].name, sender ? sender : "(peer)", why);
     g_dbus_method_invocation_return_error(g_object_ref(call->invocation), IGD_ERROR, IGD_ERROR_DENIED,
                                           "not authorized to call %s: %s", methods[call->method].name, why);
 }

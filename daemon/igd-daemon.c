@@ -36,8 +36,9 @@ log_event(GLogLevelFlags level, const char *uuid, const char *pci, const char *f
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_log_structured(G_LOG_DOMAIN, level, "IGD_DOMAIN_UUID", "%s", uuid ? uuid : "", "IGD_DEVICE", "%s",
-                     pci ? pci : "", "MESSAGE", "%s", msg);
+    /* Fields other than MESSAGE are plain strings, not formats. */
+    g_log_structured(G_LOG_DOMAIN, level, "IGD_DOMAIN_UUID", uuid ? uuid : "", "IGD_DEVICE", pci ? pci : "",
+                     "MESSAGE", "%s", msg);
 }
 
 /* ---- arguments ---- */
@@ -138,6 +139,14 @@ reconcile(IgdDaemon *daemon)
     dir = g_dir_open(daemon->config->state_dir, 0, NULL);
     while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
         g_autofree char *path = NULL;
+        /* "state.xml.XXXXXX": the temp file of a save that was killed (g_file_set_contents()). */
+        if (g_str_has_prefix(name, IGD_STATE_FILE_NAME ".") && strlen(name) == strlen(IGD_STATE_FILE_NAME) + 7 &&
+            strchr(name + strlen(IGD_STATE_FILE_NAME) + 1, '.') == NULL) {
+            path = g_build_filename(daemon->config->state_dir, name, NULL);
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+                (void)g_unlink(path);
+            continue;
+        }
         if (!g_uuid_string_is_valid(name) || igd_state_lookup_uuid(daemon->state, name) != NULL)
             continue;
         path = g_build_filename(daemon->config->state_dir, name, NULL);
@@ -255,13 +264,14 @@ igd_daemon_prepare(IgdDaemon *daemon, const char *uuid, const char *name, const 
     g_autoptr(GError) local = NULL;
     g_auto(IgdBlobs) blobs = { NULL, 0 };
     const IgdDaemonDeviceConfig *dc;
-    IgdBlobsConfig bc = { NULL, NULL, IGD_OPREGION_EXT_RELATIVE };
+    IgdBlobsConfig bc;
     IgdPciAddress addr;
     const IgdStateEntry *owned;
     gboolean bound_here = FALSE;
     char dev_name[13];
     gint64 t0 = g_get_monotonic_time();
 
+    memset(&bc, 0, sizeof bc); /* i440fx, x-igd-gms unset: Prepare does not carry the domain's (yet) */
     if (canon == NULL || !parse_pci(pci, &addr, dev_name, error) || !check_mode(mode, error))
         return FALSE;
     shown_name = g_strescape(name ? name : "", NULL);

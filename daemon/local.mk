@@ -1,6 +1,5 @@
 # daemon/local.mk: igd-assignd, its D-Bus/systemd/polkit files and its tests.
-# Not built by default until igd-bind/igd-blobs/igd-qemu are in igd-core (then: sbin_PROGRAMS).
-EXTRA_PROGRAMS = daemon/igd-assignd
+sbin_PROGRAMS += daemon/igd-assignd
 daemon_igd_assignd_SOURCES = \
 	daemon/igd-assignd.c \
 	daemon/igd-daemon.c daemon/igd-daemon.h daemon/igd-daemon-private.h \
@@ -53,3 +52,7 @@ daemon/org.igdassign.policy: daemon/org.igdassign.policy.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && $(daemon_subst) $(srcdir)/daemon/org.igdassign.policy.in >$@.tmp && mv $@.tmp $@
 CLEANFILES += daemon/igd-assignd.service daemon/org.igdassign.Manager1.service daemon/org.igdassign.policy
 EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.service.in daemon/org.igdassign.policy.in
+
+# Tests on a real private bus (tests/data/daemon/bus.conf) and of `make install`.
+dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh
+TESTS += tests/daemon.sh tests/daemon-install.sh

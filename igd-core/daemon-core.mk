@@ -10,3 +10,11 @@ TESTS += tests/test-state
 tests_test_state_SOURCES = tests/test-state.c
 tests_test_state_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_state_LDADD = $(IGD_TEST_LIBS)
+
+# The client on a private bus: against a fake service, and against the real
+# daemon (skipped until daemon/igd-assignd is built, and when not root).
+check_PROGRAMS += tests/test-client
+TESTS += tests/test-client
+tests_test_client_SOURCES = tests/test-client.c
+tests_test_client_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_client_LDADD = $(IGD_TEST_LIBS) $(GIO_LIBS)

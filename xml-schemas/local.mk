@@ -24,3 +24,4 @@ clean-local: clean-local-xml-schemas
 clean-local-xml-schemas:
 	rm -rf xml-schemas/libvirt
 .PHONY: clean-local-xml-schemas
+dist_igdschema_DATA += xml-schemas/igd-state.rng  # the daemon state file (daemon helper)

@@ -1,0 +1,62 @@
+#!/bin/sh
+# daemon-install.sh: `make install DESTDIR=...` puts igd-assignd and its
+# systemd, D-Bus and polkit files where the system looks for them, with
+# the installed paths substituted (TAP).
+set -u
+: "${top_srcdir:?}" "${top_builddir:?}"
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/# /'; }
+check() { name=$1; shift; if "$@" >"$tmp/out" 2>&1; then ok "$name"; else not_ok "$name" "$(cat "$tmp/out")"; fi; }
+
+if [ ! -x "$top_builddir/daemon/igd-assignd" ]; then echo "1..0 # SKIP daemon/igd-assignd not built"; exit 0; fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-install.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dest=$tmp/dest
+
+# The directories configure chose, from the Makefile itself.
+var() { ${MAKE:-make} -s -C "$top_builddir" --no-print-directory -f Makefile -f - print-var V="$1" <<'EOM'
+print-var:
+	@echo '$($(V))'
+EOM
+}
+sbindir=$(var sbindir); datadir=$(var datadir); sysconfdir=$(var sysconfdir)
+unitdir=$(var systemdsystemunitdir); pkgdatadir=$(var pkgdatadir)
+have_polkit=no; grep -q '^#define HAVE_POLKIT 1' "$top_builddir/config.h" && have_polkit=yes
+
+echo "1..10"
+if ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then
+    ok "make install DESTDIR=..."
+else
+    not_ok "make install DESTDIR=..." "$(tail -20 "$tmp/install.log")"
+fi
+exists() { [ -f "$dest$1" ] || { echo "missing: $1"; return 1; }; }
+check "igd-assignd in sbindir" test -x "$dest$sbindir/igd-assignd"
+check "systemd unit" exists "$unitdir/igd-assignd.service"
+check "D-Bus system-bus activation file" exists "$datadir/dbus-1/system-services/org.igdassign.Manager1.service"
+check "D-Bus policy where Debian's dbus reads it" exists "$datadir/dbus-1/system.d/org.igdassign.Manager1.conf"
+check "introspection XML" exists "$datadir/dbus-1/interfaces/org.igdassign.Manager1.xml"
+check "configuration file" exists "$sysconfdir/igd-assign/igd-assignd.conf"
+check "state-file schema" exists "$pkgdatadir/schemas/igd-state.rng"
+paths() {
+    grep -qx "Exec=$sbindir/igd-assignd" "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service" &&
+        grep -qx "ExecStart=$sbindir/igd-assignd" "$dest$unitdir/igd-assignd.service" &&
+        grep -qx "BusName=org.igdassign.Manager1" "$dest$unitdir/igd-assignd.service" &&
+        ! grep -q '@[a-z]*@' "$dest$unitdir/igd-assignd.service" \
+            "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service"
+}
+check "unit and activation file name the installed binary" paths
+if [ $have_polkit = yes ]; then
+    polkit() {
+        f=$dest$datadir/polkit-1/actions/org.igdassign.policy
+        for a in prepare release bind check status; do
+            grep -q "<action id=\"org.igdassign.$a\">" "$f" || { echo "no action org.igdassign.$a"; return 1; }
+        done
+        if command -v xmllint >/dev/null 2>&1; then xmllint --noout "$f"; fi
+    }
+    check "polkit policy with one action per operation" polkit
+else
+    ok "polkit policy # SKIP built without polkit"
+fi
+exit $failed
