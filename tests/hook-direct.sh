@@ -295,20 +295,31 @@ else
     skip "/daemon/not-running" "no dbus-daemon"
     skip "/daemon/not-running/release" "no dbus-daemon"
 fi
-if [ -x "$daemon" ] && [ -n "$bus_pid" ]; then
+vfiodouble=$top_builddir/tests/libigdvfiodouble.so
+if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)" = 0 ]; then
     BUS=unix:path=$tmp/bus
+    # The daemon as tests/daemon.sh runs it: the captured SKL host, and its
+    # VFIO device from the VFIO test double (tests/data/daemon/vfio-skl.conf,
+    # OpRegion = the real dump in ../shared/fixtures/opregion).
     cp -a "$vfio" "$tmp/host-d"
     mkdir -p "$tmp/state"
-    "$daemon" --bus-address "$BUS" --sysfs-root "$tmp/host-d" --state-dir "$tmp/state" >"$tmp/daemon.log" 2>&1 &
+    printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
+    LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host-d/dev/vfio \
+        IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf \
+        "$daemon" --bus-address "$BUS" --sysfs-root "$tmp/host-d" --state-dir "$tmp/state" \
+        --config "$tmp/igd-assignd.conf" >"$tmp/daemon.log" 2>&1 &
     daemon_pid=$!
     i=0
-    while [ $i -lt 50 ]; do
-        gdbus call --address "$BUS" -d org.igdassign.Manager1 -o /org/igdassign/Manager1 \
-            -m org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1 && break
-        sleep 0.1; i=$((i + 1))
+    until gdbus call --address "$BUS" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.NameHasOwner org.igdassign.Manager1 2>/dev/null | grep -q true; do
+        i=$((i + 1)); [ $i -gt 300 ] && break; sleep 0.02
     done
     run "$tmp/host-d" "$data/legacy-igd.xml" desk prepare begin -
     expect_silent "/daemon/prepare-ok"
+    # What Prepare made: the blobs of SPEC §5 under the domain's uuid.
+    d=$tmp/state/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081
+    [ "$(stat -c %s "$d/igd-opregion" 2>/dev/null)" = 8192 ] && [ "$(stat -c %s "$d/igd-bdsm-size" 2>/dev/null)" = 8 ] &&
+        ok "/daemon/prepare-wrote-blobs" || { ls -la "$d" >"$tmp/err" 2>&1; notok "/daemon/prepare-wrote-blobs"; }
     # A second domain asking for the same device: the daemon refuses (owned).
     sed -e 's/<name>desk</<name>desk2</' -e 's/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7082/' \
         "$data/legacy-igd.xml" >"$tmp/desk2.xml"
@@ -324,8 +335,8 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ]; then
     expect_silent "/daemon/release-2"
     unset BUS
 else
-    for t in prepare-ok prepare-owned-by-other reconnect release prepare-after-release release-2; do
-        skip "/daemon/$t" "daemon/igd-assignd not built yet or no dbus-daemon"
+    for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2; do
+        skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, or not root"
     done
 fi
 
