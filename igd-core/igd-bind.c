@@ -48,7 +48,7 @@ igd_bind_driver_name_ok(const char *name, GError **error)
 
 /* The driver bound now, read again from the link (NULL = none). */
 static gboolean
-igd_bind_current_driver(const IgdSysroot *sysroot, const char *name, char **driver, GError **error)
+igd_bind_read_driver(const IgdSysroot *sysroot, const char *name, char **driver, GError **error)
 {
     g_autofree char *abs = g_strdup_printf("/sys/bus/pci/devices/%s/driver", name);
     g_autoptr(GError) local = NULL;
@@ -59,6 +59,32 @@ igd_bind_current_driver(const IgdSysroot *sysroot, const char *name, char **driv
         return FALSE;
     }
     return TRUE;
+}
+
+/*
+ * As igd_bind_read_driver(), waiting on the real host up to
+ * IGD_BIND_PROBE_WAIT_MS for @want (or, @want NULL, for any driver other
+ * than vfio-pci): a driver with asynchronous probing binds after
+ * drivers_probe returns. A sysroot is read once (nothing moves there).
+ */
+#define IGD_BIND_PROBE_WAIT_MS 1000
+#define IGD_BIND_PROBE_STEP_MS 50
+static gboolean
+igd_bind_current_driver(const IgdSysroot *sysroot, const char *name, const char *want, char **driver,
+                        GError **error)
+{
+    for (guint waited = 0;; waited += IGD_BIND_PROBE_STEP_MS) {
+        gboolean done;
+
+        if (!igd_bind_read_driver(sysroot, name, driver, error))
+            return FALSE;
+        done = want ? (*driver && g_str_equal(*driver, want))
+                    : (*driver == NULL || !g_str_equal(*driver, IGD_BIND_VFIO_DRIVER));
+        if (done || !igd_sysroot_is_host(sysroot) || waited >= IGD_BIND_PROBE_WAIT_MS)
+            return TRUE;
+        g_clear_pointer(driver, g_free);
+        g_usleep(IGD_BIND_PROBE_STEP_MS * 1000);
+    }
 }
 
 /* The refusals: not an Intel display device, no IOMMU group, a group shared with others. */
@@ -158,7 +184,7 @@ igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdB
 
     if (observer != NULL && !observer(NULL, NULL, user_data, error))
         return FALSE;
-    if (!igd_bind_current_driver(sysroot, name, &now, error))
+    if (!igd_bind_current_driver(sysroot, name, IGD_BIND_VFIO_DRIVER, &now, error))
         return FALSE;
     if (now == NULL || !g_str_equal(now, IGD_BIND_VFIO_DRIVER)) {
         /* Give the device back to the host rather than leave it with no driver. */
@@ -218,7 +244,7 @@ igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
 
     if (observer != NULL && !observer(NULL, NULL, user_data, error))
         return FALSE;
-    if (!igd_bind_current_driver(sysroot, name, &now, error))
+    if (!igd_bind_current_driver(sysroot, name, NULL, &now, error))
         return FALSE;
     /* Any host driver, or none (i915 may be blacklisted), but not vfio-pci. */
     if (now != NULL && g_str_equal(now, IGD_BIND_VFIO_DRIVER)) {

@@ -333,6 +333,60 @@ test_cdev_order(void)
     fixture_teardown(&fx);
 }
 
+/*
+ * The captured host trees under the double: skl-ideapad-vfio (bound to
+ * vfio-pci, IOMMU group 0) reads its OpRegion; skl-lenovo-ideapad-320-14isk
+ * (i915, IOMMU off) is refused before any /dev/vfio open.
+ */
+static void
+test_host_trees(void)
+{
+    g_autofree char *root = igd_test_mkdtemp();
+    g_autofree char *ok_src = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autofree char *bad_src = igd_test_srcpath("data/hosts/skl-lenovo-ideapad-320-14isk");
+    g_autofree char *ok_root = g_build_filename(root, "ok", NULL);
+    g_autofree char *bad_root = g_build_filename(root, "bad", NULL);
+    g_autofree char *group_dev = g_build_filename(ok_root, "dev", "vfio", "0", NULL);
+    g_autofree char *container = g_build_filename(ok_root, "dev", "vfio", "vfio", NULL);
+    g_autofree char *log = g_build_filename(root, "double.log", NULL);
+    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autoptr(GBytes) expect = igd_test_load(fixture);
+    g_autoptr(IgdSysroot) ok = NULL;
+    g_autoptr(IgdSysroot) bad = NULL;
+    g_autoptr(GBytes) op = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+    g_auto(GStrv) parts = NULL;
+    IgdPciAddress addr;
+
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &addr, NULL));
+    g_assert_cmpint(g_mkdir_with_parents(ok_root, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(bad_root, 0755), ==, 0);
+    igd_test_copytree(ok_src, ok_root);
+    igd_test_copytree(bad_src, bad_root);
+    g_assert_true(g_file_set_contents(group_dev, "", 0, NULL));
+    g_assert_true(g_file_set_contents(container, "", 0, NULL));
+    ok = igd_sysroot_new(ok_root);
+    bad = igd_sysroot_new(bad_root);
+
+    igd_vfio_double_setup(ok_root, "skl-opregion", 0, log);
+    op = igd_vfio_read_opregion(ok, &addr, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_bytes_equal(op, expect));
+    g_assert_cmpint(double_open_fds(), ==, 0);
+
+    igd_vfio_double_setup(bad_root, "skl-opregion", 0, log);
+    g_assert_null(igd_vfio_read_opregion(bad, &addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_cmpstr(error->message, ==, "0000:00:02.0 is bound to i915, not vfio-pci");
+    /* Only the good tree's opens are in the log: the refusal opened nothing. */
+    g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+    parts = g_strsplit(text, "open container", -1);
+    g_assert_cmpuint(g_strv_length(parts), ==, 2);
+    g_unsetenv("IGD_VFIO_DOUBLE_LOG");
+    igd_test_rmtree(root);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -342,6 +396,7 @@ main(int argc, char **argv)
     g_test_add_func("/vfio/read-opregion", test_read_opregion);
     g_test_add_func("/vfio/group-held", test_group_held);
     g_test_add_func("/vfio/cdev-order", test_cdev_order);
+    g_test_add_func("/vfio/host-trees", test_host_trees);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], test_case);
     return g_test_run();
