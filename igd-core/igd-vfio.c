@@ -518,3 +518,44 @@ igd_vfio_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, GEr
     /* The kernel maps the OpRegion size (8 KiB, plus RVDS on 2.1+): 64 KiB is ample. */
     return igd_vfio_device_read_region(dev, r, 64u << 10, error);
 }
+
+gboolean
+igd_vfio_read_intel_regions(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes **opregion,
+                            GBytes **host_cfg, GBytes **lpc_cfg, GError **error)
+{
+    g_autoptr(IgdVfioDevice) dev = igd_vfio_device_open(sysroot, addr, error);
+    g_autoptr(GArray) regions = NULL;
+    const guint32 subtypes[] = {
+        IGD_VFIO_REGION_SUBTYPE_INTEL_IGD_OPREGION,
+        IGD_VFIO_REGION_SUBTYPE_INTEL_IGD_HOST_CFG,
+        IGD_VFIO_REGION_SUBTYPE_INTEL_IGD_LPC_CFG,
+    };
+    GBytes **outs[] = { opregion, host_cfg, lpc_cfg };
+    GBytes *got[G_N_ELEMENTS(subtypes)] = { NULL };
+
+    for (guint i = 0; i < G_N_ELEMENTS(outs); i++)
+        if (outs[i] != NULL)
+            *outs[i] = NULL;
+    if (dev == NULL)
+        return FALSE;
+    regions = igd_vfio_device_get_regions(dev, error);
+    if (regions == NULL)
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS(subtypes); i++) {
+        const IgdVfioRegion *r = igd_vfio_regions_find(regions, IGD_VFIO_REGION_TYPE_PCI_VENDOR, subtypes[i]);
+
+        if (outs[i] == NULL || r == NULL)
+            continue;
+        /* OpRegion: 8 KiB + RVDS; bridge config: at most a 4 KiB config space. */
+        got[i] = igd_vfio_device_read_region(dev, r, i == 0 ? 64u << 10 : 4096, error);
+        if (got[i] == NULL) {
+            for (guint j = 0; j < i; j++)
+                g_clear_pointer(&got[j], g_bytes_unref);
+            return FALSE;
+        }
+    }
+    for (guint i = 0; i < G_N_ELEMENTS(outs); i++)
+        if (outs[i] != NULL)
+            *outs[i] = got[i];
+    return TRUE;
+}

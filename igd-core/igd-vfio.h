@@ -91,4 +91,14 @@ GBytes *igd_vfio_device_read_region(IgdVfioDevice *dev, const IgdVfioRegion *reg
 GBytes *igd_vfio_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Open @addr, read the three Intel vendor regions vfio-pci exposes for an
+ * IGD, close everything. Each out pointer may be NULL (not wanted); a region
+ * the kernel does not expose leaves its pointer NULL (the host-bridge and
+ * LPC-bridge regions need CONFIG_VFIO_PCI_IGD and a host bridge / ISA
+ * bridge at 00:00.0 / 00:1f.0). FALSE only when opening or reading fails.
+ */
+gboolean igd_vfio_read_intel_regions(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes **opregion,
+                                     GBytes **host_cfg, GBytes **lpc_cfg, GError **error);
+
 G_END_DECLS

@@ -387,6 +387,48 @@ test_host_trees(void)
     igd_test_rmtree(root);
 }
 
+/* All three Intel regions at once; then without the bridge regions. */
+static void
+test_intel_regions(void)
+{
+    Fixture fx = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) op = NULL;
+    g_autoptr(GBytes) host = NULL;
+    g_autoptr(GBytes) lpc = NULL;
+    g_autoptr(GBytes) expect = NULL;
+    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+
+    fixture_setup(&fx, "skl-opregion", "vfio-pci", TRUE, FALSE);
+    g_assert_true(igd_vfio_read_intel_regions(fx.sysroot, &fx.addr, &op, &host, &lpc, &error));
+    g_assert_no_error(error);
+    expect = igd_test_load(fixture);
+    g_assert_true(g_bytes_equal(op, expect));
+    /* skl-opregion.conf: host bridge 256 × 0x5a, LPC bridge 256 × 0xa5 */
+    g_assert_cmpuint(g_bytes_get_size(host), ==, 256);
+    g_assert_cmphex(((const guint8 *)g_bytes_get_data(host, NULL))[0], ==, 0x5a);
+    g_assert_cmpuint(g_bytes_get_size(lpc), ==, 256);
+    g_assert_cmphex(((const guint8 *)g_bytes_get_data(lpc, NULL))[128], ==, 0xa5);
+    g_assert_cmpint(double_open_fds(), ==, 0);
+    g_clear_pointer(&op, g_bytes_unref);
+    g_clear_pointer(&host, g_bytes_unref);
+    g_clear_pointer(&lpc, g_bytes_unref);
+    fixture_teardown(&fx);
+
+    /* no-opregion.conf: regions 0-8 only, no Intel region at all. */
+    fixture_setup(&fx, "no-opregion", "vfio-pci", TRUE, FALSE);
+    g_assert_true(igd_vfio_read_intel_regions(fx.sysroot, &fx.addr, &op, &host, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_null(op);
+    g_assert_null(host);
+    fixture_teardown(&fx);
+    fixture_setup(&fx, "short-read", "vfio-pci", TRUE, FALSE);
+    g_assert_false(igd_vfio_read_intel_regions(fx.sysroot, &fx.addr, &op, NULL, NULL, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_null(op);
+    fixture_teardown(&fx);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -397,6 +439,7 @@ main(int argc, char **argv)
     g_test_add_func("/vfio/group-held", test_group_held);
     g_test_add_func("/vfio/cdev-order", test_cdev_order);
     g_test_add_func("/vfio/host-trees", test_host_trees);
+    g_test_add_func("/vfio/intel-regions", test_intel_regions);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], test_case);
     return g_test_run();
