@@ -179,6 +179,14 @@ igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GByte
         }
         g_bytes_unref(op);
         op = spliced;
+        if (g_bytes_get_size(op) > IGD_OPREGION_SIZE && config->ext_layout == IGD_OPREGION_EXT_ABSOLUTE &&
+            config->ext_base == 0) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE,
+                        "VBT file '%s' needs an extended VBT, and the OpRegion 2.0 layout needs the guest address "
+                        "of the OpRegion (unknown until the firmware places it); use the 2.1 layout (RVDA "
+                        "relative)", config->vbt_file);
+            return FALSE;
+        }
         if (g_bytes_get_size(op) > IGD_BLOBS_OPREGION_MAX) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
                         "VBT file '%s': the OpRegion with it is %" G_GSIZE_FORMAT " bytes, larger than %u",

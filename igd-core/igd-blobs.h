@@ -25,7 +25,8 @@ typedef struct {
     const char *vbt_file;             /* VBT override spliced in, NULL = none */
     IgdOpRegionExtLayout ext_layout;  /* how a VBT too large for mailbox 4 is placed (2.0 or 2.1 RVDA) */
     guint64 ext_base;                 /* IGD_OPREGION_EXT_ABSOLUTE only: the guest address the firmware
-                                       * will give the OpRegion (2.0 RVDA = ext_base + 8 KiB) */
+                                       * will give the OpRegion (2.0 RVDA = ext_base + 8 KiB); 0 with
+                                       * an extended VBT is IGD_ERROR_USAGE */
     gint x_igd_gms;                   /* the domain's x-igd-gms, 0 = unset (for the QEMU model) */
     const char *machine;              /* the domain's machine type, NULL = i440fx (for the QEMU model) */
 } IgdBlobsConfig;

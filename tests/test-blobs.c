@@ -710,6 +710,29 @@ test_firmware_checks(void)
     igd_fw_result_clear(&r);
 }
 
+/* The 2.0 layout without a guest address cannot be built (RVDA would point nowhere). */
+static void
+test_ext_vbt_2_0_no_base(void)
+{
+    g_autoptr(Host) h = host_new("skl-ideapad-vfio", "skl-opregion");
+    g_autofree char *vbt_path = igd_test_sharedpath("fixtures/vbt/tgl-system76-lemp10.vbt");
+    g_autofree char *small = igd_test_sharedpath("fixtures/vbt/skl-purism-librem-skl.vbt");
+    IgdBlobsConfig config = { .vbt_file = vbt_path, .ext_layout = IGD_OPREGION_EXT_ABSOLUTE };
+    g_auto(IgdBlobs) blobs = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+    g_assert_nonnull(strstr(error->message, "use the 2.1 layout"));
+    g_assert_null(blobs.opregion);
+    g_clear_error(&error);
+    /* A VBT that fits mailbox 4 (4312 bytes) needs no address: fine with either layout. */
+    config.vbt_file = small;
+    g_assert_true(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -721,6 +744,7 @@ main(int argc, char **argv)
     }
     g_test_add_data_func("/blobs/ext-vbt-2.1", GINT_TO_POINTER(FALSE), test_ext_vbt);
     g_test_add_data_func("/blobs/ext-vbt-2.0", GINT_TO_POINTER(TRUE), test_ext_vbt);
+    g_test_add_func("/blobs/ext-vbt-2.0-no-base", test_ext_vbt_2_0_no_base);
     g_test_add_func("/blobs/opregion-file", test_opregion_file);
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++)
         g_test_add_data_func(bad_cases[i].path, &bad_cases[i], test_bad);
