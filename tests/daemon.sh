@@ -30,7 +30,8 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..25"
+echo "1..26"
+[ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
 chmod 755 "$tmp" # nobody must reach the bus socket for the daemon itself to deny it
@@ -68,16 +69,19 @@ has_owner() {
         --method org.freedesktop.DBus.NameHasOwner org.igdassign.Manager1 2>/dev/null | grep -q true
 }
 
+# Under `make check-valgrind` the daemon runs under memcheck too (slower start).
+start_wait=300
+[ -n "${IGD_VALGRIND:-}" ] && start_wait=3000
 start_daemon() { # start_daemon [STATE_DIR]
     LD_PRELOAD=$top_builddir/tests/libigdvfiodouble.so IGD_VFIO_DOUBLE=$root/dev/vfio \
     IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf \
-        "$daemon_bin" --bus-address "$addr" --sysfs-root "$root" --state-dir "${1:-$state}" \
+        ${IGD_VALGRIND:-} "$daemon_bin" --bus-address "$addr" --sysfs-root "$root" --state-dir "${1:-$state}" \
         --config "$conf" >/dev/null 2>>"$tmp/daemon.log" &
     daemon_pid=$!
     i=0
     while ! has_owner; do
         i=$((i + 1))
-        if [ $i -gt 300 ] || ! kill -0 "$daemon_pid" 2>/dev/null; then return 1; fi
+        if [ $i -gt $start_wait ] || ! kill -0 "$daemon_pid" 2>/dev/null; then return 1; fi
         sleep 0.02
     done
 }
@@ -85,6 +89,8 @@ start_daemon() { # start_daemon [STATE_DIR]
 stop_daemon() { # stop_daemon [SIGNAL]
     kill -"${1:-TERM}" "$daemon_pid" 2>/dev/null
     wait "$daemon_pid" 2>/dev/null
+    rc=$?
+    [ "${1:-TERM}" = TERM ] && [ $rc != 0 ] && echo "daemon exited with $rc" >>"$tmp/daemon-exits"
     daemon_pid=
     i=0
     while has_owner && [ $i -lt 200 ]; do i=$((i + 1)); sleep 0.02; done
@@ -258,5 +264,7 @@ sigterm() {
     ! has_owner
 }
 check "SIGTERM: the daemon exits 0 and gives up the name" sigterm
+# 26
+check "every daemon stopped with SIGTERM exited 0${IGD_VALGRIND:+ (memcheck clean)}" test ! -s "$tmp/daemon-exits"
 
 exit $failed
