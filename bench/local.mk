@@ -5,3 +5,17 @@ noinst_PROGRAMS += bench/hook-latency
 bench_hook_latency_SOURCES = bench/hook-latency.c
 bench_hook_latency_LDADD =
 EXTRA_DIST += bench/hook-latency.sh
+
+# rewrite-vs-virt-xml and bench-corpus (the domain-XML area): SPEC.md §8.
+# Built with the tree, never run by `make check`; `make bench-domxml` runs both.
+noinst_PROGRAMS += bench/rewrite-vs-virt-xml bench/bench-corpus
+bench_rewrite_vs_virt_xml_SOURCES = bench/rewrite-vs-virt-xml.c
+bench_rewrite_vs_virt_xml_LDADD = $(GLIB_LIBS)
+bench_bench_corpus_SOURCES = bench/bench-corpus.c
+bench_bench_corpus_LDADD = $(IGD_CORE_LIBS)
+bench-domxml: bench/rewrite-vs-virt-xml bench/bench-corpus tools/igd-assign
+	bench/rewrite-vs-virt-xml $(abs_top_builddir)/tools/igd-assign \
+	  $(abs_top_srcdir)/tests/domxmldata/pc-vnc-cirrus.xml \
+	  $(abs_top_srcdir)/tests/domxmldata/setup/nodedevs.xml 30
+	bench/bench-corpus $(abs_top_srcdir)/../shared/corpus/libvirt-9.0.0-qemuxml2argv
+.PHONY: bench-domxml

@@ -59,6 +59,27 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
         *not_igd = FALSE;
     if (addr)
         f->addr = *addr;
+    {
+        /* the common case of `rewrite` on a machine without an IGD there: two reads, not the whole device */
+        char name[13];
+        g_autofree char *vpath = NULL;
+        g_autofree char *cpath = NULL;
+        guint64 vendor = 0, klass = 0;
+
+        igd_pci_address_format(&f->addr, name);
+        vpath = g_strdup_printf("/sys/bus/pci/devices/%s/vendor", name);
+        cpath = g_strdup_printf("/sys/bus/pci/devices/%s/class", name);
+        if (igd_sysroot_read_u64(sysroot, vpath, &vendor, NULL) && igd_sysroot_read_u64(sysroot, cpath, &klass, NULL) &&
+            (vendor != IGD_PCI_VENDOR_INTEL || (klass >> 16) != IGD_PCI_CLASS_DISPLAY)) {
+            f->vendor_id = (guint16)vendor;
+            f->class_code = (guint32)klass;
+            if (not_igd)
+                *not_igd = TRUE;
+            g_ptr_array_add(f->notes, g_strdup_printf("host device %s is vendor 0x%04x class 0x%06x, not an Intel "
+                                                      "display device", name, (guint)vendor, (guint)klass));
+            return g_steal_pointer(&f);
+        }
+    }
     dev = igd_pci_device_new(sysroot, &f->addr, &e);
     if (dev == NULL) {
         note(f, "host device", e);
