@@ -56,3 +56,9 @@ EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.servic
 # Tests on a real private bus (tests/data/daemon/bus.conf) and of `make install`.
 dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh
 TESTS += tests/daemon.sh tests/daemon-install.sh
+
+check_PROGRAMS += tests/test-daemon-config
+TESTS += tests/test-daemon-config
+tests_test_daemon_config_SOURCES = tests/test-daemon-config.c daemon/igd-daemon-config.c
+tests_test_daemon_config_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/daemon
+tests_test_daemon_config_LDADD = $(IGD_TEST_LIBS)
