@@ -381,6 +381,22 @@ test_missing_device(void)
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
 }
 
+/* A driver link whose last component is not a plain name never becomes a path to write to. */
+static void
+test_hostile_driver_link(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    const char *const nothing[] = { NULL };
+
+    /* igd-pci already refuses to read such a link; igd-bind checks again before writing. */
+    model_set_driver(h, "..");
+    g_assert_false(igd_bind_to_vfio_full(h->sysroot, &h->addr, kernel_model, h, &error));
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "bad name '..'"));
+    assert_writes(h, nothing);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -397,5 +413,6 @@ main(int argc, char **argv)
     g_test_add_func("/bind/refuse/group-shared", test_refuse_group);
     g_test_add_func("/bind/group-bridge-ok", test_bridge_ok);
     g_test_add_func("/bind/missing-device", test_missing_device);
+    g_test_add_func("/bind/hostile-driver-link", test_hostile_driver_link);
     return g_test_run();
 }
