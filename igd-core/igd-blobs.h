@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 #define IGD_BLOBS_OPREGION_NAME  "igd-opregion"
 #define IGD_BLOBS_BDSM_SIZE_NAME "igd-bdsm-size"
 #define IGD_BLOBS_BDSM_SIZE_LEN  8      /* etc/igd-bdsm-size is a uint64 LE */
-#define IGD_BLOBS_OPREGION_MAX   (64u << 10) /* OpRegion + extended VBT, generous */
+#define IGD_BLOBS_OPREGION_MAX   ((8u << 10) + (64u << 10)) /* 8 KiB OpRegion + an extended VBT (vbt_size is a u16) */
 
 typedef struct {
     const char *opregion_file;        /* OpRegion override file, NULL = the VFIO region */

@@ -515,8 +515,8 @@ igd_vfio_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, GEr
                     "was built without CONFIG_VFIO_PCI_IGD)", dev->name);
         return NULL;
     }
-    /* The kernel maps the OpRegion size (8 KiB, plus RVDS on 2.1+): 64 KiB is ample. */
-    return igd_vfio_device_read_region(dev, r, 64u << 10, error);
+    /* The kernel exposes 8 KiB, plus RVDS (a u16 VBT size) when the VBT is extended. */
+    return igd_vfio_device_read_region(dev, r, IGD_VFIO_OPREGION_MAX, error);
 }
 
 gboolean
@@ -547,7 +547,7 @@ igd_vfio_read_intel_regions(const IgdSysroot *sysroot, const IgdPciAddress *addr
         if (outs[i] == NULL || r == NULL)
             continue;
         /* OpRegion: 8 KiB + RVDS; bridge config: at most a 4 KiB config space. */
-        got[i] = igd_vfio_device_read_region(dev, r, i == 0 ? 64u << 10 : 4096, error);
+        got[i] = igd_vfio_device_read_region(dev, r, i == 0 ? IGD_VFIO_OPREGION_MAX : 4096, error);
         if (got[i] == NULL) {
             for (guint j = 0; j < i; j++)
                 g_clear_pointer(&got[j], g_bytes_unref);

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 
 /* Largest region igd_vfio_device_read_region() reads when @max is 0. */
 #define IGD_VFIO_REGION_READ_MAX (16u << 20)
+/* Largest OpRegion region read: 8 KiB + an extended VBT (RVDS, a u16 vbt_size). */
+#define IGD_VFIO_OPREGION_MAX ((8u << 10) + (64u << 10))
 
 typedef struct {
     guint index;       /* VFIO region index (0..5 BARs, 6 ROM, 7 config, 8 VGA, 9+ device specific) */

@@ -387,12 +387,12 @@ typedef struct {
 static const BadCase bad_cases[] = {
     { "/blobs/bad/vbt-not-a-vbt", NULL, "opregion", IGD_ERROR_INVALID, "VBT file '" },
     { "/blobs/bad/vbt-garbage", NULL, "garbage", IGD_ERROR_INVALID, "garbage.vbt" },
-    { "/blobs/bad/vbt-too-large", NULL, "huge", IGD_ERROR_INVALID, "bytes, larger than 65536" },
+    { "/blobs/bad/vbt-too-large", NULL, "huge", IGD_ERROR_INVALID, "70000 bytes, larger than 65536" },
     { "/blobs/bad/vbt-truncated", NULL, "truncated", IGD_ERROR_INVALID, "truncated.vbt" },
     { "/blobs/bad/vbt-missing", NULL, "missing", IGD_ERROR_NOT_FOUND, "cannot open VBT file" },
     { "/blobs/bad/opregion-is-a-vbt", "vbt", NULL, IGD_ERROR_INVALID, "opregion.bin" },
     { "/blobs/bad/opregion-short", "short", NULL, IGD_ERROR_INVALID, "opregion.bin" },
-    { "/blobs/bad/opregion-too-large", "huge", NULL, IGD_ERROR_INVALID, "larger than 65536" },
+    { "/blobs/bad/opregion-too-large", "huge", NULL, IGD_ERROR_INVALID, "80000 bytes, larger than 73728" },
     { "/blobs/bad/opregion-missing", "missing", NULL, IGD_ERROR_NOT_FOUND, "cannot open OpRegion file" },
 };
 
@@ -405,7 +405,7 @@ test_bad(gconstpointer data)
     g_autofree char *vbt_fixture = igd_test_sharedpath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
     g_autoptr(GBytes) op = igd_test_load(fixture_path);
     g_autoptr(GBytes) vbt = igd_test_load(vbt_fixture);
-    g_autofree guint8 *huge = g_malloc0(70000);
+    g_autofree guint8 *huge = g_malloc0(80000);
     g_autofree char *op_path = NULL;
     g_autofree char *vbt_path = NULL;
     g_autofree char *out_dir = g_build_filename(h->root, "run", "igd-assign", "uuid", NULL);
@@ -420,7 +420,7 @@ test_bad(gconstpointer data)
         else if (g_str_equal(c->opregion, "short"))
             op_path = write_tmp(h->root, "opregion.bin", g_bytes_get_data(op, NULL), 4096);
         else if (g_str_equal(c->opregion, "huge"))
-            op_path = write_tmp(h->root, "opregion.bin", huge, 70000);
+            op_path = write_tmp(h->root, "opregion.bin", huge, 80000);
         else
             op_path = g_build_filename(h->root, "no-such-opregion.bin", NULL);
         config.opregion_file = op_path;
@@ -431,7 +431,7 @@ test_bad(gconstpointer data)
         else if (g_str_equal(c->vbt, "garbage"))
             vbt_path = write_tmp(h->root, "garbage.vbt", "not a video bios table at all, just text\n", 41);
         else if (g_str_equal(c->vbt, "huge"))
-            vbt_path = write_tmp(h->root, "huge.vbt", huge, 70000);
+            vbt_path = write_tmp(h->root, "huge.vbt", huge, 70000); /* > 65536 */
         else if (g_str_equal(c->vbt, "truncated"))
             /* the header says vbt_size 4312, the file holds 1000 bytes */
             vbt_path = write_tmp(h->root, "truncated.vbt", g_bytes_get_data(vbt, NULL), 1000);
