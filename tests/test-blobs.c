@@ -390,6 +390,8 @@ static const BadCase bad_cases[] = {
     { "/blobs/bad/vbt-too-large", NULL, "huge", IGD_ERROR_INVALID, "70000 bytes, larger than 65536" },
     { "/blobs/bad/vbt-truncated", NULL, "truncated", IGD_ERROR_INVALID, "truncated.vbt" },
     { "/blobs/bad/vbt-missing", NULL, "missing", IGD_ERROR_NOT_FOUND, "cannot open VBT file" },
+    { "/blobs/bad/vbt-fifo", NULL, "fifo", IGD_ERROR_INVALID, "fifo.vbt' is not a regular file" },
+    { "/blobs/bad/vbt-directory", NULL, "dir", IGD_ERROR_INVALID, "is not a regular file" },
     { "/blobs/bad/opregion-is-a-vbt", "vbt", NULL, IGD_ERROR_INVALID, "opregion.bin" },
     { "/blobs/bad/opregion-short", "short", NULL, IGD_ERROR_INVALID, "opregion.bin" },
     { "/blobs/bad/opregion-too-large", "huge", NULL, IGD_ERROR_INVALID, "80000 bytes, larger than 73728" },
@@ -432,6 +434,11 @@ test_bad(gconstpointer data)
             vbt_path = write_tmp(h->root, "garbage.vbt", "not a video bios table at all, just text\n", 41);
         else if (g_str_equal(c->vbt, "huge"))
             vbt_path = write_tmp(h->root, "huge.vbt", huge, 70000); /* > 65536 */
+        else if (g_str_equal(c->vbt, "fifo")) {
+            vbt_path = g_build_filename(h->root, "fifo.vbt", NULL);
+            g_assert_cmpint(mkfifo(vbt_path, 0600), ==, 0);
+        } else if (g_str_equal(c->vbt, "dir"))
+            vbt_path = g_build_filename(h->root, "sys", NULL);
         else if (g_str_equal(c->vbt, "truncated"))
             /* the header says vbt_size 4312, the file holds 1000 bytes */
             vbt_path = write_tmp(h->root, "truncated.vbt", g_bytes_get_data(vbt, NULL), 1000);
