@@ -15,7 +15,11 @@
  *
  * Guest memory below 4 GiB is allocated top-down from ram_top, as SeaBIOS's
  * memalign_high()/memalign_tmphigh() and EDK2's AllocateMaxAddress below
- * BASE_4GB do.
+ * BASE_4GB do. Simplification: SeaBIOS's ZoneHigh (the top CONFIG_MAX_HIGHTABLE
+ * bytes) and ZoneTmpHigh (below it) are one top-down pool here, and nothing
+ * else is allocated first, so the addresses are the model's, not a real
+ * boot's; what the tests assert (alignment, below 4 GiB, no overlap, the
+ * register written, the bytes at ASLS, the size reserved) holds for both.
  */
 #pragma once
 
