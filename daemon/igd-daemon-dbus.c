@@ -19,6 +19,7 @@
 
 typedef enum {
     METHOD_PREPARE,
+    METHOD_PREPARE_FULL,
     METHOD_RELEASE,
     METHOD_RECONNECT,
     METHOD_BIND,
@@ -32,6 +33,7 @@ static const struct {
     const char *action; /* polkit action id (daemon/org.igdassign.policy.in) */
 } methods[] = {
     [METHOD_PREPARE] = { "Prepare", "org.igdassign.prepare" },
+    [METHOD_PREPARE_FULL] = { "PrepareWithOptions", "org.igdassign.prepare" },
     [METHOD_RELEASE] = { "Release", "org.igdassign.release" },
     [METHOD_RECONNECT] = { "Reconnect", "org.igdassign.prepare" },
     [METHOD_BIND] = { "Bind", "org.igdassign.bind" },
@@ -54,6 +56,31 @@ call_free(Call *call)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
 
+/* The a{sv} of PrepareWithOptions: "machine" (s), "x-igd-gms" (u); strings point into @opts. */
+static gboolean
+prepare_options(GVariant *opts, const char **machine, guint32 *gms, GError **error)
+{
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    g_variant_iter_init(&iter, opts);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+        if (g_str_equal(key, "machine") && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+            *machine = g_variant_get_string(value, NULL);
+        } else if (g_str_equal(key, "x-igd-gms") && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
+            *gms = g_variant_get_uint32(value);
+        } else {
+            g_autofree char *shown = g_strescape(key, NULL);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "unknown option '%.40s' of type %s", shown,
+                        g_variant_get_type_string(value));
+            g_variant_unref(value);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* Authorized: one operation, one reply. */
 static void
 run(Call *call)
@@ -69,6 +96,15 @@ run(Call *call)
         g_variant_get(params, "(&s&s&s&s)", &a, &b, &c, &d);
         ok = igd_daemon_prepare(call->daemon, a, b, c, d, &error);
         break;
+    case METHOD_PREPARE_FULL: {
+        g_autoptr(GVariant) opts = NULL;
+        const char *machine = NULL;
+        guint32 gms = 0;
+        g_variant_get(params, "(&s&s&s&s@a{sv})", &a, &b, &c, &d, &opts);
+        ok = prepare_options(opts, &machine, &gms, &error) &&
+             igd_daemon_prepare_full(call->daemon, a, b, c, d, machine, gms, &error);
+        break;
+    }
     case METHOD_RELEASE:
         g_variant_get(params, "(&s)", &a);
         ok = igd_daemon_release(call->daemon, a, &error);

@@ -255,6 +255,27 @@ gboolean
 igd_daemon_prepare(IgdDaemon *daemon, const char *uuid, const char *name, const char *pci, const char *mode,
                    GError **error)
 {
+    return igd_daemon_prepare_full(daemon, uuid, name, pci, mode, NULL, 0, error);
+}
+
+static gboolean
+check_machine(const char *machine, GError **error)
+{
+    gboolean ok = machine != NULL && strlen(machine) <= 64;
+
+    for (const char *p = machine; ok && *p; p++)
+        ok = g_ascii_isalnum(*p) || *p == '.' || *p == '-' || *p == '_';
+    if (!ok) {
+        g_autofree char *shown = machine ? g_strescape(machine, NULL) : g_strdup("(null)");
+        g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%.64s'", shown);
+    }
+    return ok;
+}
+
+gboolean
+igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, const char *pci, const char *mode,
+                        const char *machine, guint x_igd_gms, GError **error)
+{
     g_autofree char *canon = igd_state_canonical_uuid(uuid, error);
     g_autofree char *shown_name = NULL;
     g_autofree char *previous = NULL;
@@ -271,9 +292,17 @@ igd_daemon_prepare(IgdDaemon *daemon, const char *uuid, const char *name, const 
     char dev_name[13];
     gint64 t0 = g_get_monotonic_time();
 
-    memset(&bc, 0, sizeof bc); /* i440fx, x-igd-gms unset: Prepare does not carry the domain's (yet) */
+    memset(&bc, 0, sizeof bc);
     if (canon == NULL || !parse_pci(pci, &addr, dev_name, error) || !check_mode(mode, error))
         return FALSE;
+    if (machine != NULL && *machine != '\0' && !check_machine(machine, error))
+        return FALSE;
+    if (x_igd_gms > 0xff) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid x-igd-gms %u (at most 0xff)", x_igd_gms);
+        return FALSE;
+    }
+    bc.machine = machine != NULL && *machine != '\0' ? machine : NULL;
+    bc.x_igd_gms = (gint)x_igd_gms;
     shown_name = g_strescape(name ? name : "", NULL);
     if (!igd_state_check_claim(daemon->state, &addr, canon, error))
         return FALSE;

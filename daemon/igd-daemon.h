@@ -44,6 +44,13 @@ const IgdState *igd_daemon_get_state(const IgdDaemon *daemon);
  */
 gboolean igd_daemon_prepare(IgdDaemon *daemon, const char *uuid, const char *name, const char *pci,
                             const char *mode, GError **error);
+/*
+ * As igd_daemon_prepare() with the domain's machine type (NULL = i440fx;
+ * letters, digits, '.', '-', '_' only) and x-igd-gms (0 = unset, at most
+ * 0xff), given to the QEMU model that decides etc/igd-bdsm-size.
+ */
+gboolean igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, const char *pci,
+                                 const char *mode, const char *machine, guint x_igd_gms, GError **error);
 /* Release: forget @uuid's devices, remove its blobs, rebind if configured. */
 gboolean igd_daemon_release(IgdDaemon *daemon, const char *uuid, GError **error);
 /* Reconnect: record that running domain @uuid owns @pci again (the device must be on vfio-pci). */

@@ -203,6 +203,27 @@ igd_client_prepare(IgdClient *client, const char *uuid, const char *name, const 
 }
 
 gboolean
+igd_client_prepare_full(IgdClient *client, const char *uuid, const char *name, const char *pci, const char *mode,
+                        const char *machine, guint x_igd_gms, GError **error)
+{
+    const char *args[] = { S(uuid), S(name), S(pci), S(mode), S(machine), NULL };
+    g_autoptr(GVariant) reply = NULL;
+    GVariantBuilder opts;
+
+    if (!check_args(args, error))
+        return FALSE;
+    g_variant_builder_init(&opts, G_VARIANT_TYPE_VARDICT);
+    if (machine != NULL && *machine != '\0')
+        g_variant_builder_add(&opts, "{sv}", "machine", g_variant_new_string(machine));
+    if (x_igd_gms != 0)
+        g_variant_builder_add(&opts, "{sv}", "x-igd-gms", g_variant_new_uint32(x_igd_gms));
+    reply = call(client, "PrepareWithOptions",
+                 g_variant_new("(ssssa{sv})", args[0], args[1], args[2], args[3], &opts), G_VARIANT_TYPE_UNIT,
+                 error);
+    return reply != NULL;
+}
+
+gboolean
 igd_client_release(IgdClient *client, const char *uuid, GError **error)
 {
     const char *args[] = { S(uuid), NULL };

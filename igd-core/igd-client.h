@@ -38,6 +38,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdClient, igd_client_free)
  */
 gboolean igd_client_prepare(IgdClient *client, const char *uuid, const char *name, const char *pci,
                             const char *mode, GError **error);
+/*
+ * PrepareWithOptions(uuid, name, pci, mode, options): as
+ * igd_client_prepare() with the domain's machine type (NULL = i440fx) and
+ * x-igd-gms (0 = unset), which decide the etc/igd-bdsm-size the installed
+ * QEMU expects.
+ */
+gboolean igd_client_prepare_full(IgdClient *client, const char *uuid, const char *name, const char *pci,
+                                 const char *mode, const char *machine, guint x_igd_gms, GError **error);
 /* Release(uuid): forget what @uuid owns, remove its blobs, rebind if configured. Unknown uuid: success. */
 gboolean igd_client_release(IgdClient *client, const char *uuid, GError **error);
 /* Reconnect(uuid, pci): re-claim @pci for a running domain after a libvirtd restart. */

@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..26"
+echo "1..27"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -110,13 +110,10 @@ blobs_complete() { # the blobs of $1 are whole: 8192-byte OpRegion (the fixture 
         cmp -s "$d/igd-opregion" "$IGD_SHARED_DIR/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
 }
 
-# 1
 i=0; while [ ! -S "$tmp/bus" ] && [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.02; done
 if [ -S "$tmp/bus" ]; then ok "private dbus-daemon with the daemon's policy file"; else not_ok "private bus"; fi
-# 2
 check "igd-assignd owns org.igdassign.Manager1" start_daemon
 
-# 3
 prepare_a() {
     out=$(call Prepare "$uuid_a" win10 0000:00:02.0 legacy) && [ "$out" = "()" ] || { echo "$out"; return 1; }
     blobs_complete "$uuid_a" || { echo "blobs incomplete"; return 1; }
@@ -126,20 +123,16 @@ prepare_a() {
     grep -q "<device address=\"0000:00:02.0\" uuid=\"$uuid_a\" name=\"win10\" mode=\"legacy\"" "$state/state.xml"
 }
 check "Prepare writes both blobs and records the owner" prepare_a
-# 4
 if command -v xmllint >/dev/null 2>&1; then
     check "state file validates against xml-schemas/igd-state.rng" \
         xmllint --noout --relaxng "$top_srcdir/xml-schemas/igd-state.rng" "$state/state.xml"
 else
     skip "state file validates" "xmllint not installed"
 fi
-# 5
 check "Prepare by the same domain again succeeds" call Prepare "$uuid_a" win10 00:02.0 legacy
-# 6
 check "Prepare by a second domain is refused naming the owner" expect_error org.igdassign.Error.Conflict \
     "device 0000:00:02.0 is owned by running domain 'win10' (uuid $uuid_a)" \
     call Prepare "$uuid_b" other 0000:00:02.0 upt
-# 7
 as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 if command -v setpriv >/dev/null 2>&1; then
     check "a call from nobody is denied by the daemon" expect_error org.igdassign.Error.Denied \
@@ -155,38 +148,31 @@ else
     skip "a call from nobody is denied" "setpriv not installed"
     skip "nobody may not own the name" "setpriv not installed"
 fi
-# 9
 check "a UUID with .. is refused" expect_error org.igdassign.Error.Usage "invalid domain UUID '../$uuid_b'" \
     call Prepare "../$uuid_b" x 0000:00:02.0 legacy
-# 10
 check "a PCI address that does not parse is refused" expect_error org.igdassign.Error.Usage \
     "invalid PCI address" call Bind "0000:00:02.0/../../x"
-# 11
 check "a device that is not an IGD is refused" expect_error org.igdassign.Error.Unsupported \
     "device 0000:00:00.0 is not an Intel IGD (vendor 0x8086, class 0x060000)" call Rebind 0000:00:00.0
-# 12
 check "a call with the wrong signature is refused by GDBus" expect_error \
     org.freedesktop.DBus.Error.InvalidArgs "" call Prepare "$uuid_b"
-# 13
+check "PrepareWithOptions refuses an unknown option" expect_error org.igdassign.Error.Usage \
+    "unknown option 'evil' of type i" call PrepareWithOptions "$uuid_a" win10 0000:00:02.0 legacy "{'evil': <1>}"
 # gdbus prints the JSON string in GVariant text form: drop its backslashes before matching.
 status_has() {
     out=$(call GetStatus | tr -d '\\') && case $out in *"$1"*) return 0 ;; esac; echo "$out"; return 1
 }
 check "the daemon still serves after the bad calls; nothing was written for them" \
     sh -c "[ ! -e '$state/$uuid_b' ] && [ \$(grep -c '<device ' '$state/state.xml') = 1 ]"
-# 14
 restart() { stop_daemon && start_daemon && status_has "\"uuid\": \"$uuid_a\""; }
 check "restart: the owner is reloaded from the state file" restart
-# 15
 check "after restart a second domain is still refused" expect_error org.igdassign.Error.Conflict "'win10'" \
     call Prepare "$uuid_b" other 0000:00:02.0 upt
-# 16
 release_a() {
     call Release "$uuid_a" >/dev/null && [ ! -e "$state/$uuid_a" ] && ! grep -q '<device ' "$state/state.xml"
 }
 check "Release removes the owner and the blobs" release_a
 
-# 17
 corrupt() {
     stop_daemon
     printf '<igd-assign-state version="1"><device address=' >"$state/state.xml"
@@ -197,7 +183,6 @@ corrupt() {
         call Prepare "$uuid_a" win10 0000:00:02.0 legacy >/dev/null && call Release "$uuid_a" >/dev/null
 }
 check "a corrupt state file is kept aside, not trusted, and the daemon serves" corrupt
-# 18
 orphans() {
     stop_daemon
     mkdir -p "$state/$uuid_b"
@@ -206,7 +191,6 @@ orphans() {
     start_daemon && [ ! -e "$state/$uuid_b" ]
 }
 check "blobs of a domain that owns nothing (a killed Prepare) are removed at start" orphans
-# 19
 kill_mid_prepare() {
     for delay in 0 0.001 0.002 0.003 0.005 0.008 0.012; do
         call Prepare "$uuid_a" win10 0000:00:02.0 legacy >/dev/null 2>&1 &
@@ -224,7 +208,6 @@ kill_mid_prepare() {
     done
 }
 check "SIGKILL in the middle of Prepare never leaves a partial blob for the next start" kill_mid_prepare
-# 20
 unwritable() {
     stop_daemon
     printf 'a file, not a directory\n' >"$tmp/blocker"
@@ -233,7 +216,6 @@ unwritable() {
     status_has '"owner": null'
 }
 check "an unwritable state directory: Prepare fails with the reason, the daemon serves" unwritable
-# 21
 stale() {
     stop_daemon
     cat >"$state/state.xml" <<EOX
@@ -244,10 +226,8 @@ EOX
     start_daemon && ! grep -q 0000:00:03.0 "$state/state.xml" && grep -q "dropping stale ownership" "$tmp/daemon.log"
 }
 check "an owner of a device that no longer exists is dropped at start" stale
-# 22
 check_json() { out=$(call Check 0000:00:02.0 | tr -d '\\') && case $out in *'"checks"'*'"id": "driver"'*) return 0 ;; esac; echo "$out"; return 1; }
 check "Check returns the host checks as JSON" check_json
-# 23
 reconnect() {
     call Prepare "$uuid_a" win10 0000:00:02.0 legacy >/dev/null &&
         call Reconnect "$uuid_a" 0000:00:02.0 >/dev/null &&
@@ -255,16 +235,13 @@ reconnect() {
         call Release "$uuid_a" >/dev/null
 }
 check "Reconnect: the owner again is fine, another domain is refused" reconnect
-# 24
 check "Bind of a device already on vfio-pci succeeds" call Bind 0000:00:02.0
-# 25
 sigterm() {
     kill -TERM "$daemon_pid"; wait "$daemon_pid"; rc=$?; daemon_pid=
     [ $rc = 0 ] || { echo "exit status $rc"; return 1; }
     ! has_owner
 }
 check "SIGTERM: the daemon exits 0 and gives up the name" sigterm
-# 26
 check "every daemon stopped with SIGTERM exited 0${IGD_VALGRIND:+ (memcheck clean)}" test ! -s "$tmp/daemon-exits"
 
 exit $failed

@@ -44,6 +44,7 @@ typedef struct {
     char *state_dir;
     char *config;
     char *vbt;       /* VBT override file named in the config */
+    const char *variant; /* NULL, "vbt" (a VBT override configured), "qemu-7.2" (a QEMU 7.2 probed) */
 } Fixture;
 
 /* Children die with the test, even when it aborts. */
@@ -158,10 +159,32 @@ daemon_start(Fixture *f)
         g_error("igd-assignd did not appear on the bus");
 }
 
+/* A stand-in QEMU 7.2 (tests/fake-qemu printing the captured Debian 12 outputs); returns its path. */
+static char *
+fake_qemu_72(Fixture *f)
+{
+    g_autofree char *script = igd_test_srcpath("fake-qemu");
+    g_autofree char *version = igd_test_srcpath("data/qemu/7.2/version.txt");
+    g_autofree char *help = igd_test_srcpath("data/qemu/7.2/vfio-pci-help.txt");
+    g_autofree char *dir = g_build_filename(f->dir, "qemu", NULL);
+    g_autofree char *conf = g_build_filename(dir, "fake.conf", NULL);
+    g_autofree char *text = g_strdup_printf("VERSION_FILE=%s\nHELP_FILE=%s\n", version, help);
+    g_autoptr(GBytes) body = igd_test_load(script);
+    char *bin = g_build_filename(dir, "qemu-system-x86_64", NULL);
+
+    g_assert_cmpint(g_mkdir(dir, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(bin, g_bytes_get_data(body, NULL), (gssize)g_bytes_get_size(body), NULL));
+    g_assert_cmpint(g_chmod(bin, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(conf, text, -1, NULL));
+    return bin;
+}
+
 static void
 write_config(Fixture *f, const char *extra)
 {
-    g_autofree char *text = g_strdup_printf("[daemon]\nqemu-binary=none\nqemu-group=root\n%s", extra ? extra : "");
+    g_autofree char *qemu = g_strcmp0(f->variant, "qemu-7.2") == 0 ? fake_qemu_72(f) : g_strdup("none");
+    g_autofree char *text = g_strdup_printf("[daemon]\nqemu-binary=%s\nqemu-group=root\n%s", qemu,
+                                            extra ? extra : "");
     g_assert_true(g_file_set_contents(f->config, text, -1, NULL));
 }
 
@@ -183,7 +206,9 @@ fixture_daemon(Fixture *f, gconstpointer data)
     f->config = g_build_filename(f->dir, "igd-assignd.conf", NULL);
     f->vbt = g_build_filename(f->dir, "override.vbt", NULL);
     igd_test_copytree(host, f->root);
-    extra = g_strdup_printf("[device 0000:00:02.0]\n%s%s\n", data ? "vbt=" : "", data ? f->vbt : "");
+    f->variant = data;
+    extra = g_strdup_printf("[device 0000:00:02.0]\n%s%s\n", g_strcmp0(data, "vbt") == 0 ? "vbt=" : "",
+                            g_strcmp0(data, "vbt") == 0 ? f->vbt : "");
     write_config(f, extra);
     daemon_start(f);
 }
@@ -677,6 +702,50 @@ test_check(Fixture *f, gconstpointer data)
     g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
 }
 
+static void
+assert_bdsm(Fixture *f, const char *uuid, const guint8 want[8])
+{
+    g_autofree char *path = blob_path(f, uuid, "igd-bdsm-size");
+    g_autoptr(GBytes) got = igd_test_load(path);
+
+    g_assert_cmpmem(g_bytes_get_data(got, NULL), g_bytes_get_size(got), want, 8);
+}
+
+/*
+ * The machine type and x-igd-gms reach the QEMU model. QEMU 7.2 on this
+ * Skylake (device 0x1916, so generation 8 to 7.2: "0x16/19/22/59 → 8",
+ * reference/igd-facts.md) zeroes GMS in the guest unless x-igd-gms sets it,
+ * and etc/igd-bdsm-size = GTT size + x-igd-gms × 32 MiB. GTT: GGC 0x01c1,
+ * GGMS = bits 7:6 = 3 → 1 << 3 = 8 MiB. So: no x-igd-gms → 8 MiB =
+ * 0x00800000; x-igd-gms=2 → 8 + 64 = 72 MiB = 0x04800000.
+ */
+static void
+test_qemu_model(Fixture *f, gconstpointer data)
+{
+    static const guint8 gtt_only[8] = { 0x00, 0x00, 0x80, 0x00, 0, 0, 0, 0 };
+    static const guint8 gms2[8] = { 0x00, 0x00, 0x80, 0x04, 0, 0, 0, 0 };
+    g_autoptr(IgdClient) c = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (!need_daemon())
+        return;
+    c = client_for(f);
+    g_assert_true(igd_client_prepare(c, UUID_A, "win10", "0000:00:02.0", "legacy", &error));
+    g_assert_no_error(error);
+    assert_bdsm(f, UUID_A, gtt_only);
+    g_assert_true(igd_client_prepare_full(c, UUID_A, "win10", "0000:00:02.0", "legacy", "pc-i440fx-7.2", 2, &error));
+    g_assert_no_error(error);
+    assert_bdsm(f, UUID_A, gms2);
+    /* Hostile options are refused before anything changes. */
+    g_assert_false(igd_client_prepare_full(c, UUID_A, "win10", "0000:00:02.0", "legacy", "pc;rm -rf /", 0, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+    g_clear_error(&error);
+    g_assert_false(igd_client_prepare_full(c, UUID_A, "win10", "0000:00:02.0", "legacy", NULL, 0x100, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+    g_clear_error(&error);
+    assert_bdsm(f, UUID_A, gms2);
+}
+
 static int
 cmp_double(gconstpointer a, gconstpointer b)
 {
@@ -728,6 +797,7 @@ main(int argc, char **argv)
     DAEMON_TEST("/client/daemon/bad-input", test_bad_input, NULL);
     DAEMON_TEST("/client/daemon/vbt-override", test_vbt_override, "vbt");
     DAEMON_TEST("/client/daemon/check", test_check, NULL);
+    DAEMON_TEST("/client/daemon/qemu-7.2-model", test_qemu_model, "qemu-7.2");
     DAEMON_TEST("/client/daemon/latency", test_latency, NULL);
     return g_test_run();
 }
