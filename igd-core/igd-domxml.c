@@ -973,11 +973,11 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         if (fails->len == 0) {
             mode = IGD_DOMXML_MODE_LEGACY;
             for (guint i = 0; i < oks->len; i++)
-                report_add(report->reasons, "legacy: %s", (const char *)oks->pdata[i]);
+                report_add(report->reasons, "%s", (const char *)oks->pdata[i]);
         } else {
             mode = IGD_DOMXML_MODE_UPT;
             for (guint i = 0; i < fails->len; i++)
-                report_add(report->reasons, "upt: %s", (const char *)fails->pdata[i]);
+                report_add(report->reasons, "%s", (const char *)fails->pdata[i]);
         }
     } else if (mode == IGD_DOMXML_MODE_LEGACY) {
         g_autoptr(GPtrArray) fails = g_ptr_array_new_with_free_func(g_free);

@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libxml/relaxng.h>
 #include <string.h>
 
@@ -557,6 +558,97 @@ test_mode_switch(void)
     g_assert_nonnull(strstr(back, "<model type=\"none\"/>"));
 }
 
+/* igd_host_facts_gather() over captured host trees (tests/data/hosts, see their READMEs) */
+static void
+test_facts_skl_vfio(void)
+{
+    g_autofree char *root = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+    g_autoptr(GError) error = NULL;
+    IgdPciAddress addr = { 0, 0, 2, 0 };
+    gboolean not_igd = TRUE;
+    g_autoptr(IgdHostFacts) f = igd_host_facts_gather(sysroot, &addr, "", &not_igd, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(f);
+    g_assert_false(not_igd);
+    g_assert_true(f->present);
+    /* README: config[0x02..0x03] = 16 19 → 0x1916, class 0x030000 */
+    g_assert_cmphex(f->device_id, ==, 0x1916);
+    g_assert_cmphex(f->class_code, ==, 0x030000);
+    g_assert_nonnull(f->platform);
+    g_assert_cmpuint(f->platform->gen, ==, 9);
+    /* README: GGC 0x01c1, gen 9 GMS = bits 15:8 = 1 → 32 MiB */
+    g_assert_true(f->gmch_valid);
+    g_assert_cmpuint(f->gmch.gms, ==, 1);
+    g_assert_cmpuint(f->gmch.stolen_bytes, ==, 32u << 20);
+    /* no rom file in the tree */
+    g_assert_false(f->rom_known);
+    /* disable_vga = N; osrelease 6.1.0-28-amd64 ≥ 4.6 */
+    g_assert_true(f->vfio_vga_known);
+    g_assert_true(f->vfio_vga_ok);
+    g_assert_true(f->kernel_known);
+    g_assert_true(f->kernel_ok);
+    g_assert_null(f->qemu); /* "" = do not probe */
+    g_assert_cmpuint(f->notes->len, >=, 1); /* the ROM */
+
+    /* auto: the ROM is unknown → UPT, saying why; with a romfile → legacy */
+    {
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autofree char *out = NULL;
+        gsize n = 0;
+
+        igd_domxml_options_init(&o);
+        o.facts = f;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
+        g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+        g_assert_nonnull(strstr(r.reasons->pdata[0], "ROM could not be read"));
+        igd_domxml_report_clear(&r);
+        g_clear_pointer(&out, g_free);
+
+        o.romfile = "/usr/share/igd-assign/vbios.rom";
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
+        g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+        g_assert_nonnull(strstr(out, "<rom file=\"/usr/share/igd-assign/vbios.rom\"/>"));
+        igd_domxml_report_clear(&r);
+    }
+}
+
+static void
+test_facts_not_igd(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *dev = g_build_filename(dir, "sys/bus/pci/devices/0000:00:03.0", NULL);
+    g_autofree char *vendor = g_build_filename(dev, "vendor", NULL);
+    g_autofree char *device = g_build_filename(dev, "device", NULL);
+    g_autofree char *klass = g_build_filename(dev, "class", NULL);
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(dir);
+    IgdPciAddress nic = { 0, 0, 3, 0 }, missing = { 0, 0, 2, 0 };
+    gboolean not_igd = FALSE;
+    g_autoptr(IgdHostFacts) f = NULL;
+    g_autoptr(IgdHostFacts) g = NULL;
+
+    g_assert_cmpint(g_mkdir_with_parents(dev, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(vendor, "0x1af4\n", -1, NULL));
+    g_assert_true(g_file_set_contents(device, "0x1041\n", -1, NULL));
+    g_assert_true(g_file_set_contents(klass, "0x020000\n", -1, NULL));
+    f = igd_host_facts_gather(sysroot, &nic, "", &not_igd, NULL);
+    g_assert_nonnull(f);
+    g_assert_false(f->present);
+    g_assert_true(not_igd);
+    g_assert_nonnull(strstr(f->notes->pdata[0], "not an Intel display device"));
+
+    not_igd = TRUE;
+    g = igd_host_facts_gather(sysroot, &missing, "", &not_igd, NULL);
+    g_assert_nonnull(g);
+    g_assert_false(g->present);
+    g_assert_false(not_igd);
+    igd_test_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -582,6 +674,8 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/verify/problems", test_verify_problems);
     g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
     g_test_add_func("/domxml/mode-switch", test_mode_switch);
+    g_test_add_func("/domxml/facts/skl-ideapad-vfio", test_facts_skl_vfio);
+    g_test_add_func("/domxml/facts/not-igd", test_facts_not_igd);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
