@@ -740,6 +740,64 @@ test_ext_vbt_2_0_no_base(void)
     g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192);
 }
 
+/*
+ * What Linux vfio exposes for a 2.0 OpRegion whose VBT is extended
+ * (drivers/vfio/pci/vfio_pci_igd.c vfio_pci_igd_opregion_init): one region
+ * of 8 KiB + RVDS, the VBT copied right after the 8 KiB, the version
+ * reported as 2.1 and RVDA = 0x2000 (relative). Built here from the real
+ * dump with those fields changed (0x16 minor = 1, 0x3BA RVDA = 0x2000,
+ * 0x3C2 RVDS = 8666) and the real tgl-system76-lemp10 VBT (vbt_size 8666)
+ * appended. No override: the blob is the region as it is, and the guest
+ * finds the VBT at ASLS + 0x2000. A small VBT override moves it back into
+ * mailbox 4 and the blob shrinks to 8 KiB.
+ */
+static void
+test_kernel_extended(void)
+{
+    g_autoptr(Host) h = host_new("tgl-nuc11-efifb", "skl-opregion");
+    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *vbt_path = igd_test_sharedpath("fixtures/vbt/tgl-system76-lemp10.vbt");
+    g_autofree char *small_path = igd_test_sharedpath("fixtures/vbt/skl-purism-librem-skl.vbt");
+    g_autoptr(GBytes) fixture = igd_test_load(fixture_path);
+    g_autoptr(GBytes) vbt = vbt_trimmed(igd_test_load(vbt_path));
+    g_autoptr(GBytes) small = vbt_trimmed(igd_test_load(small_path));
+    g_autofree char *region_path = g_build_filename(h->root, "opregion-2.1.bin", NULL);
+    g_autofree char *conf = NULL;
+    g_autoptr(GString) text = NULL;
+    g_autoptr(GByteArray) region = g_byte_array_new();
+    g_auto(IgdBlobs) blobs = { 0 };
+    g_autoptr(GError) error = NULL;
+    g_autofree char *file_line = NULL;
+    IgdBlobsConfig config = { 0 };
+
+    g_byte_array_append(region, g_bytes_get_data(fixture, NULL), 8192);
+    region->data[0x16] = 1;
+    igd_put_le64(region->data + 0x3ba, 0x2000);
+    igd_put_le32(region->data + 0x3c2, 8666);
+    g_byte_array_append(region, g_bytes_get_data(vbt, NULL), g_bytes_get_size(vbt));
+    g_assert_true(g_file_set_contents(region_path, (const char *)region->data, region->len, NULL));
+    g_assert_true(g_file_get_contents(g_getenv("IGD_VFIO_DOUBLE_CONFIG"), &conf, NULL, NULL));
+    text = g_string_new(conf);
+    file_line = g_strdup_printf("file=%s\n", region_path);
+    g_assert_cmpint(g_string_replace(text, "file=shared:" OPREGION_FIXTURE "\n", file_line, 1), ==, 1);
+    g_assert_true(g_file_set_contents(g_getenv("IGD_VFIO_DOUBLE_CONFIG"), text->str, -1, NULL));
+
+    g_assert_true(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192 + 8666);
+    g_assert_cmpmem(g_bytes_get_data(blobs.opregion, NULL), 8192 + 8666, region->data, region->len);
+    g_assert_cmpuint(blobs.bdsm_size, ==, 32 * MiB);
+    /* TGL: OVMF gen 12, BDSM at 0xC0 */
+    check_firmware(h, &blobs, 12, vbt, FALSE);
+
+    config.vbt_file = small_path;
+    g_assert_true(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192);
+    g_assert_cmphex(igd_le64((const guint8 *)g_bytes_get_data(blobs.opregion, NULL) + 0x3ba), ==, 0);
+    check_firmware(h, &blobs, 12, small, FALSE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -752,6 +810,7 @@ main(int argc, char **argv)
     g_test_add_data_func("/blobs/ext-vbt-2.1", GINT_TO_POINTER(FALSE), test_ext_vbt);
     g_test_add_data_func("/blobs/ext-vbt-2.0", GINT_TO_POINTER(TRUE), test_ext_vbt);
     g_test_add_func("/blobs/ext-vbt-2.0-no-base", test_ext_vbt_2_0_no_base);
+    g_test_add_func("/blobs/kernel-extended-vbt", test_kernel_extended);
     g_test_add_func("/blobs/opregion-file", test_opregion_file);
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++)
         g_test_add_data_func(bad_cases[i].path, &bad_cases[i], test_bad);
