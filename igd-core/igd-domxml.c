@@ -944,6 +944,12 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
                     dom.not_x86_reason);
         goto out;
     }
+    if (dom.machine_kind == IGD_MACHINE_OTHER) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
+                    "machine type '%s' is not a PCI PC machine: IGD assignment needs i440fx ('pc') or q35",
+                    dom.machine);
+        goto out;
+    }
     if (dom.igd_hostdevs->len > 1) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%u hostdevs name the IGD %s, exactly one is allowed",
                     dom.igd_hostdevs->len, hostname);
@@ -968,7 +974,9 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
             report_add(oks, "machine '%s' is i440fx, so 1f.0 is free for QEMU's LPC bridge",
                        dom.machine ? dom.machine : "pc");
         else
-            report_add(fails, "machine '%s' is not i440fx (q35 has its own LPC bridge at 1f.0)", dom.machine);
+            report_add(fails, "machine '%s' is not i440fx (%s)", dom.machine,
+                       dom.machine_kind == IGD_MACHINE_Q35 ? "q35 has its own LPC bridge at 1f.0"
+                                                           : "legacy mode needs i440fx's host bridge and a free 1f.0");
         legacy_host_ok(&dom, &o, fails, oks);
         if (fails->len == 0) {
             mode = IGD_DOMXML_MODE_LEGACY;
@@ -983,10 +991,15 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         g_autoptr(GPtrArray) fails = g_ptr_array_new_with_free_func(g_free);
         IgdDomXmlOptions o = *opts;
 
-        if (dom.machine_kind != IGD_MACHINE_I440FX) {
+        if (dom.machine_kind == IGD_MACHINE_Q35) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                         "legacy mode needs an i440fx machine and the domain uses '%s' (1f.0 is taken on q35)",
                         dom.machine);
+            goto out;
+        } else if (dom.machine_kind != IGD_MACHINE_I440FX) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
+                        "legacy mode needs an i440fx machine and the domain uses '%s' (no PCI host bridge at 00.0 "
+                        "with a free 1f.0)", dom.machine);
             goto out;
         }
         o.facts = f;
