@@ -158,7 +158,28 @@ case_opts_load(const char *name, CaseOpts *co)
         } else if (t[0])
             g_error("%s: unknown option '%s'", path, t);
     }
-    if (facts) {
+    if (facts && g_str_has_prefix(facts, "tree:")) {
+        /* a captured host tree: tests/data/hosts/<name> */
+        g_autofree char *rel2 = g_build_filename("data", "hosts", facts + 5, NULL);
+        g_autofree char *root = igd_test_srcpath(rel2);
+        g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+        IgdPciAddress a = { 0, 0, 2, 0 };
+
+        co->facts = igd_host_facts_gather(sysroot, &a, "", NULL, NULL);
+        g_assert_nonnull(co->facts);
+        g_assert_true(co->facts->present);
+        if (rom) {
+            co->facts->rom_known = TRUE;
+            co->facts->rom_legacy = g_str_equal(rom, "legacy") || g_str_equal(rom, "both");
+            co->facts->rom_efi_gop = g_str_equal(rom, "efi") || g_str_equal(rom, "both");
+        }
+        if (qemu) {
+            guint maj = 0, min = 0, mic = 0;
+            g_assert_cmpint(sscanf(qemu, "%u.%u.%u", &maj, &min, &mic), ==, 3);
+            co->facts->qemu = igd_qemu_caps_new_for_version(maj, min, mic);
+        }
+        co->opts.facts = co->facts;
+    } else if (facts) {
         g_assert_cmpstr(facts, ==, "skl");
         co->facts = facts_skl(qemu, rom);
         /* the facts' device is the one the options name */
@@ -262,10 +283,18 @@ test_case(gconstpointer data)
             }
         }
     }
-    for (guint i = 0; i < report.reasons->len; i++)
-        g_test_message("reason: %s", (const char *)report.reasons->pdata[i]);
-    for (guint i = 0; i < report.warnings->len; i++)
-        g_test_message("warning: %s", (const char *)report.warnings->pdata[i]);
+    /* what the engine says about its decisions: <name>.<mode>.report (when it says anything) */
+    {
+        g_autoptr(GString) text = g_string_new(NULL);
+        g_autofree char *rel = g_strdup_printf("domxmldata/%s.%s.report", c->name, c->mode);
+        g_autofree char *path = igd_test_srcpath(rel);
+        for (guint i = 0; i < report.reasons->len; i++)
+            g_string_append_printf(text, "reason: %s\n", (const char *)report.reasons->pdata[i]);
+        for (guint i = 0; i < report.warnings->len; i++)
+            g_string_append_printf(text, "warning: %s\n", (const char *)report.warnings->pdata[i]);
+        if (text->len || g_file_test(path, G_FILE_TEST_EXISTS))
+            igd_test_compare_file(text->str, path);
+    }
     igd_domxml_report_clear(&report);
     case_opts_clear(&co);
 }
