@@ -572,7 +572,7 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
             const IgdQemuIgdModel *m = &in->qemu_model;
             g_autofree char *bdsm = format_size(m->bdsm_size);
             g_string_append_printf(s, ": legacy mode %s, etc/igd-bdsm-size %s",
-                                   m->legacy_possible ? "engages" : "off", m->bdsm_size_file ? bdsm : "not created");
+                                   m->legacy_possible ? "possible" : "off", m->bdsm_size_file ? bdsm : "not created");
             if (m->x_igd_gms_needed >= 0)
                 g_string_append_printf(s, ", needs x-igd-gms=%d", m->x_igd_gms_needed);
         }
