@@ -84,7 +84,7 @@ strip_srcdir(char *text)
 
 /* Run igd-assign with @args; returns the exit status, stdout and stderr in @out and @err. */
 static int
-run(const char *const *args, const char *sysroot, char **out, char **err)
+run_env(const char *const *args, const char *sysroot, const char *const *extra_env, char **out, char **err)
 {
     g_autofree char *prog = igd_assign_path();
     g_autofree char *fake_qemu = igd_test_srcpath("cli-fake-qemu");
@@ -104,12 +104,20 @@ run(const char *const *args, const char *sysroot, char **out, char **err)
     env = g_environ_setenv(env, "IGD_QEMU", fake_qemu, TRUE);
     env = g_environ_setenv(env, "IGD_ASSIGN_CACHE_DIR", "", TRUE);
     env = g_environ_unsetenv(env, "IGD_ASSIGN_SYSFS_ROOT");
+    for (guint i = 0; extra_env && extra_env[i] && extra_env[i + 1]; i += 2)
+        env = g_environ_setenv(env, extra_env[i], extra_env[i + 1], TRUE);
     if (!g_spawn_sync(NULL, (char **)argv->pdata, env, 0, NULL, NULL, out, err, &status, &error))
         g_error("spawn %s: %s", prog, error->message);
     /* golden files hold paths relative to tests/, whatever the checkout */
     *out = strip_srcdir(*out);
     *err = strip_srcdir(*err);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int
+run(const char *const *args, const char *sysroot, char **out, char **err)
+{
+    return run_env(args, sysroot, NULL, out, err);
 }
 
 static char *
@@ -284,6 +292,52 @@ test_dump(void)
     igd_test_rmtree(dir);
 }
 
+/*
+ * inspect on a host whose IGD is bound to vfio-pci reads the OpRegion through
+ * the real VFIO ioctls, answered by the /dev/vfio test double
+ * (tests/data/vfio/README.md) with the real OpRegion dump as region 9.
+ * Expected values from ../shared/fixtures/README.md §3: 8192 bytes,
+ * OVER 0x02000000 = 2.0, MBOX 0x1f, VBT at 0x400 "$VBT SKYLAKE" vbt_size 4284.
+ */
+static void
+test_inspect_vfio(void)
+{
+    g_autofree char *tree = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *root = g_build_filename(dir, "root", NULL);
+    g_autofree char *vfio = g_build_filename(root, "dev", "vfio", NULL);
+    g_autofree char *conf = g_build_filename(vfio, "double.conf", NULL);
+    g_autofree char *container = g_build_filename(vfio, "vfio", NULL);
+    g_autofree char *group = g_build_filename(vfio, "0", NULL);
+    g_autofree char *shared = igd_test_sharedpath("");
+    g_autofree char *preload = g_build_filename(TESTS_BUILDDIR, "libigdvfiodouble.so", NULL);
+    g_autofree char *out = NULL, *err = NULL;
+    const char *args[] = { "--json", "inspect", NULL };
+    const char *env[] = { "LD_PRELOAD", preload, "IGD_VFIO_DOUBLE", vfio, "IGD_SHARED_DIR", shared, NULL, NULL };
+    const char *double_conf =
+        "[group]\nnumber=0\ndevice=0000:00:02.0\n"
+        "[device]\nnum-regions=10\n"
+        "[region 9]\nfile=shared:fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin\nflags=read\n"
+        "type=0x80008086\nsubtype=1\n";
+
+    if (!g_file_test(preload, G_FILE_TEST_EXISTS)) {
+        g_test_skip("the VFIO test double is not built");
+        return;
+    }
+    igd_test_copytree(tree, root);
+    g_assert_true(g_file_set_contents(conf, double_conf, -1, NULL));
+    g_assert_true(g_file_set_contents(container, "", 0, NULL));
+    g_assert_true(g_file_set_contents(group, "", 0, NULL));
+
+    g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+    assert_contains(out, "\"opregion\": {\n    \"version\": \"2.0\",\n    \"size\": 8192,\n    \"vbt_bytes\": 4284,");
+    assert_contains(out, "\"vbt_location\": \"mailbox4\"");
+    assert_contains(out, "\"mailboxes\": \"0x1f\"");
+    assert_contains(out, "\"source\": \"vfio\"");
+    assert_contains(out, "\"signature\": \"$VBT SKYLAKE\"");
+    igd_test_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -297,5 +351,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/usage", test_usage);
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
+    g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);
     return g_test_run();
 }
