@@ -323,6 +323,54 @@ is_root_slot(const IgdPciAddress *a, guint slot)
 
 #define HINT_REWRITE "run 'igd-assign setup DOMAIN' (or 'igd-assign rewrite') to fix the definition"
 
+/* The value of <qemu:property name=@prop> for device @alias in <qemu:override>, NULL if none. */
+static char *
+override_value(xmlNode *root, const char *alias, const char *prop)
+{
+    for (xmlNode *ov = root->children; ov; ov = ov->next) {
+        if (ov->type != XML_ELEMENT_NODE || ov->ns == NULL || ov->ns->href == NULL ||
+            !g_str_equal((const char *)ov->ns->href, IGD_DOMXML_QEMU_NS) || !g_str_equal((const char *)ov->name, "override"))
+            continue;
+        for (xmlNode *dev = ov->children; dev; dev = dev->next) {
+            if (dev->type != XML_ELEMENT_NODE || !g_str_equal((const char *)dev->name, "device") ||
+                !igd_xml_prop_eq(dev, "alias", alias))
+                continue;
+            for (xmlNode *fe = dev->children; fe; fe = fe->next) {
+                if (fe->type != XML_ELEMENT_NODE || !g_str_equal((const char *)fe->name, "frontend"))
+                    continue;
+                for (xmlNode *p = fe->children; p; p = p->next)
+                    if (p->type == XML_ELEMENT_NODE && g_str_equal((const char *)p->name, "property") &&
+                        igd_xml_prop_eq(p, "name", prop))
+                        return igd_xml_prop(p, "value");
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Legacy: the x-igd-gms the installed QEMU needs for the host's stolen memory is set. */
+static void
+verify_gms(IgdDomXmlVerdict *out, const IgdDomain *dom, xmlNode *hostdev, const IgdHostFacts *f)
+{
+    IgdQemuIgdModel m = { 0 };
+    xmlNode *alias;
+    g_autofree char *alias_name = NULL;
+    g_autofree char *value = NULL;
+
+    if (f == NULL || !f->present || f->qemu == NULL || f->platform == NULL || !f->gmch_valid || hostdev == NULL)
+        return;
+    if (!igd_qemu_model_igd(f->qemu, f->device_id, f->platform, &f->gmch, -1, dom->machine, &m, NULL))
+        return;
+    alias = igd_xml_child(hostdev, "alias");
+    alias_name = alias ? igd_xml_prop(alias, "name") : NULL;
+    value = alias_name ? override_value(dom->root, alias_name, "x-igd-gms") : NULL;
+    if (m.x_igd_gms_needed >= 0 && (value == NULL || g_ascii_strtoll(value, NULL, 0) != m.x_igd_gms_needed))
+        problem(out, "legacy-gms", HINT_REWRITE,
+                "QEMU %u.%u gives the guest no stolen memory without x-igd-gms=%d (the host has %" G_GUINT64_FORMAT
+                " MiB)", f->qemu->major, f->qemu->minor, m.x_igd_gms_needed, f->gmch.stolen_bytes >> 20);
+    igd_qemu_igd_model_clear(&m);
+}
+
 gboolean
 igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomXmlVerdict *out,
                   GError **error)
@@ -434,6 +482,7 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
                 problem(out, "legacy-spice", HINT_REWRITE, "<%s> needs a SPICE display, which legacy mode removes",
                         (const char *)c->name);
         }
+        verify_gms(out, &dom, hostdev, facts);
         if (!igd_domain_video_is_none(&dom))
             problem(out, "legacy-video", HINT_REWRITE,
                     "an emulated video device is defined; legacy mode needs <video><model type='none'/></video>");

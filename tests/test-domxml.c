@@ -539,6 +539,24 @@ test_verify_problems(void)
     }
     igd_domxml_verdict_clear(&v);
 
+    /* legacy without the x-igd-gms QEMU 7.2 needs for the Skylake's 32 MiB */
+    {
+        g_autoptr(IgdHostFacts) f = facts_skl("7.2.0", "legacy");
+        g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
+        gboolean found = FALSE;
+
+        g_assert_true(igd_domxml_verify(out, strlen(out), f, &v, &error));
+        for (guint j = 0; j < v.problems->len; j++) {
+            IgdDomXmlProblem *p = v.problems->pdata[j];
+            if (g_str_equal(p->rule, "legacy-gms")) {
+                found = TRUE;
+                g_assert_nonnull(strstr(p->message, "x-igd-gms=1"));
+            }
+        }
+        g_assert_true(found);
+        igd_domxml_verdict_clear(&v);
+    }
+
     g_assert_false(igd_domxml_verify("<x", 2, NULL, &v, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     igd_domxml_verdict_clear(&v);
