@@ -14,6 +14,7 @@
 #include "igd-common.h"
 #include "igd-daemon.h"
 #include "igd-dbus-common.h"
+#include "igd-watcher.h"
 
 typedef struct {
     GMainLoop *loop;
@@ -79,6 +80,8 @@ main(int argc, char **argv)
     g_autoptr(IgdDaemonConfig) config = igd_daemon_config_new();
     g_autoptr(IgdDaemon) daemon = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(IgdWatcher) watcher = NULL;
+    g_autoptr(IgdSysroot) watch_root = NULL;
     Run run = { NULL, 0 };
     guint owner_id;
 
@@ -133,6 +136,18 @@ main(int argc, char **argv)
         return 1;
     }
 
+    if (igd_daemon_get_config(daemon)->libvirt_watch) {
+        const IgdDaemonConfig *c = igd_daemon_get_config(daemon);
+        const char *qemu = g_strcmp0(c->qemu_binary, "none") == 0 ? "" : c->qemu_binary;
+        IgdWatcherOptions wo = { c->libvirt_uri, c->adjust_hostdevs, qemu };
+        g_autoptr(GError) werror = NULL;
+
+        watch_root = igd_sysroot_new(c->sysfs_root);
+        watcher = igd_watcher_new(&wo, watch_root, &werror);
+        if (watcher == NULL)
+            g_warning("%s (the daemon serves without it)", werror->message);
+    }
+
     run.loop = g_main_loop_new(NULL, FALSE);
     g_signal_connect(connection, "closed", G_CALLBACK(on_closed), &run);
     g_unix_signal_add(SIGTERM, on_signal, &run);
@@ -141,6 +156,7 @@ main(int argc, char **argv)
                                             name_acquired, name_lost, &run, NULL);
     g_main_loop_run(run.loop);
     g_bus_unown_name(owner_id);
+    g_clear_pointer(&watcher, igd_watcher_free);
     g_signal_handlers_disconnect_by_data(connection, &run);
     igd_daemon_unexport(daemon);
     g_dbus_connection_flush_sync(connection, NULL, NULL);

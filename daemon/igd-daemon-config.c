@@ -42,6 +42,7 @@ igd_daemon_config_free(IgdDaemonConfig *c)
     g_free(c->qemu_user);
     g_free(c->qemu_group);
     g_free(c->qemu_binary);
+    g_free(c->libvirt_uri);
     g_hash_table_unref(c->devices);
     g_free(c);
 }
@@ -50,7 +51,7 @@ static const char *const daemon_keys[] = {
     "rebind-on-release", "qemu-user", "qemu-group", "qemu-binary", "sysfs-root", "state-dir", NULL,
 };
 static const char *const device_keys[] = { "opregion", "vbt", "vbt-layout", NULL };
-static const char *const libvirt_keys[] = { "watch", NULL };
+static const char *const libvirt_keys[] = { "watch", "uri", "adjust-hostdevs", NULL };
 
 static gboolean
 check_keys(GKeyFile *kf, const char *path, const char *group, const char *const *allowed, GError **error)
@@ -194,7 +195,9 @@ igd_daemon_config_load(IgdDaemonConfig *c, const char *path, gboolean must_exist
             }
         } else if (g_str_equal(g, "libvirt")) {
             if (!check_keys(kf, path, g, libvirt_keys, error) ||
-                !get_bool(kf, path, g, "watch", &c->libvirt_watch, error))
+                !get_bool(kf, path, g, "watch", &c->libvirt_watch, error) ||
+                !get_bool(kf, path, g, "adjust-hostdevs", &c->adjust_hostdevs, error) ||
+                !get_string(kf, path, g, "uri", FALSE, &c->libvirt_uri, error))
                 return FALSE;
         } else if (g_str_has_prefix(g, "device ")) {
             if (!load_device(c, kf, path, g, error))

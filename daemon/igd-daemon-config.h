@@ -28,6 +28,8 @@ typedef struct {
     char *qemu_group;           /* group of the blob files (0640) */
     char *qemu_binary;          /* probed at start; NULL = the configured default; "none" = no probe */
     gboolean libvirt_watch;     /* [libvirt] watch */
+    char *libvirt_uri;          /* [libvirt] uri, NULL = qemu:///system */
+    gboolean adjust_hostdevs;   /* [libvirt] adjust-hostdevs: also domains without <igd:assign> */
     GHashTable *devices;        /* canonical PCI address → IgdDaemonDeviceConfig* */
 } IgdDaemonConfig;
 

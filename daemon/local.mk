@@ -4,11 +4,13 @@ daemon_igd_assignd_SOURCES = \
 	daemon/igd-assignd.c \
 	daemon/igd-daemon.c daemon/igd-daemon.h daemon/igd-daemon-private.h \
 	daemon/igd-daemon-dbus.c \
-	daemon/igd-daemon-config.c daemon/igd-daemon-config.h
+	daemon/igd-daemon-config.c daemon/igd-daemon-config.h \
+	daemon/igd-watcher.c daemon/igd-watcher.h
 nodist_daemon_igd_assignd_SOURCES = daemon/igd-introspection.h
 daemon_igd_assignd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/daemon
-daemon_igd_assignd_CFLAGS = $(AM_CFLAGS) $(POLKIT_CFLAGS)
-daemon_igd_assignd_LDADD = $(IGD_CORE_LIBS) $(GIO_LIBS) $(POLKIT_LIBS)
+daemon_igd_assignd_CFLAGS = $(AM_CFLAGS) $(POLKIT_CFLAGS) $(LIBVIRT_CFLAGS)
+# libvirt for the optional watcher ([libvirt] watch), SPEC.md §7.
+daemon_igd_assignd_LDADD = $(IGD_CORE_LIBS) $(GIO_LIBS) $(POLKIT_LIBS) $(LIBVIRT_LIBS)
 
 # The introspection XML is the source of truth; the daemon embeds it.
 daemon/igd-introspection.h: daemon/org.igdassign.Manager1.xml
@@ -62,3 +64,9 @@ TESTS += tests/test-daemon-config
 tests_test_daemon_config_SOURCES = tests/test-daemon-config.c daemon/igd-daemon-config.c
 tests_test_daemon_config_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/daemon
 tests_test_daemon_config_LDADD = $(IGD_TEST_LIBS)
+
+check_PROGRAMS += tests/test-watcher
+TESTS += tests/test-watcher
+tests_test_watcher_SOURCES = tests/test-watcher.c daemon/igd-watcher.c
+tests_test_watcher_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/daemon $(LIBVIRT_CFLAGS)
+tests_test_watcher_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)

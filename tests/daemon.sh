@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..27"
+echo "1..28"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -236,6 +236,14 @@ reconnect() {
 }
 check "Reconnect: the owner again is fine, another domain is refused" reconnect
 check "Bind of a device already on vfio-pci succeeds" call Bind 0000:00:02.0
+watch_unreachable() {
+    stop_daemon
+    printf '[daemon]\nqemu-binary=none\nqemu-group=root\n[libvirt]\nwatch=true\nuri=test:///nonexistent/node.xml\n' >"$conf"
+    start_daemon || { echo "daemon did not start"; return 1; }
+    grep -q "libvirt watcher: cannot connect to test:///nonexistent/node.xml" "$tmp/daemon.log" &&
+        status_has '"devices"'
+}
+check "libvirt watcher that cannot connect: a warning, the daemon serves" watch_unreachable
 sigterm() {
     kill -TERM "$daemon_pid"; wait "$daemon_pid"; rc=$?; daemon_pid=
     [ $rc = 0 ] || { echo "exit status $rc"; return 1; }

@@ -65,6 +65,8 @@ test_all_keys(void)
         "state-dir=/tmp/state\n"
         "[libvirt]\n"
         "watch=true\n"
+        "uri=qemu:///session\n"
+        "adjust-hostdevs=true\n"
         "[device 00:02.0]\n"
         "vbt=/etc/igd-assign/x.vbt\n"
         "vbt-layout=absolute\n"
@@ -78,6 +80,8 @@ test_all_keys(void)
     g_assert_no_error(error);
     g_assert_true(c->rebind_on_release);
     g_assert_true(c->libvirt_watch);
+    g_assert_cmpstr(c->libvirt_uri, ==, "qemu:///session");
+    g_assert_true(c->adjust_hostdevs);
     g_assert_cmpstr(c->qemu_user, ==, "qemu");
     g_assert_cmpstr(c->qemu_group, ==, "kvm");
     g_assert_cmpstr(c->qemu_binary, ==, "/opt/qemu/bin/qemu-system-x86_64");
