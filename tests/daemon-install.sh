@@ -16,6 +16,8 @@ trap 'rm -rf "$tmp"' EXIT
 dest=$tmp/dest
 
 # The directories configure chose, from the Makefile itself.
+# Run make afresh, not as a child of `make check` (no jobserver, no "Entering directory").
+unset MAKEFLAGS MFLAGS MAKELEVEL
 var() { ${MAKE:-make} -s -C "$top_builddir" --no-print-directory -f Makefile -f - print-var V="$1" <<'EOM'
 print-var:
 	@echo '$($(V))'

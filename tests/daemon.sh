@@ -110,8 +110,12 @@ blobs_complete() { # the blobs of $1 are whole: 8192-byte OpRegion (the fixture 
         cmp -s "$d/igd-opregion" "$IGD_SHARED_DIR/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
 }
 
-i=0; while [ ! -S "$tmp/bus" ] && [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.02; done
-if [ -S "$tmp/bus" ]; then ok "private dbus-daemon with the daemon's policy file"; else not_ok "private bus"; fi
+bus_answers() {
+    gdbus call --address "$addr" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetId >/dev/null 2>&1
+}
+i=0; while ! bus_answers && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+if bus_answers; then ok "private dbus-daemon with the daemon's policy file"; else not_ok "private bus"; fi
 check "igd-assignd owns org.igdassign.Manager1" start_daemon
 
 prepare_a() {

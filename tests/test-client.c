@@ -65,11 +65,21 @@ wait_for(gboolean (*ready)(Fixture *), Fixture *f, guint ms)
     return ready(f);
 }
 
+/* The bus answers (the socket file appears before dbus-daemon listens on it). */
 static gboolean
-bus_socket_exists(Fixture *f)
+bus_answers(Fixture *f)
 {
     g_autofree char *sock = g_build_filename(f->dir, "bus", NULL);
-    return g_file_test(sock, G_FILE_TEST_EXISTS);
+    g_autoptr(GDBusConnection) c = NULL;
+
+    if (!g_file_test(sock, G_FILE_TEST_EXISTS))
+        return FALSE;
+    c = g_dbus_connection_new_for_address_sync(
+        f->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, NULL, NULL);
+    if (c != NULL)
+        g_dbus_connection_close_sync(c, NULL, NULL);
+    return c != NULL;
 }
 
 static void
@@ -89,7 +99,7 @@ bus_start(Fixture *f)
                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
                                 child_setup, NULL, &f->bus_pid, &error));
     g_assert_no_error(error);
-    g_assert_true(wait_for(bus_socket_exists, f, 5000));
+    g_assert_true(wait_for(bus_answers, f, 10000));
 }
 
 static void
