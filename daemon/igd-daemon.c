@@ -89,12 +89,14 @@ blob_dir(IgdDaemon *daemon, const char *canonical_uuid)
     return g_build_filename(daemon->config->state_dir, canonical_uuid, NULL);
 }
 
-/* Save @next and make it the state; on failure the state is unchanged. */
+/* Save @next (taken) and make it the state; on failure the state is unchanged and @next is freed. */
 static gboolean
 commit_state(IgdDaemon *daemon, IgdState *next, GError **error)
 {
-    if (!igd_state_save(next, daemon->state_path, error))
+    if (!igd_state_save(next, daemon->state_path, error)) {
+        igd_state_free(next);
         return FALSE;
+    }
     igd_state_free(daemon->state);
     daemon->state = next;
     return TRUE;
