@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..28"
+echo "1..29"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -220,6 +220,17 @@ unwritable() {
     status_has '"owner": null'
 }
 check "an unwritable state directory: Prepare fails with the reason, the daemon serves" unwritable
+state_unsaveable() {
+    stop_daemon
+    start_daemon || return 1
+    rm -f "$state/state.xml"; mkdir "$state/state.xml" # the rename onto it must fail
+    expect_error org.igdassign.Error.IO "cannot write state file" \
+        call Prepare "$uuid_a" win10 0000:00:02.0 legacy || return 1
+    [ ! -e "$state/$uuid_a" ] || { echo "blobs left behind"; return 1; }
+    status_has '"owner": null' || return 1
+    rmdir "$state/state.xml"
+}
+check "a state file that cannot be replaced: Prepare fails, its blobs are removed, the daemon serves" state_unsaveable
 stale() {
     stop_daemon
     cat >"$state/state.xml" <<EOX
