@@ -474,6 +474,10 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
                             "<%s> sits at guest address 00:1f.%u, QEMU needs 1f.0 for the IGD LPC bridge",
                             (const char *)c->name, a.function);
             }
+            if (igd_xml_is(c, "hostdev") && igd_xml_prop_eq(c, "type", "mdev") &&
+                igd_xml_prop_eq(c, "display", "on"))
+                problem(out, "legacy-mdev-display", HINT_REWRITE,
+                        "a mediated device has display='on', which needs a <graphics> display");
             if (igd_xml_is(c, "graphics")) {
                 g_autofree char *t = igd_xml_prop(c, "type");
                 problem(out, "legacy-graphics", HINT_REWRITE, "a <graphics type='%s'> display is defined",

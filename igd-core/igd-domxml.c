@@ -699,6 +699,14 @@ legacy_displays(IgdDomain *dom)
     }
     for (c = dom->devices->children; c; c = next) {
         next = c->next;
+        /* a mediated device's display (display='on', ramfb) needs a <graphics> too */
+        if (igd_xml_is(c, "hostdev") && igd_xml_prop_eq(c, "type", "mdev")) {
+            if (igd_xml_prop_eq(c, "display", "on"))
+                unset_prop(c, "display");
+            if (xmlHasProp(c, (const xmlChar *)"ramfb"))
+                unset_prop(c, "ramfb");
+            continue;
+        }
         if (!igd_xml_is_display_only(c))
             continue;
         if (igd_xml_is(c, "audio")) {

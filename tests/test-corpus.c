@@ -189,6 +189,15 @@ strip_igd(xmlNode *node)
                 drop(c);
                 continue;
             }
+            if (is_el(c, "hostdev") && type && g_str_equal(type, "mdev")) {
+                /* legacy mode turns a mediated device's display off */
+                xmlAttr *a = xmlHasProp(c, (const xmlChar *)"display");
+                if (a)
+                    xmlRemoveProp(a);
+                a = xmlHasProp(c, (const xmlChar *)"ramfb");
+                if (a)
+                    xmlRemoveProp(a);
+            }
             if (is_el(c, "sound")) {
                 xmlNode *a = child(c, "audio");
                 if (a)
