@@ -19,6 +19,7 @@
 #include "igd-report.h"
 #include "igd-state.h"
 #include "igd-sysroot.h"
+#include "igd-vfio.h"
 
 #include "igd-daemon-private.h"
 
@@ -253,6 +254,28 @@ igd_daemon_get_state(const IgdDaemon *daemon)
 
 /* ---- operations ---- */
 
+/*
+ * An owner recorded at least IGD_DAEMON_STALE_GRACE_SEC ago whose device's
+ * VFIO group can be opened is not running: QEMU holds the group for as long
+ * as the guest lives (a VFIO group has one user). Its domain stopped
+ * without a Release (libvirtd killed, hook not run). The grace period
+ * covers a domain that has been prepared but whose QEMU has not opened the
+ * group yet.
+ */
+#define IGD_DAEMON_STALE_GRACE_SEC 60
+
+static gboolean
+owner_is_gone(IgdDaemon *daemon, const IgdStateEntry *e)
+{
+    g_autoptr(IgdVfioDevice) dev = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (g_get_real_time() / G_USEC_PER_SEC - e->since < IGD_DAEMON_STALE_GRACE_SEC)
+        return FALSE;
+    dev = igd_vfio_device_open(daemon->sysroot, &e->address, &error);
+    return dev != NULL;
+}
+
 gboolean
 igd_daemon_prepare(IgdDaemon *daemon, const char *uuid, const char *name, const char *pci, const char *mode,
                    GError **error)
@@ -282,6 +305,7 @@ igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, c
     g_autofree char *shown_name = NULL;
     g_autofree char *previous = NULL;
     g_autofree char *dir = NULL;
+    g_autofree char *stale_uuid = NULL;
     g_autoptr(IgdPciDevice) dev = NULL;
     g_autoptr(IgdState) next = NULL;
     g_autoptr(GError) local = NULL;
@@ -306,13 +330,21 @@ igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, c
     bc.machine = machine != NULL && *machine != '\0' ? machine : NULL;
     bc.x_igd_gms = (gint)x_igd_gms;
     shown_name = g_strescape(name ? name : "", NULL);
-    if (!igd_state_check_claim(daemon->state, &addr, canon, error))
-        return FALSE;
     dev = open_igd(daemon, &addr, error);
     if (dev == NULL)
         return FALSE;
 
     owned = igd_state_lookup(daemon->state, &addr);
+    if (owned != NULL && !g_str_equal(owned->uuid, canon)) {
+        g_autofree char *owner_name = NULL;
+        if (!owner_is_gone(daemon, owned))
+            return igd_state_check_claim(daemon->state, &addr, canon, error);
+        owner_name = g_strescape(owned->name, NULL);
+        log_event(G_LOG_LEVEL_WARNING, owned->uuid, dev_name,
+                  "domain '%s' (%s) owns %s but no QEMU holds the device: it stopped without a release; "
+                  "handing the device to domain '%s' (%s)", owner_name, owned->uuid, dev_name, shown_name, canon);
+        stale_uuid = g_strdup(owned->uuid);
+    }
     if (owned != NULL)
         previous = g_strdup(owned->previous_driver);
     else if (g_strcmp0(igd_pci_device_get_driver(dev), IGD_BIND_VFIO_DRIVER) != 0)
@@ -330,6 +362,8 @@ igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, c
     }
     dir = blob_dir(daemon, canon);
     next = igd_state_copy(daemon->state);
+    if (stale_uuid != NULL)
+        igd_state_remove(next, &addr);
     if (!igd_blobs_build(daemon->sysroot, &addr, &bc, daemon->qemu, &blobs, &local) ||
         !igd_blobs_write(dir, &blobs, daemon->qemu_gid, &local) ||
         !igd_state_claim(next, &addr, canon, name, mode, previous, g_get_real_time() / G_USEC_PER_SEC, &local) ||
@@ -344,6 +378,12 @@ igd_daemon_prepare_full(IgdDaemon *daemon, const char *uuid, const char *name, c
                   shown_name, canon, local->message);
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
+    }
+    if (stale_uuid != NULL && igd_state_lookup_uuid(daemon->state, stale_uuid) == NULL) {
+        g_autofree char *stale_dir = blob_dir(daemon, stale_uuid);
+        g_autoptr(GError) e2 = NULL;
+        if (!igd_blobs_remove(stale_dir, &e2))
+            g_warning("%s", e2->message);
     }
     log_event(G_LOG_LEVEL_MESSAGE, canon, dev_name,
               "prepared %s for domain '%s' (%s), mode %s, bdsm-size %" G_GUINT64_FORMAT ", opregion %" G_GSIZE_FORMAT

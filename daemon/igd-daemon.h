@@ -38,7 +38,10 @@ const IgdState *igd_daemon_get_state(const IgdDaemon *daemon);
 /*
  * Prepare: device is an Intel IGD and free (or already this domain's),
  * bound to vfio-pci, blobs built and written to <state-dir>/<uuid>/,
- * ownership saved. All or nothing: when a step fails, the blobs of this call
+ * ownership saved. A device owned by another domain is IGD_ERROR_CONFLICT
+ * naming the owner, unless that ownership is older than a minute and no
+ * QEMU holds the device's VFIO group (the owner stopped without a Release):
+ * then it is taken over with a warning. All or nothing: when a step fails, the blobs of this call
  * are removed and the state is unchanged (the vfio-pci binding, harmless
  * and idempotent, stays unless rebind-on-release is set).
  */

@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..29"
+echo "1..32"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -53,6 +53,8 @@ uuid_a=c7a5fdbd-edaf-9455-926a-d65c16db1809
 uuid_b=6695eb01-f6a4-8304-79aa-97f2502e193f
 cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$root"
 printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$conf"
+vfio_conf=$tmp/vfio.conf # the double re-reads it whenever no VFIO fd is open
+cp "$top_srcdir/tests/data/daemon/vfio-skl.conf" "$vfio_conf"
 
 dbus-daemon --config-file="$top_srcdir/tests/data/daemon/bus.conf" --address="$addr" \
     --nofork --nopidfile 2>/dev/null &
@@ -74,7 +76,7 @@ start_wait=300
 [ -n "${IGD_VALGRIND:-}" ] && start_wait=3000
 start_daemon() { # start_daemon [STATE_DIR]
     LD_PRELOAD=$top_builddir/tests/libigdvfiodouble.so IGD_VFIO_DOUBLE=$root/dev/vfio \
-    IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf \
+    IGD_VFIO_DOUBLE_CONFIG=$vfio_conf \
         ${IGD_VALGRIND:-} "$daemon_bin" --bus-address "$addr" --sysfs-root "$root" --state-dir "${1:-$state}" \
         --config "$conf" >/dev/null 2>>"$tmp/daemon.log" &
     daemon_pid=$!
@@ -231,6 +233,38 @@ state_unsaveable() {
     rmdir "$state/state.xml"
 }
 check "a state file that cannot be replaced: Prepare fails, its blobs are removed, the daemon serves" state_unsaveable
+owned_by_b() { # owned_by_b SINCE: a state where $uuid_b owns the IGD since SINCE (seconds)
+    stop_daemon
+    rm -rf "$state/$uuid_a"
+    cat >"$state/state.xml" <<EOX
+<igd-assign-state version="1">
+  <device address="0000:00:02.0" uuid="$uuid_b" name="old" mode="legacy" since="$1"/>
+</igd-assign-state>
+EOX
+    start_daemon
+}
+takeover() {
+    owned_by_b 1 || return 1
+    call Prepare "$uuid_a" win10 0000:00:02.0 legacy >/dev/null || return 1
+    grep -q "uuid=\"$uuid_a\"" "$state/state.xml" && ! grep -q "$uuid_b" "$state/state.xml" &&
+        grep -q "stopped without a release" "$tmp/daemon.log" && call Release "$uuid_a" >/dev/null
+}
+check "an old owner whose QEMU no longer holds the VFIO group is taken over" takeover
+busy() {
+    sed -i 's/^\[group\]$/[group]\nbusy=true/' "$vfio_conf"
+    owned_by_b 1 || return 1
+    expect_error org.igdassign.Error.Conflict "'old'" call Prepare "$uuid_a" win10 0000:00:02.0 legacy
+    rc=$?
+    cp "$top_srcdir/tests/data/daemon/vfio-skl.conf" "$vfio_conf"
+    return $rc
+}
+check "an owner whose QEMU holds the VFIO group (EBUSY) is never taken over" busy
+recent() {
+    owned_by_b "$(date +%s)" || return 1
+    expect_error org.igdassign.Error.Conflict "'old'" call Prepare "$uuid_a" win10 0000:00:02.0 legacy &&
+        call Release "$uuid_b" >/dev/null
+}
+check "an owner prepared less than a minute ago is not taken over (its QEMU may not have started)" recent
 stale() {
     stop_daemon
     cat >"$state/state.xml" <<EOX
