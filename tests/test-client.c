@@ -303,7 +303,11 @@ test_no_service(Fixture *f, gconstpointer data)
 
     if (!need_root())
         return;
-    c = client_for(f);
+    /* No address given: $IGD_ASSIGND_BUS_ADDRESS names the bus (else the system bus). */
+    g_setenv(IGD_DBUS_ADDRESS_ENV, f->address, TRUE);
+    c = igd_client_new(NULL, 5000, &error);
+    g_unsetenv(IGD_DBUS_ADDRESS_ENV);
+    g_assert_no_error(error);
     g_assert_false(igd_client_release(c, UUID_A, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     g_assert_cmpstr(error->message, ==, "igd-assignd is not running (no org.igdassign.Manager1 on the bus)");
