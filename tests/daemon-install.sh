@@ -45,6 +45,8 @@ paths() {
     grep -qx "Exec=$sbindir/igd-assignd" "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service" &&
         grep -qx "ExecStart=$sbindir/igd-assignd" "$dest$unitdir/igd-assignd.service" &&
         grep -qx "BusName=org.igdassign.Manager1" "$dest$unitdir/igd-assignd.service" &&
+        grep -qx "SystemdService=igd-assignd.service" \
+            "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service" &&
         ! grep -q '@[a-z]*@' "$dest$unitdir/igd-assignd.service" \
             "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service"
 }
