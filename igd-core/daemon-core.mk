@@ -2,7 +2,7 @@
 # igd-assignd (used by the hook and the CLI), with their tests.
 igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-state.c igd-core/igd-state.h \
-	igd-core/igd-dbus-common.h \
+	igd-core/igd-dbus-common.c igd-core/igd-dbus-common.h \
 	igd-core/igd-client.c igd-core/igd-client.h
 
 check_PROGRAMS += tests/test-state
