@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..32"
+echo "1..33"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -119,6 +119,14 @@ bus_answers() {
 i=0; while ! bus_answers && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
 if bus_answers; then ok "private dbus-daemon with the daemon's policy file"; else not_ok "private bus"; fi
 check "igd-assignd owns org.igdassign.Manager1" start_daemon
+introspect() {
+    out=$(gdbus introspect --address "$addr" --dest org.igdassign.Manager1 --object-path /org/igdassign/Manager1) ||
+        return 1
+    for m in Prepare PrepareWithOptions Release Reconnect Bind Rebind Check GetStatus; do
+        case $out in *"$m("*) ;; *) echo "no method $m in: $out"; return 1 ;; esac
+    done
+}
+check "the object serves the interface of daemon/org.igdassign.Manager1.xml" introspect
 
 prepare_a() {
     out=$(call Prepare "$uuid_a" win10 0000:00:02.0 legacy) && [ "$out" = "()" ] || { echo "$out"; return 1; }
