@@ -8,7 +8,9 @@
 #      host tests/data/hosts/skl-ideapad-vfio with igd-assignd running on a
 #      private bus (when daemon/igd-assignd is built), prepare begin then
 #      release end: SPEC §8 wants <= 10 ms median.
-# Run from the build directory (or set top_builddir / top_srcdir).
+# Run from the build directory (or set top_builddir / top_srcdir), after
+# make bench/hook-latency hook/igd-assign-hook hook/igd-assign-hook-full
+#      daemon/igd-assignd tests/libigdvfiodouble.so
 runs=${1:-300}
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-.}
@@ -53,24 +55,29 @@ cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$tmp/host"
 export IGD_ASSIGN_SYSFS_ROOT="$tmp/host"
 export IGD_ASSIGND_BUS_ADDRESS="unix:path=$tmp/bus"
 daemon=$top_builddir/daemon/igd-assignd
-if [ -x "$daemon" ] && command -v dbus-daemon >/dev/null; then
+vfiodouble=$top_builddir/tests/libigdvfiodouble.so
+if [ -x "$daemon" ] && [ -f "$vfiodouble" ] && command -v dbus-daemon >/dev/null; then
     cat >"$tmp/bus.conf" <<CONF
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig><type>session</type><listen>unix:path=$tmp/bus</listen><auth>EXTERNAL</auth>
-<policy context="default"><allow send_destination="*"/><allow own="*"/></policy></busconfig>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>
 CONF
     dbus-daemon --config-file="$tmp/bus.conf" --nofork --nopidfile >/dev/null 2>&1 &
     bus_pid=$!
     i=0; while [ ! -S "$tmp/bus" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
     mkdir -p "$tmp/state"
-    "$daemon" --bus-address "$IGD_ASSIGND_BUS_ADDRESS" --sysfs-root "$tmp/host" --state-dir "$tmp/state" \
-        >"$tmp/daemon.log" 2>&1 &
+    printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
+    # Its VFIO device comes from the test double (as in tests/daemon.sh).
+    LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host/dev/vfio \
+        IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf IGD_SHARED_DIR=$top_srcdir/../shared \
+        "$daemon" --bus-address "$IGD_ASSIGND_BUS_ADDRESS" --sysfs-root "$tmp/host" --state-dir "$tmp/state" \
+        --config "$tmp/igd-assignd.conf" >"$tmp/daemon.log" 2>&1 &
     daemon_pid=$!
     sleep 0.5
     echo "# igd-assignd running on a private bus (exit 0 expected from the hook)"
 else
-    echo "# daemon/igd-assignd not built: the hook runs every check, then fails to reach the daemon (exit 1)"
+    echo "# daemon/igd-assignd or tests/libigdvfiodouble.so not built: the hook runs every check, then fails to reach the daemon (exit 1)"
 fi
 for op in "prepare begin" "release end"; do
     "$lat" --runs "$runs" --xml "$data/legacy-igd.xml" --op "$op" --domain desk \

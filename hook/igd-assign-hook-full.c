@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -51,6 +52,8 @@
 /* How long each daemon call may take: Prepare may bind a driver. */
 #define HOOK_PREPARE_TIMEOUT_MS 20000
 #define HOOK_OTHER_TIMEOUT_MS   5000
+/* Tests shorten both (milliseconds). */
+#define HOOK_ENV_TIMEOUT        "IGD_ASSIGN_HOOK_TIMEOUT_MS"
 
 #define HOOK_START_DAEMON_HINT \
     "start the daemon: systemctl start igd-assignd (without systemd, as root: igd-assignd &), then start the domain again"
@@ -394,6 +397,51 @@ typedef enum {
     HOOK_CALL_RECONNECT,
 } HookCall;
 
+/*
+ * The whole exchange with the daemon is bounded: the client bounds each
+ * call, but connecting to a bus that accepts and then says nothing takes
+ * GDBus's own 25 s. An alarm a little after the call's bound ends the
+ * hook with a prepared message (refusal for prepare, a log line else).
+ */
+static char hook_alarm_message[1024];
+static size_t hook_alarm_len;
+static int hook_alarm_exit;
+
+static void
+hook_alarm(int sig)
+{
+    ssize_t n = write(STDERR_FILENO, hook_alarm_message, hook_alarm_len);
+
+    (void)sig;
+    (void)n;
+    _exit(hook_alarm_exit);
+}
+
+static void
+hook_arm_alarm(const HookDomain *dom, guint timeout_ms)
+{
+    char ename[256];
+    struct sigaction sa = { 0 };
+    int n;
+
+    igd_hook_escape_name(dom->name, ename, sizeof(ename));
+    if (dom->op == IGD_HOOK_OP_PREPARE)
+        n = g_snprintf(hook_alarm_message, sizeof(hook_alarm_message),
+                       "igd-assign: %s: cannot prepare the IGD: igd-assignd did not answer within %u s\n"
+                       "hint: check igd-assignd (journalctl -u igd-assignd), restart it, then start the domain again\n",
+                       ename, timeout_ms / 1000 + 2);
+    else
+        n = g_snprintf(hook_alarm_message, sizeof(hook_alarm_message),
+                       "igd-assign: %s: igd-assignd did not answer within %u s (the domain is not affected)\n",
+                       ename, timeout_ms / 1000 + 2);
+    hook_alarm_len = n > 0 ? MIN((size_t)n, sizeof(hook_alarm_message) - 1) : 0;
+    hook_alarm_exit = dom->op == IGD_HOOK_OP_PREPARE ? 1 : 0;
+    sa.sa_handler = hook_alarm;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(timeout_ms / 1000 + 2);
+}
+
 static HookDaemonResult
 hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const char *mode, guint timeout_ms,
                  char **message)
@@ -401,10 +449,20 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
     g_autoptr(IgdClient) client = NULL;
     g_autoptr(GError) error = NULL;
     gboolean ok = FALSE;
+    const char *env_timeout = g_getenv(HOOK_ENV_TIMEOUT);
 
+    if (env_timeout != NULL) {
+        guint64 t = g_ascii_strtoull(env_timeout, NULL, 10);
+
+        if (t >= 1000 && t <= HOOK_PREPARE_TIMEOUT_MS)
+            timeout_ms = (guint)t;
+    }
+
+    hook_arm_alarm(dom, timeout_ms);
     /* NULL: $IGD_ASSIGND_BUS_ADDRESS, else the system bus. */
     client = igd_client_new(NULL, timeout_ms, &error);
     if (client == NULL) {
+        alarm(0);
         *message = g_strdup(error->message);
         return HOOK_DAEMON_UNREACHABLE;
     }
@@ -419,6 +477,7 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
         ok = igd_client_reconnect(client, dom->uuid, pci, &error);
         break;
     }
+    alarm(0);
     if (ok)
         return HOOK_DAEMON_OK;
     *message = g_strdup(error->message);

@@ -46,6 +46,7 @@ skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 run() {
     host=$1; xml=$2; shift 2
     IGD_ASSIGN_HOOK_FULL=${FULL_OVERRIDE:-$full} IGD_ASSIGN_SYSFS_ROOT=$host \
+        IGD_ASSIGN_HOOK_TIMEOUT_MS=${IGD_ASSIGN_HOOK_TIMEOUT_MS:-} \
         IGD_ASSIGND_BUS_ADDRESS=${BUS:-unix:path=$tmp/no-such-bus} \
         $vg "$hook" "$@" <"$xml" >"$tmp/out" 2>"$tmp/err"
     rc=$?
@@ -264,6 +265,31 @@ run_full "$vfio" "$data/plain.xml" web01 migrate begin -
 expect_silent "/full/plain/migrate"
 
 # ---- 8. a private igd-assignd -----------------------------------------------
+# A bus that accepts the connection and then says nothing: the hook's
+# alarm ends the wait (timeout shortened to 1 s + 2 s of grace here).
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(16); time.sleep(60)' "$tmp/silent-bus" &
+    silent_pid=$!
+    i=0; while [ ! -S "$tmp/silent-bus" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    t0=$(date +%s)
+    BUS=unix:path=$tmp/silent-bus IGD_ASSIGN_HOOK_TIMEOUT_MS=1000 run "$vfio" "$data/legacy-igd.xml" desk prepare begin -
+    t1=$(date +%s)
+    if refused "desk: cannot prepare the IGD: igd-assignd did not answer within 3 s" && [ $((t1 - t0)) -le 6 ]; then
+        ok "/daemon/silent-bus/prepare-bounded"
+    else
+        notok "/daemon/silent-bus/prepare-bounded"
+    fi
+    BUS=unix:path=$tmp/silent-bus IGD_ASSIGN_HOOK_TIMEOUT_MS=1000 run "$vfio" "$data/legacy-igd.xml" desk release end -
+    [ "$rc" -eq 0 ] && grep -q "did not answer within 3 s (the domain is not affected)" "$tmp/err" &&
+        ok "/daemon/silent-bus/release-not-fatal" || notok "/daemon/silent-bus/release-not-fatal"
+    kill "$silent_pid" 2>/dev/null
+    unset BUS IGD_ASSIGN_HOOK_TIMEOUT_MS
+else
+    skip "/daemon/silent-bus/prepare-bounded" "no python3"
+    skip "/daemon/silent-bus/release-not-fatal" "no python3"
+fi
+
 daemon=$top_builddir/daemon/igd-assignd
 if command -v dbus-daemon >/dev/null 2>&1; then
     cat >"$tmp/bus.conf" <<EOF
