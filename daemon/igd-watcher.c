@@ -188,7 +188,23 @@ handle_domain(IgdWatcher *w, const char *uuid)
     }
     g_mutex_unlock(&w->lock);
 
-    facts = igd_host_facts_gather(w->sysroot, NULL, w->qemu_binary, NULL, NULL);
+    /* A first look without host facts: most definitions are not IGD domains (and cost no QEMU probe). */
+    {
+        IgdDomXmlVerdict v;
+        IgdPciAddress host;
+        gboolean relevant, host_known;
+
+        memset(&v, 0, sizeof v);
+        if (!igd_domxml_verify(xml, strlen(xml), NULL, &v, NULL))
+            return;
+        relevant = v.igd_domain && (v.has_metadata || w->adjust_hostdevs);
+        host_known = v.host_known;
+        host = v.host;
+        igd_domxml_verdict_clear(&v);
+        if (!relevant)
+            return;
+        facts = igd_host_facts_gather(w->sysroot, host_known ? &host : NULL, w->qemu_binary, NULL, NULL);
+    }
     if (!igd_watcher_adjust(xml, strlen(xml), facts, w->adjust_hostdevs, &out, &error)) {
         log_domain(G_LOG_LEVEL_WARNING, uuid, "domain %s breaks the IGD rules and cannot be adjusted: %s", uuid,
                    error->message);
