@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..33"
+echo "1..34"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -308,5 +308,42 @@ sigterm() {
 }
 check "SIGTERM: the daemon exits 0 and gives up the name" sigterm
 check "every daemon stopped with SIGTERM exited 0${IGD_VALGRIND:+ (memcheck clean)}" test ! -s "$tmp/daemon-exits"
+
+activation() {
+    # A second bus like the first, with a service directory holding the
+    # built activation file; its Exec= line is pointed at a wrapper that
+    # adds the test arguments (sysroot copy, state dir, VFIO double).
+    svc=$top_builddir/daemon/org.igdassign.Manager1.service
+    [ -f "$svc" ] || { echo "no $svc"; return 1; }
+    mkdir -p "$tmp/services" "$tmp/state2"
+    cat >"$tmp/igd-assignd-wrapper" <<EOW
+#!/bin/sh
+export LD_PRELOAD=$top_builddir/tests/libigdvfiodouble.so IGD_VFIO_DOUBLE=$root/dev/vfio IGD_VFIO_DOUBLE_CONFIG=$vfio_conf
+exec $daemon_bin --bus-address unix:path=$tmp/bus2 --sysfs-root $root --state-dir $tmp/state2 --config $conf
+EOW
+    chmod 755 "$tmp/igd-assignd-wrapper"
+    grep -q '^Name=org.igdassign.Manager1$' "$svc" && grep -q '^Exec=' "$svc" || { echo "bad activation file"; return 1; }
+    sed "s|^Exec=.*|Exec=$tmp/igd-assignd-wrapper|" "$svc" >"$tmp/services/org.igdassign.Manager1.service"
+    sed -e "s|<include>../../../daemon/|<include>$top_srcdir/daemon/|" \
+        -e "s|</busconfig>|<servicedir>$tmp/services</servicedir></busconfig>|" \
+        "$top_srcdir/tests/data/daemon/bus.conf" >"$tmp/bus2.conf"
+    dbus-daemon --config-file="$tmp/bus2.conf" --address="unix:path=$tmp/bus2" --nofork --nopidfile 2>/dev/null &
+    bus2_pid=$!
+    i=0
+    while ! gdbus call --address "unix:path=$tmp/bus2" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetId >/dev/null 2>&1 && [ $i -lt 500 ]; do i=$((i + 1)); sleep 0.02; done
+    # No daemon runs on bus2: the call itself starts it.
+    out=$(gdbus call --timeout 30 --address "unix:path=$tmp/bus2" --dest org.igdassign.Manager1 \
+        --object-path /org/igdassign/Manager1 --method org.igdassign.Manager1.GetStatus 2>&1)
+    rc=$?
+    pid=$(gdbus call --address "unix:path=$tmp/bus2" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.GetConnectionUnixProcessID org.igdassign.Manager1 2>/dev/null |
+        sed -n 's/^(uint32 \([0-9]*\),)$/\1/p')
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null
+    kill "$bus2_pid" 2>/dev/null; wait "$bus2_pid" 2>/dev/null
+    [ $rc = 0 ] && case $out in *devices*) return 0 ;; esac
+    echo "$out"; return 1
+}
+check "D-Bus activation: a call starts igd-assignd through the activation file" activation
 
 exit $failed
