@@ -696,6 +696,15 @@ hook_run(HookDomain *dom, const char *data, gsize len)
     return 0;
 }
 
+/* libxml2 reports some errors (encoding, I/O) outside the parser's own
+ * NOERROR switch: the hook prints its own one line instead. */
+static void
+hook_xml_silent(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -723,6 +732,7 @@ main(int argc, char **argv)
         hook_say(&dom, reason, NULL);
         return igd_hook_op_can_refuse(dom.op) ? 1 : 0;
     }
+    xmlSetGenericErrorFunc(NULL, hook_xml_silent);
     dom.sysroot = igd_sysroot_new(g_getenv(IGD_HOOK_ENV_SYSROOT));
     ret = hook_run(&dom, data, len);
     free(data);

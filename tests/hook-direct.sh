@@ -103,6 +103,39 @@ for f in comment-hostdev cdata-hostdev metadata-hostdev; do
         expect_silent "/no-igd/$f/$op"
     done
 done
+# What the byte scan cannot see through goes to the full parse too:
+# an encoding other than UTF-8, a NUL byte, a character reference.
+sed '1s/^/<?xml version="1.0" encoding="UTF-7"?>\n/' "$data/plain.xml" >"$tmp/utf7-decl.xml"
+sed '1s/^/<?xml version="1.0" encoding="ISO-8859-1"?>\n/' "$data/plain.xml" >"$tmp/latin1-decl.xml"
+sed "1s/^/<?xml version='1.0' encoding='utf-8'?>\\n/" "$data/plain.xml" >"$tmp/utf8-decl.xml"
+{ cat "$data/plain.xml"; printf '\0'; } >"$tmp/nul.xml"
+for f in utf7-decl latin1-decl nul; do
+    FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$tmp/$f.xml" web01 prepare begin -
+    expect_refused "/scan/$f/takes-full-path" "cannot run $tmp/no-such-full"
+done
+run "$vfio" "$tmp/latin1-decl.xml" web01 prepare begin -
+expect_silent "/scan/latin1-decl/judged-not-igd"
+# plain.xml is not valid UTF-7 ("+64055" starts a base64 run): cannot be
+# judged, so the start is refused in one line (no libxml2 noise).
+run "$vfio" "$tmp/utf7-decl.xml" web01 prepare begin -
+expect_refused "/scan/utf7-decl/unparseable-refused" "web01: the domain XML on stdin does not parse"
+FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$tmp/utf8-decl.xml" web01 prepare begin -
+expect_silent "/scan/utf8-decl/fast-path"
+# <igd:assign> whose namespace is spelled with a character reference
+# ("&#105;" = "i"), so the bytes "igd" appear nowhere: still found by the
+# full parse, and refused (metadata, no IGD hostdev).
+sed 's|</metadata>|<x:assign xmlns:x="http://\&#105;gd-assign.org/schemas/domain/1.0" mode="legacy" host="0000:00:02.0"/></metadata>|' \
+    "$data/plain.xml" >"$tmp/charref-meta.xml"
+if grep -qi 'igd' "$tmp/charref-meta.xml"; then
+    notok "/scan/charref-metadata/no-igd-bytes"
+else
+    ok "/scan/charref-metadata/no-igd-bytes"
+fi
+run "$vfio" "$tmp/charref-meta.xml" web01 prepare begin -
+expect_refused "/scan/charref-metadata/judged-igd" "web01: the domain carries igd-assign metadata but no PCI hostdev for the IGD"
+run "$vfio" "$tmp/charref-meta.xml" web01 migrate begin -
+expect_refused "/scan/charref-metadata/migrate-refused" "web01: a domain with an assigned IGD cannot be migrated"
+
 # A PCI hostdev of an Intel device that is not a display device (host bridge).
 for op in prepare:begin migrate:begin release:end; do
     run "$vfio" "$data/nic-hostdev.xml" nic ${op%:*} ${op#*:} -
