@@ -44,3 +44,6 @@ tests_test_setup_undo_LDADD = tests/libigdcli.a $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)
 
 dist_check_SCRIPTS += tests/domxml-cli.sh
 TESTS += tests/domxml-cli.sh
+
+dist_check_SCRIPTS += tests/domxml-corpus-native.sh
+TESTS += tests/domxml-corpus-native.sh

@@ -610,7 +610,7 @@ gboolean
 igd_domxml_get_original(const char *xml, gsize len, char **original, gsize *original_len, GError **error)
 {
     g_autoptr(IgdXmlDoc) doc = igd_domxml_parse(xml, len, error);
-    IgdDomain dom;
+    g_auto(IgdDomain) dom = { 0 };
     xmlNode *orig = NULL;
     xmlChar *text;
     guchar *data;
@@ -626,10 +626,8 @@ igd_domxml_get_original(const char *xml, gsize len, char **original, gsize *orig
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_NOT_FOUND,
                             dom.meta ? "the <igd:assign> metadata keeps no original definition"
                                      : "the domain has no <igd:assign> metadata (it was not set up by igd-assign)");
-        igd_domain_clear(&dom);
         return FALSE;
     }
-    igd_domain_clear(&dom);
     text = xmlNodeGetContent(orig);
     data = g_base64_decode(text ? (const char *)text : "", &n);
     xmlFree(text);
@@ -732,6 +730,75 @@ legacy_displays(IgdDomain *dom)
             }
         }
     }
+}
+
+/* Device elements libvirt gives a PCI slot of their own on i440fx (an estimate on the safe side). */
+static gboolean
+takes_pci_slot(const xmlNode *c)
+{
+    static const char *const always[] = { "interface", "sound", "rng", "shmem", "vsock", "filesystem", NULL };
+    g_autofree char *type = NULL;
+    g_autofree char *model = NULL;
+    g_autofree char *bus = NULL;
+    xmlNode *target;
+
+    if (c->type != XML_ELEMENT_NODE || c->ns != NULL)
+        return FALSE;
+    if (g_strv_contains(always, (const char *)c->name))
+        return TRUE;
+    type = igd_xml_prop(c, "type");
+    model = igd_xml_prop(c, "model");
+    if (igd_xml_is(c, "hostdev"))
+        return type && g_str_equal(type, "pci");
+    if (igd_xml_is(c, "video")) {
+        xmlNode *m = igd_xml_child(c, "model");
+        return !(m && igd_xml_prop_eq(m, "type", "none"));
+    }
+    if (igd_xml_is(c, "memballoon") || igd_xml_is(c, "watchdog"))
+        return model == NULL || !(g_str_equal(model, "none") || g_str_equal(model, "ib700") ||
+                                  g_str_equal(model, "diag288") || g_str_equal(model, "itco"));
+    if (igd_xml_is(c, "controller"))
+        return type && (g_str_equal(type, "virtio-serial") || g_str_equal(type, "scsi") ||
+                        (g_str_equal(type, "usb") && !(model && g_str_equal(model, "none"))) ||
+                        (g_str_equal(type, "pci") && !(model && g_str_equal(model, "pci-root"))));
+    target = igd_xml_child(c, "target");
+    bus = target ? igd_xml_prop(target, "bus") : NULL;
+    if (igd_xml_is(c, "disk") || igd_xml_is(c, "input"))
+        return bus && g_str_equal(bus, "virtio");
+    return FALSE;
+}
+
+/*
+ * libvirt fills the root bus slot by slot and reaches 1f only when 03..1e are
+ * taken: warn when the devices without an address might get that far.
+ */
+static void
+legacy_warn_crowded(IgdDomain *dom, GPtrArray *warnings)
+{
+    gboolean used[32] = { FALSE };
+    guint free_slots = 0, unaddressed = 0;
+
+    used[0] = used[1] = used[2] = used[0x1f] = TRUE;
+    for (xmlNode *c = dom->devices->children; c; c = c->next) {
+        IgdPciAddress a;
+        xmlNode *addr = c->type == XML_ELEMENT_NODE ? igd_xml_device_address(c) : NULL;
+        if (addr && igd_xml_parse_pci_address(addr, &a)) {
+            if (a.domain == 0 && a.bus == 0)
+                used[a.slot] = TRUE;
+        } else if (addr == NULL && takes_pci_slot(c)) {
+            unaddressed++;
+        }
+    }
+    /* libvirt adds a virtio memballoon to a domain that names none */
+    if (igd_xml_child(dom->devices, "memballoon") == NULL)
+        unaddressed++;
+    for (guint s = 3; s < 0x1f; s++)
+        free_slots += !used[s];
+    if (unaddressed > free_slots)
+        report_add(warnings,
+                   "%u devices without an address and %u free slots on the root bus: libvirt may put one at "
+                   "00:1f.0, which legacy mode needs free; give some of them addresses behind a pci-bridge",
+                   unaddressed, free_slots);
 }
 
 /* An explicit slot on the root bus for a UPT IGD on i440fx: first slot no device claims. */
@@ -928,14 +995,13 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
                    IgdDomXmlReport *report, GError **error)
 {
     g_autoptr(IgdXmlDoc) doc = NULL;
-    IgdDomain dom;
+    g_auto(IgdDomain) dom = { 0 };
     IgdPciAddress host;
     IgdDomXmlMode mode = opts->mode;
     xmlNode *hostdev;
     gboolean created = FALSE;
     char hostname[13];
     const IgdHostFacts *f = opts->facts;
-    gboolean ok = FALSE;
 
     doc = igd_domxml_parse(xml, len, error);
     if (doc == NULL)
@@ -950,18 +1016,18 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     if (!dom.x86) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED, "%s: IGD assignment needs an x86 QEMU/KVM domain",
                     dom.not_x86_reason);
-        goto out;
+        return FALSE;
     }
     if (dom.machine_kind == IGD_MACHINE_OTHER) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                     "machine type '%s' is not a PCI PC machine: IGD assignment needs i440fx ('pc') or q35",
                     dom.machine);
-        goto out;
+        return FALSE;
     }
     if (dom.igd_hostdevs->len > 1) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%u hostdevs name the IGD %s, exactly one is allowed",
                     dom.igd_hostdevs->len, hostname);
-        goto out;
+        return FALSE;
     }
     if (f && f->present && !igd_pci_address_equal(&f->addr, &host))
         f = NULL; /* facts of another device */
@@ -975,7 +1041,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         if (f == NULL || !f->present) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
                         "auto mode needs the host's IGD, and no Intel display device was found at %s", hostname);
-            goto out;
+            return FALSE;
         }
         o.facts = f;
         if (dom.machine_kind == IGD_MACHINE_I440FX)
@@ -1003,12 +1069,12 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
             g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                         "legacy mode needs an i440fx machine and the domain uses '%s' (1f.0 is taken on q35)",
                         dom.machine);
-            goto out;
+            return FALSE;
         } else if (dom.machine_kind != IGD_MACHINE_I440FX) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                         "legacy mode needs an i440fx machine and the domain uses '%s' (no PCI host bridge at 00.0 "
                         "with a free 1f.0)", dom.machine);
-            goto out;
+            return FALSE;
         }
         o.facts = f;
         if (!legacy_host_ok(&dom, &o, fails, NULL)) {
@@ -1016,7 +1082,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
             g_ptr_array_add(fails, NULL);
             why = g_strjoinv("; ", (char **)fails->pdata);
             g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "legacy mode is impossible on this host: %s", why);
-            goto out;
+            return FALSE;
         }
         if (dom.firmware == IGD_FIRMWARE_OVMF)
             report_add(report->warnings,
@@ -1049,6 +1115,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         set_pci_address(ensure_child(hostdev, "address"), &at02, TRUE);
         legacy_free_slots(&dom, hostdev);
         legacy_displays(&dom);
+        legacy_warn_crowded(&dom, report->warnings);
 
         gms = legacy_gms(&dom, opts);
         if (gms >= 0) {
@@ -1087,8 +1154,5 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     report->mode = mode;
     report->host = host;
     report->changed = *out_len != len || memcmp(*out, xml, len) != 0;
-    ok = TRUE;
-out:
-    igd_domain_clear(&dom);
-    return ok;
+    return TRUE;
 }

@@ -33,6 +33,42 @@ if [ "$(id -u)" = 0 ]; then
 fi
 uri="qemu:///embed?root=$tmp/root"
 
+if [ "${1:-}" = "--corpus" ]; then
+    # Corpus mode (tests/domxml-corpus-native.sh): every STEP-th domain of
+    # libvirt's corpus that the QEMU driver accepts with a plain IGD hostdev
+    # added is rewritten by the igd-assign binary in legacy and UPT mode;
+    # each output written must pass the same checks.
+    step=${2:-1}
+    corpus=${IGD_SHARED_DIR:-$srcdir/../shared}/corpus/libvirt-9.0.0-qemuxml2argv
+    IGD=${top_builddir:-.}/tools/igd-assign
+    if [ ! -d "$corpus" ] || [ ! -x "$IGD" ]; then
+        echo "1..0 # SKIP corpus or tools/igd-assign missing"
+        exit 0
+    fi
+    data=$tmp/corpus
+    mkdir -p "$data" "$tmp/empty"
+    i=0 accepted=0 refused=0
+    for f in "$corpus"/*.xml; do
+        i=$((i + 1))
+        [ $((i % step)) -eq 0 ] || continue
+        b=$(basename "$f" .xml)
+        sed 's|</devices>|<hostdev mode="subsystem" type="pci" managed="yes"><driver name="vfio"/><source><address domain="0" bus="0" slot="2" function="0"/></source></hostdev></devices>|' \
+            "$f" > "$tmp/in.xml"
+        "$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$tmp/in.xml" >/dev/null 2>&1 || continue
+        accepted=$((accepted + 1))
+        for m in legacy upt; do
+            if ! "$IGD" --sysfs-root "$tmp/empty" rewrite --mode "$m" "$tmp/in.xml" > "$data/$b.$m.xml" 2> "$tmp/warn"; then
+                rm -f "$data/$b.$m.xml"
+                refused=$((refused + 1))
+            elif grep -q "libvirt may put one at 00:1f.0" "$tmp/warn"; then
+                # a known limit, said by the engine: libvirt fills the root bus up to 1f
+                echo "$b.$m.xml" >> "$tmp/crowded"
+            fi
+        done
+    done
+    echo "# corpus: one file in $step, $accepted accepted by libvirt's QEMU driver with an IGD hostdev, $refused rewrites refused"
+fi
+
 # The cases, in a stable order.
 cases=$(cd "$data" && ls *.legacy.xml *.upt.xml *.auto.xml 2>/dev/null | sort)
 n=0
@@ -97,6 +133,8 @@ for c in $cases; do
     fi
     if [ -z "$fail" ]; then
         echo "ok $i - $c"
+    elif [ -f "$tmp/crowded" ] && grep -qx "$c" "$tmp/crowded" && [ "$fail" = "a device at 0x1f" ]; then
+        echo "not ok $i - $c: $fail # TODO too many devices for the root bus; igd-assign warned"
     else
         echo "not ok $i - $c: $fail"
     fi

@@ -696,6 +696,43 @@ test_facts_not_igd(void)
     igd_test_rmtree(dir);
 }
 
+/*
+ * 28 NICs without addresses and the memballoon libvirt adds: 29 devices for
+ * the 28 slots 03..1e, so libvirt would reach 00:1f.0 and the engine warns;
+ * 27 NICs fit (checked with qemu:///embed: the last one lands at 0x1e).
+ */
+static void
+test_legacy_crowded(void)
+{
+    g_autoptr(GString) xml = g_string_new("<domain type='kvm'><name>c</name><os><type machine='pc'>hvm</type></os><devices>");
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *out = NULL;
+    gsize n = 0;
+    gboolean warned = FALSE;
+
+    for (guint i = 0; i < 28; i++)
+        g_string_append(xml, "<interface type='user'><model type='e1000'/></interface>");
+    g_string_append(xml, "</devices></domain>");
+    igd_domxml_options_init(&o);
+    o.mode = IGD_DOMXML_MODE_LEGACY;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(xml->str, xml->len, &o, &out, &n, &r, NULL));
+    for (guint i = 0; i < r.warnings->len; i++)
+        warned |= strstr(r.warnings->pdata[i], "29 devices without an address and 28 free slots") != NULL;
+    g_assert_true(warned);
+    igd_domxml_report_clear(&r);
+    g_clear_pointer(&out, g_free);
+
+    /* 27 fit: no warning */
+    g_string_replace(xml, "<interface type='user'><model type='e1000'/></interface></devices>", "</devices>", 1);
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(xml->str, xml->len, &o, &out, &n, &r, NULL));
+    for (guint i = 0; i < r.warnings->len; i++)
+        g_assert_null(strstr(r.warnings->pdata[i], "00:1f.0"));
+    igd_domxml_report_clear(&r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -721,6 +758,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/verify/problems", test_verify_problems);
     g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
     g_test_add_func("/domxml/mode-switch", test_mode_switch);
+    g_test_add_func("/domxml/legacy/crowded", test_legacy_crowded);
     g_test_add_func("/domxml/facts/skl-ideapad-vfio", test_facts_skl_vfio);
     g_test_add_func("/domxml/facts/not-igd", test_facts_not_igd);
     ret = g_test_run();
