@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "igd-hook-common.h"
@@ -296,6 +297,11 @@ igd_hook_print(const char *name, const char *reason, const char *hint)
         n = snprintf(line, sizeof(line), "igd-assign: %s: %s\n", ename, reason);
     if (n < 0)
         return;
+    /* libvirt shows a failing hook's stderr to the user but drops it when
+     * the hook succeeds (release, reconnect): the journal keeps both. */
+    openlog("igd-assign-hook", LOG_PID, LOG_DAEMON);
+    syslog(LOG_WARNING, "%s: %s", ename, reason);
+    closelog();
     if ((size_t)n >= sizeof(line)) {
         n = sizeof(line) - 1;
         line[n - 1] = '\n';

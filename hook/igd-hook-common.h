@@ -71,6 +71,8 @@ void igd_hook_escape_name(const char *name, char *buf, size_t size);
 
 /*
  * Print "igd-assign: <escaped name>: <reason>" and, when @hint is not NULL,
- * "hint: <hint>" on stderr, in one write.
+ * "hint: <hint>" on stderr, in one write; the same reason goes to syslog
+ * (LOG_DAEMON, LOG_WARNING), since libvirt drops the stderr of a hook that
+ * exits 0 (release end, reconnect begin).
  */
 void igd_hook_print(const char *name, const char *reason, const char *hint);
