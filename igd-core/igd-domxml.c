@@ -897,12 +897,10 @@ igd_hostdev_prepare(IgdDomain *dom, const IgdDomXmlOptions *opts, const IgdPciAd
         set_prop(alias, "name", IGD_DOMXML_ALIAS);
     }
 
-    rom = igd_xml_child(hostdev, "rom");
     if (opts->romfile) {
         rom = ensure_child(hostdev, "rom");
         set_prop(rom, "file", opts->romfile);
     }
-    (void)rom;
     return hostdev;
 }
 
@@ -1069,11 +1067,6 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
             g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                         "legacy mode needs an i440fx machine and the domain uses '%s' (1f.0 is taken on q35)",
                         dom.machine);
-            return FALSE;
-        } else if (dom.machine_kind != IGD_MACHINE_I440FX) {
-            g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
-                        "legacy mode needs an i440fx machine and the domain uses '%s' (no PCI host bridge at 00.0 "
-                        "with a free 1f.0)", dom.machine);
             return FALSE;
         }
         o.facts = f;
