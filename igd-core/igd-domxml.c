@@ -939,16 +939,18 @@ legacy_host_ok(const IgdDomain *dom, const IgdDomXmlOptions *opts, GPtrArray *fa
         report_add(fails, "the host kernel lacks the vfio IGD extensions (Linux 4.6)");
         ok = FALSE;
     }
-    if (opts->romfile == NULL && f->rom_known) {
+    if ((opts->romfile == NULL || f->rom_is_romfile) && f->rom_known) {
         if (dom->firmware == IGD_FIRMWARE_OVMF && !f->rom_efi_gop) {
-            report_add(fails, "the domain boots OVMF and the IGD's ROM has no EFI GOP image");
+            report_add(fails, "the domain boots OVMF and the %s has no EFI GOP image",
+                       f->rom_is_romfile ? "ROM file" : "IGD's ROM");
             ok = FALSE;
         } else if (dom->firmware == IGD_FIRMWARE_SEABIOS && !f->rom_legacy) {
-            report_add(fails, "the domain boots SeaBIOS and the IGD's ROM has no legacy VGA BIOS image");
+            report_add(fails, "the domain boots SeaBIOS and the %s has no legacy VGA BIOS image",
+                       f->rom_is_romfile ? "ROM file" : "IGD's ROM");
             ok = FALSE;
         } else {
-            report_add(oks, "the IGD's ROM has the image the firmware (%s) needs",
-                       dom->firmware == IGD_FIRMWARE_OVMF ? "OVMF" : "SeaBIOS");
+            report_add(oks, "the %s has the image the firmware (%s) needs",
+                       f->rom_is_romfile ? "ROM file" : "IGD's ROM", dom->firmware == IGD_FIRMWARE_OVMF ? "OVMF" : "SeaBIOS");
         }
     } else if (opts->romfile == NULL && !f->rom_known) {
         report_add(fails, "the IGD's ROM could not be read (give --romfile)");

@@ -160,3 +160,34 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
     (void)error;
     return g_steal_pointer(&f);
 }
+
+gboolean
+igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error)
+{
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(IgdRom) rom = NULL;
+    g_autoptr(GError) e = NULL;
+
+    if (!g_file_get_contents(path, &data, &len, &e)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read ROM file '%s': %s", path, e->message);
+        return FALSE;
+    }
+    if (len > IGD_PCI_ROM_MAX) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is larger than %u bytes", path,
+                    IGD_PCI_ROM_MAX);
+        return FALSE;
+    }
+    bytes = g_bytes_new_take(g_steal_pointer(&data), len);
+    rom = igd_rom_parse(bytes, &e);
+    if (rom == NULL) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s': %s", path, e->message);
+        return FALSE;
+    }
+    facts->rom_known = TRUE;
+    facts->rom_is_romfile = TRUE;
+    facts->rom_legacy = igd_rom_has_legacy(rom);
+    facts->rom_efi_gop = igd_rom_has_efi_gop(rom);
+    return TRUE;
+}

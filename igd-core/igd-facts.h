@@ -28,6 +28,7 @@ typedef struct {
     gboolean rom_known;            /* the ROM could be read and parsed */
     gboolean rom_legacy;           /* ROM has an x86 (legacy VGA BIOS) image */
     gboolean rom_efi_gop;          /* ROM has an EFI image (GOP driver) */
+    gboolean rom_is_romfile;       /* the rom_* fields describe the --romfile, not the device's ROM */
     gboolean vfio_vga_known;       /* disable_vga could be read */
     gboolean vfio_vga_ok;          /* vfio-pci disable_vga is off */
     gboolean kernel_known;
@@ -53,5 +54,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdHostFacts, igd_host_facts_free)
 IgdHostFacts *igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                     const char *qemu_binary, gboolean *not_igd,
                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Describe the ROM file @path (a --romfile) in @facts instead of the
+ * device's own ROM. FALSE (facts unchanged) when the file cannot be read or
+ * is not a PCI option ROM; the error says which.
+ */
+gboolean igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error);
 
 G_END_DECLS

@@ -18,7 +18,7 @@ printf '0x020000\n' > "$tmp/nic/sys/bus/pci/devices/0000:00:03.0/class"
 
 n=0
 fails=0
-echo "1..15"
+echo "1..16"
 
 # check NAME WANT_STATUS STDERR_PATTERN -- igd-assign args (stdin from $input)
 check() {
@@ -57,6 +57,8 @@ check "auto without an IGD" 1 "auto mode needs the host's IGD" -- --sysfs-root "
 check "bad --mode" 2 "invalid mode 'bogus'" -- rewrite --mode bogus
 check "bad --host" 2 "invalid PCI address" -- rewrite --host 00:02
 check "relative --romfile" 2 "not an absolute path" -- rewrite --romfile vbios.rom
+input=$data/pc-vnc-cirrus.xml
+check "--romfile that is not a ROM" 1 "is not" -- --sysfs-root "$srcdir/tests/data/hosts/skl-ideapad-vfio" rewrite --mode legacy --romfile "$srcdir/tests/data/rom/README.md"
 check "missing file" 3 "cannot open" -- --sysfs-root "$tmp/empty" rewrite --mode upt "$tmp/nonexistent.xml"
 
 # success: the golden output, then a second pass changes nothing

@@ -733,6 +733,70 @@ test_legacy_crowded(void)
     igd_domxml_report_clear(&r);
 }
 
+/* --romfile: the file's images decide instead of the device's ROM (tests/data/rom, built images, see README) */
+static void
+test_facts_romfile(void)
+{
+    g_autofree char *root = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+    g_autofree char *x86 = igd_test_srcpath("data/rom/igd-x86-only.rom");
+    g_autofree char *efi = igd_test_srcpath("data/rom/igd-efi-only.rom");
+    g_autofree char *both = igd_test_srcpath("data/rom/igd-x86-efi.rom");
+    g_autofree char *not_rom = igd_test_srcpath("data/rom/README.md");
+    g_autofree char *ovmf_path = igd_test_srcpath("domxmldata/ovmf.xml");
+    g_autoptr(GBytes) ovmf = igd_test_load(ovmf_path);
+    IgdPciAddress addr = { 0, 0, 2, 0 };
+    g_autoptr(IgdHostFacts) f = igd_host_facts_gather(sysroot, &addr, "", NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    gsize len = 0;
+    const char *xml = g_bytes_get_data(ovmf, &len);
+
+    g_assert_nonnull(f);
+    g_assert_false(igd_host_facts_use_romfile(f, not_rom, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_clear_error(&error);
+    g_assert_false(igd_host_facts_use_romfile(f, "/nonexistent/vbios.rom", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_clear_error(&error);
+    g_assert_false(f->rom_known);
+
+    g_assert_true(igd_host_facts_use_romfile(f, both, &error));
+    g_assert_true(f->rom_legacy && f->rom_efi_gop && f->rom_is_romfile);
+
+    /* OVMF domain, x86-only ROM file: UPT, because of the file */
+    g_assert_true(igd_host_facts_use_romfile(f, x86, &error));
+    g_assert_true(f->rom_legacy);
+    g_assert_false(f->rom_efi_gop);
+    igd_domxml_options_init(&o);
+    o.facts = f;
+    o.romfile = x86;
+    igd_domxml_report_init(&r);
+    {
+        g_autofree char *out = NULL;
+        gsize n = 0;
+        g_assert_true(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
+    }
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_nonnull(strstr(r.reasons->pdata[0], "OVMF and the ROM file has no EFI GOP image"));
+    igd_domxml_report_clear(&r);
+
+    /* EFI-only ROM file: legacy */
+    g_assert_true(igd_host_facts_use_romfile(f, efi, &error));
+    g_assert_false(f->rom_legacy);
+    g_assert_true(f->rom_efi_gop);
+    o.romfile = efi;
+    igd_domxml_report_init(&r);
+    {
+        g_autofree char *out = NULL;
+        gsize n = 0;
+        g_assert_true(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
+    }
+    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+    igd_domxml_report_clear(&r);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -761,6 +825,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/legacy/crowded", test_legacy_crowded);
     g_test_add_func("/domxml/facts/skl-ideapad-vfio", test_facts_skl_vfio);
     g_test_add_func("/domxml/facts/not-igd", test_facts_not_igd);
+    g_test_add_func("/domxml/facts/romfile", test_facts_romfile);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);

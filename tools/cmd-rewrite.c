@@ -108,6 +108,12 @@ igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const ch
         *exit_code = IGD_EXIT_FAILED;
         return FALSE;
     }
+    /* a ROM file that exists here is what the firmware will get: judge it instead of the device's ROM */
+    if (romfile && (*facts)->present && g_file_test(romfile, G_FILE_TEST_EXISTS) &&
+        !igd_host_facts_use_romfile(*facts, romfile, &error)) {
+        *exit_code = igd_cli_error("--romfile", error, "give a PCI option ROM image (55 AA)");
+        return FALSE;
+    }
     opts->facts = *facts;
     *exit_code = IGD_EXIT_OK;
     return TRUE;
