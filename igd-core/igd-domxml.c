@@ -317,11 +317,26 @@ serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len)
     GString *out = g_string_sized_new(input_len + 1024);
     gboolean first = TRUE;
 
-    /* an XML declaration in the input is kept as it was */
+    /*
+     * An XML declaration in the input is kept as it was, except that the
+     * output is always UTF-8 (what libvirt writes): another declared
+     * encoding is replaced.
+     */
     if (input_len > 5 && memcmp(input, "<?xml", 5) == 0) {
         const char *end = g_strstr_len(input, MIN(input_len, 1024), "?>");
         if (end) {
-            g_string_append_len(out, input, end + 2 - input);
+            g_autofree char *decl = g_strndup(input, end + 2 - input);
+            char *enc = strstr(decl, "encoding");
+            char *q = enc ? strpbrk(enc, "\"'") : NULL;
+            char *q2 = q ? strchr(q + 1, *q) : NULL;
+
+            if (q2 && g_ascii_strncasecmp(q + 1, "UTF-8", q2 - q - 1) != 0) {
+                g_string_append_len(out, decl, q + 1 - decl);
+                g_string_append(out, "UTF-8");
+                g_string_append(out, q2);
+            } else {
+                g_string_append(out, decl);
+            }
             g_string_append_c(out, '\n');
         }
     }
