@@ -82,14 +82,15 @@ void igd_domxml_report_clear(IgdDomXmlReport *report);
  * Rewrite the domain XML @xml (@len bytes) to the rules of @opts->mode.
  * On success *@out is the new document (NUL-terminated, *@out_len bytes)
  * and @report (initialised by the caller) lists the decisions. Everything
- * unrelated to the IGD is kept byte-for-byte as libxml2 serialises it.
- * Rewriting the output again gives the same bytes.
+ * unrelated to the IGD is kept byte-for-byte as libxml2 serialises it
+ * (double quotes, UTF-8). Rewriting the output again gives the same bytes.
  *
  * Errors (nothing is written to *@out): IGD_ERROR_INVALID (not a domain
- * XML, DOCTYPE, too large, two IGD hostdevs), IGD_ERROR_UNSUPPORTED (not
- * x86; legacy on q35; the host device is not an Intel display device),
- * IGD_ERROR_CHECK_FAILED (explicit legacy when a requirement fails).
- * @report's reasons and warnings are filled on failure too.
+ * XML, DOCTYPE, too large, two IGD hostdevs), IGD_ERROR_UNSUPPORTED (not an
+ * x86 QEMU/KVM domain; not an i440fx or q35 machine; legacy on q35),
+ * IGD_ERROR_CHECK_FAILED (auto without host facts; explicit legacy when a
+ * requirement of the host or QEMU fails). @report's reasons and warnings
+ * are filled on failure too.
  */
 gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts,
                             char **out, gsize *out_len, IgdDomXmlReport *report,
