@@ -54,7 +54,8 @@ qemu=$(command -v qemu-system-x86_64) || skip_all "qemu-system-x86_64 not instal
 getent passwd libvirt-qemu >/dev/null 2>&1 || skip_all "no libvirt-qemu user (.ci/install-deps creates it)"
 
 # Re-run in a private mount namespace when possible.
-if [ -z "${IGD_HOOK_LIBVIRTD_NS:-}" ] && command -v unshare >/dev/null 2>&1 &&
+# (IGD_HOOK_LIBVIRTD_NO_NS=1 forces the host-path mode, to test that mode.)
+if [ -z "${IGD_HOOK_LIBVIRTD_NS:-}" ] && [ -z "${IGD_HOOK_LIBVIRTD_NO_NS:-}" ] && command -v unshare >/dev/null 2>&1 &&
     unshare -m --propagation private true 2>/dev/null; then
     IGD_HOOK_LIBVIRTD_NS=1 exec unshare -m --propagation private sh "$0" "$@"
 fi
@@ -64,8 +65,7 @@ chmod 755 "$tmp"
 hookdir=/etc/libvirt/hooks/qemu.d
 installed_hook=
 made_hookdir=
-virtlogd_pid=
-libvirtd_pid=
+made_hooks=
 cleanup() {
     if [ -f "$tmp/libvirtd.pid" ]; then
         for d in $(virsh -c qemu:///system list --name 2>/dev/null); do
@@ -77,6 +77,7 @@ cleanup() {
     fi
     [ -n "$installed_hook" ] && rm -f "$installed_hook" "$hookdir/../igd-assign-test.env"
     [ -n "$made_hookdir" ] && rmdir "$hookdir" 2>/dev/null
+    [ -n "$made_hooks" ] && rmdir /etc/libvirt/hooks 2>/dev/null
     for p in libvirtd virtlogd; do
         if [ -f "$tmp/$p.pid" ]; then
             pid=$(cat "$tmp/$p.pid")
@@ -108,17 +109,18 @@ if [ -n "${IGD_HOOK_LIBVIRTD_NS:-}" ]; then
         # to move that bind mount (private copy of qemu.conf only).
         echo 'namespaces = [ ]' >>/etc/libvirt/qemu.conf
     fi
-    mode="private mount namespace"
+    mode="in a private mount namespace"
 else
     if [ -S /run/libvirt/libvirt-sock ] && virsh -c qemu:///system version >/dev/null 2>&1; then
         skip_all "a libvirtd already runs here and no mount namespace is available"
     fi
     mkdir -p /var/log/libvirt /run/libvirt
-    mode="host paths"
+    mode="on the host paths"
 fi
-echo "# libvirtd in a $mode"
+echo "# libvirtd $mode"
 
 # The hook: a wrapper that restores what the cleaned environment drops.
+[ -d /etc/libvirt/hooks ] || made_hooks=1
 [ -d "$hookdir" ] || { mkdir -p "$hookdir" && made_hookdir=1; }
 cat >"$hookdir/igd-assign" <<EOF
 #!/bin/sh
