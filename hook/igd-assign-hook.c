@@ -140,7 +140,9 @@ main(int argc, char **argv)
         return igd_hook_op_can_refuse(op) ? 1 : 0;
     case IGD_HOOK_READ_ERROR:
         snprintf(reason, sizeof(reason), "cannot read the domain XML on stdin: %s", strerror(err));
-        igd_hook_print(name, reason, NULL);
+        igd_hook_print(name, reason,
+                       igd_hook_op_can_refuse(op) ? "libvirt passes the domain XML on stdin: check what runs this hook"
+                                                  : NULL);
         return igd_hook_op_can_refuse(op) ? 1 : 0;
     }
 

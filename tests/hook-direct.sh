@@ -227,6 +227,12 @@ for op in prepare:begin migrate:begin release:end; do
     run "$vfio" "$tmp/empty.xml" desk ${op%:*} ${op#*:} -
     expect_silent "/bad/empty-stdin/$op"
 done
+# stdin closed: read(2) fails (EBADF).
+IGD_ASSIGN_SYSFS_ROOT=$vfio $vg "$hook" desk prepare begin - <&- >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect_refused "/bad/stdin-closed/prepare" "desk: cannot read the domain XML on stdin: Bad file descriptor"
+IGD_ASSIGN_SYSFS_ROOT=$vfio $vg "$hook" desk release end - <&- >"$tmp/out" 2>"$tmp/err"; rc=$?
+[ "$rc" -eq 0 ] && grep -q "cannot read the domain XML on stdin" "$tmp/err" && ok "/bad/stdin-closed/release-not-fatal" ||
+    notok "/bad/stdin-closed/release-not-fatal"
 printf 'this is not XML at all\n' >"$tmp/garbage.txt"
 run "$vfio" "$tmp/garbage.txt" desk prepare begin -
 expect_refused "/bad/not-xml/prepare" "the domain XML on stdin does not parse"
