@@ -37,6 +37,7 @@ typedef struct {
 } IgdDomain;
 
 void igd_domain_clear(IgdDomain *dom);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(IgdDomain, igd_domain_clear)
 /* Fill @dom from @doc for the IGD at @host (NULL: take it from the metadata or 00:02.0). */
 void igd_domain_scan(IgdDomain *dom, xmlDoc *doc, const IgdPciAddress *host, IgdPciAddress *host_out);
 

@@ -376,7 +376,7 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
                   GError **error)
 {
     g_autoptr(IgdXmlDoc) doc = NULL;
-    IgdDomain dom;
+    g_auto(IgdDomain) dom = { 0 };
     IgdPciAddress host;
     const IgdPciAddress *want = NULL;
     xmlNode *hostdev;
@@ -406,10 +406,8 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
     out->has_metadata = dom.meta != NULL;
     out->n_igd_hostdevs = dom.igd_hostdevs->len;
     out->igd_domain = out->has_metadata || out->n_igd_hostdevs > 0;
-    if (!out->igd_domain) {
-        igd_domain_clear(&dom);
+    if (!out->igd_domain)
         return TRUE;
-    }
     out->host_known = TRUE;
     out->host = host;
 
@@ -500,6 +498,5 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
                     "%s (gen %u) has no guest driver support for UPT", facts->platform->platform,
                     facts->platform->gen);
     }
-    igd_domain_clear(&dom);
     return TRUE;
 }
