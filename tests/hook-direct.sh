@@ -361,7 +361,10 @@ else
     skip "/daemon/not-running/release" "no dbus-daemon"
 fi
 vfiodouble=$top_builddir/tests/libigdvfiodouble.so
-if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)" = 0 ]; then
+shared=${IGD_SHARED_DIR:-$top_srcdir/../shared}
+if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)" = 0 ] &&
+    [ -f "$shared/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin" ]; then
+    export IGD_SHARED_DIR=$shared
     BUS=unix:path=$tmp/bus
     # The daemon as tests/daemon.sh runs it: the captured SKL host, and its
     # VFIO device from the VFIO test double (tests/data/daemon/vfio-skl.conf,
@@ -401,7 +404,7 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     unset BUS
 else
     for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2; do
-        skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, or not root"
+        skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, not root, or no ../shared fixtures"
     done
 fi
 
