@@ -784,24 +784,62 @@ takes_pci_slot(const xmlNode *c)
 }
 
 /*
- * libvirt fills the root bus slot by slot and reaches 1f only when 03..1e are
- * taken: warn when the devices without an address might get that far.
+ * Devices that work behind a pci-bridge as well as on the root bus (what
+ * legacy mode may move there): virtio disks. (NICs would do too, but
+ * libvirt's domxml-to-native drops their addresses, so the move could not be
+ * proven by the tests.)
+ */
+static gboolean
+movable_to_bridge(const xmlNode *c)
+{
+    xmlNode *target;
+    g_autofree char *bus = NULL;
+
+    if (!igd_xml_is(c, "disk"))
+        return FALSE;
+    target = igd_xml_child(c, "target");
+    bus = target ? igd_xml_prop(target, "bus") : NULL;
+    return bus && g_str_equal(bus, "virtio");
+}
+
+#define IGD_BRIDGE_ALIAS_PREFIX "ua-igd-bridge"
+#define IGD_BRIDGE_SLOTS        31 /* slots 1..31 of a pci-bridge take devices */
+
+/*
+ * libvirt fills the root bus slot by slot and reaches 1f only when 03..1e
+ * are taken. When the devices without an address would get that far, the
+ * last NICs and virtio disks are given addresses behind new pci-bridges
+ * (explicitly placed on the highest free root slots) so that 00:1f.0 stays
+ * free; when that is not possible, a warning says so.
  */
 static void
-legacy_warn_crowded(IgdDomain *dom, GPtrArray *warnings)
+legacy_relieve_root_bus(IgdDomain *dom, GPtrArray *warnings)
 {
     gboolean used[32] = { FALSE };
-    guint free_slots = 0, unaddressed = 0;
+    guint free_slots = 0, unaddressed = 0, bridges, moved;
+    g_autoptr(GPtrArray) movable = g_ptr_array_new();
+    guint max_index = 0;
+    xmlNode *last_controller = NULL;
 
     used[0] = used[1] = used[2] = used[0x1f] = TRUE;
     for (xmlNode *c = dom->devices->children; c; c = c->next) {
         IgdPciAddress a;
         xmlNode *addr = c->type == XML_ELEMENT_NODE ? igd_xml_device_address(c) : NULL;
+        if (igd_xml_is(c, "controller")) {
+            last_controller = c;
+            if (igd_xml_prop_eq(c, "type", "pci")) {
+                g_autofree char *idx = igd_xml_prop(c, "index");
+                guint64 v = idx ? g_ascii_strtoull(idx, NULL, 10) : 0;
+                max_index = MAX(max_index, (guint)MIN(v, 255));
+            }
+        }
         if (addr && igd_xml_parse_pci_address(addr, &a)) {
             if (a.domain == 0 && a.bus == 0)
                 used[a.slot] = TRUE;
         } else if (addr == NULL && takes_pci_slot(c)) {
             unaddressed++;
+            if (movable_to_bridge(c))
+                g_ptr_array_add(movable, c);
         }
     }
     /* libvirt adds a virtio memballoon to a domain that names none */
@@ -809,11 +847,70 @@ legacy_warn_crowded(IgdDomain *dom, GPtrArray *warnings)
         unaddressed++;
     for (guint s = 3; s < 0x1f; s++)
         free_slots += !used[s];
-    if (unaddressed > free_slots)
+    if (unaddressed <= free_slots)
+        return;
+
+    /* B bridges take B root slots and hold 31 devices each */
+    for (bridges = 1;; bridges++) {
+        if (bridges >= free_slots || max_index + bridges > 255)
+            goto warn;
+        moved = unaddressed - (free_slots - bridges);
+        if (moved <= bridges * IGD_BRIDGE_SLOTS)
+            break;
+    }
+    if (moved > movable->len)
+        goto warn;
+
+    {
+        guint root_slot = 0x1e;
+        xmlNode *after = last_controller;
+        guint first = movable->len - moved; /* the last devices of the document move */
+
+        for (guint b = 0; b < bridges; b++) {
+            xmlNode *ctl = new_element("controller");
+            xmlNode *alias = new_element("alias");
+            xmlNode *address = new_element("address");
+            g_autofree char *index = g_strdup_printf("%u", max_index + 1 + b);
+            g_autofree char *alias_name = g_strdup_printf(IGD_BRIDGE_ALIAS_PREFIX "%u", b);
+            IgdPciAddress at = { 0, 0, 0, 0 };
+            xmlNode *before;
+
+            while (used[root_slot])
+                root_slot--;
+            used[root_slot] = TRUE;
+            at.slot = root_slot;
+            xmlSetProp(ctl, (const xmlChar *)"type", (const xmlChar *)"pci");
+            xmlSetProp(ctl, (const xmlChar *)"index", (const xmlChar *)index);
+            xmlSetProp(ctl, (const xmlChar *)"model", (const xmlChar *)"pci-bridge");
+            xmlSetProp(alias, (const xmlChar *)"name", (const xmlChar *)alias_name);
+            xmlAddChild(ctl, alias);
+            xmlAddChild(ctl, address);
+            set_pci_address(address, &at, TRUE);
+            before = after ? after->next : NULL;
+            while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
+                before = before->next;
+            insert_child(dom->devices, ctl, before);
+            after = ctl;
+        }
+        for (guint i = 0; i < moved; i++) {
+            xmlNode *dev = movable->pdata[first + i];
+            xmlNode *address = new_element("address");
+            IgdPciAddress at = { 0, (guint8)(max_index + 1 + i / IGD_BRIDGE_SLOTS), (guint8)(1 + i % IGD_BRIDGE_SLOTS), 0 };
+
+            insert_child(dev, address, NULL);
+            set_pci_address(address, &at, TRUE);
+        }
         report_add(warnings,
-                   "%u devices without an address and %u free slots on the root bus: libvirt may put one at "
-                   "00:1f.0, which legacy mode needs free; give some of them addresses behind a pci-bridge",
-                   unaddressed, free_slots);
+                   "%u devices without an address and %u free slots on the root bus: %u of them moved behind %u "
+                   "new pci-bridge%s so that 00:1f.0 stays free", unaddressed, free_slots, moved, bridges,
+                   bridges > 1 ? "s" : "");
+        return;
+    }
+warn:
+    report_add(warnings,
+               "%u devices without an address and %u free slots on the root bus: libvirt may put one at "
+               "00:1f.0, which legacy mode needs free; give some of them addresses behind a pci-bridge",
+               unaddressed, free_slots);
 }
 
 /* An explicit slot on the root bus for a UPT IGD on i440fx: first slot no device claims. */
@@ -1125,7 +1222,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         set_pci_address(ensure_child(hostdev, "address"), &at02, TRUE);
         legacy_free_slots(&dom, hostdev);
         legacy_displays(&dom);
-        legacy_warn_crowded(&dom, report->warnings);
+        legacy_relieve_root_bus(&dom, report->warnings);
 
         gms = legacy_gms(&dom, opts);
         if (gms >= 0) {

@@ -54,7 +54,8 @@ if [ "${1:-}" = "--corpus" ]; then
         b=$(basename "$f" .xml)
         sed 's|</devices>|<hostdev mode="subsystem" type="pci" managed="yes"><driver name="vfio"/><source><address domain="0" bus="0" slot="2" function="0"/></source></hostdev></devices>|' \
             "$f" > "$tmp/in.xml"
-        "$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$tmp/in.xml" >/dev/null 2>&1 || continue
+        "$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$tmp/in.xml" >/dev/null 2>&1 ||
+            "$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$tmp/in.xml" >/dev/null 2>&1 || continue
         accepted=$((accepted + 1))
         for m in legacy upt; do
             if ! "$IGD" --sysfs-root "$tmp/empty" rewrite --mode "$m" "$tmp/in.xml" > "$data/$b.$m.xml" 2> "$tmp/warn"; then
@@ -87,6 +88,11 @@ for c in $cases; do
     xml=$data/$c
     fail=""
     argv=$("$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$data/$c" 2> "$tmp/err")
+    if [ $? -gt 128 ]; then
+        # virsh 9.0 now and then dies of a signal in this mode: once more
+        echo "# $c: virsh died of a signal, retrying"
+        argv=$("$VIRSH" -q -c "$uri" domxml-to-native --format qemu-argv --xml "$data/$c" 2> "$tmp/err")
+    fi
     if [ -z "$argv" ] || ! printf '%s' "$argv" | grep -q -- "qemu-system"; then
         why=$(grep -m1 error "$tmp/err")
         fail="libvirt gave no QEMU command line: $why"
@@ -106,7 +112,7 @@ for c in $cases; do
             if printf '%s\n' "$devices" | grep -Eq "$display_re"; then
                 fail="${fail:+$fail; }another display device: $(printf '%s\n' "$devices" | grep -E "$display_re" | head -n 1)"
             fi
-            if printf '%s\n' "$argv" | grep -Eq '"addr":"0x1f(\.0x[0-7])?"'; then
+            if printf '%s\n' "$argv" | grep -Eq '"bus":"pci.0","addr":"0x1f(\.0x[0-7])?"'; then
                 fail="${fail:+$fail; }a device at 0x1f"
             fi
         elif [ -z "$fail" ] && [ "$mode" = upt ]; then

@@ -162,10 +162,42 @@ drop(xmlNode *n)
  * QEMU override, every display device and what hangs off SPICE, guest PCI
  * addresses at 00:02.x and 00:1f.x, and blank text.
  */
+/* The bus numbers of the pci-bridges legacy mode added (alias ua-igd-bridgeN), -1 terminated. */
+static void
+added_bridges(xmlNode *devices, gint64 *buses, guint max)
+{
+    guint n = 0;
+
+    for (xmlNode *c = devices ? devices->children : NULL; c && n + 1 < max; c = c->next) {
+        xmlNode *alias = child(c, "alias");
+        g_autofree char *name = alias ? prop(alias, "name") : NULL;
+        g_autofree char *index = prop(c, "index");
+        if (is_el(c, "controller") && name && g_str_has_prefix(name, "ua-igd-bridge") && index)
+            buses[n++] = g_ascii_strtoll(index, NULL, 10);
+    }
+    buses[n] = -1;
+}
+
+static gboolean
+on_added_bridge(xmlNode *address, const gint64 *buses)
+{
+    g_autofree char *bus = prop(address, "bus");
+    gint64 b = bus ? g_ascii_strtoll(bus, NULL, 0) : 0;
+
+    for (guint i = 0; buses[i] >= 0; i++)
+        if (buses[i] == b)
+            return TRUE;
+    return FALSE;
+}
+
 static void
 strip_igd(xmlNode *node)
 {
     xmlNode *c, *next;
+    static gint64 bridges[64] = { -1 };
+
+    if (is_el(node, "devices"))
+        added_bridges(node, bridges, G_N_ELEMENTS(bridges));
 
     for (c = node->children; c; c = next) {
         next = c->next;
@@ -204,8 +236,16 @@ strip_igd(xmlNode *node)
                     drop(a);
             }
         }
+        if (is_el(c, "controller")) {
+            xmlNode *alias = child(c, "alias");
+            g_autofree char *name = alias ? prop(alias, "name") : NULL;
+            if (name && g_str_has_prefix(name, "ua-igd-bridge")) {
+                drop(c);
+                continue;
+            }
+        }
         if (is_el(c, "address") && node->parent && is_el(node->parent, "devices") &&
-            (pci_at(c, 2) || pci_at(c, 0x1f))) {
+            (pci_at(c, 2) || pci_at(c, 0x1f) || (is_el(node, "disk") && on_added_bridge(c, bridges)))) {
             drop(c);
             continue;
         }

@@ -724,6 +724,32 @@ test_legacy_crowded(void)
     igd_domxml_report_clear(&r);
     g_clear_pointer(&out, g_free);
 
+    /* 29 virtio disks: the last two move behind a new pci-bridge at 00:1e.0 */
+    {
+        g_autoptr(GString) disks = g_string_new("<domain type='kvm'><name>d</name><os><type machine='pc'>hvm</type></os><devices>");
+        g_autofree char *again = NULL;
+        IgdDomXmlReport r2;
+
+        for (guint i = 0; i < 28; i++)
+            g_string_append_printf(disks, "<disk type='file' device='disk'><source file='/d%u.img'/><target dev='vd%c%c' "
+                                          "bus='virtio'/></disk>", i, 'a' + i % 26, 'a' + i / 26);
+        g_string_append(disks, "</devices></domain>");
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(disks->str, disks->len, &o, &out, &n, &r, NULL));
+        g_assert_nonnull(strstr(r.warnings->pdata[r.warnings->len - 1], "2 of them moved behind 1 new pci-bridge"));
+        g_assert_nonnull(strstr(out, "<controller type=\"pci\" index=\"1\" model=\"pci-bridge\"><alias name=\"ua-igd-bridge0\"/>"
+                                     "<address type=\"pci\" domain=\"0x0000\" bus=\"0x00\" slot=\"0x1e\" function=\"0x0\"/>"));
+        g_assert_nonnull(strstr(out, "<target dev=\"vdbb\" bus=\"virtio\"/><address type=\"pci\" domain=\"0x0000\" "
+                                     "bus=\"0x01\" slot=\"0x02\" function=\"0x0\"/>"));
+        igd_domxml_report_clear(&r);
+        /* and the result stays as it is */
+        igd_domxml_report_init(&r2);
+        g_assert_true(igd_domxml_rewrite(out, n, &o, &again, &n, &r2, NULL));
+        g_assert_false(r2.changed);
+        igd_domxml_report_clear(&r2);
+        g_clear_pointer(&out, g_free);
+    }
+
     /* 27 fit: no warning */
     g_string_replace(xml, "<interface type='user'><model type='e1000'/></interface></devices>", "</devices>", 1);
     igd_domxml_report_init(&r);
