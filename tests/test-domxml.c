@@ -301,6 +301,13 @@ test_case(gconstpointer data)
 
 static GPtrArray *cases;
 
+/* g_ptr_array_sort() passes pointers to the elements */
+static gint
+cmp_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void
 add_cases(void)
 {
@@ -315,7 +322,7 @@ add_cases(void)
         if (g_str_has_suffix(e, ".xml") && strchr(e, '.') == strrchr(e, '.'))
             g_ptr_array_add(names, g_strndup(e, strlen(e) - 4));
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, cmp_names);
     g_assert_cmpuint(names->len, >, 0);
     cases = g_ptr_array_new_with_free_func(case_free);
     for (guint i = 0; i < names->len; i++) {
