@@ -188,7 +188,11 @@ main(int argc, char **argv)
     const char *env_root;
     int ret;
 
-    setlocale(LC_ALL, "");
+    /* `rewrite` is a byte filter whose options are ASCII or file names:
+     * it runs in the C locale, which saves loading the locale tables
+     * (15% of its instructions, SPEC.md §8 start-up budget). */
+    if (!(argc >= 2 && g_strcmp0(argv[1], "rewrite") == 0))
+        setlocale(LC_ALL, "");
 
     ctx = g_option_context_new("COMMAND [ARGS]");
     g_option_context_add_main_entries(ctx, global_entries, NULL);
