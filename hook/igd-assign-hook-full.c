@@ -79,6 +79,8 @@ typedef struct {
     const char *data;          /* the XML bytes, for igd_domxml_verify() */
     gsize len;
     guint bad_hostdevs;        /* PCI hostdevs whose source address does not parse */
+    char *machine;             /* <os><type machine=...>, NULL when absent */
+    guint x_igd_gms;           /* x-igd-gms set through <qemu:override>, 0 = unset */
 } HookDomain;
 
 static void
@@ -89,6 +91,7 @@ hook_domain_clear(HookDomain *dom)
         xmlFreeDoc(dom->doc);
     g_free(dom->uuid);
     g_free(dom->meta_mode);
+    g_free(dom->machine);
     if (dom->hostdevs)
         g_array_unref(dom->hostdevs);
 }
@@ -246,6 +249,45 @@ read_hostdev(HookDomain *dom, xmlNode *hostdev)
     g_array_append_val(dom->hostdevs, h);
 }
 
+#define HOOK_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+
+static gboolean
+qemu_node_is(const xmlNode *node, const char *name)
+{
+    return node->type == XML_ELEMENT_NODE && node->ns != NULL && node->ns->href != NULL &&
+           xmlStrcmp(node->ns->href, (const xmlChar *)HOOK_QEMU_NS) == 0 &&
+           xmlStrcmp(node->name, (const xmlChar *)name) == 0;
+}
+
+/*
+ * x-igd-gms as the rewrite sets it: <qemu:override><qemu:device alias=...>
+ * <qemu:frontend><qemu:property name='x-igd-gms' value='N'/>. It decides,
+ * with the machine type, the etc/igd-bdsm-size the daemon must prepare.
+ * A value that does not parse as a small number is ignored (0 = unset).
+ */
+static void
+read_qemu_override(HookDomain *dom, xmlNode *override)
+{
+    for (xmlNode *d = override->children; d; d = d->next) {
+        if (!qemu_node_is(d, "device"))
+            continue;
+        for (xmlNode *f = d->children; f; f = f->next) {
+            if (!qemu_node_is(f, "frontend"))
+                continue;
+            for (xmlNode *p = f->children; p; p = p->next) {
+                g_autofree xmlChar *value = NULL;
+                guint64 v = 0;
+
+                if (!qemu_node_is(p, "property") || !attr_is(p, "name", "x-igd-gms"))
+                    continue;
+                value = xmlGetProp(p, (const xmlChar *)"value");
+                if (value && g_ascii_string_to_unsigned((const char *)value, 10, 0, 0xff, &v, NULL))
+                    dom->x_igd_gms = (guint)v;
+            }
+        }
+    }
+}
+
 static void
 read_metadata(HookDomain *dom, xmlNode *metadata)
 {
@@ -310,6 +352,16 @@ hook_parse(HookDomain *dom, const char *data, gsize len, GError **error)
             dom->uuid = uuid_ok(u) ? g_ascii_strdown(u, -1) : NULL;
         } else if (node_is(c, "metadata")) {
             read_metadata(dom, c);
+        } else if (node_is(c, "os")) {
+            for (xmlNode *t = c->children; t; t = t->next) {
+                if (node_is(t, "type")) {
+                    g_autofree xmlChar *machine = xmlGetProp(t, (const xmlChar *)"machine");
+                    g_free(dom->machine);
+                    dom->machine = machine ? g_strdup((const char *)machine) : NULL;
+                }
+            }
+        } else if (qemu_node_is(c, "override")) {
+            read_qemu_override(dom, c);
         } else if (node_is(c, "devices")) {
             for (xmlNode *d = c->children; d; d = d->next) {
                 if (node_is(d, "hostdev"))
@@ -468,7 +520,9 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
     }
     switch (call) {
     case HOOK_CALL_PREPARE:
-        ok = igd_client_prepare(client, dom->uuid, dom->name, pci, mode, &error);
+        /* the domain's machine type and x-igd-gms decide the bdsm-size QEMU expects */
+        ok = igd_client_prepare_full(client, dom->uuid, dom->name, pci, mode, dom->machine, dom->x_igd_gms,
+                                     &error);
         break;
     case HOOK_CALL_RELEASE:
         ok = igd_client_release(client, dom->uuid, &error);

@@ -401,9 +401,44 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     expect_silent "/daemon/prepare-after-release"
     run "$tmp/host-d" "$tmp/desk2.xml" desk2 release end -
     expect_silent "/daemon/release-2"
+
+    # The domain's machine type and x-igd-gms reach the daemon, which sizes
+    # etc/igd-bdsm-size as that QEMU will: restart it with the captured
+    # QEMU 7.2 (tests/cli-fake-qemu). QEMU 7.2 hw/vfio/igd.c (gen 8 path for
+    # a Skylake): bdsm-size = GTT + x-igd-gms x 32 MiB; the SKL GGC 0x01c1
+    # has GGMS 3 -> GTT 8 MiB. No x-igd-gms: 8 MiB = 8388608; x-igd-gms=1:
+    # 8 + 32 MiB = 41943040.
+    kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=
+    printf '[daemon]\nqemu-binary=%s\nqemu-group=root\n' "$top_srcdir/tests/cli-fake-qemu" >"$tmp/igd-assignd.conf"
+    IGD_ASSIGN_CACHE_DIR= LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host-d/dev/vfio \
+        IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf \
+        "$daemon" --bus-address "$BUS" --sysfs-root "$tmp/host-d" --state-dir "$tmp/state" \
+        --config "$tmp/igd-assignd.conf" >"$tmp/daemon2.log" 2>&1 &
+    daemon_pid=$!
+    i=0
+    until gdbus call --address "$BUS" --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+        --method org.freedesktop.DBus.NameHasOwner org.igdassign.Manager1 2>/dev/null | grep -q true; do
+        i=$((i + 1)); [ $i -gt 300 ] && break; sleep 0.02
+    done
+    bdsm() { od -An -t u8 "$tmp/state/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/igd-bdsm-size" 2>/dev/null | tr -d ' '; }
+    run "$tmp/host-d" "$data/legacy-igd.xml" desk prepare begin -
+    expect_silent "/daemon/qemu72/prepare"
+    [ "$(bdsm)" = 8388608 ] && ok "/daemon/qemu72/bdsm-size-gtt-only" ||
+        { echo "bdsm-size $(bdsm)" >"$tmp/err"; notok "/daemon/qemu72/bdsm-size-gtt-only"; }
+    run "$tmp/host-d" "$data/legacy-igd.xml" desk release end -
+    sed -e 's|<domain type=.kvm.>|<domain type="kvm" xmlns:qemu="http://libvirt.org/schemas/domain/qemu/1.0">|' \
+        -e 's|</devices>|</devices><qemu:override><qemu:device alias="ua-igd"><qemu:frontend><qemu:property name="x-igd-gms" type="unsigned" value="1"/></qemu:frontend></qemu:device></qemu:override>|' \
+        "$data/legacy-igd.xml" >"$tmp/desk-gms.xml"
+    run "$tmp/host-d" "$tmp/desk-gms.xml" desk prepare begin -
+    expect_silent "/daemon/qemu72/prepare-x-igd-gms"
+    [ "$(bdsm)" = 41943040 ] && ok "/daemon/qemu72/bdsm-size-x-igd-gms-1" ||
+        { echo "bdsm-size $(bdsm)" >"$tmp/err"; notok "/daemon/qemu72/bdsm-size-x-igd-gms-1"; }
+    run "$tmp/host-d" "$tmp/desk-gms.xml" desk release end -
+    expect_silent "/daemon/qemu72/release"
     unset BUS
 else
-    for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2; do
+    for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2 \
+        qemu72/prepare qemu72/bdsm-size-gtt-only qemu72/prepare-x-igd-gms qemu72/bdsm-size-x-igd-gms-1 qemu72/release; do
         skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, not root, or no ../shared fixtures"
     done
 fi
