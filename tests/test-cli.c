@@ -338,6 +338,68 @@ test_inspect_vfio(void)
     igd_test_rmtree(dir);
 }
 
+/*
+ * status: the IGDs of a captured host, the owner from igd-assignd's state
+ * file, and the libvirt domains configured for the IGD, read through
+ * libvirt's test driver (a custom node file holding a legacy domain that
+ * `rewrite` produced, tests/domxmldata/spice-qxl.legacy.xml).
+ */
+static void
+test_status(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *node = g_build_filename(dir, "node.xml", NULL);
+    g_autofree char *state = g_build_filename(dir, "state.xml", NULL);
+    g_autofree char *golden = igd_test_srcpath("domxmldata/spice-qxl.legacy.xml");
+    g_autofree char *xml = NULL, *node_xml = NULL, *uri = NULL;
+    g_autofree char *out = NULL, *err = NULL;
+    const char *dom_start;
+    const char *env[] = { "IGD_ASSIGN_STATE_DIR", dir, NULL, NULL };
+
+    g_assert_true(g_file_get_contents(golden, &xml, NULL, NULL));
+    dom_start = strstr(xml, "<domain type=\"kvm\"");
+    g_assert_nonnull(dom_start);
+    /* libvirt's test driver only defines domains of type 'test' */
+    node_xml = g_strdup_printf("<node>\n<domain type=\"test\"%s</node>\n", dom_start + strlen("<domain type=\"kvm\""));
+    g_assert_true(g_file_set_contents(node, node_xml, -1, NULL));
+    g_assert_true(g_file_set_contents(state,
+                                      "<igd-assign-state version=\"1\">\n"
+                                      "  <device address=\"0000:00:02.0\" uuid=\"1ccfd97d-5eb4-478a-bbe6-88d254c16db7\" "
+                                      "name=\"spice-qxl\" mode=\"legacy\" since=\"1764000000\"/>\n"
+                                      "</igd-assign-state>\n", -1, NULL));
+    uri = g_strdup_printf("test://%s", node);
+    {
+        const char *args[] = { "-c", uri, "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "0000:00:02.0  Skylake        driver vfio-pci "
+                             " owned by spice-qxl (1ccfd97d-5eb4-478a-bbe6-88d254c16db7, legacy mode)\n");
+        assert_contains(out, "    domain spice-qxl: legacy mode, running");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    {
+        const char *args[] = { "-c", uri, "--json", "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "\"libvirt_error\": null");
+        assert_contains(out, "\"uuid\": \"1ccfd97d-5eb4-478a-bbe6-88d254c16db7\"");
+        assert_contains(out, "\"domains\": [\n        {\n          \"name\": \"spice-qxl\",\n          \"mode\": \"legacy\"");
+        assert_contains(out, "\"set_up\": true");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    /* a corrupt state file and no libvirt: both said, the IGD list still shown */
+    g_assert_true(g_file_set_contents(state, "<not-state/>", -1, NULL));
+    {
+        const char *args[] = { "-c", "test:///nonexistent/node.xml", "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "0000:00:02.0  Skylake        driver vfio-pci  not owned by a running domain\n");
+        assert_contains(out, "warning: ownership state unknown: ");
+        assert_contains(out, "warning: configured domains unknown: ");
+    }
+    igd_test_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -352,5 +414,6 @@ main(int argc, char **argv)
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);
+    g_test_add_func("/cli/status", test_status);
     return g_test_run();
 }

@@ -13,6 +13,7 @@
 #include "igd-json.h"
 #include "igd-pci.h"
 #include "igd-state.h"
+#include "igd-virt.h"
 
 static char *
 state_path(void)
@@ -31,6 +32,9 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
     g_autoptr(IgdState) state = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) state_error = NULL;
+    g_autoptr(GError) virt_error = NULL;
+    g_autoptr(IgdVirt) virt = NULL;
+    g_autoptr(GPtrArray) domains = NULL;
     g_autoptr(IgdJson) json = igd_json_new();
     g_autofree char *path = state_path();
     GString *text = g_string_new(NULL);
@@ -54,10 +58,14 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         return igd_cli_error("status", error, NULL);
     }
     state = igd_state_load(path, &state_error);
+    virt = igd_virt_open(cli->uri, &virt_error);
+    if (virt)
+        domains = igd_virt_list_igd_domains(virt, NULL, &virt_error);
 
     igd_json_begin_object(json, NULL);
     igd_json_string(json, "state_file", path);
     igd_json_string(json, "state_error", state_error ? state_error->message : NULL);
+    igd_json_string(json, "libvirt_error", virt_error ? virt_error->message : NULL);
     igd_json_begin_array(json, "devices");
     for (guint i = 0; i < igds->len; i++) {
         const IgdPciAddress *addr = g_ptr_array_index(igds, i);
@@ -87,6 +95,24 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         } else {
             igd_json_null(json, "owner");
         }
+        if (domains) {
+            igd_json_begin_array(json, "domains");
+            for (guint j = 0; j < domains->len; j++) {
+                const IgdVirtIgdDomain *d = g_ptr_array_index(domains, j);
+                if (!igd_pci_address_equal(&d->host, addr))
+                    continue;
+                igd_json_begin_object(json, NULL);
+                igd_json_string(json, "name", d->name);
+                igd_json_string(json, "mode", igd_domxml_mode_to_string(d->mode));
+                igd_json_bool(json, "active", d->active);
+                igd_json_bool(json, "set_up", d->has_metadata);
+                igd_json_uint(json, "problems", d->n_problems);
+                igd_json_end_object(json);
+            }
+            igd_json_end_array(json);
+        } else {
+            igd_json_null(json, "domains");
+        }
         igd_json_end_object(json);
 
         g_string_append_printf(text, "%s  %-14s driver %-9s", name, pi ? pi->platform : "unknown",
@@ -99,6 +125,19 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
             g_string_append(text, " not owned by a running domain");
         }
         g_string_append_c(text, '\n');
+        for (guint j = 0; domains && j < domains->len; j++) {
+            const IgdVirtIgdDomain *d = g_ptr_array_index(domains, j);
+            g_autofree char *shown = NULL;
+            if (!igd_pci_address_equal(&d->host, addr))
+                continue;
+            shown = g_strescape(d->name, NULL);
+            g_string_append_printf(text, "    domain %s: %s mode%s%s", shown, igd_domxml_mode_to_string(d->mode),
+                                   d->active ? ", running" : "", d->has_metadata ? "" : ", not set up by igd-assign");
+            if (d->n_problems)
+                g_string_append_printf(text, ", %u rule%s broken (igd-assign setup fixes it)", d->n_problems,
+                                       d->n_problems == 1 ? "" : "s");
+            g_string_append_c(text, '\n');
+        }
     }
     igd_json_end_array(json);
     igd_json_end_object(json);
@@ -107,6 +146,8 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         g_string_append(text, "no Intel IGD found on this host\n");
     if (state_error && cli->verbosity >= 0 && !cli->json)
         g_string_append_printf(text, "warning: ownership state unknown: %s\n", state_error->message);
+    if (virt_error && cli->verbosity >= 0 && !cli->json)
+        g_string_append_printf(text, "warning: configured domains unknown: %s\n", virt_error->message);
     fputs(cli->json ? igd_json_get(json) : text->str, stdout);
     g_string_free(text, TRUE);
     return IGD_EXIT_OK;

@@ -60,6 +60,9 @@ igd_virt_open(const char *uri, GError **error)
     LOAD(nodeDeviceFree, virNodeDeviceFree);
     LOAD(getLastErrorMessage, virGetLastErrorMessage);
     LOAD(setErrorFunc, virSetErrorFunc);
+    LOAD(connectListAllDomains, virConnectListAllDomains);
+    LOAD(domainGetName, virDomainGetName);
+    LOAD(domainIsActive, virDomainIsActive);
     v->setErrorFunc(NULL, virt_silent);
 
     if (uri == NULL)
@@ -83,6 +86,60 @@ igd_virt_close(IgdVirt *virt)
         virt->connectClose(virt->conn);
     /* libvirt keeps threads and atexit state: it is never dlclose()d */
     g_free(virt);
+}
+
+void
+igd_virt_igd_domain_free(IgdVirtIgdDomain *d)
+{
+    if (d == NULL)
+        return;
+    g_free(d->name);
+    g_free(d);
+}
+
+static gint
+compare_igd_domain(gconstpointer a, gconstpointer b)
+{
+    const IgdVirtIgdDomain *x = *(IgdVirtIgdDomain *const *)a;
+    const IgdVirtIgdDomain *y = *(IgdVirtIgdDomain *const *)b;
+
+    return g_strcmp0(x->name, y->name);
+}
+
+GPtrArray *
+igd_virt_list_igd_domains(IgdVirt *v, const IgdHostFacts *facts, GError **error)
+{
+    g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)igd_virt_igd_domain_free);
+    virDomainPtr *doms = NULL;
+    int n = v->connectListAllDomains(v->conn, &doms, 0);
+
+    if (n < 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot list the domains: %s", last_error(v));
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        char *xml = v->domainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
+        IgdDomXmlVerdict verdict = { 0 };
+
+        if (xml && igd_domxml_verify(xml, strlen(xml), facts, &verdict, NULL) && verdict.igd_domain) {
+            IgdVirtIgdDomain *d = g_new0(IgdVirtIgdDomain, 1);
+            const char *name = v->domainGetName(doms[i]);
+
+            d->name = g_strdup(name ? name : "");
+            d->active = v->domainIsActive(doms[i]) == 1;
+            d->has_metadata = verdict.has_metadata;
+            d->mode = verdict.mode;
+            d->host = verdict.host;
+            d->n_problems = verdict.problems ? verdict.problems->len : 0;
+            g_ptr_array_add(out, d);
+        }
+        igd_domxml_verdict_clear(&verdict);
+        free(xml);
+        v->domainFree(doms[i]);
+    }
+    free(doms);
+    g_ptr_array_sort(out, compare_igd_domain);
+    return g_steal_pointer(&out);
 }
 
 static virDomainPtr

@@ -31,6 +31,9 @@ typedef struct {
     __typeof__(virNodeDeviceFree) *nodeDeviceFree;
     __typeof__(virGetLastErrorMessage) *getLastErrorMessage;
     __typeof__(virSetErrorFunc) *setErrorFunc;
+    __typeof__(virConnectListAllDomains) *connectListAllDomains;
+    __typeof__(virDomainGetName) *domainGetName;
+    __typeof__(virDomainIsActive) *domainIsActive;
     virConnectPtr conn;
 } IgdVirt;
 
@@ -61,6 +64,24 @@ gboolean igd_virt_detach_igd(IgdVirt *virt, const IgdPciAddress *addr, GError **
 gboolean igd_virt_reattach_igd(IgdVirt *virt, const IgdPciAddress *addr, GError **error);
 /* TRUE when libvirt's node-device XML @xml is an Intel display-class PCI device (exposed for tests). */
 gboolean igd_virt_nodedev_is_intel_display(const char *xml, GError **error);
+
+/* A domain whose persistent definition carries an IGD (igd_virt_list_igd_domains()). */
+typedef struct {
+    char *name;
+    gboolean active;
+    gboolean has_metadata;  /* <igd:assign> present (set up by igd-assign) */
+    IgdDomXmlMode mode;     /* intended mode */
+    IgdPciAddress host;     /* the IGD it uses */
+    guint n_problems;       /* SPEC §4 rules its definition breaks */
+} IgdVirtIgdDomain;
+void igd_virt_igd_domain_free(IgdVirtIgdDomain *d);
+/*
+ * Every domain (running or not) whose inactive definition is an IGD domain
+ * (igd_domxml_verify(): <igd:assign> metadata or a hostdev of the IGD).
+ * IgdVirtIgdDomain* elements, sorted by name.
+ */
+GPtrArray *igd_virt_list_igd_domains(IgdVirt *virt, const IgdHostFacts *facts,
+                                     GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Helpers shared by rewrite and setup (tools/cmd-rewrite.c). */
 gboolean igd_cli_read_input(const char *path, char **data, gsize *len, GError **error);
