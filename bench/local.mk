@@ -17,5 +17,16 @@ bench-domxml: bench/rewrite-vs-virt-xml bench/bench-corpus tools/igd-assign
 	bench/rewrite-vs-virt-xml $(abs_top_builddir)/tools/igd-assign \
 	  $(abs_top_srcdir)/tests/domxmldata/pc-vnc-cirrus.xml \
 	  $(abs_top_srcdir)/tests/domxmldata/setup/nodedevs.xml 30
-	bench/bench-corpus $(abs_top_srcdir)/../shared/corpus/libvirt-9.0.0-qemuxml2argv
+	bench/bench-corpus $(IGD_SHARED_DIR)/corpus/libvirt-9.0.0-qemuxml2argv
 .PHONY: bench-domxml
+
+# The hook (SPEC.md §8): no-IGD fast path and an IGD prepare with the daemon.
+bench-hook: bench/hook-latency hook/igd-assign-hook hook/igd-assign-hook-full daemon/igd-assignd tests/libigdvfiodouble.so
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' IGD_SHARED_DIR='$(IGD_SHARED_DIR)' \
+	  $(SHELL) $(abs_top_srcdir)/bench/hook-latency.sh 300
+.PHONY: bench-hook
+
+# Every SPEC.md §8 number in one run (bench/README.md).
+bench: bench-domxml bench-hook
+.PHONY: bench
+EXTRA_DIST += bench/README.md
