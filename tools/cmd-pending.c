@@ -1,7 +1,9 @@
 /*
- * cmd-pending.c: weak placeholders for commands whose implementation lands
- * in its own file (cmd-rewrite.c, cmd-setup.c, cmd-undo.c, cmd-status.c,
- * cmd-dump.c); a strong definition there replaces these at link time.
+ * cmd-pending.c: weak placeholders for the commands, for test programs that
+ * link the CLI's main (tools/igd-assign.c) with only the commands they test
+ * (tests/test-setup-undo); a strong definition replaces each at link time.
+ * The igd-assign binary itself does not link this file, so a missing
+ * command there is a link error, not a run-time message.
  */
 #include "config.h"
 
