@@ -1025,65 +1025,15 @@ hostdev_alias(xmlNode *hostdev)
     return a && a->children ? (const char *)a->children->content : IGD_DOMXML_ALIAS;
 }
 
-/* Legacy requirements of the host and QEMU (the domain's are fixed by the rewrite). */
+/* Legacy requirements of the host and QEMU (the domain's are fixed by the rewrite): the rules shared
+ * with `inspect` (igd-facts.c), given this domain's machine type and firmware. */
 static gboolean
 legacy_host_ok(const IgdDomain *dom, const IgdDomXmlOptions *opts, GPtrArray *fails, GPtrArray *oks)
 {
     const IgdHostFacts *f = opts->facts;
-    gboolean ok = TRUE;
 
-    if (f == NULL || !f->present)
-        return TRUE; /* nothing known: the caller warns */
-    if (f->platform == NULL) {
-        report_add(fails, "device id 0x%04x is not a known Intel IGD", f->device_id);
-        ok = FALSE;
-    } else if (f->platform->gen < 6) {
-        report_add(fails, "%s (gen %u) is older than SandyBridge", f->platform->platform, f->platform->gen);
-        ok = FALSE;
-    } else {
-        report_add(oks, "%s (gen %u) is SandyBridge or newer", f->platform->platform, f->platform->gen);
-    }
-    if (f->vfio_vga_known && !f->vfio_vga_ok) {
-        report_add(fails, "vfio-pci has VGA support disabled (disable_vga=1)");
-        ok = FALSE;
-    }
-    if (f->kernel_known && !f->kernel_ok) {
-        report_add(fails, "the host kernel lacks the vfio IGD extensions (Linux 4.6)");
-        ok = FALSE;
-    }
-    if ((opts->romfile == NULL || f->rom_is_romfile) && f->rom_known) {
-        if (dom->firmware == IGD_FIRMWARE_OVMF && !f->rom_efi_gop) {
-            report_add(fails, "the domain boots OVMF and the %s has no EFI GOP image",
-                       f->rom_is_romfile ? "ROM file" : "IGD's ROM");
-            ok = FALSE;
-        } else if (dom->firmware == IGD_FIRMWARE_SEABIOS && !f->rom_legacy) {
-            report_add(fails, "the domain boots SeaBIOS and the %s has no legacy VGA BIOS image",
-                       f->rom_is_romfile ? "ROM file" : "IGD's ROM");
-            ok = FALSE;
-        } else {
-            report_add(oks, "the %s has the image the firmware (%s) needs",
-                       f->rom_is_romfile ? "ROM file" : "IGD's ROM", dom->firmware == IGD_FIRMWARE_OVMF ? "OVMF" : "SeaBIOS");
-        }
-    } else if (opts->romfile == NULL && !f->rom_known) {
-        report_add(fails, "the IGD's ROM could not be read (give --romfile)");
-        ok = FALSE;
-    }
-    if (f->qemu && f->platform) {
-        IgdQemuIgdModel m = { 0 };
-        g_autoptr(GError) err = NULL;
-        if (igd_qemu_model_igd(f->qemu, f->device_id, f->platform, f->gmch_valid ? &f->gmch : NULL, -1,
-                               dom->machine, &m, &err)) {
-            if (!m.legacy_possible) {
-                report_add(fails, "QEMU %u.%u cannot use legacy mode for this IGD: %s", f->qemu->major,
-                           f->qemu->minor, m.legacy_reason ? m.legacy_reason : "unsupported");
-                ok = FALSE;
-            } else {
-                report_add(oks, "QEMU %u.%u supports legacy mode for this IGD", f->qemu->major, f->qemu->minor);
-            }
-        }
-        igd_qemu_igd_model_clear(&m);
-    }
-    return ok;
+    return igd_host_facts_legacy_eligible(f, dom->machine, dom->firmware == IGD_FIRMWARE_OVMF,
+                                          opts->romfile != NULL && f != NULL && !f->rom_is_romfile, fails, oks);
 }
 
 /* The x-igd-gms value the installed QEMU needs for this IGD, -1 for none, -2 when unknown. */
@@ -1247,9 +1197,12 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
             }
         }
         upt_video(&dom);
-        if (f && f->present && f->platform && f->platform->gen < 8)
-            report_add(report->warnings, "%s (gen %u) has no guest driver support for UPT; use legacy mode",
-                       f->platform->platform, f->platform->gen);
+        if (f && f->present) {
+            g_autoptr(GPtrArray) fails = g_ptr_array_new_with_free_func(g_free);
+            if (!igd_host_facts_upt_eligible(f, fails))
+                for (guint i = 0; i < fails->len; i++)
+                    report_add(report->warnings, "%s", (const char *)fails->pdata[i]);
+        }
     }
     if (opts->opregion)
         override_set(dom.root, hostdev_alias(hostdev), "x-igd-opregion", "bool", "true");

@@ -43,6 +43,35 @@ qemu_cache_dir(void)
     return g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
 }
 
+void
+igd_host_facts_read_host(IgdHostFacts *f, const IgdSysroot *sysroot)
+{
+    g_autoptr(GError) e = NULL;
+    g_autofree char *release = NULL;
+    gboolean disable_vga = FALSE;
+
+    if (igd_host_vfio_disable_vga(sysroot, &disable_vga, &e)) {
+        f->vfio_vga_known = TRUE;
+        f->vfio_vga_ok = !disable_vga;
+    } else {
+        note(f, "vfio-pci disable_vga", e);
+        g_clear_error(&e);
+    }
+
+    release = igd_host_kernel_release(sysroot, &e);
+    if (release) {
+        guint major = 0, minor = 0;
+        if (igd_host_parse_kernel_version(release, &major, &minor, &e)) {
+            f->kernel_known = TRUE;
+            f->kernel_ok = major > 4 || (major == 4 && minor >= 6);
+        } else {
+            note(f, "kernel release", e);
+        }
+    } else {
+        note(f, "kernel release", e);
+    }
+}
+
 IgdHostFacts *
 igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *qemu_binary,
                       gboolean *not_igd, GError **error)
@@ -52,8 +81,6 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
     g_autoptr(GError) e = NULL;
     g_autoptr(GBytes) config = NULL;
     g_autoptr(GBytes) rom = NULL;
-    g_autofree char *release = NULL;
-    gboolean disable_vga = FALSE;
 
     if (not_igd)
         *not_igd = FALSE;
@@ -129,27 +156,7 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
         }
     }
 
-    if (igd_host_vfio_disable_vga(sysroot, &disable_vga, &e)) {
-        f->vfio_vga_known = TRUE;
-        f->vfio_vga_ok = !disable_vga;
-    } else {
-        note(f, "vfio-pci disable_vga", e);
-        g_clear_error(&e);
-    }
-
-    release = igd_host_kernel_release(sysroot, &e);
-    if (release) {
-        guint major = 0, minor = 0;
-        if (igd_host_parse_kernel_version(release, &major, &minor, &e)) {
-            f->kernel_known = TRUE;
-            f->kernel_ok = major > 4 || (major == 4 && minor >= 6);
-        } else {
-            note(f, "kernel release", e);
-        }
-    } else {
-        note(f, "kernel release", e);
-    }
-    g_clear_error(&e);
+    igd_host_facts_read_host(f, sysroot);
 
     if (qemu_binary == NULL || qemu_binary[0] != '\0') {
         g_autofree char *cache = qemu_cache_dir();
@@ -189,5 +196,102 @@ igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error
     facts->rom_is_romfile = TRUE;
     facts->rom_legacy = igd_rom_has_legacy(rom);
     facts->rom_efi_gop = igd_rom_has_efi_gop(rom);
+    return TRUE;
+}
+
+static void
+add(GPtrArray *to, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void
+add(GPtrArray *to, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (to == NULL)
+        return;
+    va_start(ap, fmt);
+    g_ptr_array_add(to, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+gboolean
+igd_host_facts_legacy_eligible(const IgdHostFacts *f, const char *machine, gboolean ovmf, gboolean romfile_unchecked,
+                               GPtrArray *fails, GPtrArray *oks)
+{
+    const char *rom_name;
+    gboolean ok = TRUE;
+
+    if (f == NULL || !f->present)
+        return TRUE; /* nothing known: the caller says so */
+    if (f->platform == NULL) {
+        add(fails, "device id 0x%04x is not a known Intel IGD", f->device_id);
+        ok = FALSE;
+    } else if (f->platform->gen < 6) {
+        add(fails, "%s (gen %u) is older than SandyBridge", f->platform->platform, f->platform->gen);
+        ok = FALSE;
+    } else {
+        add(oks, "%s (gen %u) is SandyBridge or newer", f->platform->platform, f->platform->gen);
+    }
+    if (f->vfio_vga_known && !f->vfio_vga_ok) {
+        add(fails, "vfio-pci has VGA support disabled (disable_vga=1; QEMU: \"failed getting region info for "
+            "VGA region index 8\")");
+        ok = FALSE;
+    }
+    if (f->kernel_known && !f->kernel_ok) {
+        add(fails, "the host kernel lacks the vfio IGD extensions (Linux 4.6)");
+        ok = FALSE;
+    }
+    rom_name = f->rom_is_romfile ? "ROM file" : "IGD's ROM";
+    if (romfile_unchecked) {
+        /* a ROM file the facts do not describe: the domain's concern */
+    } else if (!f->rom_known) {
+        add(fails, "the IGD's ROM could not be read (give one with --romfile; "
+            "QEMU: \"has no ROM, legacy mode disabled\")");
+        ok = FALSE;
+    } else if (ovmf && !f->rom_efi_gop) {
+        add(fails, "the domain boots OVMF and the %s has no EFI GOP image", rom_name);
+        ok = FALSE;
+    } else if (!ovmf && !f->rom_legacy) {
+        add(fails, "the domain boots SeaBIOS and the %s has no legacy VGA BIOS image", rom_name);
+        ok = FALSE;
+    } else {
+        add(oks, "the %s has the image the firmware (%s) needs", rom_name, ovmf ? "OVMF" : "SeaBIOS");
+    }
+    if (f->qemu && f->platform) {
+        IgdQemuIgdModel m = { 0 };
+
+        if (igd_qemu_model_igd(f->qemu, f->device_id, f->platform, f->gmch_valid ? &f->gmch : NULL, -1, machine,
+                               &m, NULL)) {
+            if (!m.legacy_possible) {
+                add(fails, "QEMU %u.%u cannot use legacy mode for this IGD: %s", f->qemu->major, f->qemu->minor,
+                    m.legacy_reason ? m.legacy_reason : "unsupported");
+                ok = FALSE;
+            } else if (f->gmch_valid && f->gmch.bdsm_offset != m.bdsm_offset) {
+                add(fails, "QEMU %u.%u emulates BDSM at 0x%02x but %s reads it at 0x%02x "
+                    "(QEMU 9.2 or later knows the 64-bit register)", f->qemu->major, f->qemu->minor,
+                    m.bdsm_offset, f->platform->platform, f->gmch.bdsm_offset);
+                ok = FALSE;
+            } else {
+                add(oks, "QEMU %u.%u supports legacy mode for this IGD", f->qemu->major, f->qemu->minor);
+            }
+        }
+        igd_qemu_igd_model_clear(&m);
+    }
+    return ok;
+}
+
+gboolean
+igd_host_facts_upt_eligible(const IgdHostFacts *f, GPtrArray *fails)
+{
+    if (f == NULL || !f->present)
+        return TRUE;
+    if (f->platform == NULL) {
+        add(fails, "device id 0x%04x is not a known Intel IGD", f->device_id);
+        return FALSE;
+    }
+    if (f->platform->gen < 8) {
+        add(fails, "%s (gen %u) has no guest driver support for UPT, which starts with Broadwell",
+            f->platform->platform, f->platform->gen);
+        return FALSE;
+    }
     return TRUE;
 }

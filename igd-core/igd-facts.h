@@ -62,4 +62,27 @@ IgdHostFacts *igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddre
  */
 gboolean igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error);
 
+/*
+ * Read the host-wide facts (vfio-pci disable_vga, kernel release) under
+ * @sysroot into @facts; what cannot be read is a note.
+ */
+void igd_host_facts_read_host(IgdHostFacts *facts, const IgdSysroot *sysroot);
+
+/*
+ * The host side of legacy-mode eligibility (SPEC.md §1, §4 `auto`), the one
+ * place `inspect` and the domain engine decide it: IGD generation, vfio-pci
+ * VGA, kernel, ROM image for the firmware (@ovmf: the guest boots OVMF and
+ * needs an EFI GOP, else SeaBIOS needs the x86 VGA BIOS), and what the
+ * installed QEMU does with this IGD on @machine (NULL: "pc"), including
+ * where it emulates BDSM. @romfile_unchecked: a --romfile the facts do not
+ * describe replaces the device's ROM (the ROM is not judged). Each failed
+ * rule adds one sentence to @fails, each satisfied one to @oks (either may
+ * be NULL). Facts with present FALSE judge nothing and give TRUE.
+ */
+gboolean igd_host_facts_legacy_eligible(const IgdHostFacts *facts, const char *machine, gboolean ovmf,
+                                        gboolean romfile_unchecked, GPtrArray *fails, GPtrArray *oks);
+
+/* The host side of UPT eligibility: a known IGD of gen 8 (Broadwell) or newer. Same conventions. */
+gboolean igd_host_facts_upt_eligible(const IgdHostFacts *facts, GPtrArray *fails);
+
 G_END_DECLS

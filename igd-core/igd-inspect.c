@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "igd-common.h"
+#include "igd-facts.h"
 #include "igd-host.h"
 #include "igd-inspect.h"
 #include "igd-json.h"
@@ -207,56 +208,41 @@ collect_rom(IgdInspect *in, IgdPciDevice *dev)
         note(in->notes, "ROM: %s", error->message);
 }
 
-/* Legacy and UPT eligibility (SPEC.md §1) from what was gathered. */
+/* Legacy and UPT eligibility (SPEC.md §1) from what was gathered, by the rules the domain engine's
+ * `auto` mode applies (igd-facts.c), for an i440fx ("pc") guest booting SeaBIOS from the device's ROM. */
 static void
 judge(IgdInspect *in, const IgdSysroot *sysroot)
 {
-    gboolean legacy = TRUE;
-    gboolean disable_vga = FALSE;
-    g_autoptr(GError) error = NULL;
+    IgdHostFacts *f = igd_host_facts_new();
+    g_autoptr(GPtrArray) legacy_fails = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) upt_fails = g_ptr_array_new_with_free_func(g_free);
 
-    in->upt_capable = TRUE;
-    if (in->platform == NULL) {
-        note(in->reasons, "device id 0x%04x is not a known Intel IGD: neither mode is supported", in->device_id);
-        in->legacy_capable = in->upt_capable = FALSE;
-        return;
+    f->present = TRUE;
+    f->addr = in->addr;
+    f->vendor_id = in->vendor_id;
+    f->device_id = in->device_id;
+    f->class_code = in->class_code;
+    f->platform = in->platform;
+    f->gmch_valid = in->gmch_valid;
+    f->gmch = in->gmch;
+    if (in->rom) {
+        f->rom_known = TRUE;
+        f->rom_legacy = igd_rom_has_legacy(in->rom);
+        f->rom_efi_gop = igd_rom_has_efi_gop(in->rom);
     }
-    if (in->platform->gen < 8) {
-        in->upt_capable = FALSE;
-        note(in->reasons, "UPT: %s (gen %u) has no guest driver support for UPT, which starts with Broadwell",
-             in->platform->platform, in->platform->gen);
-    }
-    if (in->platform->gen < 6) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: %s is older than Sandy Bridge", in->platform->platform);
-    }
-    if (in->rom == NULL) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: no valid VGA ROM could be read from the device; "
-             "give one with --romfile (QEMU: \"has no ROM, legacy mode disabled\")");
-    } else if (!igd_rom_has_legacy(in->rom)) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: the ROM has no x86 VGA BIOS image");
-    }
-    if (igd_host_vfio_disable_vga(sysroot, &disable_vga, &error) && disable_vga) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: vfio-pci has disable_vga=1 (QEMU: \"failed getting region info for VGA region index 8\")");
-    }
-    if (in->qemu_model_valid && !in->qemu_model.legacy_possible) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: QEMU %u.%u.%u: %s", in->qemu->major, in->qemu->minor, in->qemu->micro,
-             in->qemu_model.legacy_reason ? in->qemu_model.legacy_reason : "legacy mode not possible");
-    }
-    if (in->qemu_model_valid && in->qemu_model.legacy_possible && in->gmch_valid &&
-        in->gmch.bdsm_offset != in->qemu_model.bdsm_offset) {
-        legacy = FALSE;
-        note(in->reasons, "legacy: QEMU %u.%u.%u emulates BDSM at 0x%02x but %s reads it at 0x%02x "
-             "(QEMU 9.2 or later knows the 64-bit register)", in->qemu->major, in->qemu->minor,
-             in->qemu->micro, in->qemu_model.bdsm_offset, in->platform->platform, in->gmch.bdsm_offset);
-    }
+    igd_host_facts_read_host(f, sysroot);
+    f->qemu = in->qemu; /* borrowed: cleared before the facts are freed */
+
+    in->legacy_capable = igd_host_facts_legacy_eligible(f, "pc", FALSE, FALSE, legacy_fails, NULL);
+    in->upt_capable = igd_host_facts_upt_eligible(f, upt_fails);
+    for (guint i = 0; i < upt_fails->len; i++)
+        note(in->reasons, "UPT: %s", (const char *)upt_fails->pdata[i]);
+    for (guint i = 0; i < legacy_fails->len; i++)
+        note(in->reasons, "legacy: %s", (const char *)legacy_fails->pdata[i]);
     if (in->vbt && igd_vbt_has_analog(in->vbt))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
-    in->legacy_capable = legacy;
+    f->qemu = NULL;
+    igd_host_facts_free(f);
 }
 
 IgdInspect *

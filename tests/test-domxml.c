@@ -21,6 +21,7 @@
 #include "hw-lspci.h"
 #include "igd-common.h"
 #include "igd-domxml.h"
+#include "igd-inspect.h"
 #include "igd-test.h"
 
 static xmlRelaxNGPtr libvirt_rng;
@@ -481,6 +482,159 @@ test_auto_reasons(void)
     igd_domxml_report_clear(&r);
 }
 
+/*
+ * One engine (SPEC.md §3/§4): `inspect` (legacy_capable, reasons) and
+ * `rewrite --mode auto` decide legacy from the same host facts, so on the
+ * same host, the same QEMU and an i440fx SeaBIOS domain (`minimal`) auto
+ * chooses legacy exactly when inspect says "legacy capable", and every
+ * "legacy: ..." reason of inspect is among auto's reasons. Every captured
+ * host tree, copied with each ROM of tests/data/rom (or none) as the
+ * device's sysfs rom, against QEMU 7.2, 8.2 and 9.2 models.
+ */
+static void
+test_auto_same_as_inspect(void)
+{
+    static const char *const roms[] = { NULL, "igd-x86-only.rom", "igd-efi-only.rom", "igd-x86-efi.rom" };
+    static const char *const qemus[] = { "7.2.0", "8.2.0", "9.2.0" };
+    g_autofree char *hosts = igd_test_srcpath("data/hosts");
+    g_autoptr(GDir) d = g_dir_open(hosts, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *entry;
+    IgdPciAddress addr = { 0, 0, 2, 0 };
+    guint compared = 0, legacy_seen = 0, upt_seen = 0;
+
+    g_assert_nonnull(d);
+    while ((entry = g_dir_read_name(d)) != NULL) {
+        g_autofree char *dev = g_build_filename(hosts, entry, "sys/bus/pci/devices/0000:00:02.0/vendor", NULL);
+        if (g_file_test(dev, G_FILE_TEST_EXISTS))
+            g_ptr_array_add(names, g_strdup(entry));
+    }
+    g_assert_cmpuint(names->len, >=, 10);
+    for (guint h = 0; h < names->len; h++) {
+        for (gsize r = 0; r < G_N_ELEMENTS(roms); r++) {
+            g_autofree char *dir = igd_test_mkdtemp();
+            g_autofree char *src = g_build_filename(hosts, names->pdata[h], NULL);
+            g_autofree char *root = g_build_filename(dir, "root", NULL);
+            const char *cp[] = { "cp", "-a", src, root, NULL };
+            g_autoptr(IgdSysroot) sysroot = NULL;
+            gint status = -1;
+
+            g_assert_true(g_spawn_sync(NULL, (char **)cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+                                       &status, NULL));
+            g_assert_cmpint(status, ==, 0);
+            if (roms[r]) {
+                g_autofree char *rel = g_build_filename("data/rom", roms[r], NULL);
+                g_autofree char *rom_src = igd_test_srcpath(rel);
+                g_autoptr(GBytes) rom = igd_test_load(rom_src);
+                g_autofree char *rom_dst = g_build_filename(root, "sys/bus/pci/devices/0000:00:02.0/rom", NULL);
+                g_assert_true(g_file_set_contents(rom_dst, g_bytes_get_data(rom, NULL), g_bytes_get_size(rom), NULL));
+            }
+            sysroot = igd_sysroot_new(root);
+            for (gsize q = 0; q < G_N_ELEMENTS(qemus); q++) {
+                guint maj = 0, min = 0, mic = 0;
+                g_autoptr(IgdQemuCaps) caps = NULL;
+                g_autoptr(IgdInspect) in = NULL;
+                g_autoptr(IgdHostFacts) f = NULL;
+                g_autoptr(GError) error = NULL;
+                IgdDomXmlOptions o;
+                IgdDomXmlReport rep;
+                g_autofree char *out = NULL;
+                gsize n = 0;
+
+                g_assert_cmpint(sscanf(qemus[q], "%u.%u.%u", &maj, &min, &mic), ==, 3);
+                caps = igd_qemu_caps_new_for_version(maj, min, mic);
+                in = igd_inspect_collect(sysroot, &addr, caps, &error);
+                g_assert_no_error(error);
+                f = igd_host_facts_gather(sysroot, &addr, "", NULL, &error);
+                g_assert_no_error(error);
+                g_assert_true(f->present);
+                f->qemu = igd_qemu_caps_new_for_version(maj, min, mic);
+
+                igd_domxml_options_init(&o);
+                o.facts = f;
+                igd_domxml_report_init(&rep);
+                g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &rep, &error));
+                g_assert_no_error(error);
+                if ((rep.mode == IGD_DOMXML_MODE_LEGACY) != in->legacy_capable)
+                    g_error("%s, ROM %s, QEMU %s: inspect says legacy %s, auto chose %s",
+                            (const char *)names->pdata[h], roms[r] ? roms[r] : "none", qemus[q],
+                            in->legacy_capable ? "capable" : "not capable",
+                            igd_domxml_mode_to_string(rep.mode));
+                for (guint i = 0; i < in->reasons->len; i++) {
+                    const char *why = in->reasons->pdata[i];
+                    gboolean found = FALSE;
+                    if (!g_str_has_prefix(why, "legacy: "))
+                        continue;
+                    for (guint k = 0; k < rep.reasons->len && !found; k++)
+                        found = g_str_equal(rep.reasons->pdata[k], why + strlen("legacy: "));
+                    if (!found)
+                        g_error("%s, ROM %s, QEMU %s: inspect's \"%s\" is not among auto's reasons",
+                                (const char *)names->pdata[h], roms[r] ? roms[r] : "none", qemus[q], why);
+                }
+                if (rep.mode == IGD_DOMXML_MODE_LEGACY)
+                    legacy_seen++;
+                else
+                    upt_seen++;
+                compared++;
+                igd_domxml_report_clear(&rep);
+            }
+            igd_test_rmtree(dir);
+        }
+    }
+    /* both outcomes occur, so the comparison is not vacuous */
+    g_assert_cmpuint(compared, ==, names->len * G_N_ELEMENTS(roms) * G_N_ELEMENTS(qemus));
+    g_assert_cmpuint(legacy_seen, >, 0);
+    g_assert_cmpuint(upt_seen, >, 0);
+}
+
+/*
+ * Tiger Lake (hosts/tgl-nuc11-efifb, 8086:9a49, gen 12) keeps BDSM at 0xC0
+ * (i915: gen ≥ 11 uses the 64-bit register at 0xC0); QEMU before 9.2 only
+ * emulates the 32-bit BDSM at 0x5C (hw/vfio/igd.c, IGD_BDSM), so the guest
+ * driver would read an unemulated register: auto must not choose legacy
+ * with QEMU 7.2 even with a good ROM, and must with QEMU 9.2.
+ */
+static void
+test_auto_bdsm_offset(void)
+{
+    g_autofree char *root = igd_test_srcpath("data/hosts/tgl-nuc11-efifb");
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+    IgdPciAddress addr = { 0, 0, 2, 0 };
+    const char *const versions[] = { "7.2.0", "9.2.0" };
+
+    for (gsize v = 0; v < G_N_ELEMENTS(versions); v++) {
+        g_autoptr(IgdHostFacts) f = igd_host_facts_gather(sysroot, &addr, "", NULL, NULL);
+        guint maj = 0, min = 0, mic = 0;
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autofree char *out = NULL;
+        gsize n = 0;
+        gboolean bdsm_reason = FALSE;
+
+        g_assert_nonnull(f);
+        g_assert_true(f->present);
+        g_assert_true(f->gmch_valid);
+        g_assert_cmphex(f->gmch.bdsm_offset, ==, 0xc0);
+        f->rom_known = f->rom_legacy = TRUE; /* test assumption: no ROM was captured for this machine */
+        g_assert_cmpint(sscanf(versions[v], "%u.%u.%u", &maj, &min, &mic), ==, 3);
+        f->qemu = igd_qemu_caps_new_for_version(maj, min, mic);
+        igd_domxml_options_init(&o);
+        o.facts = f;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
+        for (guint i = 0; i < r.reasons->len; i++)
+            bdsm_reason |= strstr(r.reasons->pdata[i], "BDSM at 0x5c") != NULL;
+        if (v == 0) {
+            g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+            g_assert_true(bdsm_reason);
+        } else {
+            g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+            g_assert_false(bdsm_reason);
+        }
+        igd_domxml_report_clear(&r);
+    }
+}
+
 /* explicit legacy fails hard where auto degrades */
 static void
 test_legacy_explicit_fails(void)
@@ -851,6 +1005,8 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/bad/inputs", test_bad_inputs);
     g_test_add_func("/domxml/auto/needs-facts", test_auto_needs_facts);
     g_test_add_func("/domxml/auto/reasons", test_auto_reasons);
+    g_test_add_func("/domxml/auto/same-as-inspect", test_auto_same_as_inspect);
+    g_test_add_func("/domxml/auto/bdsm-offset", test_auto_bdsm_offset);
     g_test_add_func("/domxml/legacy/explicit-fails", test_legacy_explicit_fails);
     g_test_add_func("/domxml/verify/problems", test_verify_problems);
     g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
