@@ -283,6 +283,8 @@ static const Case cases[] = {
     { "/vfio/chain/into-header", "chain-into-header", "vfio-pci", TRUE, FALSE, IGD_ERROR_INVALID, "capability at offset 8 lies outside" },
     { "/vfio/chain/argsz-never-enough", "chain-argsz-never-enough", "vfio-pci", TRUE, FALSE, IGD_ERROR_INVALID, "region info needs 80 bytes (after 3 tries" }, /* 32+16, 48+16, 64+16 */
     { "/vfio/chain/missing-type", "chain-missing-type", "vfio-pci", TRUE, FALSE, IGD_ERROR_NOT_FOUND, "no VFIO OpRegion region" },
+    /* 73729 > 8192 + 65536 (opregion-oversized.conf): refused before any read. */
+    { "/vfio/opregion-oversized", "opregion-oversized", "vfio-pci", TRUE, FALSE, IGD_ERROR_INVALID, "region 9 of 0000:00:02.0 is 73729 bytes (more than 73728)" },
 };
 
 static void
@@ -429,6 +431,64 @@ test_intel_regions(void)
     fixture_teardown(&fx);
 }
 
+/*
+ * Names read from the host tree become /dev paths only when they are plain
+ * numbers: an iommu_group link whose last component is not one is refused
+ * before anything is opened, and vfio-dev entries other than "vfio<digits>"
+ * are never used as a cdev name (the group path is taken instead).
+ */
+static void
+test_hostile_names(void)
+{
+    static const char *const groups[] = { "1x", "-1", "+1", "0x1", " 1", "..", "99999999999" };
+    static const char *const entries[] = { "vfio", "vfioX", "vfio+1", "vfio-1", "vfio 1", "vfio1x", "xvfio1" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(groups); i++) {
+        Fixture fx = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *target = g_strdup_printf("../../../kernel/iommu_groups/%s", groups[i]);
+        g_autofree char *log = NULL;
+
+        g_test_message("iommu_group -> %s", target);
+        fixture_setup(&fx, "skl-opregion", "vfio-pci", FALSE, FALSE);
+        make_link(fx.root, "sys/bus/pci/devices/0000:00:02.0/iommu_group", target);
+        g_assert_null(igd_vfio_read_opregion(fx.sysroot, &fx.addr, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "is not a number"));
+        log = read_log(&fx);
+        g_assert_cmpstr(log, ==, "");
+        fixture_teardown(&fx);
+    }
+
+    {
+        Fixture fx = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *group_dev = NULL;
+        g_autofree char *log = NULL;
+        g_autoptr(GBytes) op = NULL;
+
+        /*
+         * Group 1 without its /dev/vfio/1 file, only bad vfio-dev entries: no
+         * cdev is chosen, so the group path runs (the double answers the
+         * group open itself) and the log shows no cdev open.
+         */
+        fixture_setup(&fx, "skl-opregion", "vfio-pci", TRUE, FALSE);
+        group_dev = g_build_filename(fx.root, "dev", "vfio", "1", NULL);
+        g_assert_cmpint(g_unlink(group_dev), ==, 0);
+        for (guint i = 0; i < G_N_ELEMENTS(entries); i++) {
+            g_autofree char *rel = g_strdup_printf("sys/bus/pci/devices/0000:00:02.0/vfio-dev/%s/dev", entries[i]);
+            write_file(fx.root, rel, "511:0\n");
+        }
+        op = igd_vfio_read_opregion(fx.sysroot, &fx.addr, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(g_bytes_get_size(op), ==, 8192);
+        log = read_log(&fx);
+        g_assert_nonnull(strstr(log, "open group ok"));
+        g_assert_null(strstr(log, "cdev"));
+        fixture_teardown(&fx);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -440,6 +500,7 @@ main(int argc, char **argv)
     g_test_add_func("/vfio/cdev-order", test_cdev_order);
     g_test_add_func("/vfio/host-trees", test_host_trees);
     g_test_add_func("/vfio/intel-regions", test_intel_regions);
+    g_test_add_func("/vfio/hostile-names", test_hostile_names);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], test_case);
     return g_test_run();
