@@ -77,7 +77,8 @@ find_extended_vbt(IgdOpRegion *op, const guint8 *p, gsize len, gboolean have_asl
             op->location = IGD_OPREGION_VBT_UNREACHABLE;
             return TRUE;
         }
-        if (asls <= G_MAXUINT64 - IGD_OPREGION_SIZE && op->rvda < asls + IGD_OPREGION_SIZE &&
+        /* [asls, asls + 8 KiB) may end past 2^64: then it reaches the top of the space. */
+        if ((asls > G_MAXUINT64 - IGD_OPREGION_SIZE || op->rvda < asls + IGD_OPREGION_SIZE) &&
             op->rvda + op->rvds > asls) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
                         "OpRegion 2.0 RVDA 0x%" G_GINT64_MODIFIER "x RVDS 0x%x overlaps the OpRegion at ASLS 0x%"

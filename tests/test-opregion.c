@@ -550,6 +550,28 @@ test_ext_fallbacks(void)
     g_assert_null(igd_opregion_get_vbt(op_c));
 }
 
+/*
+ * 2.0 with an ASLS in the last 8 KiB of the 64-bit space: the OpRegion
+ * [asls, asls + 0x2000) cannot be written as an end address, and an RVDA
+ * inside it must still be refused. asls = 2^64 - 1 - 0x1800, RVDA = asls +
+ * 0x400 (mailbox 4 of the real dump, whose VBT is 4284 bytes), RVDS = 4284:
+ * RVDA + RVDS = 2^64 - 1 - 0x344 does not overflow.
+ */
+static void
+test_asls_top(void)
+{
+    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    const guint64 asls = G_MAXUINT64 - 0x1800;
+    const Patch top[] = { { 0x3BA, 8, G_MAXUINT64 - 0x1800 + 0x400 }, { 0x3C2, 4, 4284 }, { 0 } };
+    g_autoptr(GBytes) b = copy_patched(orig, 8192, apply, (gpointer)top);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdOpRegion) op = igd_opregion_parse_at(b, asls, &error);
+
+    g_assert_null(op);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "overlaps the OpRegion"));
+}
+
 /* Mailbox 4 whose VBT claims more than the mailbox: no VBT (i915 intel_bios_is_valid_vbt()). */
 static void
 test_mailbox_oversized(void)
@@ -671,6 +693,7 @@ main(int argc, char **argv)
     g_test_add_func("/opregion/broken/truncated-ext", test_truncated_ext);
     g_test_add_func("/opregion/broken/fields", test_broken_fields);
     g_test_add_func("/opregion/ext-fallbacks", test_ext_fallbacks);
+    g_test_add_func("/opregion/broken/asls-top", test_asls_top);
     g_test_add_func("/opregion/mailbox-oversized", test_mailbox_oversized);
     g_test_add_func("/opregion/fuzz", test_fuzz);
     return g_test_run();
