@@ -450,10 +450,10 @@ typedef enum {
 } HookCall;
 
 /*
- * The whole exchange with the daemon is bounded: the client bounds each
- * call, but connecting to a bus that accepts and then says nothing takes
- * GDBus's own 25 s. An alarm a little after the call's bound ends the
- * hook with a prepared message (refusal for prepare, a log line else).
+ * The whole exchange with the daemon is bounded: the client bounds its
+ * connect and each call by the timeout. An alarm a little after that bound
+ * is only a backstop (libvirt waits on this hook): it ends the hook with a
+ * prepared message (refusal for prepare, a log line else).
  */
 static char hook_alarm_message[1024];
 static size_t hook_alarm_len;

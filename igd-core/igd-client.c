@@ -13,34 +13,143 @@ struct _IgdClient {
     gint timeout_ms;
 };
 
+/*
+ * Connecting is bounded by the client's timeout. GDBus's own connect has no
+ * bound of its own: a bus that accepts and then says nothing (a stopped or
+ * wedged dbus-daemon) holds the SASL exchange until it is cancelled, and
+ * its Hello call ignores the cancellable and waits GDBus's 25 s. So the
+ * connection is made in a thread and waited for until the deadline; then
+ * the thread is cancelled (which ends a hanging connect or authentication
+ * at once) and, if it still has not finished (a hanging Hello), left to
+ * end on its own: it frees what it made, the caller does not wait.
+ */
+typedef struct {
+    gatomicrefcount ref;
+    GMutex lock;
+    GCond cond;
+    gboolean done;
+    char *address;
+    GCancellable *cancellable;
+    GDBusConnection *connection;
+    GError *error;
+} Connect;
+
+static void
+connect_unref(Connect *c)
+{
+    if (!g_atomic_ref_count_dec(&c->ref))
+        return;
+    g_mutex_clear(&c->lock);
+    g_cond_clear(&c->cond);
+    g_free(c->address);
+    g_clear_object(&c->cancellable);
+    g_clear_object(&c->connection);
+    g_clear_error(&c->error);
+    g_free(c);
+}
+
+static gpointer
+connect_thread(gpointer data)
+{
+    Connect *c = data;
+    GError *local = NULL;
+    GDBusConnection *connection = g_dbus_connection_new_for_address_sync(
+        c->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, c->cancellable, &local);
+
+    g_mutex_lock(&c->lock);
+    c->connection = connection;
+    c->error = local;
+    c->done = TRUE;
+    g_cond_signal(&c->cond);
+    g_mutex_unlock(&c->lock);
+    connect_unref(c);
+    return NULL;
+}
+
+/* Grace after cancelling, for the thread to report a cancelled connect. */
+#define CONNECT_CANCEL_GRACE_MS 200
+
+static GDBusConnection *
+connect_bounded(const char *address, guint timeout_ms, GError **error)
+{
+    Connect *c = g_new0(Connect, 1);
+    GDBusConnection *connection = NULL;
+    GThread *thread;
+    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+
+    g_atomic_ref_count_init(&c->ref);
+    g_mutex_init(&c->lock);
+    g_cond_init(&c->cond);
+    c->address = g_strdup(address);
+    c->cancellable = g_cancellable_new();
+    g_atomic_ref_count_inc(&c->ref); /* the thread's */
+    thread = g_thread_try_new("igd-client-connect", connect_thread, c, error);
+    if (thread == NULL) {
+        connect_unref(c);
+        connect_unref(c);
+        return NULL;
+    }
+    g_thread_unref(thread);
+
+    g_mutex_lock(&c->lock);
+    while (!c->done) {
+        if (!g_cond_wait_until(&c->cond, &c->lock, deadline))
+            break;
+    }
+    if (!c->done) {
+        g_cancellable_cancel(c->cancellable);
+        deadline = g_get_monotonic_time() + CONNECT_CANCEL_GRACE_MS * 1000;
+        while (!c->done) {
+            if (!g_cond_wait_until(&c->cond, &c->lock, deadline))
+                break;
+        }
+    }
+    if (c->done && c->connection != NULL) {
+        connection = g_steal_pointer(&c->connection);
+    } else if (c->done && !g_error_matches(c->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        g_propagate_error(error, g_steal_pointer(&c->error));
+    } else {
+        g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no answer within %u ms", timeout_ms);
+    }
+    g_mutex_unlock(&c->lock);
+    connect_unref(c);
+    return connection;
+}
+
 IgdClient *
 igd_client_new(const char *bus_address, guint timeout_ms, GError **error)
 {
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(GError) local = NULL;
+    g_autofree char *system_address = NULL;
+    gboolean system_bus = FALSE;
     IgdClient *client;
 
     igd_dbus_error_ensure();
+    if (timeout_ms == 0)
+        timeout_ms = IGD_DBUS_DEFAULT_TIMEOUT_MS;
+    timeout_ms = MIN(timeout_ms, (guint)G_MAXINT);
     if (bus_address == NULL || *bus_address == '\0')
         bus_address = g_getenv(IGD_DBUS_ADDRESS_ENV);
-    if (bus_address != NULL && *bus_address != '\0') {
-        connection = g_dbus_connection_new_for_address_sync(
-            bus_address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-            NULL, NULL, &local);
-    } else {
-        connection = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, &local);
-        bus_address = NULL;
+    if (bus_address == NULL || *bus_address == '\0') {
+        /* $DBUS_SYSTEM_BUS_ADDRESS, else the standard socket. */
+        system_address = g_dbus_address_get_for_bus_sync(G_BUS_TYPE_SYSTEM, NULL, &local);
+        bus_address = system_address;
+        system_bus = TRUE;
     }
+    if (bus_address != NULL)
+        connection = connect_bounded(bus_address, timeout_ms, &local);
     if (connection == NULL) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot reach igd-assignd: cannot connect to %s%s%s: %s",
-                    bus_address ? "the bus at '" : "the system bus", bus_address ? bus_address : "",
-                    bus_address ? "'" : "", local->message);
+                    system_bus ? "the system bus" : "the bus at '", system_bus ? "" : bus_address,
+                    system_bus ? "" : "'", local->message);
         return NULL;
     }
     g_dbus_connection_set_exit_on_close(connection, FALSE);
     client = g_new0(IgdClient, 1);
     client->connection = g_steal_pointer(&connection);
-    client->timeout_ms = timeout_ms == 0 ? IGD_DBUS_DEFAULT_TIMEOUT_MS : (gint)MIN(timeout_ms, (guint)G_MAXINT);
+    client->timeout_ms = (gint)timeout_ms;
     return client;
 }
 

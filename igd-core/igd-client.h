@@ -18,8 +18,8 @@ typedef struct _IgdClient IgdClient;
 /*
  * Connect to igd-assignd. @bus_address NULL means $IGD_ASSIGND_BUS_ADDRESS
  * when set, else the system bus; otherwise a D-Bus address
- * ("unix:path=/tmp/bus"). @timeout_ms bounds every call (0 → the default,
- * IGD_DBUS_DEFAULT_TIMEOUT_MS). A bus that cannot be reached is
+ * ("unix:path=/tmp/bus"). @timeout_ms bounds the connect (a bus that says
+ * nothing, too) and every call (0 → the default, IGD_DBUS_DEFAULT_TIMEOUT_MS). A bus that cannot be reached is
  * IGD_ERROR_NOT_FOUND naming the bus and igd-assignd. Whether the service
  * itself runs is known only at the first call: a call to a service that is
  * neither running nor activatable fails with IGD_ERROR_NOT_FOUND whose

@@ -14,12 +14,14 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
 #include <glib/gstdio.h>
 
 #include "igd-client.h"
@@ -293,6 +295,111 @@ test_no_bus(void)
     g_assert_true(g_str_has_prefix(error->message,
                                    "cannot reach igd-assignd: cannot connect to the bus at "
                                    "'unix:path=/nonexistent/igd-test-bus': "));
+}
+
+/*
+ * Buses that accept the connection and then say nothing (a stopped or
+ * wedged dbus-daemon): connecting must end within the client's timeout,
+ * not GDBus's 25 s (or never). "no-accept" never accepts (the kernel
+ * completes the connect from the listen backlog, the SASL exchange
+ * hangs); "no-hello" is a thread that completes the SASL exchange
+ * (EXTERNAL, unix fds) and then never answers the bus's Hello, which
+ * GDBus sends without a cancellable.
+ */
+typedef struct {
+    GSocket *listener;
+    GCancellable *cancellable;
+    GSocket *peer; /* the accepted connection, kept open and silent */
+} SilentBus;
+
+static gpointer
+silent_bus_thread(gpointer data)
+{
+    SilentBus *b = data;
+    GString *in = g_string_new(NULL);
+    gboolean begun = FALSE;
+
+    b->peer = g_socket_accept(b->listener, b->cancellable, NULL);
+    while (b->peer != NULL && !begun) {
+        char buf[512];
+        gssize n = g_socket_receive(b->peer, buf, sizeof buf, b->cancellable, NULL);
+        char *eol;
+
+        if (n <= 0)
+            break;
+        g_string_append_len(in, buf, n);
+        /* The client's first byte is a NUL, then its lines. */
+        while (in->len > 0 && in->str[0] == '\0')
+            g_string_erase(in, 0, 1);
+        while (!begun && (eol = strstr(in->str, "\r\n")) != NULL) {
+            g_autofree char *l = g_strndup(in->str, (gsize)(eol - in->str));
+            const char *reply = NULL;
+
+            if (g_str_has_prefix(l, "AUTH EXTERNAL"))
+                reply = "OK 0123456789abcdef0123456789abcdef\r\n";
+            else if (g_str_has_prefix(l, "AUTH"))
+                reply = "REJECTED EXTERNAL\r\n";
+            else if (g_str_has_prefix(l, "NEGOTIATE_UNIX_FD"))
+                reply = "AGREE_UNIX_FD\r\n";
+            else if (g_str_has_prefix(l, "BEGIN"))
+                begun = TRUE;
+            if (reply != NULL)
+                g_assert_cmpint(g_socket_send(b->peer, reply, strlen(reply), NULL, NULL), ==, (gssize)strlen(reply));
+            g_string_erase(in, 0, (gssize)(eol - in->str) + 2);
+        }
+    }
+    g_string_free(in, TRUE);
+    return NULL;
+}
+
+static void
+test_silent_bus(gconstpointer data)
+{
+    const char *variant = data;
+    g_autofree char *dir = g_dir_make_tmp("igd-client-silent-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "bus", NULL);
+    g_autofree char *address = g_strdup_printf("unix:path=%s", path);
+    g_autoptr(GSocketAddress) sa = g_unix_socket_address_new(path);
+    g_autoptr(IgdClient) c = NULL;
+    g_autoptr(GError) error = NULL;
+    SilentBus b = { 0 };
+    GThread *thread = NULL;
+    gint64 t0, ms;
+
+    b.cancellable = g_cancellable_new();
+    b.listener = g_socket_new(G_SOCKET_FAMILY_UNIX, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_DEFAULT, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_socket_bind(b.listener, sa, FALSE, &error));
+    g_assert_true(g_socket_listen(b.listener, &error));
+    if (g_str_equal(variant, "no-hello"))
+        thread = g_thread_new("silent-bus", silent_bus_thread, &b);
+
+    t0 = g_get_monotonic_time();
+    c = igd_client_new(address, 500, &error);
+    ms = (g_get_monotonic_time() - t0) / 1000;
+    g_test_message("igd_client_new on a silent bus (%s) returned after %" G_GINT64_FORMAT " ms", variant, ms);
+    g_assert_null(c);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    g_assert_true(g_str_has_prefix(error->message, "cannot reach igd-assignd: cannot connect to the bus at '"));
+    g_assert_true(g_str_has_suffix(error->message, "': no answer within 500 ms"));
+    /* 500 ms asked for, + the 200 ms grace after cancelling; generous for valgrind, far below 25 s. */
+    g_assert_cmpint(ms, >=, 450);
+    g_assert_cmpint(ms, <, 8000);
+
+    /* Closing the silent side ends the client's abandoned connect thread (its Hello fails). */
+    g_cancellable_cancel(b.cancellable);
+    if (thread != NULL)
+        g_thread_join(thread);
+    if (b.peer != NULL) {
+        g_socket_close(b.peer, NULL);
+        g_object_unref(b.peer);
+    }
+    g_socket_close(b.listener, NULL);
+    g_object_unref(b.listener);
+    g_object_unref(b.cancellable);
+    g_usleep(300 * 1000); /* the abandoned thread frees what it made */
+    g_unlink(path);
+    g_rmdir(dir);
 }
 
 static void
@@ -800,6 +907,8 @@ main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/client/no-bus", test_no_bus);
+    g_test_add_data_func("/client/silent-bus/no-accept", "no-accept", test_silent_bus);
+    g_test_add_data_func("/client/silent-bus/no-hello", "no-hello", test_silent_bus);
     g_test_add("/client/no-service", Fixture, NULL, fixture_bus, test_no_service, fixture_teardown);
     g_test_add("/client/errors", Fixture, NULL, fixture_bus, test_errors, fixture_teardown);
 #define DAEMON_TEST(path, func, data) \
