@@ -173,7 +173,8 @@ igd_sysroot_read_u64(const IgdSysroot *sysroot, const char *abs_path, guint64 *v
     g_strstrip(line);
     errno = 0;
     v = g_ascii_strtoull(line, &end, 0);
-    if (line[0] == '\0' || errno != 0 || end == NULL || *end != '\0') {
+    /* strtoull() takes a sign and negates: "-1" would read as 2^64 - 1. */
+    if (!g_ascii_isdigit(line[0]) || errno != 0 || end == NULL || *end != '\0') {
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s%s' is not a number: '%s'",
                     sysroot->root, abs_path, line);
         return FALSE;

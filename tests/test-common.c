@@ -83,6 +83,24 @@ test_sysroot(void)
     g_assert_false(igd_sysroot_read_u64(root, "/attr", &v, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     g_clear_error(&error);
+    /*
+     * The kernel prints sysfs ids unsigned; a sign is not a sysfs number.
+     * strtoull() would negate: -0xffffffffffff7f7a is 2^64 - 0xffffffffffff7f7a
+     * = 0x8086, a "vendor" that would pass for Intel.
+     */
+    for (const char *const *bad = (const char *const[]){ "-0xffffffffffff7f7a\n", "-1\n", "+0x8086\n", "-0\n",
+                                                         "0x10000000000000000\n", "0x\n", NULL };
+         *bad; bad++) {
+        g_test_message("attr = '%s'", *bad);
+        g_assert_true(g_file_set_contents(attr, *bad, -1, NULL));
+        g_assert_false(igd_sysroot_read_u64(root, "/attr", &v, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "is not a number"));
+        g_clear_error(&error);
+    }
+    g_assert_true(g_file_set_contents(attr, "42\n", -1, NULL));
+    g_assert_true(igd_sysroot_read_u64(root, "/attr", &v, &error));
+    g_assert_cmpuint(v, ==, 42);
 
     g_assert_false(igd_sysroot_read(root, "/missing", 16, FALSE, &data, &len, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
