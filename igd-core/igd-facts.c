@@ -5,6 +5,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "igd-common.h"
 #include "igd-facts.h"
 #include "igd-host.h"
@@ -168,25 +173,66 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
     return g_steal_pointer(&f);
 }
 
+/* Read a user-given ROM file: a regular file of at most IGD_PCI_ROM_MAX bytes (never /dev/zero or a FIFO). */
+static GBytes *
+read_romfile(const char *path, GError **error)
+{
+    g_autofree guint8 *data = NULL;
+    gsize len = 0;
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+    if (fd < 0) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read ROM file '%s': %s", path, g_strerror(e));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    if ((guint64)st.st_size > IGD_PCI_ROM_MAX) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is larger than %u bytes", path,
+                    IGD_PCI_ROM_MAX);
+        close(fd);
+        return NULL;
+    }
+    data = g_malloc((gsize)st.st_size + 1);
+    for (;;) {
+        ssize_t n = read(fd, data + len, (gsize)st.st_size + 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read ROM file '%s': %s", path, g_strerror(e));
+            close(fd);
+            return NULL;
+        }
+        if (n == 0)
+            break;
+        len += (gsize)n;
+        if (len > (gsize)st.st_size) {
+            /* grew while being read */
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' changed while being read", path);
+            close(fd);
+            return NULL;
+        }
+    }
+    close(fd);
+    return g_bytes_new_take(g_steal_pointer(&data), len);
+}
+
 gboolean
 igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error)
 {
-    g_autofree char *data = NULL;
-    gsize len = 0;
     g_autoptr(GBytes) bytes = NULL;
     g_autoptr(IgdRom) rom = NULL;
     g_autoptr(GError) e = NULL;
 
-    if (!g_file_get_contents(path, &data, &len, &e)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read ROM file '%s': %s", path, e->message);
+    bytes = read_romfile(path, error);
+    if (bytes == NULL)
         return FALSE;
-    }
-    if (len > IGD_PCI_ROM_MAX) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is larger than %u bytes", path,
-                    IGD_PCI_ROM_MAX);
-        return FALSE;
-    }
-    bytes = g_bytes_new_take(g_steal_pointer(&data), len);
     rom = igd_rom_parse(bytes, &e);
     if (rom == NULL) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s': %s", path, e->message);

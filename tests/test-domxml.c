@@ -948,6 +948,27 @@ test_facts_romfile(void)
     g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
     g_clear_error(&error);
     g_assert_false(f->rom_known);
+    /* not a regular file: refused at once, never read until EOF (/dev/zero has none) */
+    g_assert_false(igd_host_facts_use_romfile(f, "/dev/zero", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "/dev/zero"));
+    g_clear_error(&error);
+    /* one byte over the 16 MiB ROM limit (sparse): refused before it is parsed */
+    {
+        g_autofree char *dir = igd_test_mkdtemp();
+        g_autofree char *big = g_build_filename(dir, "big.rom", NULL);
+        FILE *fp = fopen(big, "wb");
+        g_assert_nonnull(fp);
+        g_assert_cmpint(fseek(fp, (16l << 20), SEEK_SET), ==, 0);
+        g_assert_cmpint(fputc(0x55, fp), ==, 0x55);
+        g_assert_cmpint(fclose(fp), ==, 0);
+        g_assert_false(igd_host_facts_use_romfile(f, big, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "larger than"));
+        g_clear_error(&error);
+        igd_test_rmtree(dir);
+    }
+    g_assert_false(f->rom_known);
 
     g_assert_true(igd_host_facts_use_romfile(f, both, &error));
     g_assert_true(f->rom_legacy && f->rom_efi_gop && f->rom_is_romfile);
