@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..34"
+echo "1..38"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -162,8 +162,17 @@ else
     skip "a call from nobody is denied" "setpriv not installed"
     skip "nobody may not own the name" "setpriv not installed"
 fi
+: >"$tmp/listing"; ls -A "$tmp" | tr '\n' ' ' >"$tmp/listing" # what $tmp holds before the bad calls
 check "a UUID with .. is refused" expect_error org.igdassign.Error.Usage "invalid domain UUID '../$uuid_b'" \
     call Prepare "../$uuid_b" x 0000:00:02.0 legacy
+check "Reconnect refuses a UUID with / and .." expect_error org.igdassign.Error.Usage \
+    "invalid domain UUID '$uuid_b/..'" call Reconnect "$uuid_b/.." 0000:00:02.0
+check "Release refuses a UUID with / and .." expect_error org.igdassign.Error.Usage \
+    "invalid domain UUID '../../$uuid_b'" call Release "../../$uuid_b"
+check "Check refuses a PCI address with / and .." expect_error org.igdassign.Error.Usage \
+    "invalid PCI address" call Check "../../0000:00:02.0"
+check "PrepareWithOptions refuses a machine type with / and .." expect_error org.igdassign.Error.Usage \
+    "invalid machine type '../../pc'" call PrepareWithOptions "$uuid_b" x 0000:00:02.0 legacy "{'machine': <'../../pc'>}"
 check "a PCI address that does not parse is refused" expect_error org.igdassign.Error.Usage \
     "invalid PCI address" call Bind "0000:00:02.0/../../x"
 check "a device that is not an IGD is refused" expect_error org.igdassign.Error.Unsupported \
@@ -176,8 +185,15 @@ check "PrepareWithOptions refuses an unknown option" expect_error org.igdassign.
 status_has() {
     out=$(call GetStatus | tr -d '\\') && case $out in *"$1"*) return 0 ;; esac; echo "$out"; return 1
 }
-check "the daemon still serves after the bad calls; nothing was written for them" \
-    sh -c "[ ! -e '$state/$uuid_b' ] && [ \$(grep -c '<device ' '$state/state.xml') = 1 ]"
+# "../$uuid_b" would have been $tmp/$uuid_b: the state directory holds
+# exactly the first domain's blobs and the state file, and nothing appeared
+# beside it.
+nothing_written() {
+    [ ! -e "$tmp/$uuid_b" ] && [ ! -e "$state/$uuid_b" ] && [ "$(grep -c '<device ' "$state/state.xml")" = 1 ] &&
+        [ "$(ls -A "$state" | tr '\n' ' ')" = "$uuid_a state.xml " ] &&
+        [ "$(ls -A "$tmp" | tr '\n' ' ')" = "$(cat "$tmp/listing")" ] && status_has "\"uuid\": \"$uuid_a\""
+}
+check "the daemon still serves after the bad calls; nothing was written for them" nothing_written
 restart() { stop_daemon && start_daemon && status_has "\"uuid\": \"$uuid_a\""; }
 check "restart: the owner is reloaded from the state file" restart
 check "after restart a second domain is still refused" expect_error org.igdassign.Error.Conflict "'win10'" \
