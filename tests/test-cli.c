@@ -161,6 +161,17 @@ test_inspect_case(gconstpointer data)
         s = g_strdup("\"driver\": null");
     assert_contains(out, s);
     g_assert_true(g_str_has_prefix(out, "{\n") && g_str_has_suffix(out, "}\n"));
+    /* eligibility, from the table, not from the output: UPT needs gen 8 (Broadwell) or newer (i915's
+     * UPT support, QEMU docs/igd-assign.txt); legacy needs the IGD's VGA ROM, and no captured tree has a
+     * sys/.../rom with a valid image; QEMU 7.2 (cli-fake-qemu) emulates BDSM only at 0x5C, so a gen 11+
+     * IGD (BDSM at 0xC0) is refused for that reason too */
+    assert_contains(out, c->gen >= 8 ? "\"upt_capable\": true," : "\"upt_capable\": false,");
+    assert_contains(out, "\"legacy_capable\": false,");
+    assert_contains(out, "legacy: the IGD's ROM could not be read");
+    if (g_str_equal(c->bdsm_offset, "0xc0"))
+        assert_contains(out, "legacy: QEMU 7.2 emulates BDSM at 0x5c");
+    else
+        g_assert_null(strstr(out, "emulates BDSM"));
 
     golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
     igd_test_compare_file(out, golden);
