@@ -713,6 +713,8 @@ test_bad_input(Fixture *f, gconstpointer data)
         const char *message;
     } cases[] = {
         { "../../etc", "0000:00:02.0", "legacy", IGD_ERROR_USAGE, "invalid domain UUID '../../etc'" },
+        /* Would be f->dir/UUID_B, beside the state directory: checked below. */
+        { "../" UUID_B, "0000:00:02.0", "legacy", IGD_ERROR_USAGE, "invalid domain UUID '../" UUID_B "'" },
         { UUID_A "/..", "0000:00:02.0", "legacy", IGD_ERROR_USAGE, "invalid domain UUID '" UUID_A "/..'" },
         { "", "0000:00:02.0", "legacy", IGD_ERROR_USAGE, "invalid domain UUID ''" },
         { UUID_A, "0000:00:02.0/../..", "legacy", IGD_ERROR_USAGE, "invalid PCI address" },
@@ -744,7 +746,18 @@ test_bad_input(Fixture *f, gconstpointer data)
     g_assert_false(igd_client_bind(c, "0000:00:00.0", &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED);
     g_clear_error(&error);
-    /* Nothing was written, and the daemon still serves. */
+    /* Nothing was written (no blob directory in the state directory or
+     * beside it), and the daemon still serves. */
+    {
+        g_autoptr(GDir) d = g_dir_open(f->state_dir, 0, NULL);
+        g_autofree char *beside = g_build_filename(f->dir, UUID_B, NULL);
+        const char *entry;
+
+        g_assert_nonnull(d);
+        while ((entry = g_dir_read_name(d)) != NULL)
+            g_assert_cmpstr(entry, ==, IGD_STATE_FILE_NAME);
+        g_assert_false(g_file_test(beside, G_FILE_TEST_EXISTS));
+    }
     st = load_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 0);
     status = igd_client_get_status(c, &error);
