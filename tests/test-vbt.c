@@ -318,7 +318,7 @@ test_block_overrun_tolerated(void)
     g_autoptr(IgdVbt) vbt = NULL;
     g_autoptr(GError) error = NULL;
 
-    /* Block 2 of x220 ends at 0x170 + 3 + 269 = 0x27d; the next block header is there. */
+    /* Block 2 of x220 ends at 0x170 + 3 + 269 = 368 + 272 = 640 (0x280); the next block header is there. */
     pos = 0x170 + 3 + 269;
     igd_put_le16(buf + pos + 1, 0xFFFF);
     b = g_bytes_new(buf, 3985);
@@ -328,6 +328,56 @@ test_block_overrun_tolerated(void)
     g_assert_nonnull(strstr(igd_vbt_get_warning(vbt), "runs past the end of the BDB"));
     g_assert_cmpuint(igd_vbt_get_outputs(vbt)->len, ==, igd_vbt_get_outputs(ref)->len);
     g_assert_null(igd_vbt_get_warning(ref));
+}
+
+/*
+ * The MIPI sequence block (53) of version 3+ carries its real size as a u32
+ * after its version byte (i915 _get_blocksize()). x220: block 2 ends at
+ * 0x280 (above); the BDB ends at bdb_offset 0x30 + bdb_size 3937 = 3985
+ * (0xf91). The block at 0x280 is turned into block 53, version 3, its data
+ * starting at 0x283 (643): a u32 size of 3985 - 643 = 3342 ends exactly at
+ * the BDB end (no warning); 3343 and 0xffffffff run past it (a warning, later
+ * blocks ignored, block 2 still read). The fixture's block there is block 3
+ * with a u16 size of 1 (bytes 03 01 00), so the next block header starts at
+ * 0x284, where the u32 goes: version 2 is left without it and keeps the u16
+ * size (the fixture's own walk to 3985, no warning).
+ */
+static void
+test_mipi_v3_size(void)
+{
+    g_autoptr(GBytes) orig = load_fixture(X220);
+    g_autoptr(GBytes) good = patched(orig, 3985, NULL);
+    g_autoptr(IgdVbt) ref = igd_vbt_parse(good, NULL);
+    static const struct {
+        guint8 version;
+        guint32 size;
+        const char *warning; /* NULL: none */
+    } cases[] = {
+        { 3, 3342, NULL },
+        { 3, 3343, "block 53 at offset 0x280: size 3343 runs past the end of the BDB at 0xf91; later blocks ignored" },
+        { 4, 0xffffffffu, "block 53 at offset 0x280: size 4294967295 runs past the end of the BDB at 0xf91; "
+                          "later blocks ignored" },
+        { 2, 0, NULL },
+    };
+    const gsize pos = 0x170 + 3 + 269;
+
+    g_assert_nonnull(ref);
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree guint8 *buf = g_memdup2(g_bytes_get_data(orig, NULL), 3985);
+        g_autoptr(GBytes) b = NULL;
+        g_autoptr(IgdVbt) vbt = NULL;
+        g_autoptr(GError) error = NULL;
+
+        buf[pos] = 53;
+        buf[pos + 3] = cases[i].version;
+        if (cases[i].version >= 3)
+            igd_put_le32(buf + pos + 4, cases[i].size);
+        b = g_bytes_new(buf, 3985);
+        vbt = igd_vbt_parse(b, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(igd_vbt_get_warning(vbt), ==, cases[i].warning);
+        g_assert_cmpuint(igd_vbt_get_outputs(vbt)->len, ==, igd_vbt_get_outputs(ref)->len);
+    }
 }
 
 /*
@@ -398,6 +448,7 @@ main(int argc, char **argv)
     g_test_add_func("/vbt/broken/truncated-bdb", test_truncated_bdb);
     g_test_add_func("/vbt/broken/fields", test_broken);
     g_test_add_func("/vbt/block-overrun-tolerated", test_block_overrun_tolerated);
+    g_test_add_func("/vbt/mipi-v3-size", test_mipi_v3_size);
     g_test_add_func("/vbt/fuzz", test_fuzz);
     return g_test_run();
 }
