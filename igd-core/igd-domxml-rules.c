@@ -493,10 +493,12 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
             problem(out, "upt-address", HINT_REWRITE, "UPT mode must not place the IGD at guest address 00:02.0");
         if (!igd_domain_has_emulated_video(&dom))
             problem(out, "upt-video", HINT_REWRITE, "UPT mode needs an emulated primary video device");
-        if (facts && facts->present && facts->platform && facts->platform->gen < 8)
-            problem(out, "upt-gen", "use legacy mode for this IGD",
-                    "%s (gen %u) has no guest driver support for UPT", facts->platform->platform,
-                    facts->platform->gen);
+        /* the rule inspect and rewrite apply (igd-facts.c); an IGD unknown to the table is let through */
+        if (facts && facts->present && facts->platform) {
+            g_autoptr(GPtrArray) why = g_ptr_array_new_with_free_func(g_free);
+            if (!igd_host_facts_upt_eligible(facts, why))
+                problem(out, "upt-gen", "use legacy mode for this IGD", "%s", (const char *)why->pdata[0]);
+        }
     }
     return TRUE;
 }

@@ -718,6 +718,37 @@ test_verify_problems(void)
         igd_domxml_verdict_clear(&v);
     }
 
+    /* UPT on gen < 8 (SPEC.md §4: no guest driver support for UPT before Broadwell): "upt-gen" for the
+     * Sandy Bridge 8086:0102 of hosts/snb-gigabyte-h61m-ds2-i3-2100, none for the Skylake, none when the
+     * device id is unknown to the table (nothing known against it) */
+    {
+        g_autofree char *root = igd_test_srcpath("data/hosts/snb-gigabyte-h61m-ds2-i3-2100");
+        g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+        IgdPciAddress addr = { 0, 0, 2, 0 };
+        g_autoptr(IgdHostFacts) snb = igd_host_facts_gather(sysroot, &addr, "", NULL, NULL);
+        g_autoptr(IgdHostFacts) skl = facts_skl(NULL, NULL);
+        g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_UPT, NULL);
+        const IgdHostFacts *const all[] = { snb, skl, snb };
+        const guint want_upt_gen[] = { 1, 0, 0 };
+
+        g_assert_nonnull(snb);
+        g_assert_cmphex(snb->device_id, ==, 0x0102);
+        for (gsize k = 0; k < G_N_ELEMENTS(all); k++) {
+            guint n = 0;
+            if (k == 2)
+                snb->platform = NULL;
+            g_assert_true(igd_domxml_verify(out, strlen(out), all[k], &v, &error));
+            for (guint j = 0; j < v.problems->len; j++) {
+                IgdDomXmlProblem *p = v.problems->pdata[j];
+                g_assert_cmpstr(p->rule, ==, "upt-gen");
+                g_assert_nonnull(strstr(p->message, "Sandy Bridge (gen 6) has no guest driver support for UPT"));
+                n++;
+            }
+            g_assert_cmpuint(n, ==, want_upt_gen[k]);
+            igd_domxml_verdict_clear(&v);
+        }
+    }
+
     g_assert_false(igd_domxml_verify("<x", 2, NULL, &v, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     igd_domxml_verdict_clear(&v);
