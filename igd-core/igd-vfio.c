@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "igd-common.h"
+#include "igd-pci.h"
 
 /*
  * The per-device cdev interface (/dev/vfio/devices/vfioN bound to an
@@ -281,13 +282,25 @@ igd_vfio_device_open(const IgdSysroot *sysroot, const IgdPciAddress *addr, GErro
     g_autoptr(IgdVfioDevice) dev = igd_vfio_device_alloc(addr);
     g_autofree char *driver_abs = g_strdup_printf("/sys/bus/pci/devices/%s/driver", dev->name);
     g_autofree char *group_abs = g_strdup_printf("/sys/bus/pci/devices/%s/iommu_group", dev->name);
+    g_autofree char *vendor_abs = g_strdup_printf("/sys/bus/pci/devices/%s/vendor", dev->name);
+    g_autofree char *class_abs = g_strdup_printf("/sys/bus/pci/devices/%s/class", dev->name);
     g_autofree char *driver = NULL;
     g_autofree char *group = NULL;
     g_autofree char *group_dev = NULL;
     g_autofree char *cdev = NULL;
     g_autoptr(GError) local = NULL;
-    guint64 n;
+    guint64 n, vendor = 0, klass = 0;
 
+    /* Opening the device fd resets the function (vfio_pci_core_enable()): Intel display devices only. */
+    if (!igd_sysroot_read_u64(sysroot, vendor_abs, &vendor, error) ||
+        !igd_sysroot_read_u64(sysroot, class_abs, &klass, error))
+        return NULL;
+    if (vendor != IGD_PCI_VENDOR_INTEL || (klass >> 16) != IGD_PCI_CLASS_DISPLAY) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
+                    "refusing to open %s through VFIO: not an Intel display device (vendor 0x%04" G_GINT64_MODIFIER
+                    "x class 0x%06" G_GINT64_MODIFIER "x)", dev->name, vendor, klass);
+        return NULL;
+    }
     driver = igd_sysroot_read_link_name(sysroot, driver_abs, &local);
     if (driver == NULL && !g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
         g_propagate_error(error, g_steal_pointer(&local));

@@ -44,8 +44,11 @@ typedef struct _IgdVfioDevice IgdVfioDevice;
  * Open the device @addr through /dev/vfio/vfio + /dev/vfio/<group> under
  * @sysroot: VFIO_GET_API_VERSION, VFIO_CHECK_EXTENSION(TYPE1), the group
  * must be viable (VFIO_GROUP_GET_STATUS), VFIO_GROUP_SET_CONTAINER,
- * VFIO_SET_IOMMU type1, VFIO_GROUP_GET_DEVICE_FD. The device must be bound
- * to vfio-pci (IGD_ERROR_CHECK_FAILED otherwise, naming the driver). Returns
+ * VFIO_SET_IOMMU type1, VFIO_GROUP_GET_DEVICE_FD. The device must be an
+ * Intel display device (vendor 0x8086, class 0x03xxxx, read from sysfs;
+ * IGD_ERROR_UNSUPPORTED before anything is opened otherwise: opening a
+ * vfio-pci device fd resets the function) and bound to vfio-pci
+ * (IGD_ERROR_CHECK_FAILED otherwise, naming the driver). Returns
  * a new device, NULL with an error naming the path or ioctl that failed
  * (EBUSY: IGD_ERROR_CONFLICT, "group in use", e.g. QEMU holds it).
  */

@@ -69,6 +69,7 @@ fixture_setup(Fixture *fx, const char *conf, const char *driver, gboolean group,
     fx->sysroot = igd_sysroot_new(fx->root);
     g_assert_true(igd_pci_address_parse("0000:00:02.0", &fx->addr, NULL));
     write_file(fx->root, "sys/bus/pci/devices/0000:00:02.0/vendor", "0x8086\n");
+    write_file(fx->root, "sys/bus/pci/devices/0000:00:02.0/class", "0x030000\n");
     if (driver)
         make_link(fx->root, "sys/bus/pci/devices/0000:00:02.0/driver",
                   g_str_equal(driver, "vfio-pci") ? "../../../bus/pci/drivers/vfio-pci"
@@ -489,6 +490,43 @@ test_hostile_names(void)
     }
 }
 
+/*
+ * Opening a vfio-pci device fd resets the function (vfio_pci_core_enable()
+ * calls pci_try_reset_function()), so igd-vfio opens nothing for a device
+ * that is not an Intel display device, even one bound to vfio-pci: this
+ * machine's own 00:02.0 (virtio, 0x1af4 class 0x010000), an Intel NIC
+ * (0x8086 class 0x020000), a display of another vendor (0x1002 class
+ * 0x030000).
+ */
+static void
+test_not_intel_display(void)
+{
+    static const struct {
+        const char *vendor, *klass, *shown;
+    } devices[] = {
+        { "0x1af4\n", "0x010000\n", "vendor 0x1af4 class 0x010000" },
+        { "0x8086\n", "0x020000\n", "vendor 0x8086 class 0x020000" },
+        { "0x1002\n", "0x030000\n", "vendor 0x1002 class 0x030000" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(devices); i++) {
+        Fixture fx = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autofree char *log = NULL;
+
+        fixture_setup(&fx, "skl-opregion", "vfio-pci", TRUE, FALSE);
+        write_file(fx.root, "sys/bus/pci/devices/0000:00:02.0/vendor", devices[i].vendor);
+        write_file(fx.root, "sys/bus/pci/devices/0000:00:02.0/class", devices[i].klass);
+        g_assert_null(igd_vfio_read_opregion(fx.sysroot, &fx.addr, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED);
+        g_assert_nonnull(strstr(error->message, "not an Intel display device"));
+        g_assert_nonnull(strstr(error->message, devices[i].shown));
+        log = read_log(&fx);
+        g_assert_cmpstr(log, ==, "");
+        fixture_teardown(&fx);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -501,6 +539,7 @@ main(int argc, char **argv)
     g_test_add_func("/vfio/host-trees", test_host_trees);
     g_test_add_func("/vfio/intel-regions", test_intel_regions);
     g_test_add_func("/vfio/hostile-names", test_hostile_names);
+    g_test_add_func("/vfio/not-intel-display", test_not_intel_display);
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
         g_test_add_data_func(cases[i].path, &cases[i], test_case);
     return g_test_run();
