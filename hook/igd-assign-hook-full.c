@@ -49,6 +49,9 @@
 #include "igd-pci.h"
 #include "igd-sysroot.h"
 
+/* The front's scan looks for this namespace: it must be the one igd-domxml writes. */
+G_STATIC_ASSERT(sizeof(IGD_HOOK_NAMESPACE) == sizeof(IGD_DOMXML_NS));
+
 /* How long each daemon call may take: Prepare may bind a driver. */
 #define HOOK_PREPARE_TIMEOUT_MS 20000
 #define HOOK_OTHER_TIMEOUT_MS   5000

@@ -189,6 +189,7 @@ int
 igd_hook_scan_needs_full(const char *data, size_t len, const char **why)
 {
     const char *p = data, *end = data + len;
+    const size_t ns_len = sizeof(IGD_HOOK_NAMESPACE) - 1;
     const char *dummy;
 
     if (why == NULL)
@@ -216,16 +217,15 @@ igd_hook_scan_needs_full(const char *data, size_t len, const char **why)
     for (; p < end; p++) {
         switch (*p) {
         case 'h':
+            /* The namespace is compared as it is by any parser: case matters. */
+            if ((size_t)(end - p) >= ns_len && memcmp(p, IGD_HOOK_NAMESPACE, ns_len) == 0) {
+                *why = "names the igd-assign namespace";
+                return 1;
+            }
+            /* fall through */
         case 'H':
             if (match_word(p, end, "hostdev")) {
                 *why = "mentions \"hostdev\"";
-                return 1;
-            }
-            break;
-        case 'i':
-        case 'I':
-            if (match_word(p, end, "igd")) {
-                *why = "mentions \"igd\"";
                 return 1;
             }
             break;

@@ -21,6 +21,16 @@
 #define IGD_HOOK_ENV_SYSROOT  "IGD_ASSIGN_SYSFS_ROOT"
 #define IGD_HOOK_ENV_FULL     "IGD_ASSIGN_HOOK_FULL"
 
+/*
+ * The namespace of <igd:assign> (IGD_DOMXML_NS of igd-domxml.h, which the
+ * full half checks is the same). Under any prefix, this is the only way a
+ * document can carry the metadata: spelling it with a character reference
+ * or an entity is caught by the scan on its own, and attribute-value
+ * normalization cannot remove bytes. So "igd" inside other words (a domain
+ * named "bigdata") no longer costs the full half.
+ */
+#define IGD_HOOK_NAMESPACE "http://igd-assign.org/schemas/domain/1.0"
+
 typedef enum {
     IGD_HOOK_OP_OTHER = 0,      /* anything else: exit 0, stdin unread */
     IGD_HOOK_OP_PREPARE,        /* prepare begin: check, then daemon Prepare */
@@ -54,8 +64,9 @@ IgdHookReadResult igd_hook_read_all(int fd, char **data, size_t *len, int *err);
  * The fast scan. Returns 0 when the bytes provably describe no IGD domain
  * under any reading an XML parser could give them (so the hook exits at
  * once), or 1 with *why naming the first reason the full parse is needed:
- * the byte sequence "hostdev" or "igd" anywhere (any case, also in comments,
- * CDATA and metadata), a NUL byte, a character reference ("&#"), a DOCTYPE
+ * the byte sequence "hostdev" (any case) or the igd-assign namespace URI
+ * (as it is: parsers compare it byte for byte) anywhere, also in comments,
+ * CDATA and metadata; a NUL byte, a character reference ("&#"), a DOCTYPE
  * or entity declaration, a document not starting with '<' (after an
  * optional UTF-8 BOM and white space: UTF-16/32, EBCDIC, garbage), or an
  * XML declaration naming an encoding other than UTF-8/ASCII.

@@ -136,6 +136,23 @@ expect_refused "/scan/charref-metadata/judged-igd" "web01: the domain carries ig
 run "$vfio" "$tmp/charref-meta.xml" web01 migrate begin -
 expect_refused "/scan/charref-metadata/migrate-refused" "web01: a domain with an assigned IGD cannot be migrated"
 
+# "igd" as part of other words (a domain named "bigdata", its disk
+# "bigdisk.qcow2", a description) cannot make an IGD domain: only the
+# igd-assign namespace URI can, so the fast path alone decides.
+sed -e 's|<name>web01</name>|<name>bigdata</name>|' \
+    -e 's|<description>.*</description>|<description>BigData node, no IGD (rigged for SIGDUMP)</description>|' \
+    "$data/plain.xml" >"$tmp/bigdata.xml"
+FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$tmp/bigdata.xml" bigdata prepare begin -
+expect_silent "/scan/igd-inside-words/fast-path"
+# The namespace URI under any prefix, and nothing else saying "igd" or
+# "hostdev": handed to the full parse, which finds the metadata.
+sed 's|</metadata>|<m:assign xmlns:m="http://igd-assign.org/schemas/domain/1.0" mode="legacy"/></metadata>|' \
+    "$data/plain.xml" >"$tmp/ns-prefix-m.xml"
+FULL_OVERRIDE=$tmp/no-such-full run "$vfio" "$tmp/ns-prefix-m.xml" web01 prepare begin -
+expect_refused "/scan/namespace-other-prefix/takes-full-path" "cannot run $tmp/no-such-full"
+run "$vfio" "$tmp/ns-prefix-m.xml" web01 prepare begin -
+expect_refused "/scan/namespace-other-prefix/judged-igd" "web01: the domain carries igd-assign metadata but no PCI hostdev for the IGD"
+
 # A PCI hostdev of an Intel device that is not a display device (host bridge).
 for op in prepare:begin migrate:begin release:end; do
     run "$vfio" "$data/nic-hostdev.xml" nic ${op%:*} ${op#*:} -
@@ -244,7 +261,8 @@ run "$vfio" "$tmp/truncated.xml" desk release end -
     ok "/bad/truncated/release-logs-only" || notok "/bad/truncated/release-logs-only"
 run "$vfio" "$tmp/truncated.xml" desk migrate begin -
 expect_refused "/bad/truncated/migrate" "does not parse"
-printf '<network><name>igd</name></network>\n' >"$tmp/network.xml"
+# (a network with forward mode "hostdev": the scan cannot rule it out)
+printf '<network><name>sriov</name><forward mode="hostdev" managed="yes"/></network>\n' >"$tmp/network.xml"
 run "$vfio" "$tmp/network.xml" desk prepare begin -
 expect_refused "/bad/not-a-domain" "the XML on stdin is not a <domain>"
 # DOCTYPE / entities: an entity could spell the namespace; refused, never expanded.
