@@ -113,6 +113,29 @@ is_x86(xmlDoc *doc)
     return machine == NULL || g_str_has_prefix(machine, "pc") || g_str_equal(machine, "q35");
 }
 
+/* libvirt's own names for Q35 machines (qemu_domain.c qemuDomainMachineIsQ35: "q35", "pc-q35-*") */
+static gboolean
+is_q35(xmlDoc *doc)
+{
+    xmlNode *type = child(child(xmlDocGetRootElement(doc), "os"), "type");
+    g_autofree char *machine = type ? prop(type, "machine") : NULL;
+
+    return machine && (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-"));
+}
+
+/* UEFI firmware in libvirt's terms: <os firmware='efi'> or a <loader type='pflash'> (on x86 a pflash
+ * loader is UEFI code: formatdomain "Operating system booting", BIOS bootloader) */
+static gboolean
+is_uefi(xmlDoc *doc)
+{
+    xmlNode *os = child(xmlDocGetRootElement(doc), "os");
+    xmlNode *loader = child(os, "loader");
+    g_autofree char *fw = os ? prop(os, "firmware") : NULL;
+    g_autofree char *type = loader ? prop(loader, "type") : NULL;
+
+    return (fw && g_str_equal(fw, "efi")) || (type && g_str_equal(type, "pflash"));
+}
+
 static gboolean
 pci_at(xmlNode *address, guint slot)
 {
@@ -299,6 +322,9 @@ add_igd_hostdev(const char *xml)
 typedef struct {
     guint files, x86, not_x86, input_not_defined, parse_errors;
     guint rewritten[3], refused[3], defined[3], unchanged_ok[3];
+    guint q35;               /* accepted x86 inputs on a Q35 machine */
+    guint auto_legacy;       /* auto chose legacy */
+    guint i440fx_uefi;       /* accepted x86 inputs on i440fx booting UEFI */
     GHashTable *refusal_classes; /* message prefix → count */
     GPtrArray *failures;
 } Counts;
@@ -356,6 +382,10 @@ run_file(Counts *k, const char *path, const char *name)
     } else {
         k->not_x86++;
     }
+    if (x86 && is_q35(doc))
+        k->q35++;
+    else if (x86 && is_uefi(doc))
+        k->i440fx_uefi++;
 
     for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {
         IgdDomXmlOptions o;
@@ -396,6 +426,16 @@ run_file(Counts *k, const char *path, const char *name)
             continue;
         }
         k->rewritten[m]++;
+        if (modes[m] == IGD_DOMXML_MODE_AUTO && r.mode == IGD_DOMXML_MODE_LEGACY)
+            k->auto_legacy++;
+        /* auto with facts where every host rule holds and an x86-only ROM (make_facts): legacy exactly
+         * on i440fx booting SeaBIOS (SPEC.md §4; UEFI would need an EFI GOP image in the ROM) */
+        if (modes[m] == IGD_DOMXML_MODE_AUTO &&
+            (r.mode == IGD_DOMXML_MODE_LEGACY) != (!is_q35(doc) && !is_uefi(doc)))
+            g_ptr_array_add(k->failures, g_strdup_printf("%s [auto]: chose %s on a %s machine booting %s", name,
+                                                         igd_domxml_mode_to_string(r.mode),
+                                                         is_q35(doc) ? "q35" : "i440fx",
+                                                         is_uefi(doc) ? "UEFI" : "SeaBIOS"));
         {
             g_autofree char *again = NULL;
             gsize again_len = 0;
@@ -492,6 +532,19 @@ test_corpus(void)
     g_assert_cmpuint(k.rewritten[1] + k.refused[1], ==, k.x86 - k.input_not_defined);
     g_assert_cmpuint(k.rewritten[2] + k.refused[2], ==, k.x86 - k.input_not_defined);
     g_assert_cmpuint(k.defined[0] + k.refused[0], ==, k.x86 - k.input_not_defined);
+    /* the refusals are the ones SPEC.md §4 asks for and no others: legacy refuses exactly the Q35
+     * domains (counted from the inputs' machine attribute), UPT and auto refuse none; so a rewrite
+     * that refused more would fail here rather than shrink the counts above */
+    g_test_message("corpus: %u accepted x86 inputs on q35, %u on i440fx with UEFI, auto chose legacy %u times",
+                   k.q35, k.i440fx_uefi, k.auto_legacy);
+    if (step == 1)
+        g_assert_cmpuint(k.q35, >, 0); /* a sample (valgrind) may hold none */
+    g_assert_cmpuint(k.refused[0], ==, k.q35);
+    g_assert_cmpuint(k.refused[1], ==, 0);
+    g_assert_cmpuint(k.refused[2], ==, 0);
+    if (step == 1)
+        g_assert_cmpuint(k.i440fx_uefi, >, 0);
+    g_assert_cmpuint(k.auto_legacy, ==, k.rewritten[2] - k.q35 - k.i440fx_uefi);
 }
 
 /* Skylake facts (hosts/skl-lenovo-ideapad-320-14isk), QEMU 7.2, a legacy ROM assumed. */
