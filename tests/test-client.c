@@ -794,18 +794,23 @@ test_vbt_override(Fixture *f, gconstpointer data)
     st = load_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 0);
 
-    /* Far too large (1 MiB of zeros): refused the same way. */
+    /* Far too large: the real VBT below followed by zeros up to 1 MiB (a
+     * valid header, so only the size bound can refuse it). */
+    vbt = igd_test_load(vbt_fixture);
     {
         g_autofree char *big = g_malloc0(1 << 20);
+        g_autofree char *want = g_strdup_printf("VBT file '%s' is 1048576 bytes, larger than", f->vbt);
+
+        memcpy(big, g_bytes_get_data(vbt, NULL), g_bytes_get_size(vbt));
         g_assert_true(g_file_set_contents(f->vbt, big, 1 << 20, NULL));
+        g_assert_false(igd_client_prepare(c, UUID_A, "win10", "0000:00:02.0", "legacy", &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, want));
     }
-    g_assert_false(igd_client_prepare(c, UUID_A, "win10", "0000:00:02.0", "legacy", &error));
-    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     g_clear_error(&error);
     g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
 
     /* A real VBT (Purism Librem 13 v2, Skylake, 4312 bytes): spliced into mailbox 4 at 0x400. */
-    vbt = igd_test_load(vbt_fixture);
     g_assert_true(g_file_set_contents(f->vbt, g_bytes_get_data(vbt, NULL), (gssize)g_bytes_get_size(vbt), NULL));
     g_assert_true(igd_client_prepare(c, UUID_A, "win10", "0000:00:02.0", "legacy", &error));
     g_assert_no_error(error);
