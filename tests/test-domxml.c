@@ -489,12 +489,21 @@ test_auto_reasons(void)
  * chooses legacy exactly when inspect says "legacy capable", and every
  * "legacy: ..." reason of inspect is among auto's reasons. Every captured
  * host tree, copied with each ROM of tests/data/rom (or none) as the
- * device's sysfs rom, against QEMU 7.2, 8.2 and 9.2 models.
+ * device's sysfs rom, and with an x86 ROM plus vfio-pci disable_vga=Y or a
+ * Linux 4.4 kernel (before the vfio IGD extensions of 4.6), against QEMU
+ * 7.2, 8.2 and 9.2 models.
  */
 static void
 test_auto_same_as_inspect(void)
 {
-    static const char *const roms[] = { NULL, "igd-x86-only.rom", "igd-efi-only.rom", "igd-x86-efi.rom" };
+    /* the ROM given to the device, and a change to the host: "" none, else "file=content" */
+    static const struct {
+        const char *rom, *tweak;
+    } variants[] = {
+        { NULL, "" }, { "igd-x86-only.rom", "" }, { "igd-efi-only.rom", "" }, { "igd-x86-efi.rom", "" },
+        { "igd-x86-only.rom", "sys/module/vfio_pci/parameters/disable_vga=Y\n" },
+        { "igd-x86-only.rom", "proc/sys/kernel/osrelease=4.4.0-21-generic\n" },
+    };
     static const char *const qemus[] = { "7.2.0", "8.2.0", "9.2.0" };
     g_autofree char *hosts = igd_test_srcpath("data/hosts");
     g_autoptr(GDir) d = g_dir_open(hosts, 0, NULL);
@@ -511,7 +520,7 @@ test_auto_same_as_inspect(void)
     }
     g_assert_cmpuint(names->len, >=, 10);
     for (guint h = 0; h < names->len; h++) {
-        for (gsize r = 0; r < G_N_ELEMENTS(roms); r++) {
+        for (gsize r = 0; r < G_N_ELEMENTS(variants); r++) {
             g_autofree char *dir = igd_test_mkdtemp();
             g_autofree char *src = g_build_filename(hosts, names->pdata[h], NULL);
             g_autofree char *root = g_build_filename(dir, "root", NULL);
@@ -522,8 +531,14 @@ test_auto_same_as_inspect(void)
             g_assert_true(g_spawn_sync(NULL, (char **)cp, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
                                        &status, NULL));
             g_assert_cmpint(status, ==, 0);
-            if (roms[r]) {
-                g_autofree char *rel = g_build_filename("data/rom", roms[r], NULL);
+            if (variants[r].tweak[0]) {
+                g_auto(GStrv) kv = g_strsplit(variants[r].tweak, "=", 2);
+                g_autofree char *file = g_build_filename(root, kv[0], NULL);
+                g_assert_true(g_file_test(file, G_FILE_TEST_EXISTS));
+                g_assert_true(g_file_set_contents(file, kv[1], -1, NULL));
+            }
+            if (variants[r].rom) {
+                g_autofree char *rel = g_build_filename("data/rom", variants[r].rom, NULL);
                 g_autofree char *rom_src = igd_test_srcpath(rel);
                 g_autoptr(GBytes) rom = igd_test_load(rom_src);
                 g_autofree char *rom_dst = g_build_filename(root, "sys/bus/pci/devices/0000:00:02.0/rom", NULL);
@@ -556,8 +571,9 @@ test_auto_same_as_inspect(void)
                 g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &rep, &error));
                 g_assert_no_error(error);
                 if ((rep.mode == IGD_DOMXML_MODE_LEGACY) != in->legacy_capable)
-                    g_error("%s, ROM %s, QEMU %s: inspect says legacy %s, auto chose %s",
-                            (const char *)names->pdata[h], roms[r] ? roms[r] : "none", qemus[q],
+                    g_error("%s, ROM %s %s, QEMU %s: inspect says legacy %s, auto chose %s",
+                            (const char *)names->pdata[h], variants[r].rom ? variants[r].rom : "none",
+                            variants[r].tweak, qemus[q],
                             in->legacy_capable ? "capable" : "not capable",
                             igd_domxml_mode_to_string(rep.mode));
                 for (guint i = 0; i < in->reasons->len; i++) {
@@ -568,8 +584,9 @@ test_auto_same_as_inspect(void)
                     for (guint k = 0; k < rep.reasons->len && !found; k++)
                         found = g_str_equal(rep.reasons->pdata[k], why + strlen("legacy: "));
                     if (!found)
-                        g_error("%s, ROM %s, QEMU %s: inspect's \"%s\" is not among auto's reasons",
-                                (const char *)names->pdata[h], roms[r] ? roms[r] : "none", qemus[q], why);
+                        g_error("%s, ROM %s %s, QEMU %s: inspect's \"%s\" is not among auto's reasons",
+                                (const char *)names->pdata[h], variants[r].rom ? variants[r].rom : "none",
+                                variants[r].tweak, qemus[q], why);
                 }
                 if (rep.mode == IGD_DOMXML_MODE_LEGACY)
                     legacy_seen++;
@@ -582,7 +599,7 @@ test_auto_same_as_inspect(void)
         }
     }
     /* both outcomes occur, so the comparison is not vacuous */
-    g_assert_cmpuint(compared, ==, names->len * G_N_ELEMENTS(roms) * G_N_ELEMENTS(qemus));
+    g_assert_cmpuint(compared, ==, names->len * G_N_ELEMENTS(variants) * G_N_ELEMENTS(qemus));
     g_assert_cmpuint(legacy_seen, >, 0);
     g_assert_cmpuint(upt_seen, >, 0);
 }
