@@ -42,10 +42,17 @@ note(IgdHostFacts *f, const char *what, const GError *e)
     g_ptr_array_add(f->notes, g_strdup_printf("%s: %s", what, e ? e->message : "unknown"));
 }
 
-static char *
-qemu_cache_dir(void)
+IgdQemuCaps *
+igd_host_facts_probe_qemu(const char *qemu_binary, GError **error)
 {
-    return g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
+    const char *cache = g_getenv("IGD_ASSIGN_CACHE_DIR");
+    g_autofree char *cache_dir = NULL;
+
+    if (cache == NULL)
+        cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
+    else if (*cache)
+        cache_dir = g_strdup(cache);
+    return igd_qemu_caps_probe(qemu_binary, cache_dir, error);
 }
 
 void
@@ -164,8 +171,7 @@ igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, cons
     igd_host_facts_read_host(f, sysroot);
 
     if (qemu_binary == NULL || qemu_binary[0] != '\0') {
-        g_autofree char *cache = qemu_cache_dir();
-        f->qemu = igd_qemu_caps_probe(qemu_binary, cache, &e);
+        f->qemu = igd_host_facts_probe_qemu(qemu_binary, &e);
         if (f->qemu == NULL)
             note(f, "QEMU", e);
     }

@@ -63,6 +63,13 @@ IgdHostFacts *igd_host_facts_gather(const IgdSysroot *sysroot, const IgdPciAddre
 gboolean igd_host_facts_use_romfile(IgdHostFacts *facts, const char *path, GError **error);
 
 /*
+ * Probe @qemu_binary (NULL: $IGD_QEMU, else the default QEMU) with the
+ * probe cache every front end shares: $IGD_ASSIGN_CACHE_DIR ("" = no
+ * cache), else $XDG_CACHE_HOME/igd-assign.
+ */
+IgdQemuCaps *igd_host_facts_probe_qemu(const char *qemu_binary, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * Read the host-wide facts (vfio-pci disable_vga, kernel release) under
  * @sysroot into @facts; what cannot be read is a note.
  */

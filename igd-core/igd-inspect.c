@@ -141,14 +141,7 @@ igd_inspect_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *add
 IgdQemuCaps *
 igd_inspect_probe_qemu(GError **error)
 {
-    const char *cache = g_getenv("IGD_ASSIGN_CACHE_DIR");
-    g_autofree char *cache_dir = NULL;
-
-    if (cache == NULL)
-        cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
-    else if (*cache)
-        cache_dir = g_strdup(cache);
-    return igd_qemu_caps_probe(NULL, cache_dir, error);
+    return igd_host_facts_probe_qemu(NULL, error);
 }
 
 static void

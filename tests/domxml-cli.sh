@@ -18,7 +18,7 @@ printf '0x020000\n' > "$tmp/nic/sys/bus/pci/devices/0000:00:03.0/class"
 
 n=0
 fails=0
-echo "1..16"
+echo "1..17"
 
 # check NAME WANT_STATUS STDERR_PATTERN -- igd-assign args (stdin from $input)
 check() {
@@ -92,4 +92,17 @@ if command -v qemu-system-x86_64 >/dev/null 2>&1; then
     fi
 else
     echo "ok $n # SKIP no qemu-system-x86_64"
+fi
+n=$((n + 1))
+# the QEMU probe of rewrite uses the same cache as inspect and check: $IGD_ASSIGN_CACHE_DIR
+# (the fake QEMU 7.2 answers the probe), not only $XDG_CACHE_HOME/igd-assign
+mkdir -p "$tmp/xdg"
+if IGD_QEMU=$srcdir/tests/cli-fake-qemu IGD_ASSIGN_CACHE_DIR=$tmp/qcache XDG_CACHE_HOME=$tmp/xdg \
+        "$IGD" --sysfs-root "$srcdir/tests/data/hosts/skl-ideapad-vfio" rewrite --romfile /usr/share/igd-assign/vbios.rom \
+        < "$input" > "$tmp/auto" 2> "$tmp/err" &&
+   grep -q "legacy mode: QEMU 7.2 supports legacy mode" "$tmp/err" &&
+   ls "$tmp/qcache"/qemu-caps-*.ini >/dev/null 2>&1 && [ -z "$(ls -A "$tmp/xdg")" ]; then
+    echo "ok $n - rewrite caches its QEMU probe in \$IGD_ASSIGN_CACHE_DIR"
+else
+    echo "not ok $n - rewrite QEMU cache: $(ls -R "$tmp/qcache" "$tmp/xdg" 2>&1 | tr '\n' ' ') $(cat "$tmp/err")"
 fi
