@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "igd-common.h"
+#include "igd-pci.h"
 #include "igd-virt.h"
 
 static void
@@ -232,7 +233,7 @@ igd_virt_nodedev_is_intel_display(const char *xml, GError **error)
                             "libvirt does not say the device's vendor and class");
         return FALSE;
     }
-    if (vendor != 0x8086 || (klass >> 16) != 0x03) {
+    if (vendor != IGD_PCI_VENDOR_INTEL || (klass >> 16) != IGD_PCI_CLASS_DISPLAY) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                     "the device is vendor 0x%04x class 0x%06x, not an Intel display device", (guint)vendor,
                     (guint)klass);
