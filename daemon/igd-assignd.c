@@ -21,6 +21,93 @@ typedef struct {
     int status;
 } Run;
 
+/*
+ * The libvirt watcher connects in a thread of its own: libvirtd is ordered
+ * after igd-assignd (the unit's Before=) and socket activated, so until it
+ * runs its socket accepts and never answers. Connecting before owning the
+ * name would hold systemd's start of igd-assignd, hence libvirtd's, until
+ * a timeout; connecting in the main loop would leave libvirtd's autostart
+ * hooks (Prepare) unanswered. At exit, a connect still under way is left
+ * behind: the thread frees what it made if it ever finishes.
+ */
+typedef struct {
+    GMutex lock;
+    GThread *thread;
+    gboolean done;      /* the thread finished: watcher is its result */
+    gboolean abandoned; /* main has left: the thread cleans up */
+    IgdWatcher *watcher;
+    IgdSysroot *root;
+    char *uri;
+    char *qemu_binary;
+    gboolean adjust_hostdevs;
+} WatchStart;
+
+static void
+watch_start_free(WatchStart *ws)
+{
+    g_clear_pointer(&ws->watcher, igd_watcher_free);
+    igd_sysroot_free(ws->root);
+    g_free(ws->uri);
+    g_free(ws->qemu_binary);
+    g_mutex_clear(&ws->lock);
+    g_free(ws);
+}
+
+static gpointer
+watch_start_thread(gpointer data)
+{
+    WatchStart *ws = data;
+    IgdWatcherOptions wo = { ws->uri, ws->adjust_hostdevs, ws->qemu_binary };
+    g_autoptr(GError) error = NULL;
+    IgdWatcher *watcher = igd_watcher_new(&wo, ws->root, &error);
+    gboolean abandoned;
+
+    if (watcher == NULL)
+        g_warning("%s (the daemon serves without it)", error->message);
+    g_mutex_lock(&ws->lock);
+    ws->watcher = watcher;
+    ws->done = TRUE;
+    abandoned = ws->abandoned;
+    g_mutex_unlock(&ws->lock);
+    if (abandoned)
+        watch_start_free(ws);
+    return NULL;
+}
+
+static WatchStart *
+watch_start(const IgdDaemonConfig *c)
+{
+    WatchStart *ws = g_new0(WatchStart, 1);
+
+    g_mutex_init(&ws->lock);
+    ws->root = igd_sysroot_new(c->sysfs_root);
+    ws->uri = g_strdup(c->libvirt_uri);
+    ws->qemu_binary = g_strdup(g_strcmp0(c->qemu_binary, "none") == 0 ? "" : c->qemu_binary);
+    ws->adjust_hostdevs = c->adjust_hostdevs;
+    ws->thread = g_thread_new("igd-libvirt-connect", watch_start_thread, ws);
+    return ws;
+}
+
+static void
+watch_stop(WatchStart *ws)
+{
+    gboolean done;
+
+    if (ws == NULL)
+        return;
+    g_mutex_lock(&ws->lock);
+    done = ws->done;
+    if (!done)
+        ws->abandoned = TRUE;
+    g_mutex_unlock(&ws->lock);
+    if (done) {
+        g_thread_join(ws->thread);
+        watch_start_free(ws);
+    } else {
+        g_thread_unref(ws->thread);
+    }
+}
+
 static void
 name_acquired(GDBusConnection *connection, const char *name, gpointer user_data)
 {
@@ -80,8 +167,7 @@ main(int argc, char **argv)
     g_autoptr(IgdDaemonConfig) config = igd_daemon_config_new();
     g_autoptr(IgdDaemon) daemon = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
-    g_autoptr(IgdWatcher) watcher = NULL;
-    g_autoptr(IgdSysroot) watch_root = NULL;
+    WatchStart *watch = NULL;
     Run run = { NULL, 0 };
     guint owner_id;
 
@@ -136,17 +222,8 @@ main(int argc, char **argv)
         return 1;
     }
 
-    if (igd_daemon_get_config(daemon)->libvirt_watch) {
-        const IgdDaemonConfig *c = igd_daemon_get_config(daemon);
-        const char *qemu = g_strcmp0(c->qemu_binary, "none") == 0 ? "" : c->qemu_binary;
-        IgdWatcherOptions wo = { c->libvirt_uri, c->adjust_hostdevs, qemu };
-        g_autoptr(GError) werror = NULL;
-
-        watch_root = igd_sysroot_new(c->sysfs_root);
-        watcher = igd_watcher_new(&wo, watch_root, &werror);
-        if (watcher == NULL)
-            g_warning("%s (the daemon serves without it)", werror->message);
-    }
+    if (igd_daemon_get_config(daemon)->libvirt_watch)
+        watch = watch_start(igd_daemon_get_config(daemon));
 
     run.loop = g_main_loop_new(NULL, FALSE);
     g_signal_connect(connection, "closed", G_CALLBACK(on_closed), &run);
@@ -156,7 +233,7 @@ main(int argc, char **argv)
                                             name_acquired, name_lost, &run, NULL);
     g_main_loop_run(run.loop);
     g_bus_unown_name(owner_id);
-    g_clear_pointer(&watcher, igd_watcher_free);
+    g_clear_pointer(&watch, watch_stop);
     g_signal_handlers_disconnect_by_data(connection, &run);
     igd_daemon_unexport(daemon);
     g_dbus_connection_flush_sync(connection, NULL, NULL);

@@ -30,7 +30,7 @@ done
 if [ "$(id -u)" != 0 ]; then echo "1..0 # SKIP needs root (the daemon serves root only on a private bus)"; exit 0; fi
 if [ ! -x "$daemon_bin" ]; then echo "1..0 # SKIP $daemon_bin not built"; exit 0; fi
 
-echo "1..38"
+echo "1..39"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-sh.XXXXXX")
@@ -313,10 +313,41 @@ watch_unreachable() {
     stop_daemon
     printf '[daemon]\nqemu-binary=none\nqemu-group=root\n[libvirt]\nwatch=true\nuri=test:///nonexistent/node.xml\n' >"$conf"
     start_daemon || { echo "daemon did not start"; return 1; }
+    # The watcher connects in a thread of its own: its warning may follow the name.
+    i=0
+    while ! grep -q "libvirt watcher: cannot connect to test:///nonexistent/node.xml" "$tmp/daemon.log" &&
+        [ $i -lt 250 ]; do i=$((i + 1)); sleep 0.02; done
     grep -q "libvirt watcher: cannot connect to test:///nonexistent/node.xml" "$tmp/daemon.log" &&
         status_has '"devices"'
 }
 check "libvirt watcher that cannot connect: a warning, the daemon serves" watch_unreachable
+# libvirtd is ordered after igd-assignd (the unit's Before=) and socket
+# activated: until it runs, a connection to it is accepted and never
+# answered. The daemon must own its name and serve meanwhile (systemd
+# waits for the name; libvirtd's autostart needs Prepare), and stop on
+# SIGTERM without waiting for libvirt.
+watch_hanging() {
+    command -v python3 >/dev/null 2>&1 || { echo "no python3"; return 1; }
+    python3 -c 'import socket,sys,time
+s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(16); time.sleep(120)' "$tmp/libvirt-silent" &
+    silent_pid=$!
+    i=0; while [ ! -S "$tmp/libvirt-silent" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+    stop_daemon
+    printf '[daemon]\nqemu-binary=none\nqemu-group=root\n[libvirt]\nwatch=true\nuri=qemu+unix:///system?socket=%s\n' \
+        "$tmp/libvirt-silent" >"$conf"
+    ok=1
+    if ! start_daemon; then echo "the daemon did not own its name while libvirt was silent"; ok=0; fi
+    [ $ok = 1 ] && ! status_has '"devices"' && ok=0
+    if [ -n "$daemon_pid" ]; then
+        t0=$(date +%s); stop_daemon; t1=$(date +%s)
+        [ $((t1 - t0)) -le 5 ] || { echo "SIGTERM took $((t1 - t0)) s"; ok=0; }
+    fi
+    kill "$silent_pid" 2>/dev/null; wait "$silent_pid" 2>/dev/null
+    printf '[daemon]\nqemu-binary=none\nqemu-group=root\n[libvirt]\nwatch=true\nuri=test:///nonexistent/node.xml\n' >"$conf"
+    start_daemon || { echo "restart failed"; return 1; }
+    [ $ok = 1 ]
+}
+check "libvirt that accepts and never answers: the daemon owns its name, serves, and stops on SIGTERM" watch_hanging
 sigterm() {
     kill -TERM "$daemon_pid"; wait "$daemon_pid"; rc=$?; daemon_pid=
     [ $rc = 0 ] || { echo "exit status $rc"; return 1; }
