@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -205,6 +206,40 @@ igd_sysroot_read_link_name(const IgdSysroot *sysroot, const char *abs_path, GErr
     return g_path_get_basename(target);
 }
 
+/*
+ * Under a sysroot (a copied host tree), the directory of @path must resolve
+ * inside the root: a symlink in the tree pointing out of it (absolute, or
+ * climbing with "..") would send the write to the real host. The last
+ * component is opened with O_NOFOLLOW.
+ */
+static gboolean
+write_stays_inside(const IgdSysroot *sysroot, const char *path, GError **error)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *real_root = NULL;
+    g_autofree char *real_dir = NULL;
+    gsize n;
+
+    if (igd_sysroot_is_host(sysroot))
+        return TRUE;
+    real_root = realpath(sysroot->root, NULL);
+    real_dir = realpath(dir, NULL);
+    if (real_root == NULL || real_dir == NULL) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
+                    "cannot open '%s' for writing: %s", path, g_strerror(e));
+        return FALSE;
+    }
+    n = strlen(real_root);
+    if (strncmp(real_dir, real_root, n) != 0 || (real_dir[n] != '/' && real_dir[n] != '\0' && n > 1)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_DENIED,
+                    "refusing to write '%s': its directory resolves to '%s', outside the sysroot '%s'", path,
+                    real_dir, real_root);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean
 igd_sysroot_write(const IgdSysroot *sysroot, const char *abs_path, const char *data, GError **error)
 {
@@ -217,6 +252,8 @@ igd_sysroot_write(const IgdSysroot *sysroot, const char *abs_path, const char *d
         g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_path);
         return FALSE;
     }
+    if (!write_stays_inside(sysroot, path, error))
+        return FALSE;
     fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         int e = errno;

@@ -47,7 +47,13 @@ char *igd_sysroot_read_line(const IgdSysroot *sysroot, const char *abs_path, GEr
 gboolean igd_sysroot_read_u64(const IgdSysroot *sysroot, const char *abs_path, guint64 *value, GError **error);
 /* The last component of a symlink's target ("driver" → "i915"); NOT_FOUND if absent. */
 char *igd_sysroot_read_link_name(const IgdSysroot *sysroot, const char *abs_path, GError **error);
-/* Write @data to an existing sysfs attribute (no create, no truncate semantics beyond the kernel's). */
+/*
+ * Write @data to an existing sysfs attribute (no create, no truncate
+ * semantics beyond the kernel's). The last component is not followed; under
+ * a sysroot the attribute's directory must resolve inside the root
+ * (IGD_ERROR_DENIED otherwise), so a copied tree can never redirect a write
+ * to the real host.
+ */
 gboolean igd_sysroot_write(const IgdSysroot *sysroot, const char *abs_path, const char *data, GError **error);
 
 G_END_DECLS

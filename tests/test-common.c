@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "igd-common.h"
 #include "igd-json.h"
@@ -116,6 +118,69 @@ test_sysroot(void)
     igd_test_rmtree(dir);
 }
 
+/*
+ * A write under a sysroot never leaves it: a copied host tree whose
+ * sys/bus/pci/drivers were a link out of the tree (absolute, or climbing
+ * with "..") would otherwise send unbind/drivers_probe writes to the real
+ * host's sysfs. The "outside" here is a second temporary directory standing
+ * for the host.
+ */
+static void
+test_sysroot_write_confined(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *outside = igd_test_mkdtemp();
+    g_autoptr(IgdSysroot) root = igd_sysroot_new(dir);
+    g_autofree char *tree = g_build_filename(dir, "sys", "bus", "pci", NULL);
+    g_autofree char *inside_dev = g_build_filename(dir, "sys", "devices", "pci0000:00", "0000:00:02.0", NULL);
+    g_autofree char *host_unbind = g_build_filename(outside, "i915", "unbind", NULL);
+    g_autofree char *host_dir = g_build_filename(outside, "i915", NULL);
+    g_autofree char *drivers = g_build_filename(tree, "drivers", NULL);
+    g_autofree char *devices = g_build_filename(tree, "devices", NULL);
+    g_autofree char *override = g_build_filename(inside_dev, "driver_override", NULL);
+    g_autofree char *climb = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *base = g_path_get_basename(outside);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint(g_mkdir_with_parents(tree, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(inside_dev, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir_with_parents(host_dir, 0755), ==, 0);
+    g_assert_true(g_file_set_contents(host_unbind, "", 0, NULL));
+    g_assert_true(g_file_set_contents(override, "(null)\n", -1, NULL));
+
+    /* A relative link inside the tree (as every captured tree has): the write goes through. */
+    g_assert_cmpint(symlink("../../devices/pci0000:00", devices), ==, 0);
+    g_assert_true(igd_sysroot_write(root, "/sys/bus/pci/devices/0000:00:02.0/driver_override", "vfio-pci", &error));
+    g_assert_no_error(error);
+    g_assert_true(g_file_get_contents(override, &text, NULL, NULL));
+    g_assert_cmpstr(text, ==, "vfio-pci");
+
+    /* An absolute link out of the tree: refused, the outside file untouched. */
+    g_assert_cmpint(symlink(outside, drivers), ==, 0);
+    g_assert_false(igd_sysroot_write(root, "/sys/bus/pci/drivers/i915/unbind", "0000:00:02.0", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_DENIED);
+    g_assert_nonnull(strstr(error->message, "outside the sysroot"));
+    g_clear_error(&error);
+    g_clear_pointer(&text, g_free);
+    g_assert_true(g_file_get_contents(host_unbind, &text, NULL, NULL));
+    g_assert_cmpstr(text, ==, "");
+
+    /* A relative link that climbs out of the tree: refused as well. */
+    g_assert_cmpint(g_unlink(drivers), ==, 0);
+    climb = g_strdup_printf("../../../../%s", base);
+    g_assert_cmpint(symlink(climb, drivers), ==, 0);
+    g_assert_false(igd_sysroot_write(root, "/sys/bus/pci/drivers/i915/unbind", "0000:00:02.0", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_DENIED);
+    g_clear_error(&error);
+    g_clear_pointer(&text, g_free);
+    g_assert_true(g_file_get_contents(host_unbind, &text, NULL, NULL));
+    g_assert_cmpstr(text, ==, "");
+
+    igd_test_rmtree(dir);
+    igd_test_rmtree(outside);
+}
+
 static void
 test_json(void)
 {
@@ -143,6 +208,7 @@ main(int argc, char **argv)
     g_test_add_func("/address/good", test_address_good);
     g_test_add_func("/address/bad", test_address_bad);
     g_test_add_func("/sysroot/paths", test_sysroot);
+    g_test_add_func("/sysroot/write-confined", test_sysroot_write_confined);
     g_test_add_func("/json/writer", test_json);
     return g_test_run();
 }
