@@ -412,6 +412,48 @@ test_bad_inputs(void)
         g_test_message("%s", error->message);
         g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     }
+
+    /* hostile documents: nothing from outside is read or expanded, the answer is a clear refusal */
+    {
+        g_autofree char *dir = igd_test_mkdtemp();
+        g_autofree char *secret = g_build_filename(dir, "secret.txt", NULL);
+        g_autofree char *dtd = g_build_filename(dir, "param.dtd", NULL);
+        g_autoptr(GString) laughs = g_string_new("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY l0 'lol'>");
+        g_autofree char *xxe = NULL, *param = NULL;
+        const char with_nul[] = "<domain type='kvm'><name>a\0b</name></domain>";
+
+        g_assert_true(g_file_set_contents(secret, "IGD-SECRET-MARKER", -1, NULL));
+        g_assert_true(g_file_set_contents(dtd, "<!ENTITY leak 'IGD-SECRET-MARKER'>", -1, NULL));
+        /* external general entity (XXE) */
+        xxe = g_strdup_printf("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY x SYSTEM 'file://%s'>]>\n"
+                              "<domain type='kvm'><name>&x;</name></domain>", secret);
+        /* external parameter entity */
+        param = g_strdup_printf("<?xml version='1.0'?>\n<!DOCTYPE domain [<!ENTITY %% p SYSTEM 'file://%s'> %%p;]>\n"
+                                "<domain type='kvm'><name>&leak;</name></domain>", dtd);
+        /* "billion laughs": 10 levels of 10 references, 3 x 10^9 bytes if expanded */
+        for (guint i = 1; i < 10; i++) {
+            g_string_append_printf(laughs, "<!ENTITY l%u '", i);
+            for (guint j = 0; j < 10; j++)
+                g_string_append_printf(laughs, "&l%u;", i - 1);
+            g_string_append(laughs, "'>");
+        }
+        g_string_append(laughs, "]>\n<domain type='kvm'><name>&l9;</name></domain>");
+        {
+            const char *const docs[] = { xxe, param, laughs->str };
+            for (gsize i = 0; i < G_N_ELEMENTS(docs); i++) {
+                g_autoptr(GError) error = rewrite_err(docs[i], strlen(docs[i]), IGD_DOMXML_MODE_UPT);
+                g_test_message("%s", error->message);
+                g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+                g_assert_null(strstr(error->message, "IGD-SECRET-MARKER"));
+            }
+        }
+        /* a NUL byte inside the document (the length says where it ends, not the NUL) */
+        {
+            g_autoptr(GError) error = rewrite_err(with_nul, sizeof(with_nul) - 1, IGD_DOMXML_MODE_UPT);
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        }
+        igd_test_rmtree(dir);
+    }
 }
 
 static const char *minimal =
