@@ -73,7 +73,6 @@ debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
         name_path = g_strdup_printf("/sys/kernel/debug/dri/%s/name", entry);
         line = igd_sysroot_read_line(sysroot, name_path, NULL);
         if (line && strstr(line, needle)) {
-            g_free(path);
             return g_strdup_printf("/sys/kernel/debug/dri/%s/%s", entry, file);
         }
     }

@@ -22,6 +22,7 @@
 
 #include "igd-common.h"
 #include "igd-host.h"
+#include "igd-inspect.h"
 #include "igd-test.h"
 
 typedef struct {
@@ -845,6 +846,50 @@ test_not_igd(void)
     }
 }
 
+/*
+ * The i915 debugfs OpRegion on kernels that name the DRM directory by minor
+ * number: /sys/kernel/debug/dri/<N>/name says "i915 dev=<pci name> ...".
+ * Only all-digit entries of at most 6 digits are ever turned into a path;
+ * entries with other names are skipped even when their "name" matches, and
+ * a minor of another device is not taken.
+ */
+static void
+test_debugfs_minors(void)
+{
+    g_autoptr(Tmp) t = g_new0(Tmp, 1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autofree char *source = NULL;
+    IgdPciAddress a;
+    static const char *const hostile[] = { "x", "0x1", "1234567", "-1", "1 ", "card0" };
+
+    t->dir = igd_test_mkdtemp();
+    t->sysroot = igd_sysroot_new(t->dir);
+    g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
+    for (guint i = 0; i < G_N_ELEMENTS(hostile); i++) {
+        g_autofree char *name = g_strdup_printf("sys/kernel/debug/dri/%s/name", hostile[i]);
+        g_autofree char *op = g_strdup_printf("sys/kernel/debug/dri/%s/i915_opregion", hostile[i]);
+        tmp_write(t, name, "i915 dev=0000:00:02.0 unique=0000:00:02.0\n", -1);
+        tmp_write(t, op, "HOSTILE", -1);
+    }
+    tmp_write(t, "sys/kernel/debug/dri/0/name", "i915 dev=0000:00:03.0 unique=0000:00:03.0\n", -1);
+    tmp_write(t, "sys/kernel/debug/dri/0/i915_opregion", "OTHER", -1);
+    tmp_write(t, "sys/kernel/debug/dri/64/i915_opregion", "NO-NAME", -1);
+
+    g_assert_null(igd_inspect_read_opregion(t->sysroot, &a, NULL, &source, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    g_assert_nonnull(strstr(error->message, "no i915_opregion for 0000:00:02.0"));
+    g_assert_null(source);
+    g_clear_error(&error);
+
+    tmp_write(t, "sys/kernel/debug/dri/128/name", "i915 dev=0000:00:02.0 unique=0000:00:02.0\n", -1);
+    tmp_write(t, "sys/kernel/debug/dri/128/i915_opregion", "RIGHT", -1);
+    bytes = igd_inspect_read_opregion(t->sysroot, &a, NULL, &source, &error);
+    g_assert_no_error(error);
+    g_assert_cmpmem(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), "RIGHT", 5);
+    g_assert_cmpstr(source, ==, "debugfs");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -866,5 +911,6 @@ main(int argc, char **argv)
     g_test_add_func("/host/driver/edits", test_driver_edits);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
+    g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);
     return g_test_run();
 }
