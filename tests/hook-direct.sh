@@ -421,6 +421,10 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     expect_silent "/daemon/prepare-after-release"
     run "$tmp/host-d" "$tmp/desk2.xml" desk2 release end -
     expect_silent "/daemon/release-2"
+    # Silence alone would also be a hook that never called Release: the blobs are gone.
+    [ -d "$tmp/state" ] && [ ! -e "$tmp/state/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7082" ] &&
+        ! grep -q '<device ' "$tmp/state/state.xml" &&
+        ok "/daemon/release-2/blobs-and-owner-gone" || notok "/daemon/release-2/blobs-and-owner-gone"
 
     # The domain's machine type and x-igd-gms reach the daemon, which sizes
     # etc/igd-bdsm-size as that QEMU will: restart it with the captured
@@ -458,6 +462,7 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     unset BUS
 else
     for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2 \
+        release-2/blobs-and-owner-gone \
         qemu72/prepare qemu72/bdsm-size-gtt-only qemu72/prepare-x-igd-gms qemu72/bdsm-size-x-igd-gms-1 qemu72/release; do
         skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, not root, or no ../shared fixtures"
     done
