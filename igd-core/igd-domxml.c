@@ -621,11 +621,39 @@ ensure_metadata(IgdDomain *dom, const char *mode, const IgdPciAddress *host, con
     }
 }
 
+/* The text of the root's <@name> child (g_free), NULL when absent; whitespace trimmed. */
+static char *
+domain_child_text(xmlDoc *doc, const char *name)
+{
+    xmlNode *c = igd_xml_child(xmlDocGetRootElement(doc), name);
+    xmlChar *t = c ? xmlNodeGetContent(c) : NULL;
+    char *ret = t ? g_strstrip(g_strdup((const char *)t)) : NULL;
+
+    xmlFree(t);
+    return ret;
+}
+
+/* A uuid as libvirt compares them: hex digits only, lower case ("C7A5FDBDEDAF..." = "c7a5fdbd-edaf-..."). */
+static char *
+uuid_key(const char *uuid)
+{
+    GString *k = g_string_new(NULL);
+
+    for (const char *p = uuid; p && *p; p++)
+        if (g_ascii_isxdigit(*p))
+            g_string_append_c(k, g_ascii_tolower(*p));
+    return g_string_free(k, FALSE);
+}
+
 gboolean
 igd_domxml_get_original(const char *xml, gsize len, char **original, gsize *original_len, GError **error)
 {
     g_autoptr(IgdXmlDoc) doc = igd_domxml_parse(xml, len, error);
+    g_autoptr(IgdXmlDoc) odoc = NULL;
     g_auto(IgdDomain) dom = { 0 };
+    g_autoptr(GError) local = NULL;
+    g_autofree char *name = NULL, *oname = NULL, *uuid = NULL, *ouuid = NULL;
+    g_autofree char *ukey = NULL, *oukey = NULL;
     xmlNode *orig = NULL;
     xmlChar *text;
     guchar *data;
@@ -649,6 +677,29 @@ igd_domxml_get_original(const char *xml, gsize len, char **original, gsize *orig
     if (n == 0 || memchr(data, '\0', n)) {
         g_free(data);
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "the saved original definition is empty or corrupt");
+        return FALSE;
+    }
+    /* the original must be a domain definition, and of this domain: a copy of a set-up domain
+     * (virt-clone keeps <metadata>) carries the original of the domain it was copied from */
+    odoc = igd_domxml_parse((const char *)data, n, &local);
+    if (odoc == NULL) {
+        g_free(data);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the saved original definition is corrupt: %s",
+                    local->message);
+        return FALSE;
+    }
+    name = domain_child_text(doc, "name");
+    oname = domain_child_text(odoc, "name");
+    uuid = domain_child_text(doc, "uuid");
+    ouuid = domain_child_text(odoc, "uuid");
+    ukey = uuid_key(uuid);
+    oukey = uuid_key(ouuid);
+    if (g_strcmp0(name, oname) != 0 || (uuid && ouuid && !g_str_equal(ukey, oukey)) || (uuid == NULL) != (ouuid == NULL)) {
+        g_free(data);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
+                    "the saved original definition is of domain '%s' (uuid %s), not of '%s' (uuid %s): the "
+                    "<igd:assign> metadata was copied from another domain; restoring it would overwrite that one",
+                    oname ? oname : "", ouuid ? ouuid : "none", name ? name : "", uuid ? uuid : "none");
         return FALSE;
     }
     *original = g_realloc(data, n + 1);

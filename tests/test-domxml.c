@@ -813,6 +813,64 @@ test_verify_problems(void)
     igd_domxml_verdict_clear(&v);
 }
 
+/*
+ * undo must restore THIS domain: a copy of a set-up domain (virt-clone, or
+ * dumpxml | edit | define) carries the <igd:assign> metadata and with it the
+ * original of the domain it was copied from; defining that original would
+ * overwrite the other domain (same name and uuid). The saved original must
+ * name the same domain (uuid, and name) as the definition it is taken from.
+ */
+static void
+test_original_identity(void)
+{
+    const char *src =
+        "<domain type='kvm'>\n  <name>a</name>\n  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>\n"
+        "  <memory>1048576</memory>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+        "  <devices>\n  </devices>\n</domain>\n";
+    g_autofree char *out = rewrite_ok(src, IGD_DOMXML_MODE_UPT, NULL);
+    g_autofree char *orig = NULL;
+    gsize n = 0;
+    g_autoptr(GError) error = NULL;
+    static const struct {
+        const char *from, *to;
+        gboolean ok;
+    } edits[] = {
+        /* libvirt's own spelling of the same uuid */
+        { "<uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>", "<uuid>C7A5FDBDEDAF9455926AD65C16DB1809</uuid>", TRUE },
+        /* a clone: another name, another uuid */
+        { "<name>a</name>\n  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>",
+          "<name>b</name>\n  <uuid>0b4a3a8c-4b1e-4a64-9c3b-2f6a2d8e7c11</uuid>", FALSE },
+        /* the same uuid under another name (a copy defined after the source was removed, or renamed) */
+        { "<name>a</name>", "<name>b</name>", FALSE },
+    };
+
+    g_assert_true(igd_domxml_get_original(out, strlen(out), &orig, &n, &error));
+    g_assert_no_error(error);
+    g_assert_cmpstr(orig, ==, src);
+    g_clear_pointer(&orig, g_free);
+    for (gsize i = 0; i < G_N_ELEMENTS(edits); i++) {
+        const char *at = strstr(out, edits[i].from);
+        g_autofree char *copy = NULL;
+        gboolean ok;
+
+        g_assert_nonnull(at);
+        copy = g_strdup_printf("%.*s%s%s", (int)(at - out), out, edits[i].to, at + strlen(edits[i].from));
+        ok = igd_domxml_get_original(copy, strlen(copy), &orig, &n, &error);
+        if (edits[i].ok) {
+            g_assert_no_error(error);
+            g_assert_true(ok);
+            g_assert_cmpstr(orig, ==, src);
+        } else {
+            g_assert_false(ok);
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+            g_assert_nonnull(strstr(error->message, "'a'"));
+            g_assert_null(orig);
+        }
+        g_clear_pointer(&orig, g_free);
+        g_clear_error(&error);
+    }
+}
+
 /* the metadata element alone validates against its own schema */
 static void
 test_metadata_schema(void)
@@ -1121,6 +1179,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/legacy/explicit-fails", test_legacy_explicit_fails);
     g_test_add_func("/domxml/verify/problems", test_verify_problems);
     g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
+    g_test_add_func("/domxml/original/identity", test_original_identity);
     g_test_add_func("/domxml/mode-switch", test_mode_switch);
     g_test_add_func("/domxml/legacy/crowded", test_legacy_crowded);
     g_test_add_func("/domxml/facts/skl-ideapad-vfio", test_facts_skl_vfio);
