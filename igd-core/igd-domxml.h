@@ -107,7 +107,9 @@ gboolean igd_domxml_normalize(const char *xml, gsize len, char **out, gsize *out
 /*
  * The definition saved in the <igd:assign> metadata of @xml (what it was
  * before the first rewrite), for `undo`. IGD_ERROR_NOT_FOUND when @xml has
- * no <igd:assign> metadata or it carries no original.
+ * no <igd:assign> metadata or it carries no original; IGD_ERROR_INVALID when
+ * the original is not a domain definition; IGD_ERROR_CHECK_FAILED when it is
+ * another domain's (name or uuid differ: metadata copied with a clone).
  */
 gboolean igd_domxml_get_original(const char *xml, gsize len, char **original, gsize *original_len,
                                  GError **error);
