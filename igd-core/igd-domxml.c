@@ -1087,11 +1087,11 @@ legacy_host_ok(const IgdDomain *dom, const IgdDomXmlOptions *opts, GPtrArray *fa
                                           opts->romfile != NULL && f != NULL && !f->rom_is_romfile, fails, oks);
 }
 
-/* The x-igd-gms value the installed QEMU needs for this IGD, -1 for none, -2 when unknown. */
+/* The x-igd-gms value the installed QEMU needs for this IGD (@f: facts of this very device, or
+ * NULL), -1 for none, -2 when unknown. */
 static gint
-legacy_gms(const IgdDomain *dom, const IgdDomXmlOptions *opts)
+legacy_gms(const IgdDomain *dom, const IgdHostFacts *f)
 {
-    const IgdHostFacts *f = opts->facts;
     IgdQemuIgdModel m = { 0 };
     gint ret = -2;
 
@@ -1225,7 +1225,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         legacy_displays(&dom);
         legacy_relieve_root_bus(&dom, report->warnings);
 
-        gms = legacy_gms(&dom, opts);
+        gms = legacy_gms(&dom, f);
         if (gms >= 0) {
             g_autofree char *v = g_strdup_printf("%d", gms);
             override_set(dom.root, hostdev_alias(hostdev), "x-igd-gms", "unsigned", v);

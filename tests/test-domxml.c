@@ -871,6 +871,38 @@ test_original_identity(void)
     }
 }
 
+/*
+ * Facts of one host device say nothing about another: a rewrite for host
+ * 0000:00:03.0 given the facts of the Skylake at 00:02.0 (QEMU 7.2 would
+ * need x-igd-gms=1 for that one) tailors nothing and says so.
+ */
+static void
+test_facts_other_device(void)
+{
+    g_autoptr(IgdHostFacts) f = facts_skl("7.2.0", "legacy");
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *out = NULL;
+    gsize n = 0;
+    g_autoptr(GError) error = NULL;
+    gboolean warned = FALSE;
+
+    g_assert_cmpuint(f->addr.slot, ==, 2);
+    igd_domxml_options_init(&o);
+    o.mode = IGD_DOMXML_MODE_LEGACY;
+    o.facts = f;
+    o.host_set = TRUE;
+    g_assert_true(igd_pci_address_parse("0000:00:03.0", &o.host, NULL));
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
+    g_assert_no_error(error);
+    g_assert_null(strstr(out, "x-igd-gms"));
+    for (guint i = 0; i < r.warnings->len; i++)
+        warned |= strstr(r.warnings->pdata[i], "no Intel IGD at 0000:00:03.0") != NULL;
+    g_assert_true(warned);
+    igd_domxml_report_clear(&r);
+}
+
 /* the metadata element alone validates against its own schema */
 static void
 test_metadata_schema(void)
@@ -1185,6 +1217,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/facts/skl-ideapad-vfio", test_facts_skl_vfio);
     g_test_add_func("/domxml/facts/not-igd", test_facts_not_igd);
     g_test_add_func("/domxml/facts/romfile", test_facts_romfile);
+    g_test_add_func("/domxml/facts/other-device", test_facts_other_device);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
