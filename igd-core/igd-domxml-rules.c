@@ -410,6 +410,8 @@ igd_domxml_verify(const char *xml, gsize len, const IgdHostFacts *facts, IgdDomX
         return TRUE;
     out->host_known = TRUE;
     out->host = host;
+    if (facts && facts->present && !igd_pci_address_equal(&facts->addr, &host))
+        facts = NULL; /* facts of another device say nothing about this one */
 
     hostdev = dom.igd_hostdevs->len ? dom.igd_hostdevs->pdata[0] : NULL;
     guest_known = hostdev && igd_xml_parse_pci_address(igd_xml_device_address(hostdev), &guest);

@@ -792,6 +792,26 @@ test_verify_problems(void)
 
         g_assert_nonnull(snb);
         g_assert_cmphex(snb->device_id, ==, 0x0102);
+        /* the same facts for a domain whose IGD is another host device (00:03.0): they say nothing */
+        {
+            IgdDomXmlOptions o;
+            IgdDomXmlReport r;
+            g_autofree char *other = NULL;
+            gsize n = 0;
+
+            igd_domxml_options_init(&o);
+            o.mode = IGD_DOMXML_MODE_UPT;
+            o.host_set = TRUE;
+            g_assert_true(igd_pci_address_parse("0000:00:03.0", &o.host, NULL));
+            igd_domxml_report_init(&r);
+            g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &other, &n, &r, &error));
+            igd_domxml_report_clear(&r);
+            g_assert_true(igd_domxml_verify(other, n, snb, &v, &error));
+            g_assert_true(v.host_known);
+            g_assert_cmpuint(v.host.slot, ==, 3);
+            g_assert_cmpuint(v.problems->len, ==, 0);
+            igd_domxml_verdict_clear(&v);
+        }
         for (gsize k = 0; k < G_N_ELEMENTS(all); k++) {
             guint n = 0;
             if (k == 2)
