@@ -20,16 +20,10 @@ igd_cmd_check(IgdCli *cli, int argc, char **argv)
     g_autofree char *out = NULL;
     int ret;
 
-    if (!igd_cli_parse_options(cli, "check", "[PCI]",
-                               "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
-                               "every check passes or warns, 1 when one fails.",
-                               NULL, &argc, &argv, &ret))
-        return ret;
-    if (argc > 2) {
-        igd_cli_message("igd-assign check --help", "check: too many arguments");
-        return IGD_EXIT_USAGE;
-    }
-    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
+    if (!igd_cli_parse_pci_command(cli, "check",
+                                   "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
+                                   "every check passes or warns, 1 when one fails.",
+                                   &argc, &argv, &addr, &ret))
         return ret;
 
     qemu = igd_inspect_probe_qemu(&error);

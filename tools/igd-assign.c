@@ -179,6 +179,21 @@ igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code)
     return TRUE;
 }
 
+gboolean
+igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *summary,
+                          int *argc, char ***argv, IgdPciAddress *addr, int *exit_code)
+{
+    if (!igd_cli_parse_options(cli, command, "[PCI]", summary, NULL, argc, argv, exit_code))
+        return FALSE;
+    if (*argc > 2) {
+        g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);
+        igd_cli_message(hint, "%s: too many arguments", command);
+        *exit_code = IGD_EXIT_USAGE;
+        return FALSE;
+    }
+    return igd_cli_parse_pci(*argc == 2 ? (*argv)[1] : NULL, addr, exit_code);
+}
+
 int
 main(int argc, char **argv)
 {
