@@ -81,7 +81,7 @@ CONF
     printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
     # Its VFIO device comes from the test double (as in tests/daemon.sh).
     LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host/dev/vfio \
-        IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf IGD_SHARED_DIR=${IGD_SHARED_DIR:-$top_srcdir/../shared} \
+        IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf IGD_TEST_DATA_DIR=${IGD_TEST_DATA_DIR:-$top_srcdir/tests/data} \
         "$daemon" --bus-address "$IGD_ASSIGND_BUS_ADDRESS" --sysfs-root "$tmp/host" --state-dir "$state" \
         --config "$tmp/igd-assignd.conf" >"$tmp/daemon.log" 2>&1 &
     daemon_pid=$!

@@ -18,7 +18,7 @@
  *    of log time or more, or number IGD_HOST_DMAR_ONGOING_COUNT (16) or more,
  *    or the kernel had to rate-limit them ("dmar_fault: N callbacks
  *    suppressed" after one of the device's faults). The three real bursts in
- *    ../shared/fixtures/dmesg span 4 ms, 22 ms and 11 µs; the guest-reboot
+ *    tests/data/fixtures/dmesg span 4 ms, 22 ms and 11 µs; the guest-reboot
  *    capture spans 5 s with 893 suppressed reports.
  */
 #include "config.h"

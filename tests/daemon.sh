@@ -10,8 +10,8 @@
 # Prepare, an unwritable state directory, a stale owner dropped.
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
-IGD_SHARED_DIR=${IGD_SHARED_DIR:-$top_srcdir/../shared}
-export IGD_SHARED_DIR
+IGD_TEST_DATA_DIR=${IGD_TEST_DATA_DIR:-$top_srcdir/tests/data}
+export IGD_TEST_DATA_DIR
 
 daemon_bin=$top_builddir/daemon/igd-assignd
 n=0
@@ -109,7 +109,7 @@ expect_error() { # expect_error ERROR-NAME SUBSTRING COMMAND...
 blobs_complete() { # the blobs of $1 are whole: 8192-byte OpRegion (the fixture dump), 8-byte size
     d=$state/$1
     [ "$(stat -c %s "$d/igd-opregion")" = 8192 ] && [ "$(stat -c %s "$d/igd-bdsm-size")" = 8 ] &&
-        cmp -s "$d/igd-opregion" "$IGD_SHARED_DIR/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
+        cmp -s "$d/igd-opregion" "$IGD_TEST_DATA_DIR/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
 }
 
 bus_answers() {

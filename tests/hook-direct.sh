@@ -381,14 +381,12 @@ else
     skip "/daemon/not-running/release" "no dbus-daemon"
 fi
 vfiodouble=$top_builddir/tests/libigdvfiodouble.so
-shared=${IGD_SHARED_DIR:-$top_srcdir/../shared}
-if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)" = 0 ] &&
-    [ -f "$shared/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin" ]; then
-    export IGD_SHARED_DIR=$shared
+if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)" = 0 ]; then
+    export IGD_TEST_DATA_DIR=${IGD_TEST_DATA_DIR:-$top_srcdir/tests/data}
     BUS=unix:path=$tmp/bus
     # The daemon as tests/daemon.sh runs it: the captured SKL host, and its
     # VFIO device from the VFIO test double (tests/data/daemon/vfio-skl.conf,
-    # OpRegion = the real dump in ../shared/fixtures/opregion).
+    # OpRegion = the real dump in tests/data/fixtures/opregion).
     cp -a "$vfio" "$tmp/host-d"
     mkdir -p "$tmp/state"
     printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
@@ -464,7 +462,7 @@ else
     for t in prepare-ok prepare-wrote-blobs prepare-owned-by-other reconnect release prepare-after-release release-2 \
         release-2/blobs-and-owner-gone \
         qemu72/prepare qemu72/bdsm-size-gtt-only qemu72/prepare-x-igd-gms qemu72/bdsm-size-x-igd-gms-1 qemu72/release; do
-        skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, not root, or no ../shared fixtures"
+        skip "/daemon/$t" "daemon/igd-assignd or tests/libigdvfiodouble.so not built, no dbus-daemon, or not root"
     done
 fi
 

@@ -59,7 +59,7 @@ GBytes *
 hw_lspci_load_igd(const char *rel)
 {
     g_autofree char *path = g_build_filename("fixtures", rel, NULL);
-    g_autofree char *abs = igd_test_sharedpath(path);
+    g_autofree char *abs = igd_test_datapath(path);
     g_autofree char *text = NULL;
     g_auto(GStrv) lines = NULL;
     g_autoptr(GError) error = NULL;

@@ -21,16 +21,30 @@ igd_test_srcpath(const char *rel)
 }
 
 char *
-igd_test_sharedpath(const char *rel)
+igd_test_datapath(const char *rel)
 {
-    const char *dir = g_getenv("IGD_SHARED_DIR");
-    g_autofree char *fallback = NULL;
+    g_autofree char *data = igd_test_srcpath("data");
 
-    if (dir == NULL) {
-        fallback = g_build_filename(TESTS_SRCDIR, "..", "..", "shared", NULL);
-        dir = fallback;
+    return g_build_filename(data, rel, NULL);
+}
+
+char *
+igd_test_corpus_dir(char **version, char **why)
+{
+    const char *env = g_getenv("IGD_LIBVIRT_CORPUS");
+    g_autofree char *top = env && *env ? g_strdup(env) : igd_test_srcpath("cache/libvirt-corpus");
+    g_autofree char *dir = g_build_filename(top, "qemuxml2argvdata", NULL);
+    g_autofree char *vfile = g_build_filename(top, "VERSION", NULL);
+    g_autofree char *v = NULL;
+
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR) || !g_file_get_contents(vfile, &v, NULL, NULL)) {
+        *why = g_strdup_printf("libvirt's test-suite corpus is not in %s: run tests/fetch-libvirt-corpus %s "
+                               "(.ci/install-deps does)", top, top);
+        return NULL;
     }
-    return g_build_filename(dir, rel, NULL);
+    if (version)
+        *version = g_strstrip(g_steal_pointer(&v));
+    return g_steal_pointer(&dir);
 }
 
 GBytes *

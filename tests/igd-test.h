@@ -9,8 +9,17 @@ G_BEGIN_DECLS
 
 /* Absolute path of a file under tests/ in the source tree. */
 char *igd_test_srcpath(const char *rel);
-/* Absolute path of a file under ../shared (IGD_SHARED_DIR), e.g. "fixtures/vbt/x.vbt". */
-char *igd_test_sharedpath(const char *rel);
+/* Absolute path of a file under tests/data in the source tree, e.g. "fixtures/vbt/x.vbt". */
+char *igd_test_datapath(const char *rel);
+/*
+ * libvirt's test-suite domains (tests/qemuxml2argvdata of the installed
+ * libvirt's Debian source, fetched by tests/fetch-libvirt-corpus): the
+ * directory $IGD_LIBVIRT_CORPUS (set by make check from configure's
+ * --with-libvirt-corpus) or tests/cache/libvirt-corpus, and the source
+ * version it came from (*@version, may be NULL). NULL with *@why (g_free)
+ * saying what to run when it was not fetched.
+ */
+char *igd_test_corpus_dir(char **version, char **why);
 /* Read a whole file or fail the test. */
 GBytes *igd_test_load(const char *path);
 

@@ -276,7 +276,7 @@ test_host(gconstpointer data)
 {
     const BlobHost *c = data;
     g_autoptr(Host) h = host_new(c->host, "skl-opregion");
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) fixture = igd_test_load(fixture_path);
     g_autofree char *vbt_path = c->own_vbt ? g_build_filename(h->root, "sys/kernel/debug/dri", ADDR, "i915_vbt", NULL)
                                            : NULL;
@@ -322,7 +322,7 @@ test_ext_vbt(gconstpointer data)
 {
     gboolean absolute = GPOINTER_TO_INT(data);
     g_autoptr(Host) h = host_new("skl-ideapad-vfio", "skl-opregion");
-    g_autofree char *vbt_path = igd_test_sharedpath("fixtures/vbt/tgl-system76-lemp10.vbt");
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/tgl-system76-lemp10.vbt");
     g_autoptr(GBytes) vbt = vbt_trimmed(igd_test_load(vbt_path));
     IgdBlobsConfig config = {
         .vbt_file = vbt_path,
@@ -350,7 +350,7 @@ static void
 test_opregion_file(void)
 {
     g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450", "no-opregion");
-    g_autofree char *path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *path = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) fixture = igd_test_load(path);
     IgdBlobsConfig config = { .opregion_file = path };
     g_auto(IgdBlobs) blobs = { 0 };
@@ -403,8 +403,8 @@ test_bad(gconstpointer data)
 {
     const BadCase *c = data;
     g_autoptr(Host) h = host_new("skl-ideapad-vfio", "skl-opregion");
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
-    g_autofree char *vbt_fixture = igd_test_sharedpath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
+    g_autofree char *vbt_fixture = igd_test_datapath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
     g_autoptr(GBytes) op = igd_test_load(fixture_path);
     g_autoptr(GBytes) vbt = igd_test_load(vbt_fixture);
     g_autofree guint8 *huge = g_malloc0(80000);
@@ -513,7 +513,7 @@ test_write(void)
     g_autofree char *op_path = g_build_filename(dir, "igd-opregion", NULL);
     g_autofree char *bdsm_path = g_build_filename(dir, "igd-bdsm-size", NULL);
     g_autofree char *stale = g_build_filename(dir, ".igd-opregion.Ab12Cd", NULL);
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
     IgdBlobs blobs = { igd_test_load(fixture_path), 40 * MiB };
     /* 40 MiB = 0x02800000, little-endian */
     static const guint8 le[8] = { 0x00, 0x00, 0x80, 0x02, 0x00, 0x00, 0x00, 0x00 };
@@ -581,7 +581,7 @@ test_write_killed(void)
     g_autofree char *dir = g_build_filename(root, "d", NULL);
     g_autofree char *op_path = g_build_filename(dir, "igd-opregion", NULL);
     g_autofree char *bdsm_path = g_build_filename(dir, "igd-bdsm-size", NULL);
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) a = igd_test_load(fixture_path);
     g_autofree guint8 *bbuf = g_malloc(64 << 10);
     g_autoptr(GBytes) b = NULL;
@@ -636,7 +636,7 @@ test_write_killed(void)
 static void
 test_firmware_checks(void)
 {
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) op = igd_test_load(fixture_path);
     g_autoptr(GBytes) empty = g_bytes_new_static("", 0);
     static const guint8 four[4] = { 0, 0, 0, 2 };   /* 32 MiB as 4 bytes */
@@ -722,8 +722,8 @@ static void
 test_ext_vbt_2_0_no_base(void)
 {
     g_autoptr(Host) h = host_new("skl-ideapad-vfio", "skl-opregion");
-    g_autofree char *vbt_path = igd_test_sharedpath("fixtures/vbt/tgl-system76-lemp10.vbt");
-    g_autofree char *small = igd_test_sharedpath("fixtures/vbt/skl-purism-librem-skl.vbt");
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/tgl-system76-lemp10.vbt");
+    g_autofree char *small = igd_test_datapath("fixtures/vbt/skl-purism-librem-skl.vbt");
     IgdBlobsConfig config = { .vbt_file = vbt_path, .ext_layout = IGD_OPREGION_EXT_ABSOLUTE };
     g_auto(IgdBlobs) blobs = { 0 };
     g_autoptr(GError) error = NULL;
@@ -755,9 +755,9 @@ static void
 test_kernel_extended(void)
 {
     g_autoptr(Host) h = host_new("tgl-nuc11-efifb", "skl-opregion");
-    g_autofree char *fixture_path = igd_test_sharedpath(OPREGION_FIXTURE);
-    g_autofree char *vbt_path = igd_test_sharedpath("fixtures/vbt/tgl-system76-lemp10.vbt");
-    g_autofree char *small_path = igd_test_sharedpath("fixtures/vbt/skl-purism-librem-skl.vbt");
+    g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/tgl-system76-lemp10.vbt");
+    g_autofree char *small_path = igd_test_datapath("fixtures/vbt/skl-purism-librem-skl.vbt");
     g_autoptr(GBytes) fixture = igd_test_load(fixture_path);
     g_autoptr(GBytes) vbt = vbt_trimmed(igd_test_load(vbt_path));
     g_autoptr(GBytes) small = vbt_trimmed(igd_test_load(small_path));
@@ -779,7 +779,7 @@ test_kernel_extended(void)
     g_assert_true(g_file_get_contents(g_getenv("IGD_VFIO_DOUBLE_CONFIG"), &conf, NULL, NULL));
     text = g_string_new(conf);
     file_line = g_strdup_printf("file=%s\n", region_path);
-    g_assert_cmpint(g_string_replace(text, "file=shared:" OPREGION_FIXTURE "\n", file_line, 1), ==, 1);
+    g_assert_cmpint(g_string_replace(text, "file=data:" OPREGION_FIXTURE "\n", file_line, 1), ==, 1);
     g_assert_true(g_file_set_contents(g_getenv("IGD_VFIO_DOUBLE_CONFIG"), text->str, -1, NULL));
 
     g_assert_true(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));

@@ -10,7 +10,7 @@
  *   gen 8+:   GMS = GGC[15:8] × 32 MiB (gen 9+: GMS ≥ 0xF0 → (GMS−0xEF) × 4 MiB);
  *             GGMS = GGC[7:6] → (1 << GGMS) MiB of GTT
  *   Cherryview: GMS = GGC[7:3]; 0x11..0x16 → (GMS−0x11)×4+8 MiB; GTT 1 << (20+GGMS)
- * GGC values are the ones ../shared/fixtures/README.md lists for each dump
+ * GGC values are the ones tests/data/fixtures/README.md lists for each dump
  * (variants: the value their README says was written).
  */
 #include "config.h"
@@ -288,7 +288,7 @@ test_dump(void)
     g_autofree char *root = host_path("skl-lenovo-ideapad-320-14isk");
     g_autofree char *dir = igd_test_mkdtemp();
     g_autofree char *file = g_build_filename(dir, "vbt.bin", NULL);
-    g_autofree char *want_path = igd_test_sharedpath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
+    g_autofree char *want_path = igd_test_datapath("fixtures/vbt/skl-lenovo-ideapad-320-14isk.vbt");
     g_autofree char *out = NULL, *err = NULL;
     g_autoptr(GBytes) got = NULL, want = NULL;
     const char *args[] = { "dump", "vbt", "-o", file, NULL };
@@ -307,7 +307,7 @@ test_dump(void)
  * inspect on a host whose IGD is bound to vfio-pci reads the OpRegion through
  * the real VFIO ioctls, answered by the /dev/vfio test double
  * (tests/data/vfio/README.md) with the real OpRegion dump as region 9.
- * Expected values from ../shared/fixtures/README.md §3: 8192 bytes,
+ * Expected values from tests/data/fixtures/README.md §3: 8192 bytes,
  * OVER 0x02000000 = 2.0, MBOX 0x1f, VBT at 0x400 "$VBT SKYLAKE" vbt_size 4284.
  */
 static void
@@ -320,15 +320,15 @@ test_inspect_vfio(void)
     g_autofree char *conf = g_build_filename(vfio, "double.conf", NULL);
     g_autofree char *container = g_build_filename(vfio, "vfio", NULL);
     g_autofree char *group = g_build_filename(vfio, "0", NULL);
-    g_autofree char *shared = igd_test_sharedpath("");
+    g_autofree char *data = igd_test_datapath("");
     g_autofree char *preload = g_build_filename(TESTS_BUILDDIR, "libigdvfiodouble.so", NULL);
     g_autofree char *out = NULL, *err = NULL;
     const char *args[] = { "--json", "inspect", NULL };
-    const char *env[] = { "LD_PRELOAD", preload, "IGD_VFIO_DOUBLE", vfio, "IGD_SHARED_DIR", shared, NULL, NULL };
+    const char *env[] = { "LD_PRELOAD", preload, "IGD_VFIO_DOUBLE", vfio, "IGD_TEST_DATA_DIR", data, NULL, NULL };
     const char *double_conf =
         "[group]\nnumber=0\ndevice=0000:00:02.0\n"
         "[device]\nnum-regions=10\n"
-        "[region 9]\nfile=shared:fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin\nflags=read\n"
+        "[region 9]\nfile=data:fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin\nflags=read\n"
         "type=0x80008086\nsubtype=1\n";
 
     if (!g_file_test(preload, G_FILE_TEST_EXISTS)) {

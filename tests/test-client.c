@@ -568,7 +568,7 @@ assert_blobs(Fixture *f, const char *uuid)
 {
     g_autofree char *op_path = blob_path(f, uuid, "igd-opregion");
     g_autofree char *bdsm_path = blob_path(f, uuid, "igd-bdsm-size");
-    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) op = igd_test_load(op_path);
     g_autoptr(GBytes) want = igd_test_load(fixture);
     g_autoptr(GBytes) bdsm = igd_test_load(bdsm_path);
@@ -773,7 +773,7 @@ test_vbt_override(Fixture *f, gconstpointer data)
     g_autoptr(IgdClient) c = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *dir = NULL;
-    g_autofree char *vbt_fixture = igd_test_sharedpath("fixtures/vbt/skl-purism-librem-skl.vbt");
+    g_autofree char *vbt_fixture = igd_test_datapath("fixtures/vbt/skl-purism-librem-skl.vbt");
     g_autofree char *op_path = NULL;
     g_autoptr(GBytes) vbt = NULL;
     g_autoptr(GBytes) op = NULL;

@@ -12,7 +12,7 @@
 #include "igd-test.h"
 
 /*
- * Every IGD device id that appears in ../shared/fixtures, with the platform
+ * Every IGD device id that appears in tests/data/fixtures, with the platform
  * the fixtures README names for that machine and the generation SPEC.md §3
  * gives for that platform.
  */

@@ -1,6 +1,6 @@
 /*
  * test-gmch.c: GGC/BDSM/ASLS decoding against the real config dumps in
- * ../shared/fixtures/hosts, worked out by hand from the bytes and the
+ * tests/data/fixtures/hosts, worked out by hand from the bytes and the
  * formulas of Linux arch/x86/kernel/early-quirks.c (stolen size) and
  * drivers/gpu/drm/i915/gt/intel_ggtt.c (GTT size).
  *
@@ -24,7 +24,7 @@
 
 typedef struct {
     const char *name;    /* test path */
-    const char *fixture; /* under ../shared/fixtures */
+    const char *fixture; /* under tests/data/fixtures */
     guint16 device_id;
     guint16 ggc;
     guint gms;
@@ -117,7 +117,7 @@ static void
 test_skl_rmrr(void)
 {
     g_autoptr(GBytes) cfg = hw_lspci_load_igd("hosts/skl-lenovo-ideapad-320-14isk/lspci.txt");
-    g_autofree char *log_path = igd_test_sharedpath("fixtures/dmesg/skl-lenovo-ideapad-320-14isk-boot-excerpt.txt");
+    g_autofree char *log_path = igd_test_datapath("fixtures/dmesg/skl-lenovo-ideapad-320-14isk-boot-excerpt.txt");
     g_autofree char *log = NULL;
     g_autoptr(GError) error = NULL;
     const char *line;

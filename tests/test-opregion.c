@@ -14,10 +14,10 @@
 #include "igd-vbt.h"
 
 #define REAL_OPREGION "fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin"
-/* ASLS of the IdeaPad 320-14ISK host fixture (shared/fixtures/README.md §1), used as a real physical address. */
+/* ASLS of the IdeaPad 320-14ISK host fixture (tests/data/fixtures/README.md §1), used as a real physical address. */
 #define REAL_ASLS 0x8ce6f018ull
 
-/* shared/fixtures/README.md §2: name, vbt_size. > 0x1800 → extended. */
+/* tests/data/fixtures/README.md §2: name, vbt_size. > 0x1800 → extended. */
 static const struct {
     const char *name;
     gsize vbt_size;
@@ -41,9 +41,9 @@ static const struct {
 };
 
 static GBytes *
-load_shared(const char *rel)
+load_fixture(const char *rel)
 {
-    g_autofree char *path = igd_test_sharedpath(rel);
+    g_autofree char *path = igd_test_datapath(rel);
     return igd_test_load(path);
 }
 
@@ -51,7 +51,7 @@ static GBytes *
 load_vbt(const char *name)
 {
     g_autofree char *rel = g_strdup_printf("fixtures/vbt/%s.vbt", name);
-    return load_shared(rel);
+    return load_fixture(rel);
 }
 
 static GBytes *
@@ -75,11 +75,11 @@ byte_sum(const guint8 *p, gsize n)
     return s;
 }
 
-/* The real OpRegion: numbers of shared/fixtures/README.md §3, bytes in tests/data/opregion/README.md. */
+/* The real OpRegion: numbers of tests/data/fixtures/README.md §3, bytes in tests/data/opregion/README.md. */
 static void
 test_real(void)
 {
-    g_autoptr(GBytes) bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GError) error = NULL;
     g_autoptr(IgdOpRegion) op = igd_opregion_parse(bytes, &error);
     g_autoptr(IgdOpRegion) op_at = NULL;
@@ -156,7 +156,7 @@ static void
 test_splice_ext21(gconstpointer data)
 {
     guint i = GPOINTER_TO_UINT(data);
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) vbt_bytes = load_vbt(vbts[i].name);
     g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) out = igd_opregion_splice_vbt(op_bytes, vbt_bytes, IGD_OPREGION_EXT_RELATIVE, 0, &error);
@@ -203,7 +203,7 @@ static void
 test_splice_mailbox(gconstpointer data)
 {
     guint i = GPOINTER_TO_UINT(data);
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) vbt_bytes = load_vbt(vbts[i].name);
     g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) out = igd_opregion_splice_vbt(op_bytes, vbt_bytes, IGD_OPREGION_EXT_RELATIVE, 0, &error);
@@ -233,7 +233,7 @@ test_splice_mailbox(gconstpointer data)
 static void
 test_splice_ext20(void)
 {
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) vbt_bytes = load_vbt("tgl-system76-lemp10");
     g_autoptr(GError) error = NULL;
     g_autoptr(GBytes) out = igd_opregion_splice_vbt(op_bytes, vbt_bytes, IGD_OPREGION_EXT_ABSOLUTE, REAL_ASLS, &error);
@@ -300,7 +300,7 @@ set_vbt_size(guint8 *b, gpointer data)
 static void
 test_splice_boundaries(void)
 {
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) no_mb5 = copy_patched(op_bytes, 8192, set_mbox, GUINT_TO_POINTER(0x0f));
     g_autoptr(GBytes) dump = load_vbt("hsw-dell-latitude-e6540-debugfs");
     static const struct {
@@ -339,7 +339,7 @@ set_version_30(guint8 *b, gpointer data)
 static void
 test_splice_versions(void)
 {
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) v30 = copy_patched(op_bytes, 8192, set_version_30, NULL);
     g_autoptr(GBytes) vbt = load_vbt("mtl-framework-marigold");
     g_autoptr(GBytes) small = load_vbt("kbl-lenovo-t470s");
@@ -376,7 +376,7 @@ test_splice_versions(void)
 static void
 test_splice_errors(void)
 {
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) big = load_vbt("adl-system76-darp8");
     g_autoptr(GBytes) no_asle = copy_patched(op_bytes, 8192, set_mbox, GUINT_TO_POINTER(0x1b));
     g_autoptr(GBytes) cut = copy_patched(big, 100, NULL, NULL);
@@ -435,7 +435,7 @@ expect_invalid(GBytes *b, const char *needle)
 static void
 test_truncated(void)
 {
-    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) orig = load_fixture(REAL_OPREGION);
     const guint8 *p = g_bytes_get_data(orig, NULL);
 
     for (gsize len = 0; len < 8192; len++) {
@@ -448,7 +448,7 @@ test_truncated(void)
 static void
 test_truncated_ext(void)
 {
-    g_autoptr(GBytes) op_bytes = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) op_bytes = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) vbt = load_vbt("jsl-purism-librem-jsl");
     g_autoptr(GBytes) full = igd_opregion_splice_vbt(op_bytes, vbt, IGD_OPREGION_EXT_RELATIVE, 0, NULL);
     const guint8 *p = g_bytes_get_data(full, NULL);
@@ -482,7 +482,7 @@ apply(guint8 *b, gpointer data)
 static void
 test_broken_fields(void)
 {
-    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) orig = load_fixture(REAL_OPREGION);
     /* 2.1 with an extended area of 0x800 bytes after the OpRegion (zeros). */
     static const Patch sig[] = { { 0x0, 1, 'X' }, { 0 } };
     static const Patch size0[] = { { 0x10, 4, 0 }, { 0 } };
@@ -522,7 +522,7 @@ test_broken_fields(void)
 static void
 test_ext_fallbacks(void)
 {
-    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) orig = load_fixture(REAL_OPREGION);
     static const Patch no_asle[] = { { 0x58, 4, 0x1b }, { 0x16, 1, 1 }, { 0x3BA, 8, 0x1000 }, { 0x3C2, 4, 0x100 }, { 0 } };
     static const Patch junk[] = { { 0x16, 1, 1 }, { 0x3BA, 8, 0x2000 }, { 0x3C2, 4, 0x800 }, { 0 } };
     static const Patch v20[] = { { 0x3BA, 8, 0xdead0000ull }, { 0x3C2, 4, 0x2000 }, { 0 } };
@@ -560,7 +560,7 @@ test_ext_fallbacks(void)
 static void
 test_asls_top(void)
 {
-    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) orig = load_fixture(REAL_OPREGION);
     const guint64 asls = G_MAXUINT64 - 0x1800;
     const Patch top[] = { { 0x3BA, 8, G_MAXUINT64 - 0x1800 + 0x400 }, { 0x3C2, 4, 4284 }, { 0 } };
     g_autoptr(GBytes) b = copy_patched(orig, 8192, apply, (gpointer)top);
@@ -576,7 +576,7 @@ test_asls_top(void)
 static void
 test_mailbox_oversized(void)
 {
-    g_autoptr(GBytes) orig = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) orig = load_fixture(REAL_OPREGION);
     static const Patch big[] = { { 0x400 + 0x18, 2, 0x1801 }, { 0 } };
     static const Patch fits_no_mb5[] = { { 0x58, 4, 0x0f }, { 0x400 + 0x18, 2, 0x1C00 }, { 0 } };
     g_autoptr(GBytes) a = copy_patched(orig, 8192, apply, (gpointer)big);
@@ -602,7 +602,7 @@ test_mailbox_oversized(void)
 static void
 test_fuzz(void)
 {
-    g_autoptr(GBytes) real = load_shared(REAL_OPREGION);
+    g_autoptr(GBytes) real = load_fixture(REAL_OPREGION);
     g_autoptr(GBytes) big = load_vbt("adln-tianbei-n1pro-n150");
     g_autoptr(GBytes) ext = igd_opregion_splice_vbt(real, big, IGD_OPREGION_EXT_RELATIVE, 0, NULL);
     GBytes *bases[] = { real, ext };

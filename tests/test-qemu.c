@@ -23,7 +23,7 @@
 /* ---- model ------------------------------------------------------------------------------------------------ */
 
 /*
- * GGC of the real fixtures (../shared/fixtures/hosts, GGC at config 0x50) and
+ * GGC of the real fixtures (tests/data/fixtures/hosts, GGC at config 0x50) and
  * the host stolen size Linux early-quirks derives from it:
  *   snb-gigabyte-h61m 0102: 0x0210 → gen6 GMS (bits 7:3) 2 = 64 MiB, GGMS (9:8) 2
  *   snb-lenovo        0126: 0x0211 → GMS 2 = 64 MiB, GGMS 2

@@ -1,5 +1,5 @@
 /*
- * test-vbt.c: the VBT parser against every real VBT of the shared fixtures
+ * test-vbt.c: the VBT parser against every real VBT of the captured fixtures
  * (golden outputs in tests/data/vbt/, checked by hand, see README.md there),
  * against the fixture README's table, and against broken input.
  */
@@ -12,7 +12,7 @@
 #include "igd-vbt.h"
 
 /*
- * The fixture README's VBT table (shared/fixtures/README.md §2): file size,
+ * The fixture README's VBT table (tests/data/fixtures/README.md §2): file size,
  * vbt_size, BDB version, signature; and its "Points worth testing against":
  * x220, t440p, t470s, darp8 and marigold do not sum to zero.
  */
@@ -46,7 +46,7 @@ static GBytes *
 load_fixture(const char *name)
 {
     g_autofree char *rel = g_strdup_printf("fixtures/vbt/%s.vbt", name);
-    g_autofree char *path = igd_test_sharedpath(rel);
+    g_autofree char *path = igd_test_datapath(rel);
     return igd_test_load(path);
 }
 

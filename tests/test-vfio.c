@@ -2,7 +2,7 @@
  * test-vfio.c: igd-vfio against the /dev/vfio double (tests/vfio-double.c,
  * LD_PRELOAD). The double answers the real ioctls with the regions of
  * tests/data/vfio/<case>.conf; the OpRegion region holds the real dump
- * ../shared/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin (8192
+ * tests/data/fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin (8192
  * bytes), so the bytes read back are compared with that file.
  *
  * main() re-executes the program with the double preloaded when it is not
@@ -125,7 +125,7 @@ test_regions(void)
     g_autoptr(GBytes) op = NULL;
     g_autoptr(GBytes) host = NULL;
     g_autoptr(GBytes) expect = NULL;
-    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
     const IgdVfioRegion *r;
 
     fixture_setup(&fx, "skl-opregion", "vfio-pci", TRUE, FALSE);
@@ -191,7 +191,7 @@ test_read_opregion(void)
     g_autoptr(GBytes) op = NULL;
     g_autoptr(GBytes) op2 = NULL;
     g_autoptr(GBytes) expect = NULL;
-    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
     g_autofree char *log = NULL;
     g_auto(GStrv) lines = NULL;
     const char *expected[] = {
@@ -300,7 +300,7 @@ test_case(gconstpointer data)
     op = igd_vfio_read_opregion(fx.sysroot, &fx.addr, &error);
     if (c->code < 0) {
         g_autoptr(GBytes) expect = NULL;
-        g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+        g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
         g_assert_no_error(error);
         expect = igd_test_load(fixture);
         g_assert_true(g_bytes_equal(op, expect));
@@ -352,7 +352,7 @@ test_host_trees(void)
     g_autofree char *group_dev = g_build_filename(ok_root, "dev", "vfio", "0", NULL);
     g_autofree char *container = g_build_filename(ok_root, "dev", "vfio", "vfio", NULL);
     g_autofree char *log = g_build_filename(root, "double.log", NULL);
-    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
     g_autoptr(GBytes) expect = igd_test_load(fixture);
     g_autoptr(IgdSysroot) ok = NULL;
     g_autoptr(IgdSysroot) bad = NULL;
@@ -400,7 +400,7 @@ test_intel_regions(void)
     g_autoptr(GBytes) host = NULL;
     g_autoptr(GBytes) lpc = NULL;
     g_autoptr(GBytes) expect = NULL;
-    g_autofree char *fixture = igd_test_sharedpath(OPREGION_FIXTURE);
+    g_autofree char *fixture = igd_test_datapath(OPREGION_FIXTURE);
 
     fixture_setup(&fx, "skl-opregion", "vfio-pci", TRUE, FALSE);
     g_assert_true(igd_vfio_read_intel_regions(fx.sysroot, &fx.addr, &op, &host, &lpc, &error));

@@ -79,7 +79,7 @@ igd_vfio_double_setup(const char *sysroot_dir, const char *conf, gint group, con
     g_autofree char *number = g_strdup_printf("number=%d\n", group);
     g_autoptr(GString) s = NULL;
     g_autoptr(GError) error = NULL;
-    g_autofree char *shared = igd_test_sharedpath("");
+    g_autofree char *data = igd_test_datapath("");
 
     g_assert_true(g_file_get_contents(src, &text, NULL, &error));
     s = g_string_new(text);
@@ -88,9 +88,9 @@ igd_vfio_double_setup(const char *sysroot_dir, const char *conf, gint group, con
     g_assert_cmpint(g_mkdir_with_parents(vfio, 0755), ==, 0);
     g_setenv("IGD_VFIO_DOUBLE", vfio, TRUE);
     g_setenv("IGD_VFIO_DOUBLE_CONFIG", out, TRUE);
-    /* "shared:" paths of the config (make check sets it; a direct run may not) */
-    if (g_getenv("IGD_SHARED_DIR") == NULL)
-        g_setenv("IGD_SHARED_DIR", shared, TRUE);
+    /* "data:" paths of the config (make check sets it; a direct run may not) */
+    if (g_getenv("IGD_TEST_DATA_DIR") == NULL)
+        g_setenv("IGD_TEST_DATA_DIR", data, TRUE);
     if (log)
         g_setenv("IGD_VFIO_DOUBLE_LOG", log, TRUE);
     else

@@ -177,13 +177,13 @@ key_u64(GKeyFile *kf, const char *group, const char *key, guint64 def)
     return v;
 }
 
-/* "shared:<rel>" is under $IGD_SHARED_DIR, a relative path is beside the config file. */
+/* "data:<rel>" is under $IGD_TEST_DATA_DIR (tests/data), a relative path is beside the config file. */
 static char *
 config_resolve(const char *config_dir, const char *file)
 {
-    if (g_str_has_prefix(file, "shared:")) {
-        const char *shared = g_getenv("IGD_SHARED_DIR");
-        return g_build_filename(shared ? shared : ".", file + strlen("shared:"), NULL);
+    if (g_str_has_prefix(file, "data:")) {
+        const char *data = g_getenv("IGD_TEST_DATA_DIR");
+        return g_build_filename(data ? data : ".", file + strlen("data:"), NULL);
     }
     if (g_path_is_absolute(file))
         return g_strdup(file);

@@ -5,7 +5,7 @@ These are BUILT, not captured: the layout is the PCI Firmware Specification
 3.0 expansion-ROM format (ROM header, PCI data structure "PCIR") and the UEFI
 specification's EFI PCI option-ROM header. The only hardware value used is
 the IGD id 8086:1912 of the real OpRegion fixture's machine (ASUS B150M-PLUS
-D3, i7-6700, see ../../../../shared/fixtures/README.md section 3). Code areas
+D3, i7-6700, see ../fixtures/README.md section 3). Code areas
 are zero-filled: nothing here executes.
 
 Run from anywhere: python3 make-roms.py  (writes next to itself)

@@ -7,7 +7,7 @@ the header numbers, the child device list (device_type, dvo_port) and block 1
 int_crt_support with the golden files. Port/type names are not re-derived
 here: they are checked by hand (README.md).
 
-    python3 crosscheck.py /path/to/shared/fixtures/vbt
+    python3 crosscheck.py tests/data/fixtures/vbt
 """
 import glob
 import os
