@@ -33,7 +33,7 @@ wall_now(void)
 int
 main(int argc, char **argv)
 {
-    const char *dir = argc > 1 ? argv[1] : "../shared/corpus/libvirt-9.0.0-qemuxml2argv";
+    const char *dir = argc > 1 ? argv[1] : "tests/cache/libvirt-corpus/qemuxml2argvdata";
     guint repeat = argc > 2 ? (guint)atoi(argv[2]) : 1;
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);

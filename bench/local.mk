@@ -17,12 +17,12 @@ bench-domxml: bench/rewrite-vs-virt-xml bench/bench-corpus tools/igd-assign
 	bench/rewrite-vs-virt-xml $(abs_top_builddir)/tools/igd-assign \
 	  $(abs_top_srcdir)/tests/domxmldata/pc-vnc-cirrus.xml \
 	  $(abs_top_srcdir)/tests/domxmldata/setup/nodedevs.xml 30
-	bench/bench-corpus $(IGD_SHARED_DIR)/corpus/libvirt-9.0.0-qemuxml2argv
+	bench/bench-corpus $(IGD_LIBVIRT_CORPUS)/qemuxml2argvdata
 .PHONY: bench-domxml
 
 # The hook (SPEC.md §8): no-IGD fast path and an IGD prepare with the daemon.
 bench-hook: bench/hook-latency hook/igd-assign-hook hook/igd-assign-hook-full daemon/igd-assignd tests/libigdvfiodouble.so
-	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' IGD_SHARED_DIR='$(IGD_SHARED_DIR)' \
+	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' IGD_TEST_DATA_DIR='$(abs_top_srcdir)/tests/data' \
 	  $(SHELL) $(abs_top_srcdir)/bench/hook-latency.sh 300
 .PHONY: bench-hook
 

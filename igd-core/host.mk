@@ -4,7 +4,7 @@ igd_core_libigdcore_a_SOURCES += igd-core/igd-host.c igd-core/igd-host.h
 
 dist_check_SCRIPTS += tests/test-mkhost.sh
 TESTS += tests/test-mkhost.sh
-EXTRA_DIST += tests/mkhost
+EXTRA_DIST += tests/mkhost tests/fetch-libvirt-corpus
 
 check_PROGRAMS += tests/test-host
 TESTS += tests/test-host

@@ -1,6 +1,6 @@
 /*
- * test-corpus.c: every domain XML of libvirt 9.0's qemuxml2argv test suite
- * (../shared/corpus/libvirt-9.0.0-qemuxml2argv) is given an IGD hostdev and
+ * test-corpus.c: every domain XML of libvirt's qemuxml2argv test suite (the
+ * installed libvirt's, 9.0 on Debian 12: tests/fetch-libvirt-corpus) is given an IGD hostdev and
  * rewritten in legacy, UPT and auto mode. For every x86 domain that libvirt
  * itself accepts (defines on test:///default), each rewrite must be either a
  * clear refusal or an output that
@@ -480,8 +480,10 @@ cmp_names(gconstpointer a, gconstpointer b)
 static void
 test_corpus(void)
 {
-    g_autofree char *dir = igd_test_sharedpath("corpus/libvirt-9.0.0-qemuxml2argv");
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_autofree char *version = NULL;
+    g_autofree char *why = NULL;
+    g_autofree char *dir = igd_test_corpus_dir(&version, &why);
+    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
     g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GHashTable) classes = g_hash_table_new(g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
@@ -493,9 +495,10 @@ test_corpus(void)
     guint step = 1;
 
     if (d == NULL) {
-        g_test_skip("corpus not found");
+        g_test_skip(why ? why : "the corpus directory cannot be read");
         return;
     }
+    g_test_message("corpus: libvirt %s", version);
     k.refusal_classes = classes;
     k.failures = failures;
     while ((e = g_dir_read_name(d)))
@@ -524,7 +527,10 @@ test_corpus(void)
         g_test_message("corpus refusals: %s: %u", (const char *)key, GPOINTER_TO_UINT(value));
     for (guint i = 0; i < failures->len; i++)
         g_test_message("FAIL %s", (const char *)failures->pdata[i]);
-    g_assert_cmpuint(names->len, ==, 1070);
+    /* libvirt 9.0.0's tests/qemuxml2argvdata holds 1070 domain XMLs (SPEC.md §8 counts on them) */
+    if (g_str_has_prefix(version, "9.0.0-"))
+        g_assert_cmpuint(names->len, ==, 1070);
+    g_assert_cmpuint(names->len, >, 0);
     g_assert_cmpuint(k.files, ==, (names->len + step - 1) / step);
     g_assert_cmpuint(k.parse_errors, ==, 0);
     g_assert_cmpuint(failures->len, ==, 0);
@@ -595,7 +601,7 @@ main(int argc, char **argv)
     }
     facts = make_facts();
 
-    g_test_add_func("/corpus/libvirt-9.0.0-qemuxml2argv", test_corpus);
+    g_test_add_func("/corpus/libvirt-qemuxml2argv", test_corpus);
     ret = g_test_run();
 
     igd_host_facts_free(facts);
