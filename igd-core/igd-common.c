@@ -26,6 +26,7 @@ igd_error_exit_code(const GError *error)
     case IGD_ERROR_INTERNAL:
     case IGD_ERROR_IO:
     case IGD_ERROR_NOT_FOUND:
+    case IGD_ERROR_UNAVAILABLE:
     default:
         return 3;
     }

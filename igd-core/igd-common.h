@@ -12,8 +12,8 @@ GQuark igd_error_quark(void);
 
 /*
  * Error codes. The CLI maps them to its exit codes (SPEC.md §3):
- * INVALID/UNSUPPORTED/CHECK_FAILED/CONFLICT → 1 (impossible or refused),
- * USAGE → 2, IO/INTERNAL/NOT_FOUND → 3 (environment).
+ * INVALID/UNSUPPORTED/CHECK_FAILED/CONFLICT/DENIED → 1 (impossible or refused),
+ * USAGE → 2, IO/INTERNAL/NOT_FOUND/UNAVAILABLE → 3 (environment).
  */
 typedef enum {
     IGD_ERROR_INTERNAL,     /* a bug or an unexpected state */
@@ -25,6 +25,7 @@ typedef enum {
     IGD_ERROR_CONFLICT,     /* owned by someone else, already in another state */
     IGD_ERROR_USAGE,        /* the caller's arguments are wrong */
     IGD_ERROR_DENIED,       /* not authorized */
+    IGD_ERROR_UNAVAILABLE,  /* a service (igd-assignd, libvirtd) cannot be reached or did not answer */
 } IgdErrorCode;
 
 /* Exit code of the CLI for an error of IGD_ERROR (or any other domain: 3). */

@@ -270,6 +270,30 @@ igd_pci_device_is_intel_display(const IgdPciDevice *dev)
     return dev->vendor_id == IGD_PCI_VENDOR_INTEL && (dev->class_code >> 16) == IGD_PCI_CLASS_DISPLAY;
 }
 
+IgdPciDevice *
+igd_pci_device_open_igd(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(sysroot, addr, &local);
+    char name[13];
+
+    igd_pci_address_format(addr, name);
+    if (dev == NULL) {
+        if (g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "no PCI device %s on this host", name);
+        else
+            g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    if (!igd_pci_device_is_intel_display(dev)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
+                    "%s is not an Intel graphics device (vendor 0x%04x, class 0x%06x)", name, dev->vendor_id,
+                    dev->class_code);
+        return NULL;
+    }
+    return g_steal_pointer(&dev);
+}
+
 const char *
 igd_pci_device_get_driver(const IgdPciDevice *dev)
 {

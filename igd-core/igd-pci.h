@@ -47,6 +47,17 @@ guint32 igd_pci_device_get_class(const IgdPciDevice *dev);
 guint8 igd_pci_device_get_revision(const IgdPciDevice *dev);
 /* TRUE for vendor 0x8086 with base class 0x03 (display). */
 gboolean igd_pci_device_is_intel_display(const IgdPciDevice *dev);
+
+/*
+ * Open @addr as an Intel IGD: the one place that refuses a device that is
+ * not one, with one sentence. A missing device is IGD_ERROR_NOT_FOUND ("no
+ * PCI device 0000:00:02.0 on this host"); a device that is not vendor
+ * 0x8086 with a display class is IGD_ERROR_UNSUPPORTED ("0000:00:02.0 is
+ * not an Intel graphics device (vendor 0x1af4, class 0x010000)"); others as
+ * igd_pci_device_new().
+ */
+IgdPciDevice *igd_pci_device_open_igd(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The bound driver's name ("i915", "vfio-pci"), NULL when unbound. */
 const char *igd_pci_device_get_driver(const IgdPciDevice *dev);
 /* The driver_override attribute, NULL when absent, empty or "(null)". */

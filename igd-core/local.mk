@@ -5,7 +5,8 @@ igd_core_libigdcore_a_SOURCES = \
 	igd-core/igd-common.c igd-core/igd-common.h \
 	igd-core/igd-sysroot.c igd-core/igd-sysroot.h \
 	igd-core/igd-pci-address.c igd-core/igd-pci-address.h \
-	igd-core/igd-json.c igd-core/igd-json.h
+	igd-core/igd-json.c igd-core/igd-json.h \
+	igd-core/igd-finding.c igd-core/igd-finding.h
 igd_core_libigdcore_a_CFLAGS = $(AM_CFLAGS)
 
 # The ICU stub for a static libxml2 (see igd-icu-stub.c).
