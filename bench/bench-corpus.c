@@ -61,7 +61,7 @@ main(int argc, char **argv)
     w0 = wall_now();
     for (guint r = 0; r < repeat; r++) {
         for (guint i = 0; i < docs->len; i++) {
-            static const IgdDomXmlMode modes[] = { IGD_DOMXML_MODE_LEGACY, IGD_DOMXML_MODE_UPT };
+            static const IgdMode modes[] = { IGD_MODE_LEGACY, IGD_MODE_UPT };
             gsize len = 0;
             const char *xml = g_bytes_get_data(docs->pdata[i], &len);
             for (guint m = 0; m < G_N_ELEMENTS(modes); m++) {

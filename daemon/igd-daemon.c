@@ -515,7 +515,7 @@ igd_daemon_check(IgdDaemon *daemon, const char *pci, GError **error)
 {
     IgdPciAddress addr;
     char dev_name[13];
-    int worst = 0;
+    IgdSeverity worst = IGD_SEVERITY_PASS;
 
     if (!parse_pci(pci, &addr, dev_name, error))
         return NULL;

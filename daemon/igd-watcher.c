@@ -11,6 +11,7 @@
 
 #include "igd-common.h"
 #include "igd-domxml.h"
+#include "igd-requirements.h"
 #include "igd-watcher.h"
 
 struct _IgdWatcher {
@@ -47,96 +48,37 @@ log_domain(GLogLevelFlags level, const char *uuid, const char *fmt, ...)
     g_log_structured(G_LOG_DOMAIN, level, "IGD_DOMAIN_UUID", uuid, "MESSAGE", "%s", msg);
 }
 
-static gboolean
-attr_u64(xmlNode *n, const char *name, guint64 max, guint64 *out)
-{
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
-    gboolean ok = v != NULL && g_ascii_string_to_unsigned((const char *)v + (g_str_has_prefix((const char *)v, "0x") ? 2 : 0),
-                                                          16, 0, max, out, NULL);
-    xmlFree(v);
-    return ok;
-}
-
-/*
- * The <rom file=...> the definition already gives the IGD hostdev at @host,
- * so that the rewrite keeps it (and legacy mode, which needs a ROM, stays
- * possible when the host's own ROM cannot be read). NULL when none.
- */
-static char *
-existing_romfile(const char *xml, gsize len, const IgdPciAddress *host)
-{
-    g_autoptr(IgdXmlDoc) doc = igd_domxml_parse(xml, len, NULL);
-    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-
-    for (xmlNode *devs = root ? root->children : NULL; devs; devs = devs->next) {
-        if (devs->type != XML_ELEMENT_NODE || !xmlStrEqual(devs->name, (const xmlChar *)"devices"))
-            continue;
-        for (xmlNode *hd = devs->children; hd; hd = hd->next) {
-            char *file = NULL;
-            gboolean match = FALSE;
-            if (hd->type != XML_ELEMENT_NODE || !xmlStrEqual(hd->name, (const xmlChar *)"hostdev"))
-                continue;
-            for (xmlNode *c = hd->children; c; c = c->next) {
-                if (c->type != XML_ELEMENT_NODE)
-                    continue;
-                if (xmlStrEqual(c->name, (const xmlChar *)"source")) {
-                    for (xmlNode *a = c->children; a; a = a->next) {
-                        guint64 d, b, sl, f;
-                        if (a->type == XML_ELEMENT_NODE && xmlStrEqual(a->name, (const xmlChar *)"address") &&
-                            attr_u64(a, "domain", 0xffff, &d) && attr_u64(a, "bus", 0xff, &b) &&
-                            attr_u64(a, "slot", 0x1f, &sl) && attr_u64(a, "function", 7, &f))
-                            match = d == host->domain && b == host->bus && sl == host->slot && f == host->function;
-                    }
-                } else if (xmlStrEqual(c->name, (const xmlChar *)"rom") && file == NULL) {
-                    xmlChar *v = xmlGetProp(c, (const xmlChar *)"file");
-                    file = v ? g_strdup((const char *)v) : NULL;
-                    xmlFree(v);
-                }
-            }
-            if (match && file != NULL)
-                return file;
-            g_free(file);
-        }
-    }
-    return NULL;
-}
-
 gboolean
-igd_watcher_adjust(const char *xml, gsize len, const IgdHostFacts *facts, gboolean adjust_hostdevs, char **out,
-                   GError **error)
+igd_watcher_adjust(const char *xml, gsize len, const IgdSysroot *sysroot, const IgdSnapshot *snapshot,
+                   gboolean adjust_hostdevs, char **out, GError **error)
 {
-    IgdDomXmlVerdict verdict;
+    IgdDomainReadOptions ro = { NULL, sysroot };
+    g_autoptr(IgdDomain) dom = igd_domain_read(xml, len, &ro, error);
+    g_autoptr(GPtrArray) broken = NULL;
     IgdDomXmlOptions opts;
     IgdDomXmlReport report;
-    g_autofree char *romfile = NULL;
     g_autofree char *rewritten = NULL;
     gsize rewritten_len = 0;
     gboolean ok;
 
     *out = NULL;
-    memset(&verdict, 0, sizeof verdict);
-    if (!igd_domxml_verify(xml, len, facts, &verdict, error))
+    if (dom == NULL)
         return FALSE;
-    if (!verdict.igd_domain || (!verdict.has_metadata && !adjust_hostdevs) || verdict.problems == NULL ||
-        verdict.problems->len == 0) {
-        igd_domxml_verdict_clear(&verdict);
+    if (!dom->igd_domain || (!dom->has_metadata && !adjust_hostdevs))
         return TRUE;
-    }
+    broken = igd_domxml_verify(dom, snapshot);
+    if (igd_findings_first(broken, IGD_SEVERITY_FAIL) == NULL)
+        return TRUE;
     igd_domxml_options_init(&opts);
-    opts.mode = verdict.mode;
-    if (verdict.host_known) {
-        opts.host = verdict.host;
-        opts.host_set = TRUE;
-    }
-    opts.facts = facts;
-    romfile = verdict.host_known ? existing_romfile(xml, len, &verdict.host) : NULL;
-    opts.romfile = romfile;
+    opts.mode = dom->mode;
+    opts.host = dom->host;
+    opts.host_set = TRUE;
+    opts.snapshot = snapshot;
     igd_domxml_report_init(&report);
     ok = igd_domxml_rewrite(xml, len, &opts, &rewritten, &rewritten_len, &report, error);
     if (ok && report.changed)
         *out = g_steal_pointer(&rewritten);
     igd_domxml_report_clear(&report);
-    igd_domxml_verdict_clear(&verdict);
     return ok;
 }
 
@@ -167,7 +109,7 @@ handle_domain(IgdWatcher *w, const char *uuid)
     g_autofree char *out = NULL;
     g_autofree char *sum = NULL;
     g_autoptr(GError) error = NULL;
-    g_autoptr(IgdHostFacts) facts = NULL;
+    g_autoptr(IgdSnapshot) snapshot = NULL;
     virDomainPtr defined;
     char *desc;
 
@@ -188,24 +130,19 @@ handle_domain(IgdWatcher *w, const char *uuid)
     }
     g_mutex_unlock(&w->lock);
 
-    /* A first look without host facts: most definitions are not IGD domains (and cost no QEMU probe). */
+    /* A first look without the host: most definitions are not IGD domains (and cost no QEMU probe). */
     {
-        IgdDomXmlVerdict v;
-        IgdPciAddress host;
-        gboolean relevant, host_known;
+        IgdDomainReadOptions ro = { NULL, w->sysroot };
+        g_autoptr(IgdDomain) d = igd_domain_read(xml, strlen(xml), &ro, NULL);
 
-        memset(&v, 0, sizeof v);
-        if (!igd_domxml_verify(xml, strlen(xml), NULL, &v, NULL))
+        if (d == NULL || !d->igd_domain || !(d->has_metadata || w->adjust_hostdevs))
             return;
-        relevant = v.igd_domain && (v.has_metadata || w->adjust_hostdevs);
-        host_known = v.host_known;
-        host = v.host;
-        igd_domxml_verdict_clear(&v);
-        if (!relevant)
-            return;
-        facts = igd_host_facts_gather(w->sysroot, host_known ? &host : NULL, w->qemu_binary, NULL, NULL);
+        snapshot = igd_snapshot_gather(w->sysroot, &d->host, igd_requirements_parts(IGD_SCOPE_LEGACY) &
+                                                                   ~IGD_SNAPSHOT_QEMU, NULL);
+        if (snapshot != NULL && g_strcmp0(w->qemu_binary, "") != 0)
+            igd_snapshot_set_qemu(snapshot, igd_snapshot_probe_qemu(w->qemu_binary, NULL), TRUE);
     }
-    if (!igd_watcher_adjust(xml, strlen(xml), facts, w->adjust_hostdevs, &out, &error)) {
+    if (!igd_watcher_adjust(xml, strlen(xml), w->sysroot, snapshot, w->adjust_hostdevs, &out, &error)) {
         log_domain(G_LOG_LEVEL_WARNING, uuid, "domain %s breaks the IGD rules and cannot be adjusted: %s", uuid,
                    error->message);
         return;

@@ -20,7 +20,7 @@
 
 #include <glib.h>
 
-#include "igd-facts.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
@@ -51,13 +51,16 @@ guint igd_watcher_get_redefined(IgdWatcher *watcher);
 guint igd_watcher_get_seen(IgdWatcher *watcher);
 
 /*
- * The policy for one persistent definition @xml: *@out is the definition
- * to define instead, or NULL when nothing is to be done (not an IGD domain
- * the policy covers, or no rule broken, or the rewrite changes nothing).
- * FALSE with an error when the definition breaks a rule that the rewrite
- * cannot fix (the reason is logged by the caller).
+ * The policy for one persistent definition @xml, read as igd-core reads
+ * domains (igd_domain_read() with @sysroot, which may be NULL): *@out is
+ * the definition to define instead, or NULL when nothing is to be done (not
+ * an IGD domain the policy covers, or no rule broken, or the rewrite changes
+ * nothing). The repair is igd_domxml_rewrite() in the domain's own mode for
+ * its own IGD, judged with @snapshot (of that IGD, may be NULL). FALSE with
+ * an error when the definition breaks a rule that the rewrite cannot fix
+ * (the reason is logged by the caller).
  */
-gboolean igd_watcher_adjust(const char *xml, gsize len, const IgdHostFacts *facts, gboolean adjust_hostdevs,
-                            char **out, GError **error);
+gboolean igd_watcher_adjust(const char *xml, gsize len, const IgdSysroot *sysroot, const IgdSnapshot *snapshot,
+                            gboolean adjust_hostdevs, char **out, GError **error);
 
 G_END_DECLS

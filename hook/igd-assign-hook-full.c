@@ -36,21 +36,18 @@
 
 #include <gio/gio.h>
 #include <libxml/parser.h>
-#include <libxml/tree.h>
 
 #include "igd-client.h"
 #include "igd-common.h"
-#include "igd-devices.h"
 #include "igd-domxml.h"
-#include "igd-facts.h"
 #include "igd-hook-common.h"
-#include "igd-host.h"
 #include "igd-pci-address.h"
-#include "igd-pci.h"
+#include "igd-requirements.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 
 /* The front's scan looks for this namespace: it must be the one igd-domxml writes. */
-G_STATIC_ASSERT(sizeof(IGD_HOOK_NAMESPACE) == sizeof(IGD_DOMXML_NS));
+G_STATIC_ASSERT(sizeof(IGD_HOOK_NAMESPACE) == sizeof(IGD_DOMAIN_NS));
 
 /* How long each daemon call may take: Prepare may bind a driver. */
 #define HOOK_PREPARE_TIMEOUT_MS 20000
@@ -62,41 +59,17 @@ G_STATIC_ASSERT(sizeof(IGD_HOOK_NAMESPACE) == sizeof(IGD_DOMXML_NS));
     "start the daemon: systemctl start igd-assignd (without systemd, as root: igd-assignd &), then start the domain again"
 
 typedef struct {
-    IgdPciAddress source;      /* host device */
-    gboolean managed;          /* managed='yes' (libvirt's default) */
-    gboolean guest_set;        /* a guest <address type='pci'> is given */
-    IgdPciAddress guest;
-} HookHostdev;
-
-typedef struct {
     const char *name;          /* argv[1], printed escaped only */
     IgdHookOp op;
     IgdSysroot *sysroot;
-    xmlDoc *doc;
-    char *uuid;                /* NULL when absent or malformed */
-    gboolean has_metadata;     /* <igd:assign> in <metadata> */
-    char *meta_mode;           /* its mode attribute, if any */
-    gboolean meta_host_set;
-    IgdPciAddress meta_host;   /* its host attribute, if any */
-    GArray *hostdevs;          /* HookHostdev: every PCI subsystem hostdev with a valid source */
-    const char *data;          /* the XML bytes, for igd_domxml_verify() */
-    gsize len;
-    guint bad_hostdevs;        /* PCI hostdevs whose source address does not parse */
-    char *machine;             /* <os><type machine=...>, NULL when absent */
-    guint x_igd_gms;           /* x-igd-gms set through <qemu:override>, 0 = unset */
+    IgdDomain *dom;            /* the domain as igd-core reads it */
 } HookDomain;
 
 static void
 hook_domain_clear(HookDomain *dom)
 {
     igd_sysroot_free(dom->sysroot);
-    if (dom->doc)
-        xmlFreeDoc(dom->doc);
-    g_free(dom->uuid);
-    g_free(dom->meta_mode);
-    g_free(dom->machine);
-    if (dom->hostdevs)
-        g_array_unref(dom->hostdevs);
+    igd_domain_free(dom->dom);
 }
 
 /* One line: control characters of outside text (daemon messages) become spaces. */
@@ -147,295 +120,6 @@ name_for_shell(const char *name)
     }
     g_string_append_c(s, '\'');
     return g_string_free(s, FALSE);
-}
-
-/* A libvirt address attribute: "0x0000", "0", "2" (base 0, nothing else). */
-static gboolean
-parse_attr_number(xmlNode *node, const char *attr, guint64 max, guint64 *value)
-{
-    g_autofree xmlChar *str = xmlGetProp(node, (const xmlChar *)attr);
-    const char *s = (const char *)str;
-    char *end = NULL;
-    guint64 v;
-
-    if (s == NULL) {
-        *value = 0;
-        return TRUE; /* libvirt's default: 0 */
-    }
-    if (s[0] == '\0' || !g_ascii_isdigit(s[0]))
-        return FALSE;
-    errno = 0;
-    v = g_ascii_strtoull(s, &end, 0);
-    if (errno != 0 || end == s || *end != '\0' || v > max)
-        return FALSE;
-    *value = v;
-    return TRUE;
-}
-
-static gboolean
-parse_pci_address_node(xmlNode *node, IgdPciAddress *addr)
-{
-    guint64 d, b, s, f;
-
-    if (!parse_attr_number(node, "domain", 0xffff, &d) || !parse_attr_number(node, "bus", 0xff, &b) ||
-        !parse_attr_number(node, "slot", 0x1f, &s) || !parse_attr_number(node, "function", 7, &f))
-        return FALSE;
-    addr->domain = (guint16)d;
-    addr->bus = (guint8)b;
-    addr->slot = (guint8)s;
-    addr->function = (guint8)f;
-    return TRUE;
-}
-
-static gboolean
-node_is(const xmlNode *node, const char *name)
-{
-    return node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0 &&
-           node->ns == NULL;
-}
-
-static gboolean
-attr_is(xmlNode *node, const char *attr, const char *value)
-{
-    g_autofree xmlChar *v = xmlGetProp(node, (const xmlChar *)attr);
-
-    return v != NULL && xmlStrcmp(v, (const xmlChar *)value) == 0;
-}
-
-/* 8-4-4-4-12 hex digits, as libvirt formats <uuid>. */
-static gboolean
-uuid_ok(const char *s)
-{
-    static const int groups[] = { 8, 4, 4, 4, 12 };
-
-    for (guint g = 0; g < G_N_ELEMENTS(groups); g++) {
-        for (int i = 0; i < groups[g]; i++, s++) {
-            if (!g_ascii_isxdigit(*s))
-                return FALSE;
-        }
-        if (g + 1 < G_N_ELEMENTS(groups) && *s++ != '-')
-            return FALSE;
-    }
-    return *s == '\0';
-}
-
-static void
-read_hostdev(HookDomain *dom, xmlNode *hostdev)
-{
-    HookHostdev h = { 0 };
-    gboolean have_source = FALSE;
-    g_autofree xmlChar *managed = NULL;
-
-    if (!attr_is(hostdev, "mode", "subsystem") || !attr_is(hostdev, "type", "pci"))
-        return;
-    managed = xmlGetProp(hostdev, (const xmlChar *)"managed");
-    h.managed = managed != NULL && xmlStrcmp(managed, (const xmlChar *)"yes") == 0;
-    for (xmlNode *c = hostdev->children; c; c = c->next) {
-        if (node_is(c, "source")) {
-            for (xmlNode *a = c->children; a; a = a->next) {
-                if (node_is(a, "address")) {
-                    if (!parse_pci_address_node(a, &h.source)) {
-                        dom->bad_hostdevs++;
-                        return;
-                    }
-                    have_source = TRUE;
-                }
-            }
-        } else if (node_is(c, "address") && attr_is(c, "type", "pci")) {
-            h.guest_set = parse_pci_address_node(c, &h.guest);
-        }
-    }
-    if (!have_source) {
-        dom->bad_hostdevs++;
-        return;
-    }
-    g_array_append_val(dom->hostdevs, h);
-}
-
-#define HOOK_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-
-static gboolean
-qemu_node_is(const xmlNode *node, const char *name)
-{
-    return node->type == XML_ELEMENT_NODE && node->ns != NULL && node->ns->href != NULL &&
-           xmlStrcmp(node->ns->href, (const xmlChar *)HOOK_QEMU_NS) == 0 &&
-           xmlStrcmp(node->name, (const xmlChar *)name) == 0;
-}
-
-/*
- * x-igd-gms as the rewrite sets it: <qemu:override><qemu:device alias=...>
- * <qemu:frontend><qemu:property name='x-igd-gms' value='N'/>. It decides,
- * with the machine type, the etc/igd-bdsm-size the daemon must prepare.
- * A value that does not parse as a small number is ignored (0 = unset).
- */
-static void
-read_qemu_override(HookDomain *dom, xmlNode *override)
-{
-    for (xmlNode *d = override->children; d; d = d->next) {
-        if (!qemu_node_is(d, "device"))
-            continue;
-        for (xmlNode *f = d->children; f; f = f->next) {
-            if (!qemu_node_is(f, "frontend"))
-                continue;
-            for (xmlNode *p = f->children; p; p = p->next) {
-                g_autofree xmlChar *value = NULL;
-                guint64 v = 0;
-
-                if (!qemu_node_is(p, "property") || !attr_is(p, "name", "x-igd-gms"))
-                    continue;
-                value = xmlGetProp(p, (const xmlChar *)"value");
-                if (value && g_ascii_string_to_unsigned((const char *)value, 10, 0, 0xff, &v, NULL))
-                    dom->x_igd_gms = (guint)v;
-            }
-        }
-    }
-}
-
-static void
-read_metadata(HookDomain *dom, xmlNode *metadata)
-{
-    for (xmlNode *c = metadata->children; c; c = c->next) {
-        g_autofree xmlChar *host = NULL;
-
-        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || c->ns->href == NULL ||
-            xmlStrcmp(c->name, (const xmlChar *)"assign") != 0)
-            continue;
-        if (xmlStrcmp(c->ns->href, (const xmlChar *)IGD_DOMXML_NS) != 0)
-            continue;
-        dom->has_metadata = TRUE;
-        g_free(dom->meta_mode);
-        dom->meta_mode = (char *)xmlGetProp(c, (const xmlChar *)"mode");
-        host = xmlGetProp(c, (const xmlChar *)"host");
-        if (host != NULL)
-            dom->meta_host_set = igd_pci_address_parse((const char *)host, &dom->meta_host, NULL);
-    }
-}
-
-/* Parse the domain XML: no network, no DTD, no entity substitution. */
-static gboolean
-hook_parse(HookDomain *dom, const char *data, gsize len, GError **error)
-{
-    xmlNode *root;
-
-    if (len == 0) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "no domain XML on stdin");
-        return FALSE;
-    }
-    if (len > G_MAXINT) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML is too large");
-        return FALSE;
-    }
-    dom->doc = xmlReadMemory(data, (int)len, "stdin", NULL,
-                             XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (dom->doc == NULL) {
-        const xmlError *e = xmlGetLastError();
-        g_autofree char *msg = one_line(e && e->message ? e->message : "not well-formed");
-
-        g_strstrip(msg);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML on stdin does not parse (line %d: %s)",
-                    e ? e->line : 0, msg);
-        return FALSE;
-    }
-    if (dom->doc->intSubset != NULL || dom->doc->extSubset != NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the domain XML on stdin has a DOCTYPE");
-        return FALSE;
-    }
-    root = xmlDocGetRootElement(dom->doc);
-    if (root == NULL || !node_is(root, "domain")) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "the XML on stdin is not a <domain>");
-        return FALSE;
-    }
-    dom->hostdevs = g_array_new(FALSE, TRUE, sizeof(HookHostdev));
-    for (xmlNode *c = root->children; c; c = c->next) {
-        if (node_is(c, "uuid")) {
-            g_autofree xmlChar *text = xmlNodeGetContent(c);
-            g_autofree char *u = g_strstrip(g_strdup((const char *)text));
-
-            g_free(dom->uuid);
-            dom->uuid = uuid_ok(u) ? g_ascii_strdown(u, -1) : NULL;
-        } else if (node_is(c, "metadata")) {
-            read_metadata(dom, c);
-        } else if (node_is(c, "os")) {
-            for (xmlNode *t = c->children; t; t = t->next) {
-                if (node_is(t, "type")) {
-                    g_autofree xmlChar *machine = xmlGetProp(t, (const xmlChar *)"machine");
-                    g_free(dom->machine);
-                    dom->machine = machine ? g_strdup((const char *)machine) : NULL;
-                }
-            }
-        } else if (qemu_node_is(c, "override")) {
-            read_qemu_override(dom, c);
-        } else if (node_is(c, "devices")) {
-            for (xmlNode *d = c->children; d; d = d->next) {
-                if (node_is(d, "hostdev"))
-                    read_hostdev(dom, d);
-            }
-        }
-    }
-    return TRUE;
-}
-
-/* TRUE when the host device @addr exists and is an Intel display-class device. */
-static gboolean
-is_intel_display(const HookDomain *dom, const IgdPciAddress *addr)
-{
-    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(dom->sysroot, addr, NULL);
-
-    return dev != NULL && igd_pci_device_is_intel_display(dev);
-}
-
-typedef enum {
-    HOOK_NOT_IGD,    /* not an IGD domain */
-    HOOK_IGD,        /* an IGD domain; *hostdev is its IGD hostdev */
-    HOOK_IGD_NONE,   /* carries metadata but no hostdev can be the IGD */
-    HOOK_IGD_MANY,   /* more than one Intel display hostdev */
-} HookVerdict;
-
-static HookVerdict
-hook_find_igd(const HookDomain *dom, HookHostdev *out)
-{
-    guint n_intel = 0;
-
-    for (guint i = 0; i < dom->hostdevs->len; i++) {
-        const HookHostdev *h = &g_array_index(dom->hostdevs, HookHostdev, i);
-
-        if (is_intel_display(dom, &h->source)) {
-            if (n_intel++ == 0)
-                *out = *h;
-        }
-    }
-    if (n_intel > 1)
-        return HOOK_IGD_MANY;
-    if (n_intel == 1)
-        return HOOK_IGD;
-    if (!dom->has_metadata)
-        return HOOK_NOT_IGD;
-
-    /* Metadata, but no hostdev is an Intel display device: find the one it
-     * means, so that prepare can say what is wrong with it. */
-    for (guint pass = 0; pass < 2; pass++) {
-        IgdPciAddress want;
-
-        if (pass == 0 && !dom->meta_host_set)
-            continue;
-        if (pass == 0)
-            want = dom->meta_host;
-        else
-            igd_pci_address_parse(IGD_PCI_ADDRESS_DEFAULT, &want, NULL);
-        for (guint i = 0; i < dom->hostdevs->len; i++) {
-            const HookHostdev *h = &g_array_index(dom->hostdevs, HookHostdev, i);
-
-            if (igd_pci_address_equal(&h->source, &want)) {
-                *out = *h;
-                return HOOK_IGD;
-            }
-        }
-    }
-    if (dom->hostdevs->len == 1) {
-        *out = g_array_index(dom->hostdevs, HookHostdev, 0);
-        return HOOK_IGD;
-    }
-    return HOOK_IGD_NONE;
 }
 
 /* ---- igd-assignd (igd-core/igd-client) ---------------------------- */
@@ -524,14 +208,14 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
     switch (call) {
     case HOOK_CALL_PREPARE:
         /* the domain's machine type and x-igd-gms decide the bdsm-size QEMU expects */
-        ok = igd_client_prepare_full(client, dom->uuid, dom->name, pci, mode, dom->machine, dom->x_igd_gms,
-                                     &error);
+        ok = igd_client_prepare_full(client, dom->dom->uuid, dom->name, pci, mode, dom->dom->machine,
+                                     dom->dom->x_igd_gms > 0 ? (guint)dom->dom->x_igd_gms : 0, &error);
         break;
     case HOOK_CALL_RELEASE:
-        ok = igd_client_release(client, dom->uuid, &error);
+        ok = igd_client_release(client, dom->dom->uuid, &error);
         break;
     case HOOK_CALL_RECONNECT:
-        ok = igd_client_reconnect(client, dom->uuid, pci, &error);
+        ok = igd_client_reconnect(client, dom->dom->uuid, pci, &error);
         break;
     }
     alarm(0);
@@ -547,113 +231,84 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
 
 /* ---- operations ----------------------------------------------------- */
 
-static int
-hook_prepare(HookDomain *dom, const HookHostdev *igd)
+/* The hint of a finding for this domain: "DOMAIN" replaced by the name as a shell word. */
+static char *
+hint_for(const HookDomain *dom, const char *hint)
 {
+    g_autofree char *shname = name_for_shell(dom->name);
+    g_auto(GStrv) parts = NULL;
+
+    if (hint == NULL)
+        return NULL;
+    parts = g_strsplit(hint, "DOMAIN", -1);
+    return g_strjoinv(shname, parts);
+}
+
+/* Refuse with the first FAIL of @findings (@suffix after its message); FALSE when none. */
+static gboolean
+refuse_first(const HookDomain *dom, GPtrArray *findings, const char *suffix)
+{
+    const IgdFinding *f = igd_findings_first(findings, IGD_SEVERITY_FAIL);
+    g_autofree char *reason = NULL;
+    g_autofree char *hint = NULL;
+
+    if (f == NULL)
+        return FALSE;
+    reason = g_strdup_printf("%s%s", f->message, suffix ? suffix : "");
+    hint = hint_for(dom, f->hint);
+    hook_say(dom, reason, hint);
+    return TRUE;
+}
+
+static int
+hook_prepare(HookDomain *dom)
+{
+    const IgdDomain *d = dom->dom;
     char pci[13];
     g_autofree char *shname = name_for_shell(dom->name);
     g_autofree char *reason = NULL;
     g_autofree char *hint = NULL;
     g_autofree char *message = NULL;
-    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autofree char *suffix = NULL;
+    g_autoptr(IgdSnapshot) snapshot = NULL;
+    g_autoptr(GPtrArray) broken = NULL;
+    g_autoptr(GPtrArray) start = NULL;
     g_autoptr(GError) error = NULL;
-    const char *driver, *mode = NULL;
+    const char *mode = d->mode == IGD_MODE_LEGACY ? "legacy" : "upt";
 
-    igd_pci_address_format(&igd->source, pci);
+    igd_pci_address_format(&d->host, pci);
 
-    /* 1. The host device exists and is an Intel IGD. */
-    dev = igd_pci_device_new(dom->sysroot, &igd->source, &error);
-    if (dev == NULL) {
-        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+    /* 1. The host device exists and is an Intel IGD: only what a start needs is read. */
+    snapshot = igd_snapshot_gather(dom->sysroot, &d->host, igd_requirements_parts(IGD_SCOPE_START), &error);
+    if (snapshot == NULL) {
+        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
             reason = g_strdup_printf("host device %s of its IGD hostdev does not exist on this host", pci);
-        else
+            hint = g_strdup_printf("fix the <hostdev> source address (igd-assign status lists this host's IGDs), "
+                                   "or run: igd-assign setup %s --host PCI", shname);
+        } else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED)) {
+            reason = g_strdup_printf("host device %s", error->message);
+            hint = g_strdup_printf("point the <hostdev> at the IGD (igd-assign status lists it), "
+                                   "or remove the igd-assign setup: igd-assign undo %s", shname);
+        } else {
             reason = g_strdup_printf("cannot read host device %s: %s", pci, error->message);
-        hint = g_strdup_printf("fix the <hostdev> source address (igd-assign status lists this host's IGDs), "
-                               "or run: igd-assign setup %s --host PCI", shname);
-        hook_say(dom, reason, hint);
-        return 1;
-    }
-    if (!igd_pci_device_is_intel_display(dev)) {
-        reason = g_strdup_printf("host device %s is not an Intel graphics device (vendor 0x%04x, class 0x%06x)",
-                                 pci, igd_pci_device_get_vendor_id(dev), igd_pci_device_get_class(dev));
-        hint = g_strdup_printf("point the <hostdev> at the IGD (igd-assign status lists it), "
-                               "or remove the igd-assign setup: igd-assign undo %s", shname);
+        }
         hook_say(dom, reason, hint);
         return 1;
     }
 
-    /* 2. The definition keeps the mode's rules (igd-domxml, SPEC §4). */
-    {
-        g_autoptr(IgdHostFacts) facts = igd_host_facts_new();
-        IgdDomXmlVerdict verdict;
-
-        /* Only what verify uses: where the IGD is and its generation (no
-         * ROM read, no QEMU probe: libvirt waits on this hook). */
-        facts->present = TRUE;
-        facts->addr = igd->source;
-        facts->vendor_id = igd_pci_device_get_vendor_id(dev);
-        facts->device_id = igd_pci_device_get_device_id(dev);
-        facts->class_code = igd_pci_device_get_class(dev);
-        facts->platform = igd_platform_lookup(facts->device_id);
-        if (!igd_domxml_verify(dom->data, dom->len, facts, &verdict, &error)) {
-            hook_say(dom, error->message, "libvirt sends the domain XML on stdin: check what runs this hook");
-            return 1;
-        }
-        mode = verdict.mode == IGD_DOMXML_MODE_LEGACY ? "legacy" : "upt";
-        if (verdict.problems->len > 0) {
-            const IgdDomXmlProblem *p = g_ptr_array_index(verdict.problems, 0);
-            g_auto(GStrv) parts = g_strsplit(p->hint, "DOMAIN", -1);
-            g_autofree char *h = g_strjoinv(shname, parts);
-
-            reason = g_strdup_printf("%s (%s mode)", p->message, mode);
-            hook_say(dom, reason, h);
-            igd_domxml_verdict_clear(&verdict);
-            return 1;
-        }
-        igd_domxml_verdict_clear(&verdict);
-    }
-
-    /* 3. Bound to vfio-pci. */
-    driver = igd_pci_device_get_driver(dev);
-    if (driver == NULL || !g_str_equal(driver, "vfio-pci")) {
-        g_autofree char *nodedev = g_strdup_printf("pci_%04x_%02x_%02x_%x", igd->source.domain, igd->source.bus,
-                                                   igd->source.slot, igd->source.function);
-
-        if (driver != NULL)
-            reason = g_strdup_printf("host device %s is bound to %s, not vfio-pci", pci, driver);
-        else
-            reason = g_strdup_printf("host device %s is bound to no driver, not vfio-pci", pci);
-        hint = g_strdup_printf("run: igd-assign setup %s (or: virsh nodedev-detach %s)", shname, nodedev);
-        hook_say(dom, reason, hint);
+    /* 2. The definition keeps the rules of its mode (SPEC §4) and what the mode needs of this IGD. */
+    broken = igd_domxml_verify(d, snapshot);
+    suffix = g_strdup_printf(" (%s mode)", mode);
+    if (refuse_first(dom, broken, suffix))
         return 1;
-    }
 
-    /* 4. No firmware framebuffer on its BARs (/proc/iomem). */
-    {
-        g_autoptr(GPtrArray) claims = igd_host_framebuffer_claims(dom->sysroot, dev, &error);
+    /* 3. What must hold at the start: bound to vfio-pci, no framebuffer on its BARs. */
+    start = igd_requirements_evaluate(snapshot, IGD_SCOPE_START, NULL);
+    if (refuse_first(dom, start, NULL))
+        return 1;
 
-        if (claims == NULL && !g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
-            reason = g_strdup_printf("cannot check framebuffer claims on %s: %s", pci, error->message);
-            hook_say(dom, reason, "igd-assign check shows the host's state");
-            return 1;
-        }
-        g_clear_error(&error);
-        if (claims != NULL && claims->len > 0) {
-            const char *c = g_ptr_array_index(claims, 0);
-
-            reason = g_strdup_printf("a framebuffer driver holds a BAR of %s (%s): QEMU could not map it", pci, c);
-            hook_say(dom, reason,
-                     g_ascii_strncasecmp(c, "efifb", 5) == 0
-                         ? "boot the host with video=efifb:off (and initcall_blacklist=sysfb_init on 5.15+)"
-                     : g_ascii_strncasecmp(c, "vesafb", 6) == 0
-                         ? "boot the host with video=vesafb:off"
-                         : "boot the host with initcall_blacklist=sysfb_init");
-            return 1;
-        }
-    }
-
-    /* 5. The daemon. */
-    if (dom->uuid == NULL) {
+    /* 4. The daemon. */
+    if (d->uuid == NULL) {
         hook_say(dom, "the domain XML has no valid <uuid>", "libvirt always sends one: check what runs this hook");
         return 1;
     }
@@ -673,18 +328,18 @@ hook_prepare(HookDomain *dom, const HookHostdev *igd)
 }
 
 static int
-hook_release_or_reconnect(HookDomain *dom, const HookHostdev *igd)
+hook_release_or_reconnect(HookDomain *dom)
 {
     g_autofree char *message = NULL;
     g_autofree char *reason = NULL;
     char pci[13];
     HookDaemonResult r;
 
-    if (dom->uuid == NULL) {
+    if (dom->dom->uuid == NULL) {
         hook_say(dom, "the domain XML has no valid <uuid>: nothing told to igd-assignd", NULL);
         return 0;
     }
-    igd_pci_address_format(&igd->source, pci);
+    igd_pci_address_format(&dom->dom->host, pci);
     r = hook_daemon_call(dom->op == IGD_HOOK_OP_RELEASE ? HOOK_CALL_RELEASE : HOOK_CALL_RECONNECT, dom, pci, NULL,
                          HOOK_OTHER_TIMEOUT_MS, &message);
     if (r != HOOK_DAEMON_OK) {
@@ -700,21 +355,21 @@ hook_run(HookDomain *dom, const char *data, gsize len)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *shname = name_for_shell(dom->name);
-    HookHostdev igd = { 0 };
-    HookVerdict verdict;
+    IgdDomainReadOptions ro = { NULL, NULL };
 
-    dom->data = data;
-    dom->len = len;
-    if (!hook_parse(dom, data, len, &error)) {
+    /* the domain as igd-core reads it: which hostdev is the IGD is decided by its devices here */
+    ro.sysroot = dom->sysroot;
+    dom->dom = igd_domain_read(data, len, &ro, &error);
+    if (dom->dom == NULL) {
+        g_autofree char *reason = g_strdup_printf("the domain XML on stdin does not parse: %s", error->message);
         if (igd_hook_op_can_refuse(dom->op)) {
-            hook_say(dom, error->message, "libvirt sends the domain XML on stdin: check what runs this hook");
+            hook_say(dom, reason, "libvirt sends the domain XML on stdin: check what runs this hook");
             return 1;
         }
-        hook_say(dom, error->message, NULL);
+        hook_say(dom, reason, NULL);
         return 0;
     }
-    verdict = hook_find_igd(dom, &igd);
-    if (verdict == HOOK_NOT_IGD)
+    if (!dom->dom->igd_domain)
         return 0;
 
     switch (dom->op) {
@@ -729,11 +384,11 @@ hook_run(HookDomain *dom, const char *data, gsize len)
                  "domain fresh");
         return 1;
     case IGD_HOOK_OP_PREPARE:
-        if (verdict == HOOK_IGD_MANY) {
+        if (dom->dom->n_intel_hostdevs > 1) {
             hook_say(dom, "the domain has more than one Intel graphics hostdev", "keep one IGD <hostdev>");
             return 1;
         }
-        if (verdict == HOOK_IGD_NONE) {
+        if (dom->dom->igd_hostdevs->len == 0) {
             g_autofree char *hint = g_strdup_printf("add the IGD hostdev: igd-assign setup %s "
                                                     "(or drop the igd-assign metadata: igd-assign undo %s)",
                                                     shname, shname);
@@ -741,12 +396,12 @@ hook_run(HookDomain *dom, const char *data, gsize len)
             hook_say(dom, "the domain carries igd-assign metadata but no PCI hostdev for the IGD", hint);
             return 1;
         }
-        return hook_prepare(dom, &igd);
+        return hook_prepare(dom);
     case IGD_HOOK_OP_RELEASE:
     case IGD_HOOK_OP_RECONNECT:
-        if (verdict != HOOK_IGD)
+        if (dom->dom->igd_hostdevs->len == 0)
             return 0;
-        return hook_release_or_reconnect(dom, &igd);
+        return hook_release_or_reconnect(dom);
     case IGD_HOOK_OP_OTHER:
         break;
     }

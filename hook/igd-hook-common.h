@@ -22,7 +22,7 @@
 #define IGD_HOOK_ENV_FULL     "IGD_ASSIGN_HOOK_FULL"
 
 /*
- * The namespace of <igd:assign> (IGD_DOMXML_NS of igd-domxml.h, which the
+ * The namespace of <igd:assign> (IGD_DOMAIN_NS of igd-domxml.h, which the
  * full half checks is the same). Under any prefix, this is the only way a
  * document can carry the metadata: spelling it with a character reference
  * or an entity is caught by the scan on its own, and attribute-value

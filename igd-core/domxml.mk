@@ -1,10 +1,11 @@
-# igd-core/domxml.mk: the domain-XML policy engine (SPEC.md §4), the host
-# facts it decides on, and its tests (golden cases, libvirt's own QEMU
+# igd-core/domxml.mk: the domain-XML policy engine (SPEC.md §4): the domain
+# model, its rules as {check, fix} pairs, rewrite/verify, and its tests (golden cases, libvirt's own QEMU
 # driver, the libvirt corpus, setup/undo against test:///default).
 igd_core_libigdcore_a_SOURCES += \
-	igd-core/igd-domxml.c igd-core/igd-domxml.h \
-	igd-core/igd-domxml-rules.c igd-core/igd-domxml-private.h \
-	igd-core/igd-facts.c igd-core/igd-facts.h
+	igd-core/igd-xml.c igd-core/igd-xml.h \
+	igd-core/igd-domain.c igd-core/igd-domain.h \
+	igd-core/igd-domain-rules.c igd-core/igd-domain-rules.h \
+	igd-core/igd-domxml.c igd-core/igd-domxml.h
 
 check_PROGRAMS += tests/test-domxml
 TESTS += tests/test-domxml

@@ -1,18 +1,11 @@
 /*
- * igd-host.c: host readiness checks for IGD assignment.
- *
- * Each check reads the host through the sysroot and yields one IgdCheck.
- * The device facts come from IgdPciDevice (igd-pci.c), the platform from
- * igd-devices.c, the ROM from igd-rom.c, the OpRegion from igd-opregion.c
- * (read by igd-inspect.c). What is parsed here is host text: /proc/iomem,
- * the kernel log and a few module parameters.
+ * igd-host.c: what the host's own files say about IGD assignment, read
+ * through the sysroot: /proc/iomem, the kernel log, the kernel release and
+ * command line, vfio-pci's module parameters, the IOMMU, and the OpRegion
+ * and VBT as the host exposes them (VFIO region, i915 debugfs). The
+ * snapshot (igd-snapshot.c) calls these; the requirements judge the result.
  *
  * Rules worth knowing (and the tests that pin them, tests/test-host.c):
- *  - IOMMU group: vfio accepts a group whose other members are bridges
- *    (Linux drivers/vfio/vfio.c vfio_dev_whitelisted(), now
- *    drivers/vfio/group.c vfio_dev_driver_allowed(): a PCI device whose
- *    header type is not PCI_HEADER_TYPE_NORMAL never blocks viability). Any other member (even the host bridge) would
- *    have to be assigned with the IGD, which no one wants: FAIL.
  *  - DMAR faults: a burst at first assignment is harmless (SPEC §1). The
  *    faults are "ongoing" when they span IGD_HOST_DMAR_ONGOING_SPAN_USEC (2 s)
  *    of log time or more, or number IGD_HOST_DMAR_ONGOING_COUNT (16) or more,
@@ -29,11 +22,8 @@
 #include <unistd.h>
 
 #include "igd-common.h"
-#include "igd-devices.h"
 #include "igd-host.h"
-#include "igd-inspect.h"
-#include "igd-opregion.h"
-#include "igd-rom.h"
+#include "igd-vfio.h"
 
 #define IOMEM_PATH        "/proc/iomem"
 #define IOMEM_MAX         (8u << 20)   /* a real /proc/iomem is ~20 KiB */
@@ -51,87 +41,9 @@
 #define PCI_DEVICES_DIR   "/sys/bus/pci/devices"
 
 #define IORESOURCE_MEM    0x200        /* include/linux/ioport.h */
-#define PCI_HEADER_TYPE   0x0e         /* config: header type, bit 7 multi-function */
-#define PCI_HEADER_TYPE_MASK 0x7f
-
-/* ------------------------------------------------------------------ IgdCheck */
-
-IgdCheck *
-igd_check_new(const char *id, const char *what, IgdCheckResult result, const char *message,
-              const char *hint)
-{
-    IgdCheck *c = g_new0(IgdCheck, 1);
-
-    c->id = g_strdup(id);
-    c->what = g_strdup(what);
-    c->result = result;
-    c->message = g_strdup(message);
-    c->hint = result == IGD_CHECK_PASS ? NULL : g_strdup(hint);
-    return c;
-}
-
-void
-igd_check_free(IgdCheck *check)
-{
-    if (check == NULL)
-        return;
-    g_free(check->id);
-    g_free(check->what);
-    g_free(check->message);
-    g_free(check->hint);
-    g_free(check);
-}
-
-const char *
-igd_check_result_to_string(IgdCheckResult r)
-{
-    switch (r) {
-    case IGD_CHECK_PASS:
-        return "pass";
-    case IGD_CHECK_WARN:
-        return "warn";
-    case IGD_CHECK_FAIL:
-        return "fail";
-    }
-    return "fail";
-}
-
-const IgdCheck *
-igd_host_find_check(GPtrArray *checks, const char *id)
-{
-    for (guint i = 0; checks && i < checks->len; i++) {
-        const IgdCheck *c = g_ptr_array_index(checks, i);
-        if (g_strcmp0(c->id, id) == 0)
-            return c;
-    }
-    return NULL;
-}
-
-IgdCheckResult
-igd_host_worst_result(GPtrArray *checks)
-{
-    IgdCheckResult worst = IGD_CHECK_PASS;
-
-    for (guint i = 0; checks && i < checks->len; i++) {
-        const IgdCheck *c = g_ptr_array_index(checks, i);
-        if (c->result > worst)
-            worst = c->result;
-    }
-    return worst;
-}
-
-static void G_GNUC_PRINTF(6, 7)
-add(GPtrArray *checks, const char *id, const char *what, IgdCheckResult result, const char *hint,
-    const char *fmt, ...)
-{
-    va_list ap;
-    g_autofree char *message = NULL;
-
-    va_start(ap, fmt);
-    message = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_ptr_array_add(checks, igd_check_new(id, what, result, message, hint));
-}
+#define CMDLINE_MAX       (64u << 10)  /* COMMAND_LINE_SIZE is 2048 on x86 */
+#define IGD_OPREGION_READ_MAX (1u << 20) /* OpRegion 8 KiB + extended VBT: far below 1 MiB */
+#define IGD_VBT_READ_MAX  (64u << 10)
 
 /* ------------------------------------------------------------------ small readers */
 
@@ -160,6 +72,31 @@ gboolean
 igd_host_iommu_enabled(const IgdSysroot *sysroot)
 {
     return dir_has_entries(sysroot, IOMMU_GROUPS_DIR) || dir_has_entries(sysroot, IOMMU_CLASS_DIR);
+}
+
+guint
+igd_host_iommu_group_count(const IgdSysroot *sysroot)
+{
+    return dir_count_entries(sysroot, IOMMU_GROUPS_DIR);
+}
+
+gboolean
+igd_host_cmdline_has(const IgdSysroot *sysroot, const char *word)
+{
+    g_autofree guint8 *data = NULL;
+    gsize len = 0;
+    g_auto(GStrv) words = NULL;
+
+    if (!igd_sysroot_read(sysroot, CMDLINE_PATH, CMDLINE_MAX, TRUE, &data, &len, NULL))
+        return FALSE;
+    words = g_strsplit_set((const char *)data, " \t\n", -1);
+    return g_strv_contains((const char *const *)words, word);
+}
+
+gboolean
+igd_host_vfio_pci_loaded(const IgdSysroot *sysroot)
+{
+    return igd_sysroot_exists(sysroot, VFIO_PCI_MODULE) || igd_sysroot_exists(sysroot, VFIO_PCI_DRIVER);
 }
 
 gboolean
@@ -572,455 +509,94 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
     return faults;
 }
 
-/* ------------------------------------------------------------------ the checks */
 
-/* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
+/* ------------------------------------------------------------------ OpRegion and VBT */
+
+/* i915 debugfs: /sys/kernel/debug/dri/<pci name>/ on current kernels, or a
+ * numbered minor whose "name" file says "... dev=<pci name> ...". */
 static char *
-hint_detach(const IgdPciDevice *dev)
+debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
 {
-    g_autofree char *nodedev = g_strdup_printf("pci_%s", igd_pci_device_get_name(dev));
+    g_autofree char *dir = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *needle = g_strdup_printf("dev=%s", name);
+    g_autoptr(GDir) d = NULL;
+    const char *entry;
 
-    g_strdelimit(nodedev, ":.", '_');
-    return g_strdup_printf("detach it from the host driver: `virsh nodedev-detach %s` and use "
-                           "<hostdev managed='no'>, or `igd-assign setup DOMAIN` (driver_override vfio-pci)",
-                           nodedev);
-}
+    path = g_strdup_printf("/sys/kernel/debug/dri/%s/%s", name, file);
+    if (igd_sysroot_exists(sysroot, path))
+        return g_steal_pointer(&path);
+    dir = igd_sysroot_path(sysroot, "/sys/kernel/debug/dri");
+    d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+    while (d && (entry = g_dir_read_name(d)) != NULL) {
+        g_autofree char *name_path = NULL;
+        g_autofree char *line = NULL;
 
-static void
-check_iommu(GPtrArray *checks, const IgdSysroot *sysroot)
-{
-    g_autofree char *cmdline = igd_sysroot_read_line(sysroot, CMDLINE_PATH, NULL);
-    guint groups = dir_count_entries(sysroot, IOMMU_GROUPS_DIR);
-
-    if (igd_host_iommu_enabled(sysroot)) {
-        add(checks, "iommu", "IOMMU enabled", IGD_CHECK_PASS, NULL, "DMA remapping is on (%u IOMMU groups)",
-            groups);
-    } else if (cmdline && strstr(cmdline, "intel_iommu=off")) {
-        add(checks, "iommu", "IOMMU enabled", IGD_CHECK_FAIL,
-            "remove intel_iommu=off and boot with intel_iommu=on",
-            "DMA remapping is off: the kernel was booted with intel_iommu=off");
-    } else {
-        add(checks, "iommu", "IOMMU enabled", IGD_CHECK_FAIL,
-            "enable VT-d in the BIOS and boot with intel_iommu=on",
-            "DMA remapping is off: no IOMMU groups in %s", IOMMU_GROUPS_DIR);
-    }
-}
-
-static gboolean
-is_bridge(const IgdSysroot *sysroot, const IgdPciAddress *a)
-{
-    g_autoptr(IgdPciDevice) d = igd_pci_device_new(sysroot, a, NULL);
-    g_autoptr(GBytes) cfg = NULL;
-    const guint8 *b;
-    gsize n = 0;
-
-    if (d == NULL)
-        return FALSE;
-    cfg = igd_pci_device_read_config(d, NULL);
-    if (cfg) {
-        b = g_bytes_get_data(cfg, &n);
-        if (n > PCI_HEADER_TYPE)
-            return (b[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK) != 0;
-    }
-    /* no config: PCI-to-PCI (0x0604) and CardBus (0x0607) bridges by class */
-    return (igd_pci_device_get_class(d) >> 8) == 0x0604 || (igd_pci_device_get_class(d) >> 8) == 0x0607;
-}
-
-static void
-check_iommu_group(GPtrArray *checks, const IgdSysroot *sysroot, IgdPciDevice *dev)
-{
-    const char *what = "IGD IOMMU group assignable";
-    gint group = igd_pci_device_get_iommu_group(dev);
-    g_autoptr(GPtrArray) members = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GString) others = g_string_new(NULL);
-    guint n_others = 0;
-
-    if (group < 0) {
-        add(checks, "iommu-group", what, IGD_CHECK_FAIL,
-            "enable VT-d in the BIOS and boot with intel_iommu=on",
-            "%s is in no IOMMU group", igd_pci_device_get_name(dev));
-        return;
-    }
-    members = igd_pci_iommu_group_devices(sysroot, group, &error);
-    if (members == NULL) {
-        add(checks, "iommu-group", what, IGD_CHECK_WARN, "check /sys/kernel/iommu_groups",
-            "cannot list IOMMU group %d: %s", group, error->message);
-        return;
-    }
-    for (guint i = 0; i < members->len; i++) {
-        const IgdPciAddress *a = g_ptr_array_index(members, i);
-        g_autofree char *name = NULL;
-        if (igd_pci_address_equal(a, igd_pci_device_get_address(dev)) || is_bridge(sysroot, a))
+        /* only numbered minors: never build a path from another name */
+        if (entry[0] == '\0' || strspn(entry, "0123456789") != strlen(entry) || strlen(entry) > 6)
             continue;
-        name = igd_pci_address_to_string(a);
-        g_string_append_printf(others, "%s%s", n_others ? ", " : "", name);
-        n_others++;
+        name_path = g_strdup_printf("/sys/kernel/debug/dri/%s/name", entry);
+        line = igd_sysroot_read_line(sysroot, name_path, NULL);
+        if (line && strstr(line, needle))
+            return g_strdup_printf("/sys/kernel/debug/dri/%s/%s", entry, file);
     }
-    if (n_others > 0) {
-        add(checks, "iommu-group", what, IGD_CHECK_FAIL,
-            "every device of an IOMMU group goes to the guest together: the IGD must be alone in its "
-            "group (check the BIOS VT-d/ACS settings)",
-            "IOMMU group %d also holds %s", group, others->str);
-    } else {
-        add(checks, "iommu-group", what, IGD_CHECK_PASS, NULL, "%s is alone in IOMMU group %d",
-            igd_pci_device_get_name(dev), group);
-    }
+    return NULL;
 }
 
-static void
-check_vfio(GPtrArray *checks, const IgdSysroot *sysroot)
+GBytes *
+igd_host_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *driver, char **source,
+                       GError **error)
 {
-    gboolean disable_vga = FALSE;
-    g_autoptr(GError) error = NULL;
-    gboolean loaded = igd_sysroot_exists(sysroot, VFIO_PCI_MODULE) ||
-                      igd_sysroot_exists(sysroot, VFIO_PCI_DRIVER);
-
-    if (loaded)
-        add(checks, "vfio-pci", "VFIO PCI driver", IGD_CHECK_PASS, NULL, "vfio-pci is loaded");
-    else
-        add(checks, "vfio-pci", "VFIO PCI driver", IGD_CHECK_FAIL,
-            "`modprobe vfio-pci` (and list it in /etc/modules-load.d/ to load it at boot)",
-            "vfio-pci is not loaded");
-
-    if (!igd_host_vfio_disable_vga(sysroot, &disable_vga, &error)) {
-        add(checks, "vfio-vga", "VFIO VGA access (disable_vga off)", IGD_CHECK_WARN,
-            loaded ? "legacy mode needs a kernel with CONFIG_VFIO_PCI_VGA" : "`modprobe vfio-pci`",
-            "cannot tell: %s", error->message);
-    } else if (disable_vga) {
-        add(checks, "vfio-vga", "VFIO VGA access (disable_vga off)", IGD_CHECK_WARN,
-            "set `options vfio-pci disable_vga=0` in /etc/modprobe.d/ (or vfio-pci.disable_vga=0 on the "
-            "kernel command line) for legacy mode",
-            "vfio-pci disable_vga is on: legacy mode is impossible (QEMU: failed getting region info for "
-            "VGA region index 8); UPT is unaffected");
-    } else {
-        add(checks, "vfio-vga", "VFIO VGA access (disable_vga off)", IGD_CHECK_PASS, NULL,
-            "vfio-pci disable_vga is off");
-    }
-}
-
-static void
-check_driver(GPtrArray *checks, IgdPciDevice *dev)
-{
-    const char *what = "IGD host driver";
-    const char *driver = igd_pci_device_get_driver(dev);
-    const char *override = igd_pci_device_get_driver_override(dev);
-    const char *name = igd_pci_device_get_name(dev);
-    g_autofree char *detach = hint_detach(dev);
-    g_autofree char *probe = g_strdup_printf("`echo %s > /sys/bus/pci/drivers_probe` or `igd-assign setup DOMAIN`",
-                                             name);
-
-    if (g_strcmp0(driver, "vfio-pci") == 0) {
-        add(checks, "driver", what, IGD_CHECK_PASS, NULL, "%s is bound to vfio-pci%s", name,
-            g_strcmp0(override, "vfio-pci") == 0 ? " (driver_override vfio-pci)" : "");
-    } else if (driver == NULL) {
-        if (g_strcmp0(override, "vfio-pci") == 0)
-            add(checks, "driver", what, IGD_CHECK_WARN, probe,
-                "%s is bound to no driver (driver_override vfio-pci)", name);
-        else
-            add(checks, "driver", what, IGD_CHECK_WARN, detach, "%s is bound to no driver", name);
-    } else if (g_strcmp0(driver, "i915") == 0 || g_strcmp0(driver, "xe") == 0) {
-        add(checks, "driver", what, IGD_CHECK_FAIL, detach, "%s is bound to %s, the host graphics driver",
-            name, driver);
-    } else {
-        add(checks, "driver", what, IGD_CHECK_FAIL, detach, "%s is bound to %s", name, driver);
-    }
-}
-
-static void
-check_framebuffer(GPtrArray *checks, const IgdSysroot *sysroot, IgdPciDevice *dev)
-{
-    const char *what = "no framebuffer driver on the IGD BARs";
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GPtrArray) claims = igd_host_framebuffer_claims(sysroot, dev, &error);
-    g_autoptr(GString) list = g_string_new(NULL);
-    g_autoptr(GString) hint = g_string_new(NULL);
-    gboolean efi = FALSE, sysfb = FALSE, vesa = FALSE;
-
-    if (claims == NULL) {
-        add(checks, "framebuffer", what, IGD_CHECK_WARN,
-            g_error_matches(error, IGD_ERROR, IGD_ERROR_DENIED) ? "run as root" : "check /proc/iomem by hand",
-            "cannot tell: %s", error->message);
-        return;
-    }
-    if (claims->len == 0) {
-        add(checks, "framebuffer", what, IGD_CHECK_PASS, NULL,
-            "no efifb/vesafb/simplefb/BOOTFB range inside a BAR of %s", igd_pci_device_get_name(dev));
-        return;
-    }
-    for (guint i = 0; i < claims->len; i++) {
-        const char *c = g_ptr_array_index(claims, i);
-        g_string_append_printf(list, "%s%s", i ? ", " : "", c);
-        if (g_ascii_strncasecmp(c, "efifb", 5) == 0)
-            efi = TRUE;
-        else if (g_ascii_strncasecmp(c, "vesafb", 6) == 0)
-            vesa = TRUE;
-        else
-            sysfb = TRUE;
-    }
-    if (efi)
-        g_string_append(hint, "boot with video=efifb:off (and initcall_blacklist=sysfb_init on 5.15+)");
-    if (vesa)
-        g_string_append_printf(hint, "%sboot with video=vesafb:off", hint->len ? "; " : "");
-    if (sysfb && !efi)
-        g_string_append_printf(hint, "%sboot with initcall_blacklist=sysfb_init (sysfb's simple-framebuffer "
-                               "registers BOOTFB)", hint->len ? "; " : "");
-    add(checks, "framebuffer", what, IGD_CHECK_FAIL, hint->str,
-        "%s inside the BARs of %s (QEMU: Failed to mmap BAR, slow or no display)", list->str,
-        igd_pci_device_get_name(dev));
-}
-
-static void
-check_kernel(GPtrArray *checks, const IgdSysroot *sysroot, IgdPciDevice *dev)
-{
-    const char *what = "kernel vfio IGD support";
-    g_autoptr(GError) error = NULL;
-    g_autofree char *release = igd_host_kernel_release(sysroot, &error);
-    guint major = 0, minor = 0;
-    guint32 cls = igd_pci_device_get_class(dev);
-
-    if (release == NULL || !igd_host_parse_kernel_version(release, &major, &minor, &error)) {
-        add(checks, "kernel", what, IGD_CHECK_WARN, "Linux 4.6 or newer is needed",
-            "cannot tell the kernel version: %s", error->message);
-        return;
-    }
-    if (major < 4 || (major == 4 && minor < 6)) {
-        add(checks, "kernel", what, IGD_CHECK_FAIL, "upgrade to Linux 4.6 or newer",
-            "kernel %s has no vfio IGD regions (OpRegion, host and LPC bridge: Linux 4.6+)", release);
-    } else if ((cls >> 8) != 0x0300 && (major < 6 || (major == 6 && minor < 15))) {
-        add(checks, "kernel", what, IGD_CHECK_FAIL,
-            "upgrade to Linux 6.15 or newer, or make the IGD the primary display in the BIOS (VGA class)",
-            "kernel %s exposes the IGD regions only for VGA-class devices and %s is class 0x%06x "
-            "(display class beyond VGA since Linux 6.15)", release, igd_pci_device_get_name(dev), cls);
-    } else {
-        add(checks, "kernel", what, IGD_CHECK_PASS, NULL, "kernel %s has the vfio IGD regions", release);
-    }
-}
-
-static void
-check_rom(GPtrArray *checks, IgdPciDevice *dev)
-{
-    const char *what = "IGD VGA ROM";
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GBytes) bytes = igd_pci_device_read_rom(dev, &error);
-    g_autoptr(IgdRom) rom = NULL;
-    g_autoptr(GString) images = g_string_new(NULL);
-    gboolean mismatch = FALSE;
-
-    if (bytes == NULL) {
-        add(checks, "rom", what, IGD_CHECK_WARN,
-            "legacy mode needs a VGA ROM: give one with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
-            "no ROM readable: %s", error->message);
-        return;
-    }
-    rom = igd_rom_parse(bytes, &error);
-    if (rom == NULL) {
-        add(checks, "rom", what, IGD_CHECK_FAIL,
-            "the device ROM is not usable: give a VGA BIOS with `igd-assign rewrite --romfile FILE`",
-            "the ROM of %s is invalid: %s", igd_pci_device_get_name(dev), error->message);
-        return;
-    }
-    for (guint i = 0; i < igd_rom_get_n_images(rom); i++) {
-        const IgdRomImage *im = igd_rom_get_image(rom, i);
-        g_string_append_printf(images, "%s%s %04x:%04x", i ? ", " : "", igd_rom_code_type_name(im->code_type),
-                               im->vendor_id, im->device_id);
-        if (im->vendor_id != IGD_PCI_VENDOR_INTEL)
-            mismatch = TRUE;
-    }
-    if (!igd_rom_has_legacy(rom)) {
-        add(checks, "rom", what, IGD_CHECK_WARN,
-            "legacy mode needs an x86 VGA BIOS image: give one with `igd-assign rewrite --romfile FILE`",
-            "the ROM has no x86 VGA BIOS image (%s)", images->str);
-    } else if (mismatch) {
-        add(checks, "rom", what, IGD_CHECK_WARN, "use the VGA BIOS of this IGD (--romfile)",
-            "the ROM names another vendor (%s)", images->str);
-    } else {
-        add(checks, "rom", what, IGD_CHECK_PASS, NULL, "valid ROM: %s", images->str);
-    }
-}
-
-static void
-check_opregion(GPtrArray *checks, const IgdSysroot *sysroot, IgdPciDevice *dev, guint32 asls)
-{
-    const char *what = "IGD OpRegion";
-    g_autoptr(GError) error = NULL;
-    g_autofree char *source = NULL;
-    g_autoptr(GBytes) bytes = NULL;
-    g_autoptr(IgdOpRegion) op = NULL;
-    g_autoptr(GBytes) vbt = NULL;
-
-    if (asls == 0) {
-        add(checks, "opregion", what, IGD_CHECK_FAIL,
-            "the firmware set no OpRegion (ASLS = 0): enable the IGD as a display in the BIOS",
-            "ASLS (config 0xfc) of %s is 0: no OpRegion", igd_pci_device_get_name(dev));
-        return;
-    }
-    bytes = igd_inspect_read_opregion(sysroot, igd_pci_device_get_address(dev),
-                                      igd_pci_device_get_driver(dev), &source, &error);
-    if (bytes == NULL) {
-        add(checks, "opregion", what, IGD_CHECK_WARN,
-            "bind the IGD to vfio-pci (VFIO OpRegion region) or mount debugfs with i915 bound",
-            "OpRegion at 0x%08x not readable here: %s", asls, error->message);
-        return;
-    }
-    op = igd_opregion_parse_at(bytes, asls, &error);
-    if (op == NULL) {
-        add(checks, "opregion", what, IGD_CHECK_FAIL,
-            "the OpRegion is not usable: pass a good one to the guest with the daemon's OpRegion override",
-            "OpRegion from %s is invalid: %s", source, error->message);
-        return;
-    }
-    vbt = igd_opregion_get_vbt(op);
-    if (vbt == NULL) {
-        add(checks, "opregion", what, IGD_CHECK_WARN,
-            "the guest driver will have no VBT: configure a VBT override for the daemon",
-            "OpRegion %u.%u from %s at 0x%08x has no reachable VBT", igd_opregion_get_version_major(op),
-            igd_opregion_get_version_minor(op), source, asls);
-        return;
-    }
-    add(checks, "opregion", what, IGD_CHECK_PASS, NULL, "OpRegion %u.%u from %s at 0x%08x, VBT of %" G_GSIZE_FORMAT " bytes",
-        igd_opregion_get_version_major(op), igd_opregion_get_version_minor(op), source, asls,
-        g_bytes_get_size(vbt));
-}
-
-static void
-check_dmar(GPtrArray *checks, const IgdSysroot *sysroot, IgdPciDevice *dev)
-{
-    const char *what = "no ongoing DMAR faults";
-    g_autoptr(GError) error = NULL;
-    gboolean ongoing = FALSE;
-    guint n = igd_host_dmar_faults(sysroot, igd_pci_device_get_address(dev), &ongoing, &error);
-
-    if (error) {
-        add(checks, "dmar", what, IGD_CHECK_WARN, "run as root (kernel.dmesg_restrict) to read the kernel log",
-            "cannot read the kernel log: %s", error->message);
-    } else if (n == 0) {
-        add(checks, "dmar", what, IGD_CHECK_PASS, NULL, "no DMAR faults for %s in the kernel log",
-            igd_pci_device_get_name(dev));
-    } else if (!ongoing) {
-        add(checks, "dmar", what, IGD_CHECK_WARN,
-            "a few faults at the first assignment are harmless; watch for new ones",
-            "%u DMAR fault%s for %s in one burst", n, n == 1 ? "" : "s", igd_pci_device_get_name(dev));
-    } else {
-        add(checks, "dmar", what, IGD_CHECK_FAIL,
-            "give the guest the host's stolen memory (etc/igd-bdsm-size or x-igd-gms, `igd-assign setup`) "
-            "and use a firmware with the IGD fw_cfg support",
-            "%u DMAR faults for %s, ongoing (spread over time or rate-limited by the kernel)", n,
-            igd_pci_device_get_name(dev));
-    }
-}
-
-static void
-check_qemu(GPtrArray *checks, const IgdQemuCaps *qemu)
-{
-    const char *what = "QEMU vfio-pci IGD support";
-    g_autoptr(GString) opts = g_string_new(NULL);
-
-    if (qemu == NULL) {
-        add(checks, "qemu", what, IGD_CHECK_WARN, "install qemu-system-x86", "no QEMU found");
-        return;
-    }
-    if (!qemu->has_vfio_pci) {
-        add(checks, "qemu", what, IGD_CHECK_FAIL, "install a QEMU built with VFIO (qemu-system-x86)",
-            "QEMU %u.%u.%u has no vfio-pci device", qemu->major, qemu->minor, qemu->micro);
-        return;
-    }
-    if (qemu->x_igd_opregion)
-        g_string_append(opts, " x-igd-opregion");
-    if (qemu->x_igd_gms)
-        g_string_append(opts, " x-igd-gms");
-    if (qemu->x_igd_legacy_mode)
-        g_string_append(opts, " x-igd-legacy-mode");
-    if (qemu->x_igd_lpc)
-        g_string_append(opts, " x-igd-lpc");
-    if (opts->len == 0)
-        add(checks, "qemu", what, IGD_CHECK_WARN, "install QEMU 2.7 or newer",
-            "QEMU %u.%u.%u vfio-pci offers no x-igd-* option", qemu->major, qemu->minor, qemu->micro);
-    else
-        add(checks, "qemu", what, IGD_CHECK_PASS, NULL, "QEMU %u.%u.%u vfio-pci offers%s", qemu->major,
-            qemu->minor, qemu->micro, opts->str);
-}
-
-GPtrArray *
-igd_host_run_checks(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
-                    GError **error)
-{
-    g_autoptr(GPtrArray) checks = g_ptr_array_new_with_free_func((GDestroyNotify)igd_check_free);
-    g_autoptr(IgdPciDevice) dev = NULL;
-    g_autoptr(GError) local = NULL;
-    g_autoptr(GBytes) cfg = NULL;
-    IgdPciAddress def;
-    const IgdPlatformInfo *platform;
-    IgdGmchInfo gmch = { 0 };
-    gboolean gmch_ok = FALSE;
     char name[13];
+    g_autofree char *path = NULL;
+    g_autoptr(GError) vfio_error = NULL;
+    guint8 *data = NULL;
+    gsize len = 0;
 
-    if (addr == NULL) {
-        if (!igd_pci_address_parse(IGD_PCI_ADDRESS_DEFAULT, &def, error))
-            return NULL;
-        addr = &def;
-    }
     igd_pci_address_format(addr, name);
-    if (!igd_sysroot_exists(sysroot, PCI_DEVICES_DIR)) {
-        g_autofree char *p = igd_sysroot_path(sysroot, PCI_DEVICES_DIR);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
+    if (g_strcmp0(driver, "vfio-pci") == 0) {
+        GBytes *bytes = igd_vfio_read_opregion(sysroot, addr, &vfio_error);
+        if (bytes) {
+            *source = g_strdup("vfio");
+            return bytes;
+        }
+    }
+    path = debugfs_file(sysroot, name, "i915_opregion");
+    if (path == NULL) {
+        if (vfio_error) {
+            g_propagate_prefixed_error(error, g_steal_pointer(&vfio_error), "OpRegion: ");
+        } else {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND,
+                        "OpRegion: not readable: the device is not bound to vfio-pci and i915 "
+                        "debugfs has no i915_opregion for %s", name);
+        }
         return NULL;
     }
-
-    dev = igd_pci_device_new(sysroot, addr, &local);
-    if (dev == NULL) {
-        add(checks, "igd-present", "Intel IGD present", IGD_CHECK_FAIL,
-            "enable the integrated graphics in the BIOS (iGPU, IGD multi-monitor)", "no usable device at %s: %s",
-            name, local->message);
-        return g_steal_pointer(&checks);
+    if (!igd_sysroot_read(sysroot, path, IGD_OPREGION_READ_MAX, FALSE, &data, &len, error)) {
+        g_prefix_error(error, "OpRegion: ");
+        return NULL;
     }
-    if (!igd_pci_device_is_intel_display(dev)) {
-        add(checks, "igd-present", "Intel IGD present", IGD_CHECK_FAIL,
-            "give the PCI address of the Intel IGD (usually 0000:00:02.0)",
-            "%s is %04x:%04x class 0x%06x, not an Intel display device", name,
-            igd_pci_device_get_vendor_id(dev), igd_pci_device_get_device_id(dev), igd_pci_device_get_class(dev));
-        return g_steal_pointer(&checks);
+    *source = g_strdup("debugfs");
+    return g_bytes_new_take(data, len);
+}
+
+GBytes *
+igd_host_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
+{
+    char name[13];
+    g_autofree char *path = NULL;
+    guint8 *data = NULL;
+    gsize len = 0;
+
+    igd_pci_address_format(addr, name);
+    path = debugfs_file(sysroot, name, "i915_vbt");
+    if (path == NULL) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "VBT: i915 debugfs has no i915_vbt for %s", name);
+        return NULL;
     }
-    add(checks, "igd-present", "Intel IGD present", IGD_CHECK_PASS, NULL, "%s is %04x:%04x class 0x%06x", name,
-        igd_pci_device_get_vendor_id(dev), igd_pci_device_get_device_id(dev), igd_pci_device_get_class(dev));
-
-    platform = igd_platform_lookup(igd_pci_device_get_device_id(dev));
-    if (platform == NULL)
-        add(checks, "generation", "IGD generation supported", IGD_CHECK_FAIL,
-            "IGD assignment needs a known Sandy Bridge or newer IGD",
-            "device id 0x%04x is not a known Intel IGD", igd_pci_device_get_device_id(dev));
-    else if (platform->gen < 6)
-        add(checks, "generation", "IGD generation supported", IGD_CHECK_FAIL,
-            "IGD assignment needs Sandy Bridge (generation 6) or newer",
-            "%s (generation %u) is older than Sandy Bridge", platform->platform, platform->gen);
-    else if (platform->gen < 8)
-        add(checks, "generation", "IGD generation supported", IGD_CHECK_PASS, NULL,
-            "%s (generation %u): legacy mode only, guest drivers support UPT from Broadwell on",
-            platform->platform, platform->gen);
-    else
-        add(checks, "generation", "IGD generation supported", IGD_CHECK_PASS, NULL, "%s (generation %u)",
-            platform->platform, platform->gen);
-
-    cfg = igd_pci_device_read_config(dev, NULL);
-    if (cfg && platform) {
-        gsize n = 0;
-        const guint8 *b = g_bytes_get_data(cfg, &n);
-        gmch_ok = igd_gmch_decode(platform, b, n, &gmch, NULL);
+    if (!igd_sysroot_read(sysroot, path, IGD_VBT_READ_MAX, FALSE, &data, &len, error)) {
+        g_prefix_error(error, "VBT: ");
+        return NULL;
     }
-
-    check_iommu(checks, sysroot);
-    check_iommu_group(checks, sysroot, dev);
-    check_vfio(checks, sysroot);
-    check_driver(checks, dev);
-    check_framebuffer(checks, sysroot, dev);
-    check_kernel(checks, sysroot, dev);
-    check_rom(checks, dev);
-    if (gmch_ok && gmch.asls_present)
-        check_opregion(checks, sysroot, dev, gmch.asls);
-    else
-        add(checks, "opregion", "IGD OpRegion", IGD_CHECK_WARN, "check that config space is readable (run as root)",
-            "cannot read ASLS from the config space of %s", name);
-    check_dmar(checks, sysroot, dev);
-    check_qemu(checks, qemu);
-    return g_steal_pointer(&checks);
+    return g_bytes_new_take(data, len);
 }

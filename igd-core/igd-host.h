@@ -1,12 +1,10 @@
 /*
- * igd-host.h: host readiness checks for IGD assignment (SPEC.md §3 `check`),
- * in the manner of virt-host-validate: each check is one IgdCheck with a
- * stable id, the text after "Checking for ", a result, one line of what was
- * found and, when it is not a PASS, the fix.
- *
- * Everything is read through an IgdSysroot: /sys (PCI device, IOMMU groups,
- * vfio-pci module parameters), /proc/iomem, /proc/sys/kernel/osrelease,
- * /dev/kmsg and i915's debugfs. Nothing is written.
+ * igd-host.h: what the host's own files say about IGD assignment: the
+ * IOMMU, the kernel release and command line, vfio-pci's module and its
+ * disable_vga parameter, framebuffer drivers in /proc/iomem, DMAR faults in
+ * the kernel log, and the OpRegion and VBT as the host exposes them. Read
+ * through an IgdSysroot; nothing is written. The snapshot gathers them
+ * (igd-snapshot.h), the requirements judge them (igd-requirements.h).
  */
 #pragma once
 
@@ -14,61 +12,21 @@
 
 #include "igd-pci-address.h"
 #include "igd-pci.h"
-#include "igd-qemu.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-    IGD_CHECK_PASS,
-    IGD_CHECK_WARN,
-    IGD_CHECK_FAIL,
-} IgdCheckResult;
-
-typedef struct {
-    char *id;             /* stable: "igd-present", "generation", "iommu", "iommu-group", "vfio-pci",
-                           * "vfio-vga", "driver", "framebuffer", "kernel", "rom", "opregion",
-                           * "dmar", "qemu" */
-    char *what;           /* text after "Checking for ", e.g. "IOMMU enabled" */
-    IgdCheckResult result;
-    char *message;        /* one line, what was found */
-    char *hint;           /* the fix (kernel argument, BIOS setting, command); NULL on PASS */
-} IgdCheck;
-
-/* A new check (all strings copied; @hint may be NULL). */
-IgdCheck *igd_check_new(const char *id, const char *what, IgdCheckResult result,
-                        const char *message, const char *hint) G_GNUC_WARN_UNUSED_RESULT;
-void igd_check_free(IgdCheck *check);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdCheck, igd_check_free)
-
-/* "pass", "warn", "fail". */
-const char *igd_check_result_to_string(IgdCheckResult r);
-
-/* The check with id @id in @checks (IgdCheck*), or NULL. */
-const IgdCheck *igd_host_find_check(GPtrArray *checks, const char *id);
-/* The worst result in @checks (PASS for an empty array). */
-IgdCheckResult igd_host_worst_result(GPtrArray *checks);
-
-/*
- * Run every check for the IGD at @addr (NULL: 0000:00:02.0). @qemu may be
- * NULL: then the QEMU check is a WARN saying no QEMU was found. Returns a
- * GPtrArray of IgdCheck* (free function set), in a fixed order: igd-present,
- * generation, iommu, iommu-group, vfio-pci, vfio-vga, driver, framebuffer,
- * kernel, rom, opregion, dmar, qemu. When no IGD is at @addr the array holds
- * igd-present FAIL only. Only an environment error (the sysroot cannot be
- * read at all: no /sys/bus/pci/devices) returns NULL with IGD_ERROR_IO or
- * IGD_ERROR_NOT_FOUND.
- */
-GPtrArray *igd_host_run_checks(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                               const IgdQemuCaps *qemu, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-
-/* Building blocks others reuse (hook, daemon, domxml auto). */
 
 /*
  * TRUE when the kernel has DMA remapping on: /sys/kernel/iommu_groups has at
  * least one group (what vfio needs), or /sys/class/iommu has a unit.
  */
 gboolean igd_host_iommu_enabled(const IgdSysroot *sysroot);
+/* The number of IOMMU groups (/sys/kernel/iommu_groups entries). */
+guint igd_host_iommu_group_count(const IgdSysroot *sysroot);
+/* TRUE when the kernel command line (/proc/cmdline) has the word @word ("intel_iommu=off"). */
+gboolean igd_host_cmdline_has(const IgdSysroot *sysroot, const char *word);
+/* TRUE when vfio-pci is loaded (/sys/module/vfio_pci or its driver directory exists). */
+gboolean igd_host_vfio_pci_loaded(const IgdSysroot *sysroot);
 
 /*
  * The /proc/iomem entries of a firmware or generic framebuffer driver that
@@ -115,5 +73,16 @@ char *igd_host_kernel_release(const IgdSysroot *sysroot, GError **error) G_GNUC_
  * IGD_ERROR_INVALID when it does not start that way.
  */
 gboolean igd_host_parse_kernel_version(const char *release, guint *major, guint *minor, GError **error);
+
+/*
+ * The OpRegion of a device as the host exposes it: the VFIO OpRegion region
+ * when bound to vfio-pci (@driver), else i915's debugfs copy. *@source is
+ * "vfio" or "debugfs". NULL with an error saying which sources were tried.
+ */
+GBytes *igd_host_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *driver,
+                               char **source, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The VBT from i915's debugfs (`i915_vbt`), for hosts where the OpRegion is not readable. */
+GBytes *igd_host_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -1,44 +1,28 @@
 /*
- * igd-inspect.h: everything igd-assign knows about one IGD, gathered once
- * and rendered as the `inspect` JSON of SPEC.md §3 or as text. Used by the
- * CLI and the daemon.
+ * igd-inspect.h: the `inspect` document of SPEC.md §3: one snapshot of the
+ * IGD (igd-snapshot.h), what the installed QEMU does with it
+ * (igd-qemu-model) and its legacy/UPT eligibility (the requirements of
+ * igd-requirements.h for an i440fx guest booting SeaBIOS), rendered as JSON
+ * or text. Used by the CLI and the daemon; it judges nothing itself.
  */
 #pragma once
 
 #include <glib.h>
 
-#include "igd-devices.h"
-#include "igd-gmch.h"
-#include "igd-opregion.h"
+#include "igd-finding.h"
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
-#include "igd-rom.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
-#include "igd-vbt.h"
 
 G_BEGIN_DECLS
 
 typedef struct {
-    IgdPciAddress addr;
-    char name[13];
-    guint16 vendor_id, device_id, subsystem_vendor_id, subsystem_device_id;
-    guint32 class_code;
-    guint8 revision;
-    char *driver;                    /* NULL: unbound */
-    char *driver_override;           /* NULL: none */
-    gint iommu_group;                /* -1: none */
-    const IgdPlatformInfo *platform; /* NULL: unknown device id */
-    gboolean gmch_valid;
-    IgdGmchInfo gmch;
-    IgdOpRegion *opregion;           /* NULL when not readable */
-    char *opregion_source;           /* "vfio", "debugfs", or NULL */
-    IgdVbt *vbt;                     /* NULL when none */
-    char *vbt_source;                /* "opregion", "debugfs" or NULL */
-    IgdRom *rom;                     /* NULL when not readable or invalid */
-    gsize rom_size;
-    IgdQemuCaps *qemu;               /* NULL when no QEMU was found */
+    IgdSnapshot *snapshot;
     gboolean qemu_model_valid;
     IgdQemuIgdModel qemu_model;      /* what that QEMU does with this IGD on i440fx */
+    GPtrArray *legacy;               /* IgdFinding*: IGD_SCOPE_LEGACY for i440fx + SeaBIOS */
+    GPtrArray *upt;                  /* IgdFinding*: IGD_SCOPE_UPT */
     gboolean legacy_capable;
     gboolean upt_capable;
     GPtrArray *reasons;              /* char*: why a mode is not possible, or a caveat */
@@ -46,14 +30,14 @@ typedef struct {
 } IgdInspect;
 
 /*
- * Gather the facts about the IGD at @addr. Only "no such device" (NOT_FOUND)
- * and "not an Intel display device" (UNSUPPORTED) are errors: every optional
- * part that cannot be read (OpRegion, VBT, ROM, QEMU) is left NULL with a
- * note saying why. @qemu may be NULL (not probed); it is copied by reference
- * and must outlive the result.
+ * Gather everything about the IGD at @addr and judge it. Only "no such
+ * device" (NOT_FOUND) and "not an Intel display device" (UNSUPPORTED) are
+ * errors: every optional part that cannot be read (OpRegion, VBT, ROM,
+ * QEMU) is left NULL with a note saying why. @qemu may be NULL (none found);
+ * it must outlive the result.
  */
 IgdInspect *igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                                IgdQemuCaps *qemu, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+                                const IgdQemuCaps *qemu, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void igd_inspect_free(IgdInspect *inspect);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdInspect, igd_inspect_free)
 
@@ -61,19 +45,5 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdInspect, igd_inspect_free)
 char *igd_inspect_to_json(const IgdInspect *inspect) G_GNUC_WARN_UNUSED_RESULT;
 /* The human form, several lines; @verbose adds the notes. */
 char *igd_inspect_to_text(const IgdInspect *inspect, gboolean verbose) G_GNUC_WARN_UNUSED_RESULT;
-
-/*
- * The OpRegion of a device as the host exposes it: the VFIO OpRegion region
- * when bound to vfio-pci, else i915's debugfs copy. NULL with an error
- * saying which sources were tried.
- */
-GBytes *igd_inspect_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                                  const char *driver, char **source, GError **error);
-/* The VBT from i915's debugfs (`i915_vbt`), for hosts where the OpRegion is not readable. */
-GBytes *igd_inspect_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
-
-/* QEMU caps for the CLI and daemon: $IGD_QEMU or the configured binary, cached in
- * $IGD_ASSIGN_CACHE_DIR (empty: no cache) or the user cache dir. NULL with @error when absent. */
-IgdQemuCaps *igd_inspect_probe_qemu(GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -265,9 +265,15 @@ igd_pci_device_get_revision(const IgdPciDevice *dev)
 }
 
 gboolean
+igd_pci_ids_are_intel_display(guint16 vendor_id, guint32 class_code)
+{
+    return vendor_id == IGD_PCI_VENDOR_INTEL && (class_code >> 16) == IGD_PCI_CLASS_DISPLAY;
+}
+
+gboolean
 igd_pci_device_is_intel_display(const IgdPciDevice *dev)
 {
-    return dev->vendor_id == IGD_PCI_VENDOR_INTEL && (dev->class_code >> 16) == IGD_PCI_CLASS_DISPLAY;
+    return igd_pci_ids_are_intel_display(dev->vendor_id, dev->class_code);
 }
 
 IgdPciDevice *
@@ -524,6 +530,54 @@ igd_pci_iommu_group_devices(const IgdSysroot *sysroot, gint group, GError **erro
     }
     dir = g_strdup_printf(IOMMU_GROUPS_DIR "/%d/devices", group);
     return list_addresses(sysroot, dir, error);
+}
+
+#define PCI_HEADER_TYPE      0x0e /* config: header type, bit 7 multi-function */
+#define PCI_HEADER_TYPE_MASK 0x7f /* PCI_HEADER_TYPE_NORMAL = 0 */
+#define PCI_CLASS_BRIDGE_PCI 0x0604
+#define PCI_CLASS_BRIDGE_CARDBUS 0x0607
+
+static gboolean
+is_bridge(const IgdSysroot *sysroot, const IgdPciAddress *a)
+{
+    g_autoptr(IgdPciDevice) d = igd_pci_device_new(sysroot, a, NULL);
+    g_autoptr(GBytes) cfg = NULL;
+    guint32 cls;
+
+    if (d == NULL)
+        return FALSE;
+    cfg = igd_pci_device_read_config(d, NULL);
+    if (cfg != NULL) {
+        gsize n = 0;
+        const guint8 *b = g_bytes_get_data(cfg, &n);
+        if (n > PCI_HEADER_TYPE)
+            return (b[PCI_HEADER_TYPE] & PCI_HEADER_TYPE_MASK) != 0;
+    }
+    cls = igd_pci_device_get_class(d) >> 8;
+    return cls == PCI_CLASS_BRIDGE_PCI || cls == PCI_CLASS_BRIDGE_CARDBUS;
+}
+
+GPtrArray *
+igd_pci_iommu_group_others(const IgdSysroot *sysroot, const IgdPciDevice *dev, GError **error)
+{
+    g_autoptr(GPtrArray) members = NULL;
+    g_autoptr(GPtrArray) others = NULL;
+
+    if (dev->iommu_group < 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "%s is in no IOMMU group", dev->name);
+        return NULL;
+    }
+    members = igd_pci_iommu_group_devices(sysroot, dev->iommu_group, error);
+    if (members == NULL)
+        return NULL;
+    others = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < members->len; i++) {
+        const IgdPciAddress *a = members->pdata[i];
+        if (igd_pci_address_equal(a, &dev->address) || is_bridge(sysroot, a))
+            continue;
+        g_ptr_array_add(others, address_dup(a));
+    }
+    return g_steal_pointer(&others);
 }
 
 GPtrArray *

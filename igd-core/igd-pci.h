@@ -45,7 +45,9 @@ guint16 igd_pci_device_get_subsystem_device_id(const IgdPciDevice *dev);
 /* The 24-bit class code, e.g. 0x030000. */
 guint32 igd_pci_device_get_class(const IgdPciDevice *dev);
 guint8 igd_pci_device_get_revision(const IgdPciDevice *dev);
-/* TRUE for vendor 0x8086 with base class 0x03 (display). */
+/* TRUE for vendor 0x8086 with base class 0x03 (display): the one rule of what an Intel IGD is. */
+gboolean igd_pci_ids_are_intel_display(guint16 vendor_id, guint32 class_code);
+/* igd_pci_ids_are_intel_display() of @dev's ids. */
 gboolean igd_pci_device_is_intel_display(const IgdPciDevice *dev);
 
 /*
@@ -101,6 +103,19 @@ char *igd_pci_device_attr_path(const IgdPciDevice *dev, const char *attr) G_GNUC
  */
 GPtrArray *igd_pci_iommu_group_devices(const IgdSysroot *sysroot, gint group,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * The other members of @dev's IOMMU group that vfio would have to take
+ * with it: every device of the group except @dev and bridges (Linux
+ * drivers/vfio/group.c vfio_dev_driver_allowed(): a device whose header
+ * type is not PCI_HEADER_TYPE_NORMAL never blocks the group; without a
+ * readable config space, class 0x0604 or 0x0607). The one rule igd-bind and
+ * the host checks both apply. Elements are IgdPciAddress* (g_free), sorted.
+ * A device without a group is IGD_ERROR_CHECK_FAILED; an unreadable group
+ * directory as igd_pci_iommu_group_devices().
+ */
+GPtrArray *igd_pci_iommu_group_others(const IgdSysroot *sysroot, const IgdPciDevice *dev,
+                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Every Intel display-class device on the host (/sys/bus/pci/devices),

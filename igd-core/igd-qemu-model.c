@@ -221,26 +221,6 @@ igd_qemu_gms_to_bytes(const IgdQemuCaps *caps, gint gen, guint gms)
     }
 }
 
-/* ---- machine type ---------------------------------------------------------------------------------------- */
-
-typedef enum {
-    IGD_QEMU_MACHINE_I440FX, /* MachineClass family "pc_piix": "pc", "pc-i440fx-*", old "pc-0.x"/"pc-1.x" */
-    IGD_QEMU_MACHINE_Q35,    /* "q35", "pc-q35-*": ICH9 LPC at 00:1f.0 */
-    IGD_QEMU_MACHINE_OTHER,
-} IgdQemuMachine;
-
-static IgdQemuMachine
-igd_qemu_machine_kind(const char *machine)
-{
-    if (machine == NULL || g_str_equal(machine, "pc") || g_str_has_prefix(machine, "pc-i440fx-"))
-        return IGD_QEMU_MACHINE_I440FX;
-    if (g_str_has_prefix(machine, "pc-") && g_ascii_isdigit(machine[3]))
-        return IGD_QEMU_MACHINE_I440FX;
-    if (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-"))
-        return IGD_QEMU_MACHINE_Q35;
-    return IGD_QEMU_MACHINE_OTHER;
-}
-
 /* ---- the model ------------------------------------------------------------------------------------------- */
 
 void
@@ -292,7 +272,7 @@ igd_qemu_guest_stolen(const IgdQemuCaps *caps, gint gen, guint guest_gms, guint 
  */
 static void
 igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *platform, guint16 device_id,
-                   const IgdGmchInfo *gmch, gint x_igd_gms, IgdQemuMachine machine, const char *machine_name,
+                   const IgdGmchInfo *gmch, gint x_igd_gms, IgdMachineKind machine, const char *machine_name,
                    IgdQemuIgdModel *out)
 {
     guint16 ggc = gmch ? gmch->ggc : 0;
@@ -304,12 +284,12 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (machine == IGD_QEMU_MACHINE_Q35) {
+    if (machine == IGD_MACHINE_Q35) {
         out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
                                       "existing devices at address 1f.0");
         return;
     }
-    if (machine == IGD_QEMU_MACHINE_OTHER) {
+    if (machine == IGD_MACHINE_OTHER) {
         out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
                                              "bridge at 00.0 and 1f.0 free", machine_name);
         return;
@@ -360,7 +340,7 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
  * x-igd-gms is still a property but nothing reads it.
  */
 static void
-igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, IgdQemuMachine machine,
+igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, IgdMachineKind machine,
                    const char *machine_name, IgdQemuIgdModel *out)
 {
     guint16 ggc = gmch ? gmch->ggc : 0;
@@ -371,12 +351,12 @@ igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, I
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (machine == IGD_QEMU_MACHINE_Q35) {
+    if (machine == IGD_MACHINE_Q35) {
         out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
                                       "existing devices at address 1f.0");
         return;
     }
-    if (machine == IGD_QEMU_MACHINE_OTHER) {
+    if (machine == IGD_MACHINE_OTHER) {
         out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
                                              "bridge at 00.0 and 1f.0 free", machine_name);
         return;
@@ -451,7 +431,7 @@ igd_qemu_gms_error_10(IgdQemuEra era, gint gen)
  */
 static void
 igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gint gen, const IgdGmchInfo *gmch,
-                  gint x_igd_gms, IgdQemuMachine machine, const char *machine_name, IgdQemuLegacyMode legacy_mode,
+                  gint x_igd_gms, IgdMachineKind machine, const char *machine_name, IgdQemuLegacyMode legacy_mode,
                   IgdQemuIgdModel *out)
 {
     guint16 ggc = gmch ? gmch->ggc : 0;
@@ -480,7 +460,7 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gi
                                       "legacy mode needs a VGA controller");
     } else if (era >= IGD_QEMU_ERA_10_1 && (gen < 6 || gen > 9)) {
         out->legacy_reason = g_strdup_printf("device %04x (gen %d) doesn't support legacy mode", device_id, gen);
-    } else if (machine != IGD_QEMU_MACHINE_I440FX) {
+    } else if (machine != IGD_MACHINE_I440FX) {
         out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: QEMU enables legacy mode only "
                                              "on pc_piix machines", machine_name);
     }
@@ -533,7 +513,7 @@ igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPla
                         const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
                         IgdQemuLegacyMode legacy_mode, IgdQemuIgdModel *out, GError **error)
 {
-    IgdQemuMachine kind = igd_qemu_machine_kind(machine);
+    IgdMachineKind kind = igd_machine_kind(machine);
     const char *machine_name = machine ? machine : "pc";
     IgdQemuEra era;
     gint gen;

@@ -512,3 +512,16 @@ igd_qemu_caps_probe(const char *binary, const char *cache_dir, GError **error)
 {
     return igd_qemu_caps_probe_full(binary, cache_dir, IGD_QEMU_TIMEOUT_MS, error);
 }
+
+IgdMachineKind
+igd_machine_kind(const char *machine)
+{
+    if (machine == NULL || g_str_equal(machine, "pc") || g_str_has_prefix(machine, "pc-i440fx-"))
+        return IGD_MACHINE_I440FX;
+    /* QEMU's oldest i440fx names: pc-0.10 ... pc-1.3 */
+    if (g_str_has_prefix(machine, "pc-") && g_ascii_isdigit(machine[3]))
+        return IGD_MACHINE_I440FX;
+    if (g_str_equal(machine, "q35") || g_str_has_prefix(machine, "pc-q35-"))
+        return IGD_MACHINE_Q35;
+    return IGD_MACHINE_OTHER;
+}

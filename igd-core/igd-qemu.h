@@ -60,6 +60,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdQemuCaps, igd_qemu_caps_free)
 /* TRUE when the QEMU is @major.@minor or newer. */
 gboolean igd_qemu_caps_version_ge(const IgdQemuCaps *caps, guint major, guint minor);
 
+/* The machine type families QEMU's IGD code tells apart. */
+typedef enum {
+    IGD_MACHINE_I440FX, /* MachineClass family "pc_piix": "pc", "pc-i440fx-*", the oldest "pc-0.x"/"pc-1.x"; also
+                         * an absent machine (libvirt's x86 default) */
+    IGD_MACHINE_Q35,    /* "q35", "pc-q35-*": ICH9 LPC at 00:1f.0 */
+    IGD_MACHINE_OTHER,  /* isapc, microvm, ... */
+} IgdMachineKind;
+
+/* The family of machine type @machine (NULL: i440fx): the one classifier the model and the domain use. */
+IgdMachineKind igd_machine_kind(const char *machine);
+
 /* x-igd-legacy-mode (QEMU 10.0+): "auto" is QEMU's default. */
 typedef enum {
     IGD_QEMU_LEGACY_AUTO = 0,

@@ -359,7 +359,7 @@ run_file(Counts *k, const char *path, const char *name)
     g_autofree char *input = NULL;
     g_autofree char *why = NULL;
     gboolean x86;
-    static const IgdDomXmlMode modes[] = { IGD_DOMXML_MODE_LEGACY, IGD_DOMXML_MODE_UPT, IGD_DOMXML_MODE_AUTO };
+    static const IgdMode modes[] = { IGD_MODE_LEGACY, IGD_MODE_UPT, IGD_MODE_AUTO };
 
     g_assert_true(g_file_get_contents(path, &xml, &len, NULL));
     k->files++;
@@ -396,7 +396,7 @@ run_file(Counts *k, const char *path, const char *name)
 
         igd_domxml_options_init(&o);
         o.mode = modes[m];
-        o.facts = modes[m] == IGD_DOMXML_MODE_AUTO ? facts : NULL;
+        o.facts = modes[m] == IGD_MODE_AUTO ? facts : NULL;
         igd_domxml_report_init(&r);
         if (!igd_domxml_rewrite(input, strlen(input), &o, &out, &out_len, &r, &error)) {
             const char *cls = refusal_class(error);
@@ -404,7 +404,7 @@ run_file(Counts *k, const char *path, const char *name)
             /* a clear refusal: exit 1 or 2, a message */
             if ((code != 1 && code != 2) || error->message[0] == '\0' || g_str_equal(cls, "other"))
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: unclear refusal (exit %d): %s", name,
-                                                             igd_domxml_mode_to_string(modes[m]), code,
+                                                             igd_mode_to_string(modes[m]), code,
                                                              error->message));
             if (x86) {
                 k->refused[m]++;
@@ -412,7 +412,7 @@ run_file(Counts *k, const char *path, const char *name)
                                     GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(k->refusal_classes, cls)) + 1));
             } else if (!g_str_equal(cls, "not-x86") && !is_x86(doc)) {
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: non-x86 domain refused for another reason: %s",
-                                                             name, igd_domxml_mode_to_string(modes[m]),
+                                                             name, igd_mode_to_string(modes[m]),
                                                              error->message));
             }
             igd_domxml_report_clear(&r);
@@ -420,20 +420,20 @@ run_file(Counts *k, const char *path, const char *name)
         }
         if (!is_x86(doc))
             g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: non-x86 domain was rewritten", name,
-                                                         igd_domxml_mode_to_string(modes[m])));
+                                                         igd_mode_to_string(modes[m])));
         if (!x86) {
             igd_domxml_report_clear(&r);
             continue;
         }
         k->rewritten[m]++;
-        if (modes[m] == IGD_DOMXML_MODE_AUTO && r.mode == IGD_DOMXML_MODE_LEGACY)
+        if (modes[m] == IGD_MODE_AUTO && r.mode == IGD_MODE_LEGACY)
             k->auto_legacy++;
         /* auto with facts where every host rule holds and an x86-only ROM (make_facts): legacy exactly
          * on i440fx booting SeaBIOS (SPEC.md §4; UEFI would need an EFI GOP image in the ROM) */
-        if (modes[m] == IGD_DOMXML_MODE_AUTO &&
-            (r.mode == IGD_DOMXML_MODE_LEGACY) != (!is_q35(doc) && !is_uefi(doc)))
+        if (modes[m] == IGD_MODE_AUTO &&
+            (r.mode == IGD_MODE_LEGACY) != (!is_q35(doc) && !is_uefi(doc)))
             g_ptr_array_add(k->failures, g_strdup_printf("%s [auto]: chose %s on a %s machine booting %s", name,
-                                                         igd_domxml_mode_to_string(r.mode),
+                                                         igd_mode_to_string(r.mode),
                                                          is_q35(doc) ? "q35" : "i440fx",
                                                          is_uefi(doc) ? "UEFI" : "SeaBIOS"));
         {
@@ -449,22 +449,22 @@ run_file(Counts *k, const char *path, const char *name)
             igd_domxml_report_init(&r2);
             if (!rng_valid(out, out_len))
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: output does not validate against domain.rng",
-                                                             name, igd_domxml_mode_to_string(modes[m])));
+                                                             name, igd_mode_to_string(modes[m])));
             if (!igd_domxml_rewrite(out, out_len, &o2, &again, &again_len, &r2, NULL) || r2.changed ||
                 g_strcmp0(again, out) != 0)
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: second rewrite is not a no-op", name,
-                                                             igd_domxml_mode_to_string(modes[m])));
+                                                             igd_mode_to_string(modes[m])));
             igd_domxml_report_clear(&r2);
             if (c_in == NULL || c_out == NULL || !g_str_equal(c_in, c_out))
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: something unrelated to the IGD changed", name,
-                                                             igd_domxml_mode_to_string(modes[m])));
+                                                             igd_mode_to_string(modes[m])));
             else
                 k->unchanged_ok[m]++;
             if (defines(out, &def_why))
                 k->defined[m]++;
             else
                 g_ptr_array_add(k->failures, g_strdup_printf("%s [%s]: test:///default refuses the output: %s", name,
-                                                             igd_domxml_mode_to_string(modes[m]), def_why));
+                                                             igd_mode_to_string(modes[m]), def_why));
         }
         igd_domxml_report_clear(&r);
     }

@@ -224,7 +224,7 @@ test_case(gconstpointer data)
     gboolean ok;
 
     case_opts_load(c->name, &co);
-    g_assert_true(igd_domxml_mode_from_string(c->mode, &co.opts.mode, NULL));
+    g_assert_true(igd_mode_from_string(c->mode, &co.opts.mode, NULL));
     igd_domxml_report_init(&report);
     ok = igd_domxml_rewrite(in_data, in_len, &co.opts, &out, &out_len, &report, &error);
     if (!ok) {
@@ -347,7 +347,7 @@ add_cases(void)
 /* ---- targeted tests ---- */
 
 static char *
-rewrite_ok(const char *xml, IgdDomXmlMode mode, const IgdHostFacts *facts)
+rewrite_ok(const char *xml, IgdMode mode, const IgdHostFacts *facts)
 {
     IgdDomXmlOptions o;
     IgdDomXmlReport r;
@@ -366,7 +366,7 @@ rewrite_ok(const char *xml, IgdDomXmlMode mode, const IgdHostFacts *facts)
 }
 
 static GError *
-rewrite_err(const char *xml, gsize len, IgdDomXmlMode mode)
+rewrite_err(const char *xml, gsize len, IgdMode mode)
 {
     IgdDomXmlOptions o;
     IgdDomXmlReport r;
@@ -387,13 +387,13 @@ rewrite_err(const char *xml, gsize len, IgdDomXmlMode mode)
 static void
 test_too_large(void)
 {
-    gsize len = IGD_DOMXML_MAX_SIZE + 1;
+    gsize len = IGD_XML_MAX_SIZE + 1;
     g_autofree char *big = g_malloc(len);
     g_autoptr(GError) error = NULL;
 
     memset(big, ' ', len);
     memcpy(big, "<domain>", 8);
-    error = rewrite_err(big, len, IGD_DOMXML_MODE_LEGACY);
+    error = rewrite_err(big, len, IGD_MODE_LEGACY);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     g_assert_nonnull(strstr(error->message, "larger than the limit"));
 }
@@ -408,7 +408,7 @@ test_bad_inputs(void)
     };
 
     for (guint i = 0; bad[i]; i++) {
-        g_autoptr(GError) error = rewrite_err(bad[i], strlen(bad[i]), IGD_DOMXML_MODE_UPT);
+        g_autoptr(GError) error = rewrite_err(bad[i], strlen(bad[i]), IGD_MODE_UPT);
         g_test_message("%s", error->message);
         g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     }
@@ -441,7 +441,7 @@ test_bad_inputs(void)
         {
             const char *const docs[] = { xxe, param, laughs->str };
             for (gsize i = 0; i < G_N_ELEMENTS(docs); i++) {
-                g_autoptr(GError) error = rewrite_err(docs[i], strlen(docs[i]), IGD_DOMXML_MODE_UPT);
+                g_autoptr(GError) error = rewrite_err(docs[i], strlen(docs[i]), IGD_MODE_UPT);
                 g_test_message("%s", error->message);
                 g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
                 g_assert_null(strstr(error->message, "IGD-SECRET-MARKER"));
@@ -449,7 +449,7 @@ test_bad_inputs(void)
         }
         /* a NUL byte inside the document (the length says where it ends, not the NUL) */
         {
-            g_autoptr(GError) error = rewrite_err(with_nul, sizeof(with_nul) - 1, IGD_DOMXML_MODE_UPT);
+            g_autoptr(GError) error = rewrite_err(with_nul, sizeof(with_nul) - 1, IGD_MODE_UPT);
             g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
         }
         igd_test_rmtree(dir);
@@ -463,7 +463,7 @@ static const char *minimal =
 static void
 test_auto_needs_facts(void)
 {
-    g_autoptr(GError) error = rewrite_err(minimal, strlen(minimal), IGD_DOMXML_MODE_AUTO);
+    g_autoptr(GError) error = rewrite_err(minimal, strlen(minimal), IGD_MODE_AUTO);
 
     g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
     g_assert_nonnull(strstr(error->message, "auto mode needs the host's IGD"));
@@ -485,7 +485,7 @@ test_auto_reasons(void)
     o.facts = f;
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
     g_assert_cmpuint(r.reasons->len, >, 0);
     igd_domxml_report_clear(&r);
     g_clear_pointer(&out, g_free);
@@ -494,7 +494,7 @@ test_auto_reasons(void)
     f->vfio_vga_ok = FALSE;
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
     g_assert_nonnull(strstr(r.reasons->pdata[0], "disable_vga=1"));
     igd_domxml_report_clear(&r);
     g_clear_pointer(&out, g_free);
@@ -510,7 +510,7 @@ test_auto_reasons(void)
     }
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(q35, strlen(q35), &o, &out, &n, &r, NULL));
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
     g_assert_nonnull(strstr(r.reasons->pdata[0], "'q35' is not i440fx"));
     igd_domxml_report_clear(&r);
     g_clear_pointer(&out, g_free);
@@ -519,7 +519,7 @@ test_auto_reasons(void)
     f->rom_legacy = FALSE;
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
     g_assert_nonnull(strstr(r.reasons->pdata[0], "no legacy VGA BIOS"));
     igd_domxml_report_clear(&r);
 }
@@ -612,12 +612,12 @@ test_auto_same_as_inspect(void)
                 igd_domxml_report_init(&rep);
                 g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &rep, &error));
                 g_assert_no_error(error);
-                if ((rep.mode == IGD_DOMXML_MODE_LEGACY) != in->legacy_capable)
+                if ((rep.mode == IGD_MODE_LEGACY) != in->legacy_capable)
                     g_error("%s, ROM %s %s, QEMU %s: inspect says legacy %s, auto chose %s",
                             (const char *)names->pdata[h], variants[r].rom ? variants[r].rom : "none",
                             variants[r].tweak, qemus[q],
                             in->legacy_capable ? "capable" : "not capable",
-                            igd_domxml_mode_to_string(rep.mode));
+                            igd_mode_to_string(rep.mode));
                 for (guint i = 0; i < in->reasons->len; i++) {
                     const char *why = in->reasons->pdata[i];
                     gboolean found = FALSE;
@@ -630,7 +630,7 @@ test_auto_same_as_inspect(void)
                                 (const char *)names->pdata[h], variants[r].rom ? variants[r].rom : "none",
                                 variants[r].tweak, qemus[q], why);
                 }
-                if (rep.mode == IGD_DOMXML_MODE_LEGACY)
+                if (rep.mode == IGD_MODE_LEGACY)
                     legacy_seen++;
                 else
                     upt_seen++;
@@ -684,10 +684,10 @@ test_auto_bdsm_offset(void)
         for (guint i = 0; i < r.reasons->len; i++)
             bdsm_reason |= strstr(r.reasons->pdata[i], "BDSM at 0x5c") != NULL;
         if (v == 0) {
-            g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+            g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
             g_assert_true(bdsm_reason);
         } else {
-            g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+            g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
             g_assert_false(bdsm_reason);
         }
         igd_domxml_report_clear(&r);
@@ -707,7 +707,7 @@ test_legacy_explicit_fails(void)
 
     f->kernel_ok = FALSE;
     igd_domxml_options_init(&o);
-    o.mode = IGD_DOMXML_MODE_LEGACY;
+    o.mode = IGD_MODE_LEGACY;
     o.facts = f;
     igd_domxml_report_init(&r);
     g_assert_false(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
@@ -745,7 +745,7 @@ test_verify_problems(void)
 
     g_assert_true(igd_domxml_verify(broken, strlen(broken), NULL, &v, &error));
     g_assert_true(v.igd_domain);
-    g_assert_cmpint(v.mode, ==, IGD_DOMXML_MODE_LEGACY); /* inferred from 00:02.0 */
+    g_assert_cmpint(v.mode, ==, IGD_MODE_LEGACY); /* inferred from 00:02.0 */
     g_assert_cmpuint(v.pci_hostdevs->len, ==, 1);
     for (guint i = 0; want[i]; i++) {
         gboolean found = FALSE;
@@ -762,7 +762,7 @@ test_verify_problems(void)
     /* legacy without the x-igd-gms QEMU 7.2 needs for the Skylake's 32 MiB */
     {
         g_autoptr(IgdHostFacts) f = facts_skl("7.2.0", "legacy");
-        g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
+        g_autofree char *out = rewrite_ok(minimal, IGD_MODE_LEGACY, NULL);
         gboolean found = FALSE;
 
         g_assert_true(igd_domxml_verify(out, strlen(out), f, &v, &error));
@@ -786,7 +786,7 @@ test_verify_problems(void)
         IgdPciAddress addr = { 0, 0, 2, 0 };
         g_autoptr(IgdHostFacts) snb = igd_host_facts_gather(sysroot, &addr, "", NULL, NULL);
         g_autoptr(IgdHostFacts) skl = facts_skl(NULL, NULL);
-        g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_UPT, NULL);
+        g_autofree char *out = rewrite_ok(minimal, IGD_MODE_UPT, NULL);
         const IgdHostFacts *const all[] = { snb, skl, snb };
         const guint want_upt_gen[] = { 1, 0, 0 };
 
@@ -800,7 +800,7 @@ test_verify_problems(void)
             gsize n = 0;
 
             igd_domxml_options_init(&o);
-            o.mode = IGD_DOMXML_MODE_UPT;
+            o.mode = IGD_MODE_UPT;
             o.host_set = TRUE;
             g_assert_true(igd_pci_address_parse("0000:00:03.0", &o.host, NULL));
             igd_domxml_report_init(&r);
@@ -847,7 +847,7 @@ test_original_identity(void)
         "<domain type='kvm'>\n  <name>a</name>\n  <uuid>c7a5fdbd-edaf-9455-926a-d65c16db1809</uuid>\n"
         "  <memory>1048576</memory>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
         "  <devices>\n  </devices>\n</domain>\n";
-    g_autofree char *out = rewrite_ok(src, IGD_DOMXML_MODE_UPT, NULL);
+    g_autofree char *out = rewrite_ok(src, IGD_MODE_UPT, NULL);
     g_autofree char *orig = NULL;
     gsize n = 0;
     g_autoptr(GError) error = NULL;
@@ -909,7 +909,7 @@ test_facts_other_device(void)
 
     g_assert_cmpuint(f->addr.slot, ==, 2);
     igd_domxml_options_init(&o);
-    o.mode = IGD_DOMXML_MODE_LEGACY;
+    o.mode = IGD_MODE_LEGACY;
     o.facts = f;
     o.host_set = TRUE;
     g_assert_true(igd_pci_address_parse("0000:00:03.0", &o.host, NULL));
@@ -927,7 +927,7 @@ test_facts_other_device(void)
 static void
 test_metadata_schema(void)
 {
-    g_autofree char *out = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
+    g_autofree char *out = rewrite_ok(minimal, IGD_MODE_LEGACY, NULL);
     g_autoptr(IgdXmlDoc) doc = xmlReadMemory(out, strlen(out), "o.xml", NULL, XML_PARSE_NONET);
     xmlNode *meta = NULL;
     g_autoptr(IgdXmlDoc) mdoc = xmlNewDoc((const xmlChar *)"1.0");
@@ -939,7 +939,7 @@ test_metadata_schema(void)
     while (meta && meta->type != XML_ELEMENT_NODE)
         meta = meta->next;
     g_assert_nonnull(meta);
-    g_assert_cmpstr((const char *)meta->ns->href, ==, IGD_DOMXML_NS);
+    g_assert_cmpstr((const char *)meta->ns->href, ==, IGD_DOMAIN_NS);
     xmlDocSetRootElement(mdoc, xmlDocCopyNode(meta, mdoc, 1));
     g_assert_cmpint(xmlRelaxNGValidateDoc(vc, mdoc), ==, 0);
     /* a broken mode is refused by the schema */
@@ -953,9 +953,9 @@ test_metadata_schema(void)
 static void
 test_mode_switch(void)
 {
-    g_autofree char *legacy = rewrite_ok(minimal, IGD_DOMXML_MODE_LEGACY, NULL);
-    g_autofree char *upt = rewrite_ok(legacy, IGD_DOMXML_MODE_UPT, NULL);
-    g_autofree char *back = rewrite_ok(upt, IGD_DOMXML_MODE_LEGACY, NULL);
+    g_autofree char *legacy = rewrite_ok(minimal, IGD_MODE_LEGACY, NULL);
+    g_autofree char *upt = rewrite_ok(legacy, IGD_MODE_UPT, NULL);
+    g_autofree char *back = rewrite_ok(upt, IGD_MODE_LEGACY, NULL);
     g_autofree char *orig = NULL;
     gsize n = 0;
 
@@ -1011,7 +1011,7 @@ test_facts_skl_vfio(void)
         o.facts = f;
         igd_domxml_report_init(&r);
         g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
-        g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+        g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
         g_assert_nonnull(strstr(r.reasons->pdata[0], "ROM could not be read"));
         igd_domxml_report_clear(&r);
         g_clear_pointer(&out, g_free);
@@ -1019,7 +1019,7 @@ test_facts_skl_vfio(void)
         o.romfile = "/usr/share/igd-assign/vbios.rom";
         igd_domxml_report_init(&r);
         g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, &error));
-        g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+        g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
         g_assert_nonnull(strstr(out, "<rom file=\"/usr/share/igd-assign/vbios.rom\"/>"));
         igd_domxml_report_clear(&r);
     }
@@ -1076,7 +1076,7 @@ test_legacy_crowded(void)
         g_string_append(xml, "<interface type='user'><model type='e1000'/></interface>");
     g_string_append(xml, "</devices></domain>");
     igd_domxml_options_init(&o);
-    o.mode = IGD_DOMXML_MODE_LEGACY;
+    o.mode = IGD_MODE_LEGACY;
     igd_domxml_report_init(&r);
     g_assert_true(igd_domxml_rewrite(xml->str, xml->len, &o, &out, &n, &r, NULL));
     for (guint i = 0; i < r.warnings->len; i++)
@@ -1186,7 +1186,7 @@ test_facts_romfile(void)
         gsize n = 0;
         g_assert_true(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
     }
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_UPT);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
     g_assert_nonnull(strstr(r.reasons->pdata[0], "OVMF and the ROM file has no EFI GOP image"));
     igd_domxml_report_clear(&r);
 
@@ -1201,7 +1201,7 @@ test_facts_romfile(void)
         gsize n = 0;
         g_assert_true(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
     }
-    g_assert_cmpint(r.mode, ==, IGD_DOMXML_MODE_LEGACY);
+    g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
     igd_domxml_report_clear(&r);
 }
 

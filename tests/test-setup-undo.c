@@ -165,7 +165,7 @@ test_round_trip(void)
     g_assert_cmpstr(after_setup, !=, before);
     g_assert_true(igd_domxml_verify(after_setup, strlen(after_setup), NULL, &v, NULL));
     g_assert_true(v.has_metadata);
-    g_assert_cmpint(v.mode, ==, IGD_DOMXML_MODE_LEGACY);
+    g_assert_cmpint(v.mode, ==, IGD_MODE_LEGACY);
     for (guint i = 0; i < v.problems->len; i++)
         g_error("libvirt's definition breaks %s", ((IgdDomXmlProblem *)v.problems->pdata[i])->rule);
     igd_domxml_verdict_clear(&v);

@@ -7,8 +7,9 @@
 
 #include "igd-cli.h"
 #include "igd-common.h"
-#include "igd-inspect.h"
 #include "igd-report.h"
+#include "igd-requirements.h"
+#include "igd-snapshot.h"
 
 int
 igd_cmd_check(IgdCli *cli, int argc, char **argv)
@@ -26,27 +27,16 @@ igd_cmd_check(IgdCli *cli, int argc, char **argv)
                                    &argc, &argv, &addr, &ret))
         return ret;
 
-    qemu = igd_inspect_probe_qemu(&error);
+    qemu = igd_snapshot_probe_qemu(NULL, &error);
     g_clear_error(&error); /* the QEMU check reports its absence */
 
-    checks = igd_host_run_checks(cli->sysroot, &addr, qemu, &error);
+    checks = igd_requirements_check_host(cli->sysroot, &addr, qemu, &error);
     if (checks == NULL)
         return igd_cli_error("check", error, NULL);
     if (cli->json)
         out = igd_report_checks_json(&addr, checks);
     else
-        out = igd_report_checks_text(checks, cli->verbosity > 0);
-    if (!cli->json && cli->verbosity < 0) {
-        /* -q: only what failed or warned */
-        g_autoptr(GPtrArray) bad = g_ptr_array_new();
-        for (guint i = 0; i < checks->len; i++) {
-            IgdCheck *c = g_ptr_array_index(checks, i);
-            if (c->result != IGD_CHECK_PASS)
-                g_ptr_array_add(bad, c);
-        }
-        g_free(out);
-        out = igd_report_checks_text(bad, FALSE);
-    }
+        out = igd_report_checks_text(checks, cli->verbosity > 0, cli->verbosity < 0);
     fputs(out, stdout);
-    return igd_host_worst_result(checks) == IGD_CHECK_FAIL ? IGD_EXIT_FAILED : IGD_EXIT_OK;
+    return igd_findings_worst(checks) == IGD_SEVERITY_FAIL ? IGD_EXIT_FAILED : IGD_EXIT_OK;
 }

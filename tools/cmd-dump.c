@@ -8,36 +8,32 @@
 
 #include "igd-cli.h"
 #include "igd-common.h"
-#include "igd-inspect.h"
+#include "igd-host.h"
+#include "igd-opregion.h"
 #include "igd-pci.h"
 
 static GBytes *
 read_blob(IgdCli *cli, const char *what, const IgdPciAddress *addr, GError **error)
 {
-    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(cli->sysroot, addr, error);
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_open_igd(cli->sysroot, addr, error);
     g_autofree char *source = NULL;
 
     if (dev == NULL)
         return NULL;
-    if (!igd_pci_device_is_intel_display(dev)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED, "%s is not an Intel display device",
-                    igd_pci_device_get_name(dev));
-        return NULL;
-    }
     if (g_str_equal(what, "rom"))
         return igd_pci_device_read_rom(dev, error);
     if (g_str_equal(what, "opregion"))
-        return igd_inspect_read_opregion(cli->sysroot, addr, igd_pci_device_get_driver(dev), &source, error);
+        return igd_host_read_opregion(cli->sysroot, addr, igd_pci_device_get_driver(dev), &source, error);
     /* vbt: the OpRegion's, else i915's debugfs copy */
     {
-        g_autoptr(GBytes) op = igd_inspect_read_opregion(cli->sysroot, addr, igd_pci_device_get_driver(dev),
-                                                         &source, NULL);
+        g_autoptr(GBytes) op = igd_host_read_opregion(cli->sysroot, addr, igd_pci_device_get_driver(dev), &source,
+                                                      NULL);
         g_autoptr(IgdOpRegion) parsed = op ? igd_opregion_parse(op, NULL) : NULL;
         GBytes *vbt = parsed ? igd_opregion_get_vbt(parsed) : NULL;
 
         if (vbt)
             return vbt;
-        return igd_inspect_read_debugfs_vbt(cli->sysroot, addr, error);
+        return igd_host_read_debugfs_vbt(cli->sysroot, addr, error);
     }
 }
 

@@ -8,6 +8,7 @@
 #include "igd-cli.h"
 #include "igd-common.h"
 #include "igd-inspect.h"
+#include "igd-snapshot.h"
 
 int
 igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
@@ -26,7 +27,7 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
                                    &argc, &argv, &addr, &ret))
         return ret;
 
-    qemu = igd_inspect_probe_qemu(&error);
+    qemu = igd_snapshot_probe_qemu(NULL, &error);
     if (qemu == NULL && cli->verbosity > 0)
         igd_cli_message(NULL, "QEMU: %s", error->message);
     g_clear_error(&error);

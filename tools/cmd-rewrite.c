@@ -16,7 +16,9 @@
 #include "igd-common.h"
 #include "igd-domxml.h"
 #include "igd-json.h"
+#include "igd-requirements.h"
 #include "igd-virt.h"
+#include "igd-xml.h"
 
 gboolean
 igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
@@ -49,9 +51,9 @@ igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
         }
         if (n == 0)
             break;
-        if (buf->len + (gsize)n > IGD_DOMXML_MAX_SIZE) {
+        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s is larger than the limit of %u bytes", name,
-                        IGD_DOMXML_MAX_SIZE);
+                        IGD_XML_MAX_SIZE);
             break;
         }
         g_string_append_len(buf, chunk, n);
@@ -69,15 +71,14 @@ igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
 
 gboolean
 igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const char *romfile, gboolean opregion,
-                       IgdDomXmlOptions *opts, IgdHostFacts **facts, int *exit_code)
+                       IgdDomXmlOptions *opts, IgdSnapshot **snapshot, int *exit_code)
 {
     g_autoptr(GError) error = NULL;
-    gboolean not_igd = FALSE;
     char name[13];
 
     igd_domxml_options_init(opts);
-    *facts = NULL;
-    if (mode && !igd_domxml_mode_from_string(mode, &opts->mode, &error)) {
+    *snapshot = NULL;
+    if (mode && !igd_mode_from_string(mode, &opts->mode, &error)) {
         *exit_code = igd_cli_error("--mode", error, "use --mode legacy, --mode upt or --mode auto");
         return FALSE;
     }
@@ -96,25 +97,29 @@ igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const ch
     opts->opregion = opregion;
 
     igd_pci_address_format(&opts->host, name);
-    *facts = igd_host_facts_gather(cli->sysroot, &opts->host, NULL, &not_igd, &error);
-    if (*facts == NULL) {
-        *exit_code = igd_cli_error("host facts", error, NULL);
-        return FALSE;
-    }
-    if (not_igd && opts->host_set) {
-        const char *why = (*facts)->notes->len ? (*facts)->notes->pdata[(*facts)->notes->len - 1] : name;
-        igd_cli_message("name the host's Intel IGD with --host (see 'igd-assign status')", "--host %s: %s", name,
-                        why);
-        *exit_code = IGD_EXIT_FAILED;
-        return FALSE;
+    /* what the legacy requirements judge: the IGD, its ROM, the host, the installed QEMU */
+    *snapshot = igd_snapshot_gather(cli->sysroot, &opts->host, igd_requirements_parts(IGD_SCOPE_LEGACY), &error);
+    if (*snapshot == NULL) {
+        if (!g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND) &&
+            !g_error_matches(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED)) {
+            *exit_code = igd_cli_error("host IGD", error, NULL);
+            return FALSE;
+        }
+        if (opts->host_set) {
+            igd_cli_message("name the host's Intel IGD with --host (see 'igd-assign status')", "--host %s: %s", name,
+                            error->message);
+            *exit_code = IGD_EXIT_FAILED;
+            return FALSE;
+        }
+        /* no IGD here: a domain for another machine (the engine warns what it cannot tailor) */
     }
     /* a ROM file that exists here is what the firmware will get: judge it instead of the device's ROM */
-    if (romfile && (*facts)->present && g_file_test(romfile, G_FILE_TEST_EXISTS) &&
-        !igd_host_facts_use_romfile(*facts, romfile, &error)) {
+    if (romfile && *snapshot && g_file_test(romfile, G_FILE_TEST_EXISTS) &&
+        !igd_snapshot_use_romfile(*snapshot, romfile, &error)) {
         *exit_code = igd_cli_error("--romfile", error, "give a PCI option ROM image (55 AA)");
         return FALSE;
     }
-    opts->facts = *facts;
+    opts->snapshot = *snapshot;
     *exit_code = IGD_EXIT_OK;
     return TRUE;
 }
@@ -122,13 +127,31 @@ igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const ch
 void
 igd_cli_print_report(IgdCli *cli, const IgdDomXmlReport *report)
 {
-    for (guint i = 0; i < report->reasons->len; i++)
-        fprintf(stderr, "igd-assign: %s mode: %s\n", igd_domxml_mode_to_string(report->mode),
-                (const char *)report->reasons->pdata[i]);
+    for (guint i = 0; i < report->findings->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(report->findings, i);
+        if (f->severity == IGD_SEVERITY_NOTE)
+            fprintf(stderr, "igd-assign: %s mode: %s\n", igd_mode_to_string(report->mode), f->message);
+    }
     if (cli->verbosity < 0)
         return;
-    for (guint i = 0; i < report->warnings->len; i++)
-        fprintf(stderr, "igd-assign: warning: %s\n", (const char *)report->warnings->pdata[i]);
+    for (guint i = 0; i < report->findings->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(report->findings, i);
+        if (f->severity == IGD_SEVERITY_WARN)
+            fprintf(stderr, "igd-assign: warning: %s\n", f->message);
+    }
+}
+
+/* The messages of @findings of severity @severity, as a JSON array @key. */
+void
+igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity severity)
+{
+    igd_json_begin_array(json, key);
+    for (guint i = 0; i < findings->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(findings, i);
+        if (f->severity == severity)
+            igd_json_string(json, NULL, f->message);
+    }
+    igd_json_end_array(json);
 }
 
 int
@@ -146,7 +169,7 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
         { NULL },
     };
     IgdDomXmlOptions opts;
-    g_autoptr(IgdHostFacts) facts = NULL;
+    g_autoptr(IgdSnapshot) snapshot = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *in = NULL;
     g_autofree char *out = NULL;
@@ -163,7 +186,7 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
         igd_cli_message("igd-assign rewrite --help", "rewrite: too many arguments");
         return IGD_EXIT_USAGE;
     }
-    if (!igd_cli_domxml_options(cli, mode, host, romfile, opregion, &opts, &facts, &ret))
+    if (!igd_cli_domxml_options(cli, mode, host, romfile, opregion, &opts, &snapshot, &ret))
         return ret;
     if (!igd_cli_read_input(argc == 2 ? argv[1] : NULL, &in, &in_len, &error))
         return igd_cli_error("rewrite", error, NULL);
@@ -171,10 +194,10 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
     igd_domxml_report_init(&report);
     if (!igd_domxml_rewrite(in, in_len, &opts, &out, &out_len, &report, &error)) {
         const char *hint = NULL;
-        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED) && opts.mode == IGD_DOMXML_MODE_LEGACY)
+        if (g_error_matches(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED) && opts.mode == IGD_MODE_LEGACY)
             hint = "use --mode upt, or an i440fx machine ('pc') for legacy mode";
         else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED))
-            hint = opts.mode == IGD_DOMXML_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
+            hint = opts.mode == IGD_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
                                                      : "'igd-assign check' shows what the host lacks; or use --mode upt";
         else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
             hint = "give one libvirt <domain> definition without a DOCTYPE";
@@ -185,16 +208,10 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
     if (cli->json) {
         g_autoptr(IgdJson) j = igd_json_new();
         igd_json_begin_object(j, NULL);
-        igd_json_string(j, "mode", igd_domxml_mode_to_string(report.mode));
+        igd_json_string(j, "mode", igd_mode_to_string(report.mode));
         igd_json_bool(j, "changed", report.changed);
-        igd_json_begin_array(j, "reasons");
-        for (guint i = 0; i < report.reasons->len; i++)
-            igd_json_string(j, NULL, report.reasons->pdata[i]);
-        igd_json_end_array(j);
-        igd_json_begin_array(j, "warnings");
-        for (guint i = 0; i < report.warnings->len; i++)
-            igd_json_string(j, NULL, report.warnings->pdata[i]);
-        igd_json_end_array(j);
+        igd_cli_json_findings(j, "reasons", report.findings, IGD_SEVERITY_NOTE);
+        igd_cli_json_findings(j, "warnings", report.findings, IGD_SEVERITY_WARN);
         igd_json_string(j, "xml", out);
         igd_json_end_object(j);
         fputs(igd_json_get(j), stdout);

@@ -68,7 +68,7 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
         { NULL },
     };
     IgdDomXmlOptions opts;
-    g_autoptr(IgdHostFacts) facts = NULL;
+    g_autoptr(IgdSnapshot) snapshot = NULL;
     g_autoptr(IgdVirt) virt = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree char *secure = NULL;
@@ -92,7 +92,7 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
         return IGD_EXIT_USAGE;
     }
     name = argv[1];
-    if (!igd_cli_domxml_options(cli, mode, host, romfile, opregion, &opts, &facts, &ret))
+    if (!igd_cli_domxml_options(cli, mode, host, romfile, opregion, &opts, &snapshot, &ret))
         return ret;
 
     virt = igd_virt_open(cli->uri, &error);
@@ -156,7 +156,7 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
     }
     if (cli->verbosity >= 0)
         printf("Domain '%s' %s for %s IGD assignment of %s%s\n", name,
-               changed ? "defined" : "already set up", igd_domxml_mode_to_string(report.mode), hostname,
+               changed ? "defined" : "already set up", igd_mode_to_string(report.mode), hostname,
                no_detach ? "" : " (detached to vfio-pci)");
     igd_domxml_report_clear(&report);
     return IGD_EXIT_OK;

@@ -60,7 +60,7 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
     state = igd_state_load(path, &state_error);
     virt = igd_virt_open(cli->uri, &virt_error);
     if (virt)
-        domains = igd_virt_list_igd_domains(virt, NULL, &virt_error);
+        domains = igd_virt_list_igd_domains(virt, cli->sysroot, &virt_error);
 
     igd_json_begin_object(json, NULL);
     igd_json_string(json, "state_file", path);
@@ -103,10 +103,20 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
                     continue;
                 igd_json_begin_object(json, NULL);
                 igd_json_string(json, "name", d->name);
-                igd_json_string(json, "mode", igd_domxml_mode_to_string(d->mode));
+                igd_json_string(json, "mode", igd_mode_to_string(d->mode));
                 igd_json_bool(json, "active", d->active);
                 igd_json_bool(json, "set_up", d->has_metadata);
-                igd_json_uint(json, "problems", d->n_problems);
+                igd_json_uint(json, "problems", d->findings->len);
+                igd_json_begin_array(json, "broken");
+                for (guint k = 0; k < d->findings->len; k++) {
+                    const IgdFinding *f = g_ptr_array_index(d->findings, k);
+                    igd_json_begin_object(json, NULL);
+                    igd_json_string(json, "id", f->id);
+                    igd_json_string(json, "message", f->message);
+                    igd_json_string(json, "hint", f->hint);
+                    igd_json_end_object(json);
+                }
+                igd_json_end_array(json);
                 igd_json_end_object(json);
             }
             igd_json_end_array(json);
@@ -131,12 +141,16 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
             if (!igd_pci_address_equal(&d->host, addr))
                 continue;
             shown = g_strescape(d->name, NULL);
-            g_string_append_printf(text, "    domain %s: %s mode%s%s", shown, igd_domxml_mode_to_string(d->mode),
+            g_string_append_printf(text, "    domain %s: %s mode%s%s", shown, igd_mode_to_string(d->mode),
                                    d->active ? ", running" : "", d->has_metadata ? "" : ", not set up by igd-assign");
-            if (d->n_problems)
-                g_string_append_printf(text, ", %u rule%s broken (igd-assign setup fixes it)", d->n_problems,
-                                       d->n_problems == 1 ? "" : "s");
+            if (d->findings->len)
+                g_string_append_printf(text, ", %u rule%s broken (igd-assign setup fixes it)", d->findings->len,
+                                       d->findings->len == 1 ? "" : "s");
             g_string_append_c(text, '\n');
+            for (guint k = 0; k < d->findings->len; k++) {
+                const IgdFinding *f = g_ptr_array_index(d->findings, k);
+                g_string_append_printf(text, "      %s: %s\n", f->id, f->message);
+            }
         }
     }
     igd_json_end_array(json);

@@ -26,7 +26,7 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
     g_autofree char *cur = NULL;
     g_autofree char *orig = NULL;
     gsize orig_len = 0;
-    IgdDomXmlVerdict verdict;
+    g_autoptr(IgdDomain) dom = NULL;
     IgdPciAddress host;
     char hostname[13];
     const char *name;
@@ -52,10 +52,10 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
             error->code = IGD_ERROR_CHECK_FAILED; /* nothing to undo: exit 1 */
         return igd_cli_error("undo", error, "only a definition made by 'igd-assign setup' can be undone");
     }
-    if (!igd_domxml_verify(cur, strlen(cur), NULL, &verdict, &error))
+    dom = igd_domain_read(cur, strlen(cur), NULL, &error);
+    if (dom == NULL)
         return igd_cli_error("undo", error, NULL);
-    host = verdict.host;
-    igd_domxml_verdict_clear(&verdict);
+    host = dom->host;
     igd_pci_address_format(&host, hostname);
 
     if (!igd_virt_define(virt, orig, &error))

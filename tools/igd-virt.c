@@ -12,7 +12,9 @@
 
 #include "igd-common.h"
 #include "igd-pci.h"
+#include "igd-snapshot.h"
 #include "igd-virt.h"
+#include "igd-xml.h"
 
 static void
 virt_silent(void *userdata, virErrorPtr err)
@@ -95,6 +97,7 @@ igd_virt_igd_domain_free(IgdVirtIgdDomain *d)
     if (d == NULL)
         return;
     g_free(d->name);
+    g_clear_pointer(&d->findings, g_ptr_array_unref);
     g_free(d);
 }
 
@@ -108,7 +111,7 @@ compare_igd_domain(gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-igd_virt_list_igd_domains(IgdVirt *v, const IgdHostFacts *facts, GError **error)
+igd_virt_list_igd_domains(IgdVirt *v, const IgdSysroot *sysroot, GError **error)
 {
     g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)igd_virt_igd_domain_free);
     virDomainPtr *doms = NULL;
@@ -120,21 +123,22 @@ igd_virt_list_igd_domains(IgdVirt *v, const IgdHostFacts *facts, GError **error)
     }
     for (int i = 0; i < n; i++) {
         char *xml = v->domainGetXMLDesc(doms[i], VIR_DOMAIN_XML_INACTIVE);
-        IgdDomXmlVerdict verdict = { 0 };
+        IgdDomainReadOptions ro = { NULL, sysroot };
+        g_autoptr(IgdDomain) dom = xml ? igd_domain_read(xml, strlen(xml), &ro, NULL) : NULL;
 
-        if (xml && igd_domxml_verify(xml, strlen(xml), facts, &verdict, NULL) && verdict.igd_domain) {
+        if (dom && dom->igd_domain) {
             IgdVirtIgdDomain *d = g_new0(IgdVirtIgdDomain, 1);
             const char *name = v->domainGetName(doms[i]);
+            g_autoptr(IgdSnapshot) snapshot = igd_snapshot_gather(sysroot, &dom->host, 0, NULL);
 
             d->name = g_strdup(name ? name : "");
             d->active = v->domainIsActive(doms[i]) == 1;
-            d->has_metadata = verdict.has_metadata;
-            d->mode = verdict.mode;
-            d->host = verdict.host;
-            d->n_problems = verdict.problems ? verdict.problems->len : 0;
+            d->has_metadata = dom->has_metadata;
+            d->mode = dom->mode;
+            d->host = dom->host;
+            d->findings = igd_domxml_verify(dom, snapshot);
             g_ptr_array_add(out, d);
         }
-        igd_domxml_verdict_clear(&verdict);
         free(xml);
         v->domainFree(doms[i]);
     }
@@ -233,7 +237,7 @@ igd_virt_nodedev_is_intel_display(const char *xml, GError **error)
                             "libvirt does not say the device's vendor and class");
         return FALSE;
     }
-    if (vendor != IGD_PCI_VENDOR_INTEL || (klass >> 16) != IGD_PCI_CLASS_DISPLAY) {
+    if (!igd_pci_ids_are_intel_display((guint16)vendor, (guint32)klass) || vendor > 0xffff) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
                     "the device is vendor 0x%04x class 0x%06x, not an Intel display device", (guint)vendor,
                     (guint)klass);

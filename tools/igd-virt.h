@@ -13,6 +13,7 @@
 
 #include "igd-cli.h"
 #include "igd-domxml.h"
+#include "igd-json.h"
 
 G_BEGIN_DECLS
 
@@ -70,24 +71,26 @@ typedef struct {
     char *name;
     gboolean active;
     gboolean has_metadata;  /* <igd:assign> present (set up by igd-assign) */
-    IgdDomXmlMode mode;     /* intended mode */
+    IgdMode mode;           /* intended mode */
     IgdPciAddress host;     /* the IGD it uses */
-    guint n_problems;       /* SPEC §4 rules its definition breaks */
+    GPtrArray *findings;    /* IgdFinding*: every rule its definition breaks (igd_domxml_verify()) */
 } IgdVirtIgdDomain;
 void igd_virt_igd_domain_free(IgdVirtIgdDomain *d);
 /*
  * Every domain (running or not) whose inactive definition is an IGD domain
- * (igd_domxml_verify(): <igd:assign> metadata or a hostdev of the IGD).
- * IgdVirtIgdDomain* elements, sorted by name.
+ * (igd_domain_read() with @sysroot: <igd:assign> metadata or a hostdev of
+ * an Intel display device), with what it breaks. IgdVirtIgdDomain*
+ * elements, sorted by name.
  */
-GPtrArray *igd_virt_list_igd_domains(IgdVirt *virt, const IgdHostFacts *facts,
+GPtrArray *igd_virt_list_igd_domains(IgdVirt *virt, const IgdSysroot *sysroot,
                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Helpers shared by rewrite and setup (tools/cmd-rewrite.c). */
 gboolean igd_cli_read_input(const char *path, char **data, gsize *len, GError **error);
 gboolean igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host, const char *romfile,
-                                gboolean opregion, IgdDomXmlOptions *opts, IgdHostFacts **facts,
+                                gboolean opregion, IgdDomXmlOptions *opts, IgdSnapshot **snapshot,
                                 int *exit_code);
 void igd_cli_print_report(IgdCli *cli, const IgdDomXmlReport *report);
+void igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity severity);
 
 G_END_DECLS

@@ -1,0 +1,761 @@
+/*
+ * igd-domain-rules.c: the rules of SPEC.md §4, each a pair {check, fix}
+ * over one domain (igd-domain.h). The table at the end is the one place a
+ * rule is added; its order is the order of verify's findings and of the
+ * rewrite's edits.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "igd-common.h"
+#include "igd-domain-rules.h"
+#include "igd-xml.h"
+
+#define MODE_LEGACY (1u << IGD_MODE_LEGACY)
+#define MODE_UPT    (1u << IGD_MODE_UPT)
+#define MODE_BOTH   (MODE_LEGACY | MODE_UPT)
+
+#define HINT_REWRITE "run 'igd-assign setup DOMAIN' (or 'igd-assign rewrite') to fix the definition"
+
+static gboolean
+is_root_slot(const IgdPciAddress *a, guint slot)
+{
+    return a->domain == 0 && a->bus == 0 && a->slot == slot;
+}
+
+static void fail(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+static void
+fail(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(ctx->findings, igd_finding_new(id, IGD_SEVERITY_FAIL, NULL, message, hint));
+}
+
+static const char *
+igd_alias(xmlNode *hostdev)
+{
+    xmlNode *alias = igd_xml_child(hostdev, "alias");
+    xmlAttr *a = alias ? xmlHasProp(alias, (const xmlChar *)"name") : NULL;
+
+    return a && a->children ? (const char *)a->children->content : IGD_DOMAIN_ALIAS;
+}
+
+/* ---- both modes ---- */
+
+static void
+check_x86(IgdRuleCtx *ctx)
+{
+    if (!ctx->dom->x86)
+        fail(ctx, "x86", "IGD assignment needs an x86 QEMU/KVM domain", "%s", ctx->dom->not_x86_reason);
+}
+
+static void
+check_igd_hostdev(IgdRuleCtx *ctx)
+{
+    char name[13];
+
+    igd_pci_address_format(&ctx->dom->host, name);
+    if (ctx->dom->igd_hostdevs->len == 0)
+        fail(ctx, "igd-hostdev", HINT_REWRITE, "no PCI hostdev for the IGD %s", name);
+    else if (ctx->dom->igd_hostdevs->len > 1)
+        fail(ctx, "igd-count", "keep exactly one <hostdev> for the IGD", "%u hostdevs name the IGD, exactly one is allowed",
+             ctx->dom->igd_hostdevs->len);
+}
+
+/* The IGD hostdev: the domain's, or a new one after the last hostdev (else at the end of <devices>). */
+static void
+fix_igd_hostdev(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    IgdDomainHostdev *h = igd_domain_get_igd(dom);
+    xmlNode *before = NULL;
+
+    if (dom->devices == NULL) {
+        dom->devices = igd_xml_new("devices");
+        igd_xml_insert(dom->root, dom->devices, NULL);
+    }
+    if (h) {
+        ctx->igd = h->node;
+        return;
+    }
+    for (xmlNode *c = dom->devices->children; c; c = c->next)
+        if (igd_xml_is(c, "hostdev"))
+            before = c;
+    if (before) {
+        before = before->next;
+        while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
+            before = before->next;
+    }
+    ctx->igd = igd_xml_new("hostdev");
+    xmlSetProp(ctx->igd, (const xmlChar *)"mode", (const xmlChar *)"subsystem");
+    xmlSetProp(ctx->igd, (const xmlChar *)"type", (const xmlChar *)"pci");
+    xmlSetProp(ctx->igd, (const xmlChar *)"managed", (const xmlChar *)"no");
+    igd_xml_insert(dom->devices, ctx->igd, before);
+}
+
+static void
+check_managed(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    if (h && h->managed)
+        fail(ctx, "managed", "set managed='no' and bind the IGD to vfio-pci with 'igd-assign setup'",
+             "the IGD hostdev is not managed='no', so libvirt would rebind it to i915 after use");
+}
+
+static void
+fix_managed(IgdRuleCtx *ctx)
+{
+    igd_xml_set(ctx->igd, "mode", "subsystem");
+    igd_xml_set(ctx->igd, "managed", "no");
+}
+
+static void
+check_driver(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    if (h && h->driver && !g_str_equal(h->driver, "vfio"))
+        fail(ctx, "driver", "use <driver name='vfio'/>", "the IGD hostdev does not use the vfio driver");
+}
+
+static void
+fix_driver(IgdRuleCtx *ctx)
+{
+    xmlNode *source;
+
+    igd_xml_set(igd_xml_ensure_child(ctx->igd, "driver"), "name", "vfio");
+    source = igd_xml_ensure_child(ctx->igd, "source");
+    igd_xml_set_pci_address(igd_xml_ensure_child(source, "address"), &ctx->dom->host, FALSE);
+}
+
+/* A user alias ("ua-..."), which <qemu:override> can name. */
+static void
+fix_alias(IgdRuleCtx *ctx)
+{
+    xmlNode *alias = igd_xml_child(ctx->igd, "alias");
+    g_autofree char *name = alias ? igd_xml_prop(alias, "name") : NULL;
+
+    if (name == NULL || !g_str_has_prefix(name, "ua-"))
+        igd_xml_set(igd_xml_ensure_child(ctx->igd, "alias"), "name", IGD_DOMAIN_ALIAS);
+}
+
+static void
+fix_romfile(IgdRuleCtx *ctx)
+{
+    if (ctx->romfile)
+        igd_xml_set(igd_xml_ensure_child(ctx->igd, "rom"), "file", ctx->romfile);
+}
+
+/* ---- legacy ---- */
+
+static void
+check_legacy_address(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    if (h && !(h->guest_set && is_root_slot(&h->guest, 2) && h->guest.function == 0))
+        fail(ctx, "legacy-address", HINT_REWRITE, "the IGD is not at guest address 00:02.0");
+}
+
+static void
+fix_legacy_address(IgdRuleCtx *ctx)
+{
+    const IgdPciAddress at02 = { 0, 0, 2, 0 };
+
+    igd_xml_set_pci_address(igd_xml_ensure_child(ctx->igd, "address"), &at02, TRUE);
+}
+
+static void
+check_legacy_rom(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    if (h && h->rom_disabled)
+        fail(ctx, "legacy-rom", "remove <rom bar='off'/> from the IGD hostdev",
+             "the IGD's ROM is disabled, legacy mode needs its VGA ROM");
+}
+
+static void
+fix_legacy_rom(IgdRuleCtx *ctx)
+{
+    xmlNode *rom = igd_xml_child(ctx->igd, "rom");
+
+    if (rom == NULL)
+        return;
+    if (igd_xml_prop_eq(rom, "bar", "off"))
+        igd_xml_unset(rom, "bar");
+    if (igd_xml_prop_eq(rom, "enabled", "no"))
+        igd_xml_unset(rom, "enabled");
+    if (rom->properties == NULL)
+        igd_xml_remove(rom);
+}
+
+static void
+check_legacy_slots(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    for (xmlNode *c = ctx->dom->devices ? ctx->dom->devices->children : NULL; c; c = c->next) {
+        IgdPciAddress a;
+        if (c->type != XML_ELEMENT_NODE || (h && c == h->node))
+            continue;
+        if (!igd_xml_parse_pci_address(igd_xml_device_address(c), &a))
+            continue;
+        if (is_root_slot(&a, 2))
+            fail(ctx, "legacy-02", HINT_REWRITE, "<%s> sits at guest address 00:02.%u, the IGD's place",
+                 (const char *)c->name, a.function);
+        else if (is_root_slot(&a, 0x1f))
+            fail(ctx, "legacy-1f", HINT_REWRITE,
+                 "<%s> sits at guest address 00:1f.%u, QEMU needs 1f.0 for the IGD LPC bridge", (const char *)c->name,
+                 a.function);
+    }
+}
+
+/* Devices at 00:02.* or 00:1f.* (other than the IGD) lose their address; libvirt reassigns them. */
+static void
+fix_legacy_slots(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    xmlNode *igd = ctx->igd;
+
+    for (xmlNode *c = dom->devices->children; c; c = c->next) {
+        xmlNode *addr;
+        IgdPciAddress a;
+
+        if (c == igd || c->type != XML_ELEMENT_NODE)
+            continue;
+        addr = igd_xml_device_address(c);
+        if (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f)))
+            igd_xml_remove(addr);
+    }
+}
+
+
+static void
+check_legacy_displays(IgdRuleCtx *ctx)
+{
+    for (xmlNode *c = ctx->dom->devices ? ctx->dom->devices->children : NULL; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (igd_xml_is(c, "hostdev") && igd_xml_prop_eq(c, "type", "mdev") && igd_xml_prop_eq(c, "display", "on"))
+            fail(ctx, "legacy-mdev-display", HINT_REWRITE,
+                 "a mediated device has display='on', which needs a <graphics> display");
+        if (igd_xml_is(c, "graphics")) {
+            g_autofree char *t = igd_xml_prop(c, "type");
+            fail(ctx, "legacy-graphics", HINT_REWRITE, "a <graphics type='%s'> display is defined", t ? t : "?");
+        } else if (igd_domain_is_display_only(c)) {
+            fail(ctx, "legacy-spice", HINT_REWRITE, "<%s> needs a SPICE display, which legacy mode removes",
+                 (const char *)c->name);
+        }
+    }
+}
+
+static void
+fix_legacy_displays(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    xmlNode *c, *next;
+    g_autoptr(GPtrArray) removed_audio = g_ptr_array_new_with_free_func(g_free);
+
+    for (c = dom->devices->children; c; c = next) {
+        next = c->next;
+        /* a mediated device's display (display='on', ramfb) needs a <graphics> too */
+        if (igd_xml_is(c, "hostdev") && igd_xml_prop_eq(c, "type", "mdev")) {
+            if (igd_xml_prop_eq(c, "display", "on"))
+                igd_xml_unset(c, "display");
+            if (xmlHasProp(c, (const xmlChar *)"ramfb"))
+                igd_xml_unset(c, "ramfb");
+            continue;
+        }
+        if (!igd_domain_is_display_only(c))
+            continue;
+        if (igd_xml_is(c, "audio")) {
+            char *id = igd_xml_prop(c, "id");
+            if (id)
+                g_ptr_array_add(removed_audio, id);
+        }
+        igd_xml_remove(c);
+    }
+    /* <sound><audio id='N'/> pointing at a removed audio backend */
+    if (removed_audio->len) {
+        for (c = dom->devices->children; c; c = c->next) {
+            xmlNode *a, *an;
+            if (!igd_xml_is(c, "sound"))
+                continue;
+            for (a = c->children; a; a = an) {
+                an = a->next;
+                if (igd_xml_is(a, "audio")) {
+                    g_autofree char *id = igd_xml_prop(a, "id");
+                    if (id && g_ptr_array_find_with_equal_func(removed_audio, id, g_str_equal, NULL))
+                        igd_xml_remove(a);
+                }
+            }
+        }
+    }
+}
+
+
+/* Device elements libvirt gives a PCI slot of their own on i440fx (an estimate on the safe side). */
+static gboolean
+takes_pci_slot(const xmlNode *c)
+{
+    static const char *const always[] = { "interface", "sound", "rng", "shmem", "vsock", "filesystem", NULL };
+    g_autofree char *type = NULL;
+    g_autofree char *model = NULL;
+    g_autofree char *bus = NULL;
+    xmlNode *target;
+
+    if (c->type != XML_ELEMENT_NODE || c->ns != NULL)
+        return FALSE;
+    if (g_strv_contains(always, (const char *)c->name))
+        return TRUE;
+    type = igd_xml_prop(c, "type");
+    model = igd_xml_prop(c, "model");
+    if (igd_xml_is(c, "hostdev"))
+        return type && g_str_equal(type, "pci");
+    if (igd_xml_is(c, "video")) {
+        xmlNode *m = igd_xml_child(c, "model");
+        return !(m && igd_xml_prop_eq(m, "type", "none"));
+    }
+    if (igd_xml_is(c, "memballoon") || igd_xml_is(c, "watchdog"))
+        return model == NULL || !(g_str_equal(model, "none") || g_str_equal(model, "ib700") ||
+                                  g_str_equal(model, "diag288") || g_str_equal(model, "itco"));
+    if (igd_xml_is(c, "controller"))
+        return type && (g_str_equal(type, "virtio-serial") || g_str_equal(type, "scsi") ||
+                        (g_str_equal(type, "usb") && !(model && g_str_equal(model, "none"))) ||
+                        (g_str_equal(type, "pci") && !(model && g_str_equal(model, "pci-root"))));
+    target = igd_xml_child(c, "target");
+    bus = target ? igd_xml_prop(target, "bus") : NULL;
+    if (igd_xml_is(c, "disk") || igd_xml_is(c, "input"))
+        return bus && g_str_equal(bus, "virtio");
+    return FALSE;
+}
+
+/*
+ * Devices that work behind a pci-bridge as well as on the root bus (what
+ * legacy mode may move there): virtio disks. (NICs would do too, but
+ * libvirt's domxml-to-native drops their addresses, so the move could not be
+ * proven by the tests.)
+ */
+static gboolean
+movable_to_bridge(const xmlNode *c)
+{
+    xmlNode *target;
+    g_autofree char *bus = NULL;
+
+    if (!igd_xml_is(c, "disk"))
+        return FALSE;
+    target = igd_xml_child(c, "target");
+    bus = target ? igd_xml_prop(target, "bus") : NULL;
+    return bus && g_str_equal(bus, "virtio");
+}
+
+#define IGD_BRIDGE_ALIAS_PREFIX "ua-igd-bridge"
+#define IGD_BRIDGE_SLOTS        31 /* slots 1..31 of a pci-bridge take devices */
+
+/*
+ * libvirt fills the root bus slot by slot and reaches 1f only when 03..1e
+ * are taken. When the devices without an address would get that far, the
+ * last NICs and virtio disks are given addresses behind new pci-bridges
+ * (explicitly placed on the highest free root slots) so that 00:1f.0 stays
+ * free; when that is not possible, a warning says so.
+ */
+static void
+fix_legacy_root_bus(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    gboolean used[32] = { FALSE };
+    guint free_slots = 0, unaddressed = 0, bridges, moved;
+    g_autoptr(GPtrArray) movable = g_ptr_array_new();
+    guint max_index = 0;
+    xmlNode *last_controller = NULL;
+
+    used[0] = used[1] = used[2] = used[0x1f] = TRUE;
+    for (xmlNode *c = dom->devices->children; c; c = c->next) {
+        IgdPciAddress a;
+        xmlNode *addr = c->type == XML_ELEMENT_NODE ? igd_xml_device_address(c) : NULL;
+        if (igd_xml_is(c, "controller")) {
+            last_controller = c;
+            if (igd_xml_prop_eq(c, "type", "pci")) {
+                g_autofree char *idx = igd_xml_prop(c, "index");
+                guint64 v = idx ? g_ascii_strtoull(idx, NULL, 10) : 0;
+                max_index = MAX(max_index, (guint)MIN(v, 255));
+            }
+        }
+        if (addr && igd_xml_parse_pci_address(addr, &a)) {
+            if (a.domain == 0 && a.bus == 0)
+                used[a.slot] = TRUE;
+        } else if (addr == NULL && takes_pci_slot(c)) {
+            unaddressed++;
+            if (movable_to_bridge(c))
+                g_ptr_array_add(movable, c);
+        }
+    }
+    /* libvirt adds a virtio memballoon to a domain that names none */
+    if (igd_xml_child(dom->devices, "memballoon") == NULL)
+        unaddressed++;
+    for (guint s = 3; s < 0x1f; s++)
+        free_slots += !used[s];
+    if (unaddressed <= free_slots)
+        return;
+
+    /* B bridges take B root slots and hold 31 devices each */
+    for (bridges = 1;; bridges++) {
+        if (bridges >= free_slots || max_index + bridges > 255)
+            goto warn;
+        moved = unaddressed - (free_slots - bridges);
+        if (moved <= bridges * IGD_BRIDGE_SLOTS)
+            break;
+    }
+    if (moved > movable->len)
+        goto warn;
+
+    {
+        guint is_root_slot = 0x1e;
+        xmlNode *after = last_controller;
+        guint first = movable->len - moved; /* the last devices of the document move */
+
+        for (guint b = 0; b < bridges; b++) {
+            xmlNode *ctl = igd_xml_new("controller");
+            xmlNode *alias = igd_xml_new("alias");
+            xmlNode *address = igd_xml_new("address");
+            g_autofree char *index = g_strdup_printf("%u", max_index + 1 + b);
+            g_autofree char *alias_name = g_strdup_printf(IGD_BRIDGE_ALIAS_PREFIX "%u", b);
+            IgdPciAddress at = { 0, 0, 0, 0 };
+            xmlNode *before;
+
+            while (used[is_root_slot])
+                is_root_slot--;
+            used[is_root_slot] = TRUE;
+            at.slot = is_root_slot;
+            xmlSetProp(ctl, (const xmlChar *)"type", (const xmlChar *)"pci");
+            xmlSetProp(ctl, (const xmlChar *)"index", (const xmlChar *)index);
+            xmlSetProp(ctl, (const xmlChar *)"model", (const xmlChar *)"pci-bridge");
+            xmlSetProp(alias, (const xmlChar *)"name", (const xmlChar *)alias_name);
+            xmlAddChild(ctl, alias);
+            xmlAddChild(ctl, address);
+            igd_xml_set_pci_address(address, &at, TRUE);
+            before = after ? after->next : NULL;
+            while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
+                before = before->next;
+            igd_xml_insert(dom->devices, ctl, before);
+            after = ctl;
+        }
+        for (guint i = 0; i < moved; i++) {
+            xmlNode *dev = movable->pdata[first + i];
+            xmlNode *address = igd_xml_new("address");
+            IgdPciAddress at = { 0, (guint8)(max_index + 1 + i / IGD_BRIDGE_SLOTS), (guint8)(1 + i % IGD_BRIDGE_SLOTS), 0 };
+
+            igd_xml_insert(dev, address, NULL);
+            igd_xml_set_pci_address(address, &at, TRUE);
+        }
+        igd_findings_add(ctx->findings, "legacy-root-bus", IGD_SEVERITY_WARN, NULL, NULL,
+                   "%u devices without an address and %u free slots on the root bus: %u of them moved behind %u "
+                   "new pci-bridge%s so that 00:1f.0 stays free", unaddressed, free_slots, moved, bridges,
+                   bridges > 1 ? "s" : "");
+        return;
+    }
+warn:
+    igd_findings_add(ctx->findings, "legacy-root-bus", IGD_SEVERITY_WARN, NULL, NULL,
+               "%u devices without an address and %u free slots on the root bus: libvirt may put one at "
+               "00:1f.0, which legacy mode needs free; give some of them addresses behind a pci-bridge",
+               unaddressed, free_slots);
+}
+
+
+/*
+ * The x-igd-gms the installed QEMU needs for the host's stolen memory on
+ * this domain's machine (igd-qemu-model.c): >= 0 the value, -1 none (QEMU's
+ * default gives the guest the host's stolen memory), -2 unknown (no
+ * snapshot, QEMU or GMCH).
+ */
+static gint
+needed_gms(const IgdRuleCtx *ctx)
+{
+    const IgdSnapshot *s = ctx->snapshot;
+    IgdQemuIgdModel m = { 0 };
+    gint ret = -2;
+
+    if (s == NULL || s->qemu == NULL || s->platform == NULL || !s->gmch_valid)
+        return -2;
+    if (igd_qemu_model_igd(s->qemu, s->device_id, s->platform, &s->gmch, -1, ctx->dom->machine, &m, NULL))
+        ret = m.x_igd_gms_needed;
+    igd_qemu_igd_model_clear(&m);
+    return ret;
+}
+
+static void
+check_legacy_gms(IgdRuleCtx *ctx)
+{
+    gint need = needed_gms(ctx);
+    const IgdSnapshot *s = ctx->snapshot;
+
+    if (need >= 0 && igd_domain_get_igd(ctx->dom) && ctx->dom->x_igd_gms != need)
+        fail(ctx, "legacy-gms", HINT_REWRITE,
+             "QEMU %u.%u gives the guest no stolen memory without x-igd-gms=%d (the host has %" G_GUINT64_FORMAT
+             " MiB)", s->qemu->major, s->qemu->minor, need, s->gmch.stolen_bytes >> 20);
+}
+
+static void
+fix_legacy_gms(IgdRuleCtx *ctx)
+{
+    gint need = needed_gms(ctx);
+
+    if (need >= 0) {
+        g_autofree char *v = g_strdup_printf("%d", need);
+        igd_xml_override_set(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms", "unsigned", v);
+        igd_findings_add(ctx->findings, "legacy-gms", IGD_SEVERITY_NOTE, NULL, NULL,
+                         "x-igd-gms=%d so the guest gets the host's stolen memory", need);
+    } else if (need == -1) {
+        igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
+    }
+}
+
+static void
+check_legacy_video(IgdRuleCtx *ctx)
+{
+    if (!igd_domain_video_is_none(ctx->dom))
+        fail(ctx, "legacy-video", HINT_REWRITE,
+             "an emulated video device is defined; legacy mode needs <video><model type='none'/></video>");
+}
+
+static void
+fix_legacy_video(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    xmlNode *c, *next, *first_video = NULL;
+
+    if (!igd_domain_video_is_none(dom)) {
+        for (c = dom->devices->children; c; c = next) {
+            next = c->next;
+            if (!igd_xml_is(c, "video"))
+                continue;
+            if (first_video == NULL) {
+                /* keep the place of the first video device */
+                first_video = igd_xml_new("video");
+                xmlNode *model = igd_xml_new("model");
+                xmlSetProp(model, (const xmlChar *)"type", (const xmlChar *)"none");
+                xmlAddChild(first_video, model);
+                igd_xml_insert(dom->devices, first_video, c);
+            }
+            igd_xml_remove(c);
+        }
+        if (first_video == NULL) {
+            xmlNode *video = igd_xml_new("video");
+            xmlNode *model = igd_xml_new("model");
+            xmlSetProp(model, (const xmlChar *)"type", (const xmlChar *)"none");
+            xmlAddChild(video, model);
+            igd_xml_insert(dom->devices, video, NULL);
+        }
+    }
+}
+
+/* ---- UPT ---- */
+
+static void
+check_upt_address(IgdRuleCtx *ctx)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
+
+    if (h && h->guest_set && is_root_slot(&h->guest, 2))
+        fail(ctx, "upt-address", HINT_REWRITE, "UPT mode must not place the IGD at guest address 00:02.0");
+}
+
+/* An explicit slot on the root bus for a UPT IGD on i440fx: first slot no device claims. */
+static gboolean
+upt_free_slot(const IgdDomain *dom, xmlNode *igd, guint *slot)
+{
+    gboolean used[32] = { FALSE };
+
+    used[0] = used[1] = used[2] = used[0x1f] = TRUE; /* host bridge, PIIX3, primary video, ICH */
+    for (xmlNode *c = dom->devices->children; c; c = c->next) {
+        IgdPciAddress a;
+        if (c == igd || c->type != XML_ELEMENT_NODE)
+            continue;
+        if (igd_xml_parse_pci_address(igd_xml_device_address(c), &a) && a.domain == 0 && a.bus == 0)
+            used[a.slot] = TRUE;
+    }
+    for (guint s = 3; s < 0x1f; s++) {
+        if (!used[s]) {
+            *slot = s;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static void
+fix_upt_video(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    xmlNode *c, *next, *first_none = NULL;
+    xmlNode *video, *model;
+
+    if (igd_domain_has_emulated_video(dom))
+        return;
+    for (c = dom->devices->children; c; c = next) {
+        next = c->next;
+        if (igd_xml_is(c, "video")) {
+            if (first_none == NULL)
+                first_none = c;
+            else
+                igd_xml_remove(c);
+        }
+    }
+    video = igd_xml_new("video");
+    model = igd_xml_new("model");
+    xmlSetProp(model, (const xmlChar *)"type", (const xmlChar *)"vga");
+    xmlAddChild(video, model);
+    if (first_none) {
+        igd_xml_insert(dom->devices, video, first_none);
+        igd_xml_remove(first_none);
+    } else {
+        /* after the last graphics/input device if any, else at the end */
+        igd_xml_insert(dom->devices, video, NULL);
+    }
+}
+
+
+static void
+fix_upt_address(IgdRuleCtx *ctx)
+{
+    IgdDomain *dom = ctx->dom;
+    xmlNode *addr = igd_xml_device_address(ctx->igd);
+    IgdPciAddress a;
+    guint slot;
+
+    if (addr != NULL && igd_xml_parse_pci_address(addr, &a) && !is_root_slot(&a, 2))
+        return;
+    if (dom->machine_kind == IGD_MACHINE_I440FX && upt_free_slot(dom, ctx->igd, &slot)) {
+        IgdPciAddress to = { 0, 0, slot, 0 };
+        igd_xml_set_pci_address(igd_xml_ensure_child(ctx->igd, "address"), &to, TRUE);
+    } else if (addr) {
+        /* q35: libvirt puts the hostdev behind a pcie-root-port */
+        igd_xml_remove(addr);
+    }
+}
+
+static void
+check_upt_video(IgdRuleCtx *ctx)
+{
+    if (!igd_domain_has_emulated_video(ctx->dom))
+        fail(ctx, "upt-video", HINT_REWRITE, "UPT mode needs an emulated primary video device");
+}
+
+static void
+fix_opregion(IgdRuleCtx *ctx)
+{
+    if (ctx->opregion)
+        igd_xml_override_set(ctx->dom->root, igd_alias(ctx->igd), "x-igd-opregion", "bool", "true");
+}
+
+/* The order libvirt writes a PCI hostdev's children in (and domain.rng accepts). */
+static const char *const hostdev_order[] = {
+    "driver", "teaming", "source", "alias", "acpi", "boot", "rom", "address", "readonly", "shareable", NULL,
+};
+
+static guint
+hostdev_rank(const xmlNode *n)
+{
+    if (n->type == XML_ELEMENT_NODE && n->ns == NULL)
+        for (guint i = 0; hostdev_order[i]; i++)
+            if (g_str_equal((const char *)n->name, hostdev_order[i]))
+                return i;
+    return G_N_ELEMENTS(hostdev_order);
+}
+
+/* Put the hostdev's children in libvirt's order and indent them uniformly. */
+static void
+fix_layout(IgdRuleCtx *ctx)
+{
+    xmlNode *hostdev = ctx->igd;
+    g_autoptr(GPtrArray) kids = g_ptr_array_new();
+    g_autofree char *indent = igd_xml_indent(hostdev);
+    xmlNode *c, *next;
+
+    for (c = hostdev->children; c; c = next) {
+        next = c->next;
+        xmlUnlinkNode(c);
+        if (igd_xml_is_blank(c))
+            xmlFreeNode(c);
+        else
+            g_ptr_array_add(kids, c);
+    }
+    /* stable insertion sort by rank */
+    for (guint i = 1; i < kids->len; i++) {
+        for (guint j = i; j > 0 && hostdev_rank(kids->pdata[j - 1]) > hostdev_rank(kids->pdata[j]); j--) {
+            gpointer t = kids->pdata[j];
+            kids->pdata[j] = kids->pdata[j - 1];
+            kids->pdata[j - 1] = t;
+        }
+    }
+    for (guint i = 0; i < kids->len; i++) {
+        xmlNode *k = kids->pdata[i];
+        /* strip blank text inside <source> too: it is re-indented below */
+        if (igd_xml_is(k, "source")) {
+            for (xmlNode *s = k->children; s; s = next) {
+                next = s->next;
+                if (igd_xml_is_blank(s)) {
+                    xmlUnlinkNode(s);
+                    xmlFreeNode(s);
+                }
+            }
+        }
+        xmlAddChild(hostdev, k);
+    }
+    if (indent || hostdev->parent == NULL)
+        igd_xml_format_tree(hostdev, indent ? indent : "");
+}
+
+/* ---- the table ---- */
+
+typedef struct {
+    const char *id;
+    guint modes;
+    void (*check)(IgdRuleCtx *ctx);
+    void (*fix)(IgdRuleCtx *ctx);
+} Rule;
+
+static const Rule rules[] = {
+    { "x86", MODE_BOTH, check_x86, NULL },
+    { "igd-hostdev", MODE_BOTH, check_igd_hostdev, fix_igd_hostdev },
+    { "managed", MODE_BOTH, check_managed, fix_managed },
+    { "driver", MODE_BOTH, check_driver, fix_driver },
+    { "alias", MODE_BOTH, NULL, fix_alias },
+    { "romfile", MODE_BOTH, NULL, fix_romfile },
+    { "legacy-address", MODE_LEGACY, check_legacy_address, fix_legacy_address },
+    { "legacy-rom", MODE_LEGACY, check_legacy_rom, fix_legacy_rom },
+    { "legacy-slots", MODE_LEGACY, check_legacy_slots, fix_legacy_slots },
+    { "legacy-video", MODE_LEGACY, check_legacy_video, fix_legacy_video },
+    { "legacy-displays", MODE_LEGACY, check_legacy_displays, fix_legacy_displays },
+    { "legacy-root-bus", MODE_LEGACY, NULL, fix_legacy_root_bus },
+    { "legacy-gms", MODE_LEGACY, check_legacy_gms, fix_legacy_gms },
+    { "upt-address", MODE_UPT, check_upt_address, fix_upt_address },
+    { "upt-video", MODE_UPT, check_upt_video, fix_upt_video },
+    { "opregion", MODE_BOTH, NULL, fix_opregion },
+    { "layout", MODE_BOTH, NULL, fix_layout },
+};
+
+void
+igd_domain_rules_check(IgdRuleCtx *ctx)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(rules); i++)
+        if ((rules[i].modes & (1u << ctx->mode)) && rules[i].check)
+            rules[i].check(ctx);
+}
+
+void
+igd_domain_rules_fix(IgdRuleCtx *ctx)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(rules); i++)
+        if ((rules[i].modes & (1u << ctx->mode)) && rules[i].fix)
+            rules[i].fix(ctx);
+}

@@ -1,0 +1,32 @@
+/*
+ * igd-domain-rules.h (igd-core only): the rules of SPEC.md §4 as pairs
+ * {check, fix}. igd_domxml_verify() runs the checks, igd_domxml_rewrite()
+ * the fixes, and the daemon's watcher repairs with the same rewrite: one
+ * table (igd-domain-rules.c), so what verify reports is what rewrite mends.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "igd-domain.h"
+#include "igd-finding.h"
+#include "igd-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+    IgdDomain *dom;
+    const IgdSnapshot *snapshot; /* the IGD's (dom->host), NULL: nothing known about the host */
+    IgdMode mode;                /* LEGACY or UPT */
+    const char *romfile;         /* rewrite: <rom file=...> to set, NULL: keep */
+    gboolean opregion;           /* rewrite: x-igd-opregion=true through <qemu:override> */
+    GPtrArray *findings;         /* checks: what the definition breaks; fixes: what they say (WARN, NOTE) */
+    xmlNode *igd;                /* fixes: the IGD hostdev, made by the first fix when missing */
+} IgdRuleCtx;
+
+/* Add a finding for every rule of @ctx->mode that @ctx->dom breaks. */
+void igd_domain_rules_check(IgdRuleCtx *ctx);
+/* Apply every rule of @ctx->mode to @ctx->dom's document. */
+void igd_domain_rules_fix(IgdRuleCtx *ctx);
+
+G_END_DECLS

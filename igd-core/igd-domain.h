@@ -1,0 +1,119 @@
+/*
+ * igd-domain.h: one reading of a libvirt domain definition for the IGD
+ * rules: its uuid and name, machine and firmware, every PCI hostdev, the
+ * IGD hostdev chosen by one rule, its guest address, <rom>, the
+ * <qemu:override> properties of its alias and the <igd:assign> metadata.
+ * Rewrite, verify, the hook, the daemon's watcher and `status` read domains
+ * through this and nothing else.
+ *
+ * Which hostdev is the IGD (igd_domain_read()), in this order:
+ *   1. the host address the caller names (`--host`);
+ *   2. the host address of the <igd:assign> metadata;
+ *   3. with a sysroot: the hostdev whose host device is an Intel
+ *      display-class device (igd_pci_device_open_igd());
+ *   4. without one: a hostdev of 0000:00:02.0;
+ *   else the default 0000:00:02.0 (no hostdev is the IGD).
+ * A domain is an IGD domain when it carries <igd:assign> metadata or one of
+ * its hostdevs is the IGD (SPEC.md §6).
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "igd-pci-address.h"
+#include "igd-qemu.h"
+#include "igd-sysroot.h"
+
+G_BEGIN_DECLS
+
+/* Namespace of the <igd:assign> metadata element (xml-schemas/igd-assign-metadata.rng). */
+#define IGD_DOMAIN_NS        "http://igd-assign.org/schemas/domain/1.0"
+#define IGD_DOMAIN_NS_PREFIX "igd"
+/* The user alias given to the IGD hostdev (<qemu:override> targets it). */
+#define IGD_DOMAIN_ALIAS     "ua-igd"
+
+typedef enum {
+    IGD_MODE_AUTO = 0,
+    IGD_MODE_LEGACY,
+    IGD_MODE_UPT,
+} IgdMode;
+
+/* "auto", "legacy", "upt". */
+const char *igd_mode_to_string(IgdMode mode);
+/* Parse a --mode value; anything else is IGD_ERROR_USAGE. */
+gboolean igd_mode_from_string(const char *str, IgdMode *mode, GError **error);
+
+typedef struct {
+    xmlNode *node;               /* the <hostdev> element */
+    IgdPciAddress source;        /* the host device */
+    gboolean guest_set;          /* a guest <address type='pci'> is given */
+    IgdPciAddress guest;
+    gboolean managed;            /* managed='yes' or absent (libvirt's default) */
+    char *driver;                /* <driver name=...>, NULL: none */
+    char *alias;                 /* <alias name=...>, NULL: none */
+    char *rom_file;              /* <rom file=...>, NULL: none */
+    gboolean rom_disabled;       /* <rom bar='off'> or enabled='no' */
+} IgdDomainHostdev;
+
+typedef struct {
+    xmlDoc *doc;                 /* owned */
+    xmlNode *root, *os, *devices, *metadata, *meta; /* meta: the <igd:assign> element */
+    char *name;                  /* <name>, NULL: none */
+    char *uuid;                  /* <uuid> as libvirt formats it (lower case), NULL: none or malformed */
+    char *type;                  /* <domain type=...> */
+    char *machine;               /* <os><type machine=...>, NULL: absent */
+    IgdMachineKind machine_kind;
+    gboolean ovmf;               /* boots UEFI (firmware='efi', a pflash or OVMF/edk2 loader) */
+    gboolean x86;                /* a QEMU/KVM x86 domain */
+    char *not_x86_reason;        /* why not, when !x86 */
+
+    gboolean has_metadata;       /* <igd:assign> present */
+    IgdMode meta_mode;           /* its mode attribute (AUTO: absent or unknown) */
+    gboolean meta_host_set;
+    IgdPciAddress meta_host;     /* its host attribute */
+
+    GPtrArray *pci_hostdevs;     /* IgdDomainHostdev*: every PCI subsystem hostdev with a valid source */
+    guint bad_hostdevs;          /* PCI subsystem hostdevs whose source address does not parse */
+
+    gboolean igd_domain;         /* carries metadata or an IGD hostdev */
+    IgdPciAddress host;          /* the IGD's host address (the rule above) */
+    GPtrArray *igd_hostdevs;     /* IgdDomainHostdev* (of @pci_hostdevs) whose source is @host */
+    guint n_intel_hostdevs;      /* hostdevs found to be Intel display devices through the sysroot */
+    IgdMode mode;                /* the intended mode: the metadata's, else legacy when the IGD is at guest 00:02.0 */
+    gint x_igd_gms;              /* x-igd-gms of the IGD hostdev's alias in <qemu:override>, -1: unset */
+} IgdDomain;
+
+typedef struct {
+    const IgdPciAddress *host;   /* the IGD's host address when the caller knows it (--host), NULL: the rule */
+    const IgdSysroot *sysroot;   /* the host whose devices decide which hostdev is the IGD, NULL: by address */
+} IgdDomainReadOptions;
+
+/*
+ * Parse @xml (igd_xml_parse_domain(): safe, bounded, no DOCTYPE) and read
+ * it. @opts may be NULL. Errors: IGD_ERROR_INVALID when the XML is not a
+ * domain definition.
+ */
+IgdDomain *igd_domain_read(const char *xml, gsize len, const IgdDomainReadOptions *opts,
+                           GError **error) G_GNUC_WARN_UNUSED_RESULT;
+void igd_domain_free(IgdDomain *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdDomain, igd_domain_free)
+
+/* The IGD hostdev (the first of @igd_hostdevs), NULL when none. */
+IgdDomainHostdev *igd_domain_get_igd(const IgdDomain *dom);
+
+/*
+ * The ROM file the IGD hostdev names: @romfile when given (a --romfile),
+ * else its own <rom file=...>; NULL when neither. A domain's own ROM file is
+ * a ROM source exactly like --romfile.
+ */
+const char *igd_domain_romfile(const IgdDomain *dom, const char *romfile);
+
+/* TRUE when the video devices amount to exactly <video><model type='none'/></video>. */
+gboolean igd_domain_video_is_none(const IgdDomain *dom);
+/* TRUE when some <video> with a model other than none exists (a <video> without a model is emulated). */
+gboolean igd_domain_has_emulated_video(const IgdDomain *dom);
+/* Devices that only work with a display (graphics, spice channels, spice audio, ...). */
+gboolean igd_domain_is_display_only(const xmlNode *device);
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/*
+ * igd-requirements.h: the one list of what IGD assignment needs of the
+ * host, the IGD, the installed QEMU and the guest's machine and firmware
+ * (SPEC.md §1; QEMU's hw/vfio/igd.c per version, through igd-qemu-model;
+ * the firmware's fw_cfg consumers). One ordered table of rules, each with
+ * an id, the scopes it speaks in and a judgement over a snapshot that gives
+ * one IgdFinding. `check` (host readiness), `inspect` (legacy/UPT
+ * eligibility), `rewrite --mode auto`, the hook's preflight and `status`
+ * all evaluate this table; adding a requirement is adding a row.
+ * (The domain's own rules, SPEC.md §4, are igd-domain-rules.c.)
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "igd-finding.h"
+#include "igd-pci-address.h"
+#include "igd-snapshot.h"
+#include "igd-sysroot.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    IGD_SCOPE_CHECK,  /* `check`: is this host ready (either mode); ends with a legacy and a UPT verdict */
+    IGD_SCOPE_LEGACY, /* what legacy mode needs (inspect, auto, explicit --mode legacy) */
+    IGD_SCOPE_UPT,    /* what UPT mode needs */
+    IGD_SCOPE_START,  /* what must hold when libvirt starts the domain (the hook's prepare begin) */
+} IgdScope;
+
+/* The guest the requirements are judged for. */
+typedef struct {
+    const char *machine;        /* the domain's machine type; NULL: "pc" (i440fx) */
+    gboolean ovmf;              /* the guest boots OVMF (UEFI), else SeaBIOS */
+    gboolean romfile_unchecked; /* the domain names a ROM file the snapshot does not describe: not judged */
+    gint x_igd_gms;             /* the domain's x-igd-gms, -1: unset */
+} IgdGuest;
+
+/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms. */
+void igd_guest_init(IgdGuest *guest);
+
+/* The snapshot parts a scope judges (what igd_snapshot_gather() must be asked for). */
+IgdSnapshotParts igd_requirements_parts(IgdScope scope);
+
+/*
+ * Evaluate every row of @scope over @snapshot for @guest (NULL: defaults).
+ * Returns the findings in table order (a row with nothing to say in that
+ * scope gives none; a row whose snapshot part was not gathered is skipped;
+ * with @snapshot NULL only the rows that judge the guest alone speak). IGD_SCOPE_CHECK also judges the two modes and ends
+ * with a "legacy" and an "upt" finding (PASS, or WARN with the first reason
+ * and its fix).
+ */
+GPtrArray *igd_requirements_evaluate(const IgdSnapshot *snapshot, IgdScope scope,
+                                     const IgdGuest *guest) G_GNUC_WARN_UNUSED_RESULT;
+
+/* TRUE when no finding is a FAIL. */
+gboolean igd_requirements_met(GPtrArray *findings);
+
+/*
+ * `check` for the IGD at @addr (NULL: 0000:00:02.0): gather the snapshot
+ * (judged with @qemu, NULL: none found) and evaluate IGD_SCOPE_CHECK. A missing
+ * device or one that is not an Intel IGD gives the single finding
+ * "igd-present" FAIL. Only an unreadable sysroot (no /sys/bus/pci/devices)
+ * is an error (IGD_ERROR_NOT_FOUND).
+ */
+GPtrArray *igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                       GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

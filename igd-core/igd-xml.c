@@ -1,0 +1,545 @@
+/*
+ * igd-xml.c: safe parsing, small readers, layout-keeping edits and the
+ * serialisation of a domain document (see igd-xml.h).
+ */
+#include "config.h"
+
+#include <libxml/parser.h>
+#include <libxml/xmlsave.h>
+#include <string.h>
+
+#include "igd-common.h"
+#include "igd-xml.h"
+
+void
+igd_xml_doc_free(IgdXmlDoc *doc)
+{
+    xmlFreeDoc(doc);
+}
+
+gboolean
+igd_xml_is(const xmlNode *node, const char *name)
+{
+    return node && node->type == XML_ELEMENT_NODE && node->ns == NULL &&
+           strcmp((const char *)node->name, name) == 0;
+}
+
+xmlNode *
+igd_xml_child(const xmlNode *parent, const char *name)
+{
+    if (parent == NULL)
+        return NULL;
+    for (xmlNode *c = parent->children; c; c = c->next)
+        if (igd_xml_is(c, name))
+            return c;
+    return NULL;
+}
+
+char *
+igd_xml_prop(const xmlNode *node, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
+    char *ret;
+
+    if (v == NULL)
+        return NULL;
+    ret = g_strdup((const char *)v);
+    xmlFree(v);
+    return ret;
+}
+
+gboolean
+igd_xml_prop_eq(const xmlNode *node, const char *name, const char *value)
+{
+    g_autofree char *v = igd_xml_prop(node, name);
+
+    return v != NULL && g_str_equal(v, value);
+}
+
+/* libvirt reads PCI address fields with base 0 (virStrToLong_uip(..., 0, ...)). */
+static gboolean
+parse_field(const xmlNode *node, const char *name, guint max, guint *out)
+{
+    g_autofree char *v = igd_xml_prop(node, name);
+    guint64 n;
+    char *end = NULL;
+
+    if (v == NULL) {
+        *out = 0; /* libvirt: a missing field is 0 */
+        return TRUE;
+    }
+    if (v[0] == '\0' || v[0] == '-' || v[0] == '+' || g_ascii_isspace(v[0]))
+        return FALSE;
+    n = g_ascii_strtoull(v, &end, 0);
+    if (end == v || *end != '\0' || n > max)
+        return FALSE;
+    *out = (guint)n;
+    return TRUE;
+}
+
+gboolean
+igd_xml_parse_pci_address(const xmlNode *address, IgdPciAddress *addr)
+{
+    guint d, b, s, f;
+
+    if (address == NULL)
+        return FALSE;
+    if (!parse_field(address, "domain", 0xffff, &d) || !parse_field(address, "bus", 0xff, &b) ||
+        !parse_field(address, "slot", 0x1f, &s) || !parse_field(address, "function", 7, &f))
+        return FALSE;
+    addr->domain = d;
+    addr->bus = b;
+    addr->slot = s;
+    addr->function = f;
+    return TRUE;
+}
+
+xmlNode *
+igd_xml_device_address(const xmlNode *device)
+{
+    for (xmlNode *c = device->children; c; c = c->next)
+        if (igd_xml_is(c, "address") && igd_xml_prop_eq(c, "type", "pci"))
+            return c;
+    return NULL;
+}
+
+
+
+static void
+silent_error(void *ctx, const char *msg, ...)
+{
+}
+
+IgdXmlDoc *
+igd_xml_parse_domain(const char *xml, gsize len, GError **error)
+{
+    xmlParserCtxt *ctxt;
+    xmlDoc *doc;
+    xmlNode *root;
+    const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+
+    if (len > IGD_XML_MAX_SIZE) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes", len,
+                    IGD_XML_MAX_SIZE);
+        return NULL;
+    }
+    if (len == 0) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is empty");
+        return NULL;
+    }
+    ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "cannot create an XML parser");
+        return NULL;
+    }
+    xmlSetGenericErrorFunc(NULL, silent_error);
+    /* no XML_PARSE_NOENT (no entity expansion), no DTDLOAD/DTDATTR (no DTD), NONET */
+    doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "domain.xml", NULL, options);
+    if (doc == NULL || !ctxt->wellFormed) {
+        const xmlError *e = xmlCtxtGetLastError(ctxt);
+        g_autofree char *msg = g_strdup(e && e->message ? e->message : "not well-formed");
+        g_strchomp(msg);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is not well-formed: line %d: %s",
+                    e ? e->line : 0, msg);
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        return NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    if (doc->intSubset || doc->extSubset) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                            "domain XML has a DOCTYPE (DTDs and entity declarations are refused)");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!igd_xml_is(root, "domain")) {
+        if (root && root->ns && root->ns->href)
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "root element <%s> is in namespace '%s', not a libvirt <domain>",
+                        (const char *)root->name, (const char *)root->ns->href);
+        else
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "root element is <%s>, not <domain>",
+                        root ? (const char *)root->name : "");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+
+/* ---- whitespace-preserving tree edits ---- */
+
+gboolean
+igd_xml_is_blank(const xmlNode *n)
+{
+    if (n == NULL || n->type != XML_TEXT_NODE)
+        return FALSE;
+    for (const xmlChar *p = n->content; p && *p; p++)
+        if (!g_ascii_isspace(*p))
+            return FALSE;
+    return TRUE;
+}
+
+/* The indentation of @node: what follows the last newline of the blank text before it, or NULL. */
+char *
+igd_xml_indent(const xmlNode *node)
+{
+    const xmlNode *prev = node->prev;
+    const char *nl;
+
+    if (!igd_xml_is_blank(prev))
+        return NULL;
+    nl = strrchr((const char *)prev->content, '\n');
+    if (nl == NULL)
+        return NULL;
+    return g_strdup(nl + 1);
+}
+
+/* Indentation for children of @parent, NULL when the document is written without any. */
+static char *
+child_indent(const xmlNode *parent)
+{
+    g_autofree char *pi = NULL;
+
+    for (const xmlNode *c = parent->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE || c->type == XML_COMMENT_NODE) {
+            char *ind = igd_xml_indent(c);
+            if (ind)
+                return ind;
+            return NULL; /* children without indentation */
+        }
+    }
+    pi = igd_xml_indent(parent);
+    if (pi == NULL && parent->parent && parent->parent->type != XML_DOCUMENT_NODE)
+        return NULL;
+    return g_strconcat(pi ? pi : "", "  ", NULL);
+}
+
+static void
+add_text_before(xmlNode *before, const char *text)
+{
+    xmlAddPrevSibling(before, xmlNewText((const xmlChar *)text));
+}
+
+/* Indent a subtree built by the engine (no blank text inside yet) that sits at @indent. */
+void
+igd_xml_format_tree(xmlNode *node, const char *indent)
+{
+    g_autofree char *inner = NULL;
+    g_autofree char *nl_inner = NULL;
+    g_autofree char *nl_outer = NULL;
+    gboolean any = FALSE;
+
+    if (indent == NULL)
+        return;
+    inner = g_strconcat(indent, "  ", NULL);
+    nl_inner = g_strconcat("\n", inner, NULL);
+    nl_outer = g_strconcat("\n", indent, NULL);
+    for (xmlNode *c = node->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE && c->type != XML_COMMENT_NODE)
+            continue;
+        add_text_before(c, nl_inner);
+        if (c->type == XML_ELEMENT_NODE)
+            igd_xml_format_tree(c, inner);
+        any = TRUE;
+    }
+    if (any)
+        xmlAddChild(node, xmlNewText((const xmlChar *)nl_outer));
+}
+
+/*
+ * Insert the new element @child into @parent before @before (NULL: at the
+ * end), indented like its siblings, and indent its subtree.
+ */
+void
+igd_xml_insert(xmlNode *parent, xmlNode *child, xmlNode *before)
+{
+    g_autofree char *indent = child_indent(parent);
+    g_autofree char *nl = indent ? g_strconcat("\n", indent, NULL) : NULL;
+
+    if (before) {
+        xmlAddPrevSibling(before, child);
+        if (nl)
+            xmlAddNextSibling(child, xmlNewText((const xmlChar *)nl));
+    } else if (parent->children == NULL) {
+        g_autofree char *pi = igd_xml_indent(parent);
+        xmlAddChild(parent, child);
+        if (nl) {
+            g_autofree char *close = g_strconcat("\n", pi ? pi : "", NULL);
+            add_text_before(child, nl);
+            xmlAddChild(parent, xmlNewText((const xmlChar *)close));
+        }
+    } else if (igd_xml_is_blank(parent->last) && nl) {
+        xmlNode *tail = parent->last;
+        xmlAddPrevSibling(tail, child);
+        add_text_before(child, nl);
+    } else {
+        if (nl)
+            xmlAddChild(parent, xmlNewText((const xmlChar *)nl));
+        xmlAddChild(parent, child);
+    }
+    igd_xml_format_tree(child, indent);
+}
+
+/* Remove @node and the indentation in front of it. */
+void
+igd_xml_remove(xmlNode *node)
+{
+    xmlNode *parent;
+
+    if (igd_xml_is_blank(node->prev)) {
+        xmlNode *ws = node->prev;
+        xmlUnlinkNode(ws);
+        xmlFreeNode(ws);
+    }
+    parent = node->parent;
+    xmlUnlinkNode(node);
+    xmlFreeNode(node);
+    /* a parent left with nothing but indentation becomes empty (<x/>) */
+    if (parent && parent->children) {
+        for (xmlNode *c = parent->children; c; c = c->next)
+            if (!igd_xml_is_blank(c))
+                return;
+        while (parent->children) {
+            xmlNode *c = parent->children;
+            xmlUnlinkNode(c);
+            xmlFreeNode(c);
+        }
+    }
+}
+
+/* Set an attribute only when it differs, so unchanged attributes keep their place. */
+void
+igd_xml_set(xmlNode *node, const char *name, const char *value)
+{
+    if (!igd_xml_prop_eq(node, name, value))
+        xmlSetProp(node, (const xmlChar *)name, (const xmlChar *)value);
+}
+
+void
+igd_xml_unset(xmlNode *node, const char *name)
+{
+    xmlAttr *a = xmlHasProp(node, (const xmlChar *)name);
+
+    if (a)
+        xmlRemoveProp(a);
+}
+
+xmlNode *
+igd_xml_new(const char *name)
+{
+    return xmlNewNode(NULL, (const xmlChar *)name);
+}
+
+/* ---- serialisation ---- */
+
+char *
+igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len)
+{
+    xmlBuffer *buf = xmlBufferCreate();
+    xmlSaveCtxt *save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
+    GString *out = g_string_sized_new(input_len + 1024);
+    gboolean first = TRUE;
+
+    /*
+     * An XML declaration in the input is kept as it was, except that the
+     * output is always UTF-8 (what libvirt writes): another declared
+     * encoding is replaced.
+     */
+    if (input_len > 5 && memcmp(input, "<?xml", 5) == 0) {
+        const char *end = g_strstr_len(input, MIN(input_len, 1024), "?>");
+        if (end) {
+            g_autofree char *decl = g_strndup(input, end + 2 - input);
+            char *enc = strstr(decl, "encoding");
+            char *q = enc ? strpbrk(enc, "\"'") : NULL;
+            char *q2 = q ? strchr(q + 1, *q) : NULL;
+
+            if (q2 && g_ascii_strncasecmp(q + 1, "UTF-8", q2 - q - 1) != 0) {
+                g_string_append_len(out, decl, q + 1 - decl);
+                g_string_append(out, "UTF-8");
+                g_string_append(out, q2);
+            } else {
+                g_string_append(out, decl);
+            }
+            g_string_append_c(out, '\n');
+        }
+    }
+    for (xmlNode *n = doc->children; n; n = n->next) {
+        if (n->type == XML_DTD_NODE)
+            continue;
+        if (!first)
+            g_string_append_c(out, '\n');
+        first = FALSE;
+        xmlSaveTree(save, n);
+        xmlSaveFlush(save);
+        g_string_append_len(out, (const char *)xmlBufferContent(buf), xmlBufferLength(buf));
+        xmlBufferEmpty(buf);
+    }
+    xmlSaveClose(save);
+    xmlBufferFree(buf);
+    if (input_len > 0 && input[input_len - 1] == '\n')
+        g_string_append_c(out, '\n');
+    *out_len = out->len;
+    return g_string_free(out, FALSE);
+}
+
+void
+igd_xml_set_pci_address(xmlNode *address, const IgdPciAddress *a, gboolean guest)
+{
+    g_autofree char *d = g_strdup_printf("0x%04x", a->domain);
+    g_autofree char *b = g_strdup_printf("0x%02x", a->bus);
+    g_autofree char *s = g_strdup_printf("0x%02x", a->slot);
+    g_autofree char *f = g_strdup_printf("0x%x", a->function);
+    IgdPciAddress cur;
+
+    /* an address that already says the same (in any spelling) is left alone */
+    if (igd_xml_parse_pci_address(address, &cur) && igd_pci_address_equal(&cur, a) &&
+        (!guest || igd_xml_prop_eq(address, "type", "pci")) && xmlHasProp(address, (const xmlChar *)"slot") &&
+        xmlHasProp(address, (const xmlChar *)"bus") && xmlHasProp(address, (const xmlChar *)"domain") &&
+        xmlHasProp(address, (const xmlChar *)"function") &&
+        (!guest || xmlHasProp(address, (const xmlChar *)"multifunction") == NULL))
+        return;
+    if (guest)
+        igd_xml_set(address, "type", "pci");
+    igd_xml_set(address, "domain", d);
+    igd_xml_set(address, "bus", b);
+    igd_xml_set(address, "slot", s);
+    igd_xml_set(address, "function", f);
+    if (guest)
+        igd_xml_unset(address, "multifunction");
+}
+
+xmlNode *
+igd_xml_ensure_child(xmlNode *parent, const char *name)
+{
+    xmlNode *c = igd_xml_child(parent, name);
+
+    if (c == NULL) {
+        c = igd_xml_new(name);
+        xmlAddChild(parent, c);
+    }
+    return c;
+}
+
+/* ---- <qemu:override> ---- */
+
+static xmlNs *
+qemu_ns(xmlNode *root, gboolean create)
+{
+    for (xmlNs *ns = root->nsDef; ns; ns = ns->next)
+        if (ns->href && g_str_equal((const char *)ns->href, IGD_XML_QEMU_NS))
+            return ns;
+    if (!create)
+        return NULL;
+    /* "qemu" may already name another namespace on the root */
+    for (guint i = 0;; i++) {
+        g_autofree char *prefix = i ? g_strdup_printf("qemu%u", i) : g_strdup("qemu");
+        gboolean taken = FALSE;
+        for (xmlNs *ns = root->nsDef; ns; ns = ns->next)
+            if (ns->prefix && g_str_equal((const char *)ns->prefix, prefix))
+                taken = TRUE;
+        if (!taken)
+            return xmlNewNs(root, (const xmlChar *)IGD_XML_QEMU_NS, (const xmlChar *)prefix);
+    }
+}
+
+static gboolean
+is_qemu(const xmlNode *n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           g_str_equal((const char *)n->ns->href, IGD_XML_QEMU_NS) && g_str_equal((const char *)n->name, name);
+}
+
+static xmlNode *
+qemu_child(xmlNode *parent, const char *name, const char *attr, const char *value)
+{
+    for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (is_qemu(c, name) && (attr == NULL || igd_xml_prop_eq(c, attr, value)))
+            return c;
+    return NULL;
+}
+
+/* The <qemu:property> named @prop of device @alias, NULL if none. */
+xmlNode *
+igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
+{
+    /* every <qemu:override> and every <qemu:device> of the alias: libvirt merges them */
+    for (xmlNode *ov = root->children; ov; ov = ov->next) {
+        if (!is_qemu(ov, "override"))
+            continue;
+        for (xmlNode *dev = ov->children; dev; dev = dev->next) {
+            if (!is_qemu(dev, "device") || !igd_xml_prop_eq(dev, "alias", alias))
+                continue;
+            for (xmlNode *fe = dev->children; fe; fe = fe->next) {
+                xmlNode *p;
+                if (!is_qemu(fe, "frontend"))
+                    continue;
+                p = qemu_child(fe, "property", "name", prop);
+                if (p)
+                    return p;
+            }
+        }
+    }
+    return NULL;
+}
+
+void
+igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const char *type, const char *value)
+{
+    xmlNs *ns;
+    xmlNode *ov, *dev, *fe, *p;
+
+    p = igd_xml_override_find(root, alias, prop);
+    if (p) {
+        igd_xml_set(p, "type", type);
+        igd_xml_set(p, "value", value);
+        return;
+    }
+    ns = qemu_ns(root, TRUE);
+    ov = qemu_child(root, "override", NULL, NULL);
+    if (ov == NULL) {
+        ov = xmlNewNode(ns, (const xmlChar *)"override");
+        igd_xml_insert(root, ov, NULL);
+    }
+    dev = qemu_child(ov, "device", "alias", alias);
+    if (dev == NULL) {
+        dev = xmlNewNode(ns, (const xmlChar *)"device");
+        xmlSetProp(dev, (const xmlChar *)"alias", (const xmlChar *)alias);
+        igd_xml_insert(ov, dev, NULL);
+    }
+    fe = qemu_child(dev, "frontend", NULL, NULL);
+    if (fe == NULL) {
+        fe = xmlNewNode(ns, (const xmlChar *)"frontend");
+        igd_xml_insert(dev, fe, NULL);
+    }
+    p = xmlNewNode(ns, (const xmlChar *)"property");
+    xmlSetProp(p, (const xmlChar *)"name", (const xmlChar *)prop);
+    xmlSetProp(p, (const xmlChar *)"type", (const xmlChar *)type);
+    xmlSetProp(p, (const xmlChar *)"value", (const xmlChar *)value);
+    igd_xml_insert(fe, p, NULL);
+}
+
+/* Remove property @prop of @alias, and containers left empty. */
+void
+igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop)
+{
+    xmlNode *p = igd_xml_override_find(root, alias, prop);
+    xmlNode *fe, *dev, *ov;
+
+    if (p == NULL)
+        return;
+    fe = p->parent;
+    dev = fe->parent;
+    ov = dev->parent;
+    igd_xml_remove(p);
+    if (qemu_child(fe, "property", NULL, NULL) == NULL) {
+        igd_xml_remove(fe);
+        if (qemu_child(dev, "frontend", NULL, NULL) == NULL) {
+            igd_xml_remove(dev);
+            if (qemu_child(ov, "device", NULL, NULL) == NULL)
+                igd_xml_remove(ov);
+        }
+    }
+}
+

@@ -1,0 +1,91 @@
+/*
+ * igd-xml.h: libxml2 for the domain engine (igd-core only): parsing a
+ * domain document safely, small readers, edits that keep the document's own
+ * whitespace and order, the serialisation that gives unchanged parts back as
+ * libxml2 wrote them, and libvirt's <qemu:override> block.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#include "igd-pci-address.h"
+
+G_BEGIN_DECLS
+
+/* libvirt's QEMU namespace, for <qemu:override>. */
+#define IGD_XML_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
+/* Largest domain XML accepted. */
+#define IGD_XML_MAX_SIZE (16u << 20)
+
+/* xmlDoc with its free function, for g_autoptr. */
+typedef xmlDoc IgdXmlDoc;
+void igd_xml_doc_free(IgdXmlDoc *doc);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdXmlDoc, igd_xml_doc_free)
+
+/*
+ * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes, no
+ * network, no entity expansion, no DTD loading, a DOCTYPE is refused, the
+ * root must be <domain>. Blank text is kept (so serialising gives the
+ * input's formatting back). Errors: IGD_ERROR_INVALID naming the problem
+ * (and the line for a syntax error).
+ */
+IgdXmlDoc *igd_xml_parse_domain(const char *xml, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * @doc as text: the input's XML declaration kept (its encoding made UTF-8),
+ * every top-level node, and the input's final newline. *@out_len bytes,
+ * NUL-terminated.
+ */
+char *igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- readers ---- */
+
+/* An element of libvirt's (empty) namespace named @name. */
+gboolean igd_xml_is(const xmlNode *node, const char *name);
+/* The first such child of @parent, NULL when none (or @parent is NULL). */
+xmlNode *igd_xml_child(const xmlNode *parent, const char *name);
+/* An attribute's value (g_free), NULL when absent. */
+char *igd_xml_prop(const xmlNode *node, const char *name) G_GNUC_WARN_UNUSED_RESULT;
+gboolean igd_xml_prop_eq(const xmlNode *node, const char *name, const char *value);
+/* The guest PCI <address type='pci'> child of a device element, NULL if none. */
+xmlNode *igd_xml_device_address(const xmlNode *device);
+/*
+ * The domain/bus/slot/function attributes of an <address> as libvirt reads
+ * them (virStrToLong_uip(..., 0, ...): base 0, so "10" is ten and "0x10"
+ * sixteen; a missing field is 0). FALSE for anything else.
+ */
+gboolean igd_xml_parse_pci_address(const xmlNode *address, IgdPciAddress *addr);
+/* Text nodes of nothing but white space. */
+gboolean igd_xml_is_blank(const xmlNode *node);
+/* The indentation in front of @node (what follows the last newline of the blank text before it), or NULL. */
+char *igd_xml_indent(const xmlNode *node) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- edits that keep the document's layout ---- */
+
+/* A new element of libvirt's namespace (not yet in a document). */
+xmlNode *igd_xml_new(const char *name);
+/* Insert @child into @parent before @before (NULL: at the end), indented like its siblings. */
+void igd_xml_insert(xmlNode *parent, xmlNode *child, xmlNode *before);
+/* Remove @node and the indentation in front of it; a parent left with only blank text becomes empty. */
+void igd_xml_remove(xmlNode *node);
+/* Indent a subtree built by the engine that sits at @indent (NULL: the document has no indentation). */
+void igd_xml_format_tree(xmlNode *node, const char *indent);
+/* Set an attribute only when it differs (unchanged attributes keep their place). */
+void igd_xml_set(xmlNode *node, const char *name, const char *value);
+void igd_xml_unset(xmlNode *node, const char *name);
+/* The child @name of @parent, appended when missing. */
+xmlNode *igd_xml_ensure_child(xmlNode *parent, const char *name);
+/* Write @a into an <address> (as libvirt does: 0x%04x/0x%02x/0x%02x/0x%x); @guest adds type='pci'. */
+void igd_xml_set_pci_address(xmlNode *address, const IgdPciAddress *a, gboolean guest);
+
+/* ---- <qemu:override> (libvirt 8.2+) ---- */
+
+/* The <qemu:property name=@prop> of device @alias in any <qemu:override> of @root, NULL if none. */
+xmlNode *igd_xml_override_find(xmlNode *root, const char *alias, const char *prop);
+/* Set (or add, creating the containers and the namespace) property @prop of @alias. */
+void igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const char *type, const char *value);
+/* Remove property @prop of @alias, and containers left empty. */
+void igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop);
+
+G_END_DECLS
