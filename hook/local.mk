@@ -34,3 +34,12 @@ EXTRA_DIST += hook/README.md
 # and inside a real libvirtd (root only; skipped otherwise).
 dist_check_SCRIPTS += tests/hook-direct.sh tests/hook-libvirtd.sh
 TESTS += tests/hook-direct.sh tests/hook-libvirtd.sh
+
+# The hook, data-driven: tests/hookdata/<case>.{args,expect} (see tests/test-hook.c).
+check_PROGRAMS += tests/test-hook
+TESTS += tests/test-hook
+tests_test_hook_SOURCES = tests/test-hook.c
+tests_test_hook_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_hook_LDADD = $(IGD_TEST_LIBS) $(GIO_LIBS)
+tests/test-hook.$(OBJEXT): hook/igd-assign-hook hook/igd-assign-hook-full
+EXTRA_DIST += tests/hookdata
