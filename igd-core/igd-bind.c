@@ -19,22 +19,6 @@
 #define IGD_BIND_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"
 #define IGD_PCI_CLASS_BRIDGE_PCI 0x0604 /* class >> 8: PCI-to-PCI bridge */
 
-typedef struct {
-    const IgdSysroot *sysroot;
-    IgdBindObserver observer;
-    gpointer user_data;
-} IgdBindCtx;
-
-static gboolean
-igd_bind_write(IgdBindCtx *ctx, const char *abs_path, const char *data, GError **error)
-{
-    if (!igd_sysroot_write(ctx->sysroot, abs_path, data, error))
-        return FALSE;
-    if (ctx->observer != NULL && !ctx->observer(abs_path, data, ctx->user_data, error))
-        return FALSE;
-    return TRUE;
-}
-
 /* A driver name from a symlink becomes a path component: it must be a plain name. */
 static gboolean
 igd_bind_driver_name_ok(const char *name, GError **error)
@@ -87,24 +71,17 @@ igd_bind_current_driver(const IgdSysroot *sysroot, const char *name, const char 
     }
 }
 
-/* The refusals: not an Intel display device, no IOMMU group, a group shared with others. */
+/* The refusals: not an Intel display device (igd-pci says it), no IOMMU group, a group shared with others. */
 static IgdPciDevice *
 igd_bind_open_checked(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(sysroot, addr, error);
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_open_igd(sysroot, addr, error);
     g_autoptr(GPtrArray) members = NULL;
     g_autoptr(GString) others = g_string_new(NULL);
     gint group;
 
     if (dev == NULL)
         return NULL;
-    if (!igd_pci_device_is_intel_display(dev)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
-                    "refusing to rebind %s: not an Intel display device (%04x:%04x class 0x%06x)",
-                    igd_pci_device_get_name(dev), igd_pci_device_get_vendor_id(dev),
-                    igd_pci_device_get_device_id(dev), igd_pci_device_get_class(dev));
-        return NULL;
-    }
     group = igd_pci_device_get_iommu_group(dev);
     if (group < 0) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
@@ -150,10 +127,8 @@ igd_bind_check_device(const IgdSysroot *sysroot, const IgdPciAddress *addr, GErr
 }
 
 gboolean
-igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdBindObserver observer,
-                      gpointer user_data, GError **error)
+igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    IgdBindCtx ctx = { sysroot, observer, user_data };
     g_autoptr(IgdPciDevice) dev = igd_bind_open_checked(sysroot, addr, error);
     g_autofree char *override_abs = NULL;
     g_autofree char *now = NULL;
@@ -167,30 +142,28 @@ igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdB
         return TRUE;
 
     override_abs = igd_pci_device_attr_path(dev, "driver_override");
-    if (!igd_bind_write(&ctx, override_abs, IGD_BIND_VFIO_DRIVER, error))
+    if (!igd_sysroot_write(sysroot, override_abs, IGD_BIND_VFIO_DRIVER, error))
         return FALSE;
     if (driver != NULL) {
         g_autofree char *unbind = NULL;
         if (!igd_bind_driver_name_ok(driver, error))
             return FALSE;
         unbind = g_strdup_printf("/sys/bus/pci/drivers/%s/unbind", driver);
-        if (!igd_bind_write(&ctx, unbind, name, error)) {
+        if (!igd_sysroot_write(sysroot, unbind, name, error)) {
             g_prefix_error(error, "cannot unbind %s from %s: ", name, driver);
             return FALSE;
         }
     }
-    if (!igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, error))
+    if (!igd_sysroot_write(sysroot, IGD_BIND_DRIVERS_PROBE, name, error))
         return FALSE;
 
-    if (observer != NULL && !observer(NULL, NULL, user_data, error))
-        return FALSE;
     if (!igd_bind_current_driver(sysroot, name, IGD_BIND_VFIO_DRIVER, &now, error))
         return FALSE;
     if (now == NULL || !g_str_equal(now, IGD_BIND_VFIO_DRIVER)) {
         /* Give the device back to the host rather than leave it with no driver. */
         g_autoptr(GError) undo = NULL;
-        if (igd_bind_write(&ctx, override_abs, "\n", &undo))
-            igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, &undo);
+        if (igd_sysroot_write(sysroot, override_abs, "\n", &undo))
+            igd_sysroot_write(sysroot, IGD_BIND_DRIVERS_PROBE, name, &undo);
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
                     "vfio-pci did not take %s (driver now: %s); is the vfio-pci module loaded? "
                     "(modprobe vfio-pci)%s%s",
@@ -202,16 +175,8 @@ igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdB
 }
 
 gboolean
-igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
+igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    return igd_bind_to_vfio_full(sysroot, addr, NULL, NULL, error);
-}
-
-gboolean
-igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdBindObserver observer,
-                          gpointer user_data, GError **error)
-{
-    IgdBindCtx ctx = { sysroot, observer, user_data };
     g_autoptr(IgdPciDevice) dev = igd_bind_open_checked(sysroot, addr, error);
     g_autofree char *override_abs = NULL;
     g_autofree char *now = NULL;
@@ -229,21 +194,19 @@ igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
 
     override_abs = igd_pci_device_attr_path(dev, "driver_override");
     /* "\n" clears driver_override (the kernel's driver_set_override()). */
-    if (!igd_bind_write(&ctx, override_abs, "\n", error))
+    if (!igd_sysroot_write(sysroot, override_abs, "\n", error))
         return FALSE;
     if (on_vfio) {
-        if (!igd_bind_write(&ctx, "/sys/bus/pci/drivers/" IGD_BIND_VFIO_DRIVER "/unbind", name, error)) {
+        if (!igd_sysroot_write(sysroot, "/sys/bus/pci/drivers/" IGD_BIND_VFIO_DRIVER "/unbind", name, error)) {
             g_prefix_error(error, "cannot unbind %s from vfio-pci: ", name);
             return FALSE;
         }
     }
     if (driver == NULL || on_vfio) {
-        if (!igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, error))
+        if (!igd_sysroot_write(sysroot, IGD_BIND_DRIVERS_PROBE, name, error))
             return FALSE;
     }
 
-    if (observer != NULL && !observer(NULL, NULL, user_data, error))
-        return FALSE;
     if (!igd_bind_current_driver(sysroot, name, NULL, &now, error))
         return FALSE;
     /* Any host driver, or none (i915 may be blacklisted), but not vfio-pci. */
@@ -253,10 +216,4 @@ igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
         return FALSE;
     }
     return TRUE;
-}
-
-gboolean
-igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
-{
-    return igd_bind_rebind_host_full(sysroot, addr, NULL, NULL, error);
 }

@@ -19,24 +19,15 @@ G_BEGIN_DECLS
 #define IGD_BIND_VFIO_DRIVER "vfio-pci"
 
 /*
- * Called after each sysfs write (@abs_path is the host path, @data the
- * string written), and once with @abs_path NULL before the final
- * verification. Tests use it to record the order of writes and to play the
- * kernel (move the driver symlink in the sysroot copy). Returning FALSE
- * (with @error set) aborts the operation with that error.
- */
-typedef gboolean (*IgdBindObserver)(const char *abs_path, const char *data, gpointer user_data,
-                                    GError **error);
-
-/*
  * driver_override := vfio-pci, unbind from the current driver (if any),
  * drivers_probe, then verify the driver link is vfio-pci (failing with
  * IGD_ERROR_CHECK_FAILED naming the driver that has it, when vfio-pci did
  * not take the device: e.g. the vfio-pci module is not loaded). Idempotent:
- * a device already bound to vfio-pci succeeds without writing. Refuses
- * (IGD_ERROR_UNSUPPORTED) a device that is not vendor 0x8086 class 0x03xxxx
- * and (IGD_ERROR_CHECK_FAILED) one whose IOMMU group has other devices
- * (named in the message) or that has no IOMMU group.
+ * a device already bound to vfio-pci succeeds without writing. Refuses,
+ * before writing anything, what igd_pci_device_open_igd() refuses (not an
+ * Intel display device: IGD_ERROR_UNSUPPORTED) and (IGD_ERROR_CHECK_FAILED)
+ * a device whose IOMMU group has other devices (named in the message) or
+ * that has no IOMMU group.
  */
 gboolean igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
 
@@ -47,12 +38,6 @@ gboolean igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
  * the device is not bound to vfio-pci and has no override. Same refusals.
  */
 gboolean igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
-
-/* As above with an observer (tests); @observer may be NULL. */
-gboolean igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                               IgdBindObserver observer, gpointer user_data, GError **error);
-gboolean igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                                   IgdBindObserver observer, gpointer user_data, GError **error);
 
 /*
  * The refusal checks alone (vendor/class, IOMMU group alone), for `check`
