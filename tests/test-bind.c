@@ -76,6 +76,14 @@ host_free(Host *h)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Host, host_free)
 
+static void
+set_attr(Host *h, const char *dev, const char *attr, const char *value)
+{
+    g_autofree char *p = g_build_filename(h->root, "sys/bus/pci/devices", dev, attr, NULL);
+
+    g_assert_true(g_file_set_contents(p, value, -1, NULL));
+}
+
 /* The last component of the device's driver link in @tree, NULL when unbound. */
 static char *
 tree_driver(const char *tree)
@@ -101,6 +109,48 @@ tree_override(const char *tree)
 
     g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
     return text;
+}
+
+/* What a rollback must restore: the override file, the driver link, the drivers' links back. */
+typedef struct {
+    char *override;
+    char *link; /* the driver link's target, NULL when unbound */
+    gboolean back[2];
+} Snapshot;
+
+static const char *const snapshot_drivers[] = { "i915", "vfio-pci" };
+
+static void
+snapshot_clear(Snapshot *snap)
+{
+    g_free(snap->override);
+    g_free(snap->link);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Snapshot, snapshot_clear)
+
+static void
+snapshot_take(const char *tree, Snapshot *snap)
+{
+    g_autofree char *link = g_build_filename(tree, DEV_DIR, "driver", NULL);
+
+    snap->override = tree_override(tree);
+    snap->link = g_file_read_link(link, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(snapshot_drivers); i++) {
+        g_autofree char *back = g_build_filename(tree, "sys/bus/pci/drivers", snapshot_drivers[i], ADDR, NULL);
+        snap->back[i] = g_file_test(back, G_FILE_TEST_IS_SYMLINK);
+    }
+}
+
+static void
+assert_as_before(Host *h, const Snapshot *before)
+{
+    g_auto(Snapshot) now = { 0 };
+
+    snapshot_take(h->root, &now);
+    g_assert_cmpstr(now.override, ==, before->override);
+    g_assert_cmpstr(now.link, ==, before->link);
+    for (guint i = 0; i < G_N_ELEMENTS(snapshot_drivers); i++)
+        g_assert_cmpint(now.back[i], ==, before->back[i]);
 }
 
 /*
@@ -134,6 +184,9 @@ assert_writes(Host *h, const char *const *expected)
 #define W_UNBIND_I915 "/sys/bus/pci/drivers/i915/unbind=" ADDR
 #define W_UNBIND_VFIO "/sys/bus/pci/drivers/vfio-pci/unbind=" ADDR
 #define W_PROBE "/sys/bus/pci/drivers_probe=" ADDR
+#define W_BIND_I915 "/sys/bus/pci/drivers/i915/bind=" ADDR
+#define W_BIND_VFIO "/sys/bus/pci/drivers/vfio-pci/bind=" ADDR
+#define FAIL_PROBE "[write /sys/bus/pci/drivers_probe]\nerrno=EIO\n"
 
 typedef enum { START_I915, START_NONE, START_VFIO, START_NO_IOMMU } Start;
 
@@ -226,18 +279,38 @@ test_vfio_missing(void)
     g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
     g_autoptr(GError) error = NULL;
     g_autofree char *module = g_build_filename(h->root, "sys/bus/pci/drivers/vfio-pci", NULL);
-    g_autofree char *drv = NULL;
-    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE, W_OVERRIDE_CLEAR, W_PROBE, NULL };
+    g_auto(Snapshot) before = { 0 };
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE, W_OVERRIDE_CLEAR, W_BIND_I915, NULL };
 
     igd_test_rmtree(module);
+    snapshot_take(h->root, &before);
     g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
     g_assert_cmpstr(error->message, ==,
-                    "vfio-pci did not take 0000:00:02.0 (driver now: none); is the vfio-pci module loaded? "
+                    "vfio-pci did not take 0000:00:02.0 (driver now: none): the vfio-pci module is not loaded "
                     "(modprobe vfio-pci)");
     assert_writes(h, expected);
-    drv = host_driver(h);
-    g_assert_cmpstr(drv, ==, "i915");
+    assert_as_before(h, &before);
+}
+
+/* vfio-pci is loaded but its probe fails: the same rollback, and the message does not blame the module. */
+static void
+test_rollback_vfio_refuses(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_auto(Snapshot) before = { 0 };
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE, W_OVERRIDE_CLEAR, W_BIND_I915, NULL };
+
+    host_config(h, "[driver vfio-pci]\nrefuse=EINVAL\n");
+    snapshot_take(h->source, &before);
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_cmpstr(error->message, ==,
+                    "vfio-pci did not take 0000:00:02.0 (driver now: none): vfio-pci refused it (the kernel log "
+                    "says why)");
+    assert_writes(h, expected);
+    assert_as_before(h, &before);
 }
 
 /* With the double off nothing moves the link: the real verification fails clearly. */
@@ -263,27 +336,275 @@ test_no_kernel(void)
     g_assert_false(g_file_test(h->log, G_FILE_TEST_EXISTS));
 }
 
-/* A failing write stops the sequence there, with the path and the errno in the message. */
+/* The message of a write the double failed with @errno_text. */
+static char *
+write_error(Host *h, const char *data, const char *attr, const char *errno_text)
+{
+    return g_strdup_printf("cannot write '%s' to '%s/sys/bus/pci/%s': %s", data, h->root, attr, errno_text);
+}
+
+typedef struct {
+    const char *host;
+    const char *const *writes;
+} RollbackCase;
+
+static const char *const probe_fails_i915[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE " -> EIO", W_OVERRIDE_CLEAR,
+                                                W_BIND_I915, NULL };
+static const char *const probe_fails_none[] = { W_OVERRIDE_VFIO, W_PROBE " -> EIO", W_OVERRIDE_CLEAR, NULL };
+static const RollbackCase probe_fails_cases[] = {
+    { "ivb-intel-dh77df-i5-3450", probe_fails_i915 },
+    { "ehl-crb-bootfb", probe_fails_none },
+};
+
+/*
+ * drivers_probe fails after i915 let the device go: driver_override and the
+ * driver link end exactly as in the captured tree, and the error is the
+ * probe's.
+ */
 static void
-test_probe_fails(void)
+test_rollback_probe_fails(gconstpointer data)
+{
+    const RollbackCase *c = data;
+    g_autoptr(Host) h = host_new(c->host);
+    g_autoptr(GError) error = NULL;
+    g_auto(Snapshot) before = { 0 };
+    g_autofree char *why = write_error(h, ADDR, "drivers_probe", "Input/output error");
+    g_autofree char *msg = g_strdup_printf("cannot probe drivers for " ADDR ": %s", why);
+
+    host_config(h, FAIL_PROBE);
+    snapshot_take(h->source, &before);
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_cmpstr(error->message, ==, msg);
+    assert_writes(h, c->writes);
+    assert_as_before(h, &before);
+}
+
+/* i915 does not let go: only driver_override needs putting back. */
+static void
+test_rollback_unbind_fails(void)
 {
     g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
     g_autoptr(GError) error = NULL;
-    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE " -> EIO", NULL };
+    g_auto(Snapshot) before = { 0 };
+    g_autofree char *why = write_error(h, ADDR, "drivers/i915/unbind", "Device or resource busy");
+    g_autofree char *msg = g_strdup_printf("cannot unbind " ADDR " from i915: %s", why);
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915 " -> EBUSY", W_OVERRIDE_CLEAR, NULL };
 
-    host_config(h, "[write /sys/bus/pci/drivers_probe]\nerrno=EIO\n");
+    host_config(h, "[write /sys/bus/pci/drivers/i915/unbind]\nerrno=EBUSY\n");
+    snapshot_take(h->source, &before);
     g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
-    g_assert_nonnull(strstr(error->message, "drivers_probe': Input/output error"));
+    g_assert_cmpstr(error->message, ==, msg);
     assert_writes(h, expected);
+    assert_as_before(h, &before);
 }
 
+/* A driver_override the device had (here i915's own name) is written back as it was, not cleared. */
 static void
-set_attr(Host *h, const char *dev, const char *attr, const char *value)
+test_rollback_previous_override(void)
 {
-    g_autofree char *p = g_build_filename(h->root, "sys/bus/pci/devices", dev, attr, NULL);
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_auto(Snapshot) before = { 0 };
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE " -> EIO",
+                                     "/" DEV_DIR "/driver_override=i915", W_BIND_I915, NULL };
 
-    g_assert_true(g_file_set_contents(p, value, -1, NULL));
+    set_attr(h, ADDR, "driver_override", "i915\n");
+    host_config(h, FAIL_PROBE);
+    snapshot_take(h->root, &before);
+    g_assert_cmpstr(before.override, ==, "i915\n");
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    assert_writes(h, expected);
+    assert_as_before(h, &before);
+}
+
+/* The rollback fails too (i915 will not bind again): both are in the message, in order. */
+static void
+test_rollback_fails_too(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *why = write_error(h, ADDR, "drivers_probe", "Input/output error");
+    g_autofree char *why2 = write_error(h, ADDR, "drivers/i915/bind", "Device or resource busy");
+    g_autofree char *msg = g_strdup_printf("cannot probe drivers for " ADDR ": %s; putting " ADDR
+                                           " back failed too: cannot bind " ADDR " to i915: %s",
+                                           why, why2);
+    g_autofree char *ov = NULL;
+    g_autofree char *drv = NULL;
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE " -> EIO", W_OVERRIDE_CLEAR,
+                                     W_BIND_I915 " -> EBUSY", NULL };
+
+    host_config(h, FAIL_PROBE "[write /sys/bus/pci/drivers/i915/bind]\nerrno=EBUSY\n");
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_cmpstr(error->message, ==, msg);
+    assert_writes(h, expected);
+    /* As the message says: the override is back, no driver has the device. */
+    ov = tree_override(h->root);
+    g_assert_cmpstr(ov, ==, "(null)\n");
+    drv = host_driver(h);
+    g_assert_null(drv);
+}
+
+/* Putting driver_override back fails (the second write to it): said, and nothing more is tried. */
+static void
+test_rollback_override_fails(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *why = write_error(h, ADDR, "drivers_probe", "Input/output error");
+    g_autofree char *why2 = write_error(h, "\n", "devices/" ADDR "/driver_override", "Input/output error");
+    g_autofree char *msg = g_strdup_printf("cannot probe drivers for " ADDR ": %s; putting " ADDR
+                                           " back failed too: cannot clear the driver_override of " ADDR ": %s",
+                                           why, why2);
+    g_autofree char *ov = NULL;
+    g_autofree char *drv = NULL;
+    const char *const expected[] = { W_OVERRIDE_VFIO, W_UNBIND_I915, W_PROBE " -> EIO", W_OVERRIDE_CLEAR " -> EIO",
+                                     NULL };
+
+    host_config(h, FAIL_PROBE "[write /" DEV_DIR "/driver_override]\nerrno=EIO\nskip=1\n");
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_cmpstr(error->message, ==, msg);
+    assert_writes(h, expected);
+    ov = tree_override(h->root);
+    g_assert_cmpstr(ov, ==, "vfio-pci\n");
+    drv = host_driver(h);
+    g_assert_null(drv);
+}
+
+/* The first write fails: nothing changed, so nothing is put back. */
+static void
+test_override_fails(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_auto(Snapshot) before = { 0 };
+    g_autofree char *why = write_error(h, "vfio-pci", "devices/" ADDR "/driver_override", "Permission denied");
+    g_autofree char *msg = g_strdup_printf("cannot set the driver_override of " ADDR ": %s", why);
+    const char *const expected[] = { W_OVERRIDE_VFIO " -> EACCES", NULL };
+
+    host_config(h, "[write /" DEV_DIR "/driver_override]\nerrno=EACCES\n");
+    snapshot_take(h->source, &before);
+    g_assert_false(igd_bind_to_vfio(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_cmpstr(error->message, ==, msg);
+    assert_writes(h, expected);
+    assert_as_before(h, &before);
+}
+
+/* No host driver loaded (i915 blacklisted): giving the device back leaves it free, and that is fine. */
+static void
+test_rebind_no_i915(void)
+{
+    g_autoptr(Host) h = host_new("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *module = g_build_filename(h->root, "sys/bus/pci/drivers/i915", NULL);
+    g_autofree char *drv = NULL;
+    g_autofree char *ov = NULL;
+    const char *const expected[] = { W_OVERRIDE_CLEAR, W_UNBIND_VFIO, W_PROBE, NULL };
+
+    igd_test_rmtree(module);
+    g_assert_true(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_no_error(error);
+    assert_writes(h, expected);
+    drv = host_driver(h);
+    g_assert_null(drv);
+    ov = tree_override(h->root);
+    g_assert_cmpstr(ov, ==, "(null)\n");
+}
+
+/* On i915 with a stale override: only the override is cleared, the driver stays. */
+static void
+test_rebind_stale_override(void)
+{
+    g_autoptr(Host) h = host_new("ivb-intel-dh77df-i5-3450");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *drv = NULL;
+    g_autofree char *ov = NULL;
+    const char *const expected[] = { W_OVERRIDE_CLEAR, NULL };
+
+    set_attr(h, ADDR, "driver_override", "vfio-pci\n");
+    g_assert_true(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_no_error(error);
+    assert_writes(h, expected);
+    drv = host_driver(h);
+    g_assert_cmpstr(drv, ==, "i915");
+    ov = tree_override(h->root);
+    g_assert_cmpstr(ov, ==, "(null)\n");
+}
+
+/* Free with an override (a bind that vfio-pci refused long ago): cleared, then probed, i915 takes it. */
+static void
+test_rebind_free_with_override(void)
+{
+    g_autoptr(Host) h = host_new("ehl-crb-bootfb");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *drv = NULL;
+    const char *const expected[] = { W_OVERRIDE_CLEAR, W_PROBE, NULL };
+
+    set_attr(h, ADDR, "driver_override", "vfio-pci\n");
+    g_assert_true(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_no_error(error);
+    assert_writes(h, expected);
+    drv = host_driver(h);
+    g_assert_cmpstr(drv, ==, "i915");
+}
+
+static const char *const rebind_probe_fails[] = { W_OVERRIDE_CLEAR, W_UNBIND_VFIO, W_PROBE " -> EIO",
+                                                  W_OVERRIDE_VFIO, W_BIND_VFIO, NULL };
+static const char *const rebind_unbind_fails[] = { W_OVERRIDE_CLEAR, W_UNBIND_VFIO " -> EBUSY", W_OVERRIDE_VFIO,
+                                                   NULL };
+
+typedef struct {
+    const char *path;
+    const char *config;
+    const char *const *writes;
+    const char *msg_start;
+} RebindRollbackCase;
+
+static const RebindRollbackCase rebind_rollback_cases[] = {
+    { "/bind/rebind-host/rollback/probe-fails", FAIL_PROBE, rebind_probe_fails, "cannot probe drivers for " ADDR ": " },
+    { "/bind/rebind-host/rollback/unbind-fails", "[write /sys/bus/pci/drivers/vfio-pci/unbind]\nerrno=EBUSY\n",
+      rebind_unbind_fails, "cannot unbind " ADDR " from vfio-pci: " },
+};
+
+/* Giving the device back fails halfway: it is on vfio-pci with its override again, as before. */
+static void
+test_rebind_rollback(gconstpointer data)
+{
+    const RebindRollbackCase *c = data;
+    g_autoptr(Host) h = host_new("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_auto(Snapshot) before = { 0 };
+
+    host_config(h, c->config);
+    snapshot_take(h->source, &before);
+    g_assert_cmpstr(before.override, ==, "vfio-pci\n");
+    g_assert_false(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    if (!g_str_has_prefix(error->message, c->msg_start) || strstr(error->message, "back failed") != NULL)
+        g_error("unexpected message '%s'", error->message);
+    assert_writes(h, c->writes);
+    assert_as_before(h, &before);
+}
+
+/* With the double off vfio-pci keeps the device: the verification says so. */
+static void
+test_rebind_no_kernel(void)
+{
+    g_autoptr(Host) h = host_new("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *drv = NULL;
+
+    igd_sysfs_double_setup(NULL, NULL, NULL);
+    g_assert_false(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_cmpstr(error->message, ==, ADDR " is still bound to vfio-pci after unbinding it");
+    drv = host_driver(h);
+    g_assert_cmpstr(drv, ==, "vfio-pci");
 }
 
 /* A second device in the IGD's group (a copy of the host bridge's attributes with @class). */
@@ -476,7 +797,22 @@ main(int argc, char **argv)
         g_test_add_data_func(refuse_cases[i].path, &refuse_cases[i], test_refuse);
     g_test_add_func("/bind/vfio-missing", test_vfio_missing);
     g_test_add_func("/bind/no-kernel", test_no_kernel);
-    g_test_add_func("/bind/probe-fails", test_probe_fails);
+    for (guint i = 0; i < G_N_ELEMENTS(probe_fails_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/bind/rollback/probe-fails/%s", probe_fails_cases[i].host);
+        g_test_add_data_func(path, &probe_fails_cases[i], test_rollback_probe_fails);
+    }
+    g_test_add_func("/bind/rollback/vfio-refuses", test_rollback_vfio_refuses);
+    g_test_add_func("/bind/rollback/unbind-fails", test_rollback_unbind_fails);
+    g_test_add_func("/bind/rollback/previous-override", test_rollback_previous_override);
+    g_test_add_func("/bind/rollback/fails-too", test_rollback_fails_too);
+    g_test_add_func("/bind/rollback/override-fails", test_rollback_override_fails);
+    g_test_add_func("/bind/override-fails", test_override_fails);
+    g_test_add_func("/bind/rebind-host/no-i915", test_rebind_no_i915);
+    g_test_add_func("/bind/rebind-host/stale-override", test_rebind_stale_override);
+    g_test_add_func("/bind/rebind-host/free-with-override", test_rebind_free_with_override);
+    g_test_add_func("/bind/rebind-host/no-kernel", test_rebind_no_kernel);
+    for (guint i = 0; i < G_N_ELEMENTS(rebind_rollback_cases); i++)
+        g_test_add_data_func(rebind_rollback_cases[i].path, &rebind_rollback_cases[i], test_rebind_rollback);
     g_test_add_func("/bind/refuse/group-shared", test_refuse_group);
     g_test_add_func("/bind/group-bridge-ok", test_bridge_ok);
     g_test_add_func("/bind/missing-device", test_missing_device);
