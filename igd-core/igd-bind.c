@@ -5,7 +5,9 @@
  * (Documentation/ABI/testing/sysfs-bus-pci, "driver_override") and libvirt
  * uses (src/util/virpci.c virPCIDeviceBindWithDriverOverride): set
  * driver_override, unbind from the current driver, ask drivers_probe to
- * match the device again, then check which driver took it.
+ * match the device again, then check which driver took it. A failure
+ * after the first write puts driver_override and the driver back as they
+ * were (igd_bind_restore()).
  */
 #include "config.h"
 
@@ -18,22 +20,6 @@
 
 #define IGD_BIND_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"
 #define IGD_PCI_CLASS_BRIDGE_PCI 0x0604 /* class >> 8: PCI-to-PCI bridge */
-
-typedef struct {
-    const IgdSysroot *sysroot;
-    IgdBindObserver observer;
-    gpointer user_data;
-} IgdBindCtx;
-
-static gboolean
-igd_bind_write(IgdBindCtx *ctx, const char *abs_path, const char *data, GError **error)
-{
-    if (!igd_sysroot_write(ctx->sysroot, abs_path, data, error))
-        return FALSE;
-    if (ctx->observer != NULL && !ctx->observer(abs_path, data, ctx->user_data, error))
-        return FALSE;
-    return TRUE;
-}
 
 /* A driver name from a symlink becomes a path component: it must be a plain name. */
 static gboolean
@@ -87,24 +73,17 @@ igd_bind_current_driver(const IgdSysroot *sysroot, const char *name, const char 
     }
 }
 
-/* The refusals: not an Intel display device, no IOMMU group, a group shared with others. */
+/* The refusals: not an Intel display device (igd-pci says it), no IOMMU group, a group shared with others. */
 static IgdPciDevice *
 igd_bind_open_checked(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(sysroot, addr, error);
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_open_igd(sysroot, addr, error);
     g_autoptr(GPtrArray) members = NULL;
     g_autoptr(GString) others = g_string_new(NULL);
     gint group;
 
     if (dev == NULL)
         return NULL;
-    if (!igd_pci_device_is_intel_display(dev)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED,
-                    "refusing to rebind %s: not an Intel display device (%04x:%04x class 0x%06x)",
-                    igd_pci_device_get_name(dev), igd_pci_device_get_vendor_id(dev),
-                    igd_pci_device_get_device_id(dev), igd_pci_device_get_class(dev));
-        return NULL;
-    }
     group = igd_pci_device_get_iommu_group(dev);
     if (group < 0) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
@@ -149,108 +128,146 @@ igd_bind_check_device(const IgdSysroot *sysroot, const IgdPciAddress *addr, GErr
     return dev != NULL;
 }
 
-gboolean
-igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdBindObserver observer,
-                      gpointer user_data, GError **error)
+/* The device as igd-bind found it: what a failure puts back. */
+typedef struct {
+    const IgdSysroot *sysroot;
+    const char *name;     /* "0000:00:02.0" */
+    const char *override; /* driver_override, NULL when none */
+    const char *driver;   /* the bound driver, NULL when none */
+} IgdBindBefore;
+
+static IgdBindBefore
+igd_bind_before(const IgdSysroot *sysroot, const IgdPciDevice *dev)
 {
-    IgdBindCtx ctx = { sysroot, observer, user_data };
-    g_autoptr(IgdPciDevice) dev = igd_bind_open_checked(sysroot, addr, error);
-    g_autofree char *override_abs = NULL;
-    g_autofree char *now = NULL;
-    const char *name, *driver;
+    IgdBindBefore was = { sysroot, igd_pci_device_get_name(dev), igd_pci_device_get_driver_override(dev),
+                          igd_pci_device_get_driver(dev) };
 
-    if (dev == NULL)
-        return FALSE;
-    name = igd_pci_device_get_name(dev);
-    driver = igd_pci_device_get_driver(dev);
-    if (driver != NULL && g_str_equal(driver, IGD_BIND_VFIO_DRIVER))
-        return TRUE;
+    return was;
+}
 
-    override_abs = igd_pci_device_attr_path(dev, "driver_override");
-    if (!igd_bind_write(&ctx, override_abs, IGD_BIND_VFIO_DRIVER, error))
-        return FALSE;
-    if (driver != NULL) {
-        g_autofree char *unbind = NULL;
-        if (!igd_bind_driver_name_ok(driver, error))
-            return FALSE;
-        unbind = g_strdup_printf("/sys/bus/pci/drivers/%s/unbind", driver);
-        if (!igd_bind_write(&ctx, unbind, name, error)) {
-            g_prefix_error(error, "cannot unbind %s from %s: ", name, driver);
-            return FALSE;
-        }
-    }
-    if (!igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, error))
-        return FALSE;
+/* driver_override := @value; NULL clears it with "\n" (the kernel's driver_set_override()). */
+static gboolean
+igd_bind_set_override(const IgdBindBefore *was, const char *value, GError **error)
+{
+    g_autofree char *abs = g_strdup_printf("/sys/bus/pci/devices/%s/driver_override", was->name);
 
-    if (observer != NULL && !observer(NULL, NULL, user_data, error))
-        return FALSE;
-    if (!igd_bind_current_driver(sysroot, name, IGD_BIND_VFIO_DRIVER, &now, error))
-        return FALSE;
-    if (now == NULL || !g_str_equal(now, IGD_BIND_VFIO_DRIVER)) {
-        /* Give the device back to the host rather than leave it with no driver. */
-        g_autoptr(GError) undo = NULL;
-        if (igd_bind_write(&ctx, override_abs, "\n", &undo))
-            igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, &undo);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
-                    "vfio-pci did not take %s (driver now: %s); is the vfio-pci module loaded? "
-                    "(modprobe vfio-pci)%s%s",
-                    name, now ? now : "none", undo ? "; giving it back failed: " : "",
-                    undo ? undo->message : "");
+    if (!igd_sysroot_write(was->sysroot, abs, value ? value : "\n", error)) {
+        g_prefix_error(error, "cannot %s the driver_override of %s: ", value ? "set" : "clear", was->name);
         return FALSE;
     }
     return TRUE;
 }
 
-gboolean
-igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
+/* Write the device's name to drivers/<driver>/<op>, @op "unbind" or "bind". */
+static gboolean
+igd_bind_driver_op(const IgdBindBefore *was, const char *driver, const char *op, GError **error)
 {
-    return igd_bind_to_vfio_full(sysroot, addr, NULL, NULL, error);
+    g_autofree char *abs = NULL;
+
+    if (!igd_bind_driver_name_ok(driver, error))
+        return FALSE;
+    abs = g_strdup_printf("/sys/bus/pci/drivers/%s/%s", driver, op);
+    if (!igd_sysroot_write(was->sysroot, abs, was->name, error)) {
+        g_prefix_error(error, "cannot %s %s %s %s: ", op, was->name, g_str_equal(op, "bind") ? "to" : "from",
+                       driver);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+igd_bind_probe(const IgdBindBefore *was, GError **error)
+{
+    if (!igd_sysroot_write(was->sysroot, IGD_BIND_DRIVERS_PROBE, was->name, error)) {
+        g_prefix_error(error, "cannot probe drivers for %s: ", was->name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * Put the device back as it was: its driver_override, and, when the driver
+ * it has now is not the one it had, that one unbound and the old one bound
+ * again through drivers/<driver>/bind (exactly that driver, synchronously).
+ */
+static gboolean
+igd_bind_restore(const IgdBindBefore *was, GError **error)
+{
+    g_autofree char *now = NULL;
+    g_autofree char *after = NULL;
+
+    if (!igd_bind_set_override(was, was->override, error) ||
+        !igd_bind_read_driver(was->sysroot, was->name, &now, error))
+        return FALSE;
+    if (g_strcmp0(now, was->driver) == 0)
+        return TRUE;
+    if (now != NULL && !igd_bind_driver_op(was, now, "unbind", error))
+        return FALSE;
+    if (was->driver == NULL)
+        return TRUE;
+    if (!igd_bind_driver_op(was, was->driver, "bind", error) ||
+        !igd_bind_read_driver(was->sysroot, was->name, &after, error))
+        return FALSE;
+    if (g_strcmp0(after, was->driver) != 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "%s did not take %s back (driver now: %s)",
+                    was->driver, was->name, after ? after : "none");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * @failure (taken) happened after driver_override was written: put the
+ * device back and report @failure, followed by why putting it back failed
+ * when it did. Always FALSE.
+ */
+static gboolean
+igd_bind_fail(const IgdBindBefore *was, GError *failure, GError **error)
+{
+    g_autoptr(GError) first = failure;
+    g_autoptr(GError) undo = NULL;
+
+    if (igd_bind_restore(was, &undo)) {
+        g_propagate_error(error, g_steal_pointer(&first));
+        return FALSE;
+    }
+    g_set_error(error, first->domain, first->code, "%s; putting %s back failed too: %s", first->message, was->name,
+                undo->message);
+    return FALSE;
 }
 
 gboolean
-igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdBindObserver observer,
-                          gpointer user_data, GError **error)
+igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    IgdBindCtx ctx = { sysroot, observer, user_data };
     g_autoptr(IgdPciDevice) dev = igd_bind_open_checked(sysroot, addr, error);
-    g_autofree char *override_abs = NULL;
+    g_autoptr(GError) failure = NULL;
     g_autofree char *now = NULL;
-    const char *name, *driver, *override;
-    gboolean on_vfio;
+    IgdBindBefore was;
 
     if (dev == NULL)
         return FALSE;
-    name = igd_pci_device_get_name(dev);
-    driver = igd_pci_device_get_driver(dev);
-    override = igd_pci_device_get_driver_override(dev);
-    on_vfio = driver != NULL && g_str_equal(driver, IGD_BIND_VFIO_DRIVER);
-    if (!on_vfio && override == NULL)
+    was = igd_bind_before(sysroot, dev);
+    if (g_strcmp0(was.driver, IGD_BIND_VFIO_DRIVER) == 0)
         return TRUE;
-
-    override_abs = igd_pci_device_attr_path(dev, "driver_override");
-    /* "\n" clears driver_override (the kernel's driver_set_override()). */
-    if (!igd_bind_write(&ctx, override_abs, "\n", error))
+    /* Before anything is written: the driver's name becomes a path. */
+    if (was.driver != NULL && !igd_bind_driver_name_ok(was.driver, error))
         return FALSE;
-    if (on_vfio) {
-        if (!igd_bind_write(&ctx, "/sys/bus/pci/drivers/" IGD_BIND_VFIO_DRIVER "/unbind", name, error)) {
-            g_prefix_error(error, "cannot unbind %s from vfio-pci: ", name);
-            return FALSE;
-        }
-    }
-    if (driver == NULL || on_vfio) {
-        if (!igd_bind_write(&ctx, IGD_BIND_DRIVERS_PROBE, name, error))
-            return FALSE;
-    }
-
-    if (observer != NULL && !observer(NULL, NULL, user_data, error))
+    /* When this first write fails nothing has changed. */
+    if (!igd_bind_set_override(&was, IGD_BIND_VFIO_DRIVER, error))
         return FALSE;
-    if (!igd_bind_current_driver(sysroot, name, NULL, &now, error))
-        return FALSE;
-    /* Any host driver, or none (i915 may be blacklisted), but not vfio-pci. */
-    if (now != NULL && g_str_equal(now, IGD_BIND_VFIO_DRIVER)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "%s is still bound to vfio-pci after unbinding it",
-                    name);
-        return FALSE;
+    if ((was.driver != NULL && !igd_bind_driver_op(&was, was.driver, "unbind", &failure)) ||
+        !igd_bind_probe(&was, &failure) ||
+        !igd_bind_current_driver(sysroot, was.name, IGD_BIND_VFIO_DRIVER, &now, &failure))
+        return igd_bind_fail(&was, g_steal_pointer(&failure), error);
+    if (g_strcmp0(now, IGD_BIND_VFIO_DRIVER) != 0) {
+        const char *why = "";
+        if (now == NULL && !igd_sysroot_exists(sysroot, "/sys/bus/pci/drivers/" IGD_BIND_VFIO_DRIVER))
+            why = ": the vfio-pci module is not loaded (modprobe vfio-pci)";
+        else if (now == NULL)
+            why = ": vfio-pci refused it (the kernel log says why)";
+        g_set_error(&failure, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "vfio-pci did not take %s (driver now: %s)%s",
+                    was.name, now ? now : "none", why);
+        return igd_bind_fail(&was, g_steal_pointer(&failure), error);
     }
     return TRUE;
 }
@@ -258,5 +275,31 @@ igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
 gboolean
 igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
-    return igd_bind_rebind_host_full(sysroot, addr, NULL, NULL, error);
+    g_autoptr(IgdPciDevice) dev = igd_bind_open_checked(sysroot, addr, error);
+    g_autoptr(GError) failure = NULL;
+    g_autofree char *now = NULL;
+    IgdBindBefore was;
+    gboolean on_vfio;
+
+    if (dev == NULL)
+        return FALSE;
+    was = igd_bind_before(sysroot, dev);
+    on_vfio = g_strcmp0(was.driver, IGD_BIND_VFIO_DRIVER) == 0;
+    if (!on_vfio && was.override == NULL)
+        return TRUE;
+
+    /* When this first write fails nothing has changed. */
+    if (!igd_bind_set_override(&was, NULL, error))
+        return FALSE;
+    if ((on_vfio && !igd_bind_driver_op(&was, IGD_BIND_VFIO_DRIVER, "unbind", &failure)) ||
+        ((was.driver == NULL || on_vfio) && !igd_bind_probe(&was, &failure)) ||
+        !igd_bind_current_driver(sysroot, was.name, NULL, &now, &failure))
+        return igd_bind_fail(&was, g_steal_pointer(&failure), error);
+    /* Any host driver, or none (i915 may be blacklisted), but not vfio-pci. */
+    if (g_strcmp0(now, IGD_BIND_VFIO_DRIVER) == 0) {
+        g_set_error(&failure, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "%s is still bound to vfio-pci after unbinding it",
+                    was.name);
+        return igd_bind_fail(&was, g_steal_pointer(&failure), error);
+    }
+    return TRUE;
 }

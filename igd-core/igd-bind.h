@@ -19,40 +19,43 @@ G_BEGIN_DECLS
 #define IGD_BIND_VFIO_DRIVER "vfio-pci"
 
 /*
- * Called after each sysfs write (@abs_path is the host path, @data the
- * string written), and once with @abs_path NULL before the final
- * verification. Tests use it to record the order of writes and to play the
- * kernel (move the driver symlink in the sysroot copy). Returning FALSE
- * (with @error set) aborts the operation with that error.
+ * Rollback, for both calls below: the device ends as asked or as it was.
+ * When a step fails after driver_override was written (the unbind,
+ * drivers_probe, or the verification of the driver link), igd-bind puts
+ * back what it changed: driver_override gets its previous value again
+ * (cleared with "\n" when it had none) and, when the device's driver is no
+ * longer the one it had, the driver it has now is unbound and the previous
+ * one bound again through drivers/<driver>/bind. The error is the step that
+ * failed; when putting the device back failed too, the message goes on with
+ * "; putting 0000:00:02.0 back failed too: <why>", and the device is left
+ * as that says. A failure of the first write (driver_override) changes
+ * nothing. Refusals come before any write.
  */
-typedef gboolean (*IgdBindObserver)(const char *abs_path, const char *data, gpointer user_data,
-                                    GError **error);
 
 /*
  * driver_override := vfio-pci, unbind from the current driver (if any),
  * drivers_probe, then verify the driver link is vfio-pci (failing with
- * IGD_ERROR_CHECK_FAILED naming the driver that has it, when vfio-pci did
- * not take the device: e.g. the vfio-pci module is not loaded). Idempotent:
- * a device already bound to vfio-pci succeeds without writing. Refuses
- * (IGD_ERROR_UNSUPPORTED) a device that is not vendor 0x8086 class 0x03xxxx
- * and (IGD_ERROR_CHECK_FAILED) one whose IOMMU group has other devices
- * (named in the message) or that has no IOMMU group.
+ * IGD_ERROR_CHECK_FAILED naming the driver that has it, and, when none
+ * has, whether the vfio-pci module is missing or vfio-pci refused the
+ * device), rolling back on failure (above). Idempotent:
+ * a device already bound to vfio-pci succeeds without writing. Refuses,
+ * before writing anything, what igd_pci_device_open_igd() refuses (not an
+ * Intel display device: IGD_ERROR_UNSUPPORTED) and (IGD_ERROR_CHECK_FAILED)
+ * a device whose IOMMU group has other devices (named in the message) or
+ * that has no IOMMU group.
  */
 gboolean igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
 
 /*
  * The reverse: clear driver_override (write "\n"), unbind from vfio-pci,
  * drivers_probe (so i915 takes it back). Does not insist that a host driver
- * takes the device (i915 may be blacklisted); succeeds without writing when
- * the device is not bound to vfio-pci and has no override. Same refusals.
+ * takes the device (i915 may be blacklisted), but fails when vfio-pci
+ * still has it (IGD_ERROR_CHECK_FAILED) or a step fails, rolling back
+ * (above): the device is then on vfio-pci with its override again.
+ * Succeeds without writing when the device is not bound to vfio-pci and
+ * has no override. Same refusals.
  */
 gboolean igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
-
-/* As above with an observer (tests); @observer may be NULL. */
-gboolean igd_bind_to_vfio_full(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                               IgdBindObserver observer, gpointer user_data, GError **error);
-gboolean igd_bind_rebind_host_full(const IgdSysroot *sysroot, const IgdPciAddress *addr,
-                                   IgdBindObserver observer, gpointer user_data, GError **error);
 
 /*
  * The refusal checks alone (vendor/class, IOMMU group alone), for `check`
