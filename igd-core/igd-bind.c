@@ -19,7 +19,6 @@
 #include "igd-pci.h"
 
 #define IGD_BIND_DRIVERS_PROBE "/sys/bus/pci/drivers_probe"
-#define IGD_PCI_CLASS_BRIDGE_PCI 0x0604 /* class >> 8: PCI-to-PCI bridge */
 
 /* A driver name from a symlink becomes a path component: it must be a plain name. */
 static gboolean
@@ -78,8 +77,8 @@ static IgdPciDevice *
 igd_bind_open_checked(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
     g_autoptr(IgdPciDevice) dev = igd_pci_device_open_igd(sysroot, addr, error);
-    g_autoptr(GPtrArray) members = NULL;
-    g_autoptr(GString) others = g_string_new(NULL);
+    g_autoptr(GPtrArray) others = NULL;
+    g_autoptr(GString) list = g_string_new(NULL);
     gint group;
 
     if (dev == NULL)
@@ -91,30 +90,22 @@ igd_bind_open_checked(const IgdSysroot *sysroot, const IgdPciAddress *addr, GErr
                     igd_pci_device_get_name(dev));
         return NULL;
     }
-    members = igd_pci_iommu_group_devices(sysroot, group, error);
-    if (members == NULL) {
+    /* the rule vfio applies (bridges never block a group), shared with `check` */
+    others = igd_pci_iommu_group_others(sysroot, dev, error);
+    if (others == NULL) {
         g_prefix_error(error, "IOMMU group %d of %s: ", group, igd_pci_device_get_name(dev));
         return NULL;
     }
-    for (guint i = 0; i < members->len; i++) {
-        const IgdPciAddress *other = members->pdata[i];
-        g_autoptr(IgdPciDevice) odev = NULL;
+    for (guint i = 0; i < others->len; i++) {
         char buf[13];
-
-        if (igd_pci_address_equal(other, addr))
-            continue;
-        igd_pci_address_format(other, buf);
-        odev = igd_pci_device_new(sysroot, other, NULL);
-        /* PCI bridges may share the group: vfio tolerates them (no driver to take away). */
-        if (odev != NULL && (igd_pci_device_get_class(odev) >> 8) == IGD_PCI_CLASS_BRIDGE_PCI)
-            continue;
-        g_string_append_printf(others, "%s%s", others->len ? ", " : "", buf);
+        igd_pci_address_format(others->pdata[i], buf);
+        g_string_append_printf(list, "%s%s", i ? ", " : "", buf);
     }
     if (others->len) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
                     "refusing to rebind %s: its IOMMU group %d also holds %s, which would have to go to "
                     "vfio-pci too (check the ACS/IOMMU grouping of the platform)",
-                    igd_pci_device_get_name(dev), group, others->str);
+                    igd_pci_device_get_name(dev), group, list->str);
         return NULL;
     }
     return g_steal_pointer(&dev);
