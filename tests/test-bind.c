@@ -624,6 +624,16 @@ add_group_member(Host *h, const char *name, const char *class)
     g_assert_cmpint(symlink("../../../../kernel/iommu_groups/0", glink), ==, 0);
     g_assert_cmpint(symlink(target, link), ==, 0);
     set_attr(h, name, "class", class);
+    if (g_str_has_prefix(class, "0x0604")) {
+        /* a PCI-to-PCI bridge has header type 1 (PCI_HEADER_TYPE_BRIDGE at config 0x0e): what vfio looks at */
+        g_autofree char *cfg = g_build_filename(dst, "config", NULL);
+        g_autofree char *bytes = NULL;
+        gsize n = 0;
+        g_assert_true(g_file_get_contents(cfg, &bytes, &n, NULL));
+        g_assert_cmpuint(n, >, 0x0e);
+        bytes[0x0e] = 0x01;
+        g_assert_true(g_file_set_contents(cfg, bytes, (gssize)n, NULL));
+    }
     igd_sysfs_double_setup(h->root, h->config, h->log);
 }
 
