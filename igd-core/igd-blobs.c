@@ -44,52 +44,6 @@ igd_blobs_bdsm_size_bytes(guint64 size)
     return g_bytes_new_take(b, IGD_BLOBS_BDSM_SIZE_LEN);
 }
 
-/* A whole regular file of at most @max bytes; @what names it in errors. */
-static GBytes *
-igd_blobs_read_file(const char *path, gsize max, const char *what, GError **error)
-{
-    g_autofree guint8 *data = NULL;
-    struct stat st;
-    gsize done = 0;
-    int fd;
-
-    /* O_NONBLOCK: a FIFO given as the file must not hang the daemon (it is refused below). */
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot open %s '%s': %s", what, path, g_strerror(e));
-        return NULL;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is not a regular file", what, path);
-        return NULL;
-    }
-    if ((guint64)st.st_size > max) {
-        close(fd);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is %" G_GUINT64_FORMAT
-                    " bytes, larger than %" G_GSIZE_FORMAT, what, path, (guint64)st.st_size, max);
-        return NULL;
-    }
-    data = g_malloc(st.st_size ? st.st_size : 1);
-    while (done < (gsize)st.st_size) {
-        ssize_t n = read(fd, data + done, st.st_size - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            int e = errno;
-            close(fd);
-            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read %s '%s': %s", what, path,
-                        n < 0 ? g_strerror(e) : "file shrank while reading");
-            return NULL;
-        }
-        done += (gsize)n;
-    }
-    close(fd);
-    return g_bytes_new_take(g_steal_pointer(&data), done);
-}
-
 /* The etc/igd-bdsm-size value for this device and QEMU. */
 static gboolean
 igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdBlobsConfig *config,
@@ -153,7 +107,7 @@ igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GByte
     if (config == NULL)
         config = &defaults;
     if (op == NULL && config->opregion_file != NULL) {
-        op = igd_blobs_read_file(config->opregion_file, IGD_BLOBS_OPREGION_MAX, "OpRegion file", error);
+        op = igd_read_regular_file(config->opregion_file, IGD_BLOBS_OPREGION_MAX, "OpRegion file", error);
         if (op == NULL)
             return FALSE;
     }
@@ -168,7 +122,7 @@ igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GByte
         return FALSE;
     }
     if (config->vbt_file != NULL) {
-        g_autoptr(GBytes) vbt = igd_blobs_read_file(config->vbt_file, IGD_BLOBS_VBT_FILE_MAX, "VBT file", error);
+        g_autoptr(GBytes) vbt = igd_read_regular_file(config->vbt_file, IGD_BLOBS_VBT_FILE_MAX, "VBT file", error);
         GBytes *spliced;
 
         if (vbt == NULL)

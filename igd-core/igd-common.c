@@ -3,6 +3,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "igd-common.h"
 
 G_DEFINE_QUARK(igd-error-quark, igd_error)
@@ -30,4 +35,49 @@ igd_error_exit_code(const GError *error)
     default:
         return 3;
     }
+}
+
+GBytes *
+igd_read_regular_file(const char *path, gsize max, const char *what, GError **error)
+{
+    g_autofree guint8 *data = NULL;
+    struct stat st;
+    gsize done = 0;
+    int fd;
+
+    /* O_NONBLOCK: a FIFO given as the file must not hang us (it is refused below). */
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO, "cannot open %s '%s': %s",
+                    what, path, g_strerror(e));
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is not a regular file", what, path);
+        return NULL;
+    }
+    if ((guint64)st.st_size > max) {
+        close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s '%s' is %" G_GUINT64_FORMAT " bytes, larger than %" G_GSIZE_FORMAT,
+                    what, path, (guint64)st.st_size, max);
+        return NULL;
+    }
+    data = g_malloc(st.st_size ? st.st_size : 1);
+    while (done < (gsize)st.st_size) {
+        ssize_t n = read(fd, data + done, st.st_size - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int e = errno;
+            close(fd);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read %s '%s': %s", what, path,
+                        n < 0 ? g_strerror(e) : "file shrank while reading");
+            return NULL;
+        }
+        done += (gsize)n;
+    }
+    close(fd);
+    return g_bytes_new_take(g_steal_pointer(&data), done);
 }

@@ -31,6 +31,15 @@ typedef enum {
 /* Exit code of the CLI for an error of IGD_ERROR (or any other domain: 3). */
 int igd_error_exit_code(const GError *error);
 
+/*
+ * A whole user-given file (a --romfile, an OpRegion or VBT override) of at
+ * most @max bytes: opened without blocking and refused unless it is a
+ * regular file, so a FIFO, a device or a directory is an error, never a
+ * hang. @what names the file in errors ("ROM file"). NOT_FOUND when
+ * missing, INVALID when not regular or too large, IO otherwise.
+ */
+GBytes *igd_read_regular_file(const char *path, gsize max, const char *what, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Little-endian readers over a byte buffer; the caller checks bounds first. */
 static inline guint16 igd_le16(const guint8 *p) { return (guint16)(p[0] | (p[1] << 8)); }
 static inline guint32 igd_le32(const guint8 *p)

@@ -81,3 +81,9 @@ igd_pci_address_equal(const IgdPciAddress *a, const IgdPciAddress *b)
 {
     return a->domain == b->domain && a->bus == b->bus && a->slot == b->slot && a->function == b->function;
 }
+
+void
+igd_pci_address_nodedev_name(const IgdPciAddress *addr, char buf[static 17])
+{
+    g_snprintf(buf, 17, "pci_%04x_%02x_%02x_%x", addr->domain, addr->bus, addr->slot, addr->function);
+}

@@ -29,4 +29,7 @@ char *igd_pci_address_to_string(const IgdPciAddress *addr);
 void igd_pci_address_format(const IgdPciAddress *addr, char buf[static 13]);
 gboolean igd_pci_address_equal(const IgdPciAddress *a, const IgdPciAddress *b);
 
+/* libvirt's node device name of @addr, "pci_0000_00_02_0", into @buf. */
+void igd_pci_address_nodedev_name(const IgdPciAddress *addr, char buf[static 17]);
+
 G_END_DECLS

@@ -77,9 +77,9 @@ igd_guest_init(IgdGuest *guest)
 static char *
 hint_detach(const IgdSnapshot *s)
 {
-    g_autofree char *nodedev = g_strdup_printf("pci_%s", s->name);
+    char nodedev[17];
 
-    g_strdelimit(nodedev, ":.", '_');
+    igd_pci_address_nodedev_name(&s->addr, nodedev);
     return g_strdup_printf("detach it from the host driver: `virsh nodedev-detach %s` and use "
                            "<hostdev managed='no'>, or `igd-assign setup DOMAIN` (driver_override vfio-pci)",
                            nodedev);
@@ -215,14 +215,13 @@ judge_driver(const Judge *j)
 {
     const IgdSnapshot *s = j->s;
     g_autofree char *detach = hint_detach(s);
-    g_autofree char *nodedev = NULL;
     g_autofree char *hint = NULL;
+    char nodedev[17];
 
     if (j->scope == IGD_SCOPE_START) {
         if (g_strcmp0(s->driver, "vfio-pci") == 0)
             return say(j, IGD_SEVERITY_PASS, NULL, "host device %s is bound to vfio-pci", s->name);
-        nodedev = g_strdup_printf("pci_%s", s->name);
-        g_strdelimit(nodedev, ":.", '_');
+        igd_pci_address_nodedev_name(&s->addr, nodedev);
         hint = g_strdup_printf("run: igd-assign setup DOMAIN (or: virsh nodedev-detach %s)", nodedev);
         if (s->driver != NULL)
             return say(j, IGD_SEVERITY_FAIL, hint, "host device %s is bound to %s, not vfio-pci", s->name,

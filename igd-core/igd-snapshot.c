@@ -3,11 +3,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include "igd-common.h"
 #include "igd-host.h"
 #include "igd-snapshot.h"
@@ -206,60 +201,10 @@ igd_snapshot_gather(const IgdSysroot *sysroot, const IgdPciAddress *addr, IgdSna
     return g_steal_pointer(&s);
 }
 
-/* Read a user-given ROM file: a regular file of at most IGD_PCI_ROM_MAX bytes (never /dev/zero or a FIFO). */
-static GBytes *
-read_romfile(const char *path, GError **error)
-{
-    g_autofree guint8 *data = NULL;
-    gsize len = 0;
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot read ROM file '%s': %s", path, g_strerror(e));
-        return NULL;
-    }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is not a regular file", path);
-        close(fd);
-        return NULL;
-    }
-    if ((guint64)st.st_size > IGD_PCI_ROM_MAX) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' is larger than %u bytes", path,
-                    IGD_PCI_ROM_MAX);
-        close(fd);
-        return NULL;
-    }
-    data = g_malloc((gsize)st.st_size + 1);
-    for (;;) {
-        ssize_t n = read(fd, data + len, (gsize)st.st_size + 1 - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read ROM file '%s': %s", path, g_strerror(e));
-            close(fd);
-            return NULL;
-        }
-        if (n == 0)
-            break;
-        len += (gsize)n;
-        if (len > (gsize)st.st_size) {
-            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "ROM file '%s' changed while being read", path);
-            close(fd);
-            return NULL;
-        }
-    }
-    close(fd);
-    return g_bytes_new_take(g_steal_pointer(&data), len);
-}
-
 gboolean
 igd_snapshot_use_romfile(IgdSnapshot *s, const char *path, GError **error)
 {
-    g_autoptr(GBytes) bytes = read_romfile(path, error);
+    g_autoptr(GBytes) bytes = igd_read_regular_file(path, IGD_PCI_ROM_MAX, "ROM file", error);
     g_autoptr(GError) local = NULL;
     IgdRom *rom;
 

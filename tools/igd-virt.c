@@ -249,9 +249,11 @@ igd_virt_nodedev_is_intel_display(const char *xml, GError **error)
 static virNodeDevicePtr
 igd_nodedev(IgdVirt *v, const IgdPciAddress *addr, GError **error)
 {
-    g_autofree char *name = g_strdup_printf("pci_%04x_%02x_%02x_%x", addr->domain, addr->bus, addr->slot,
-                                            addr->function);
-    virNodeDevicePtr dev = v->nodeDeviceLookupByName(v->conn, name);
+    char name[17];
+    virNodeDevicePtr dev;
+
+    igd_pci_address_nodedev_name(addr, name);
+    dev = v->nodeDeviceLookupByName(v->conn, name);
     char *xml;
     gboolean ok;
 
