@@ -263,6 +263,28 @@ igd_qemu_guest_stolen(const IgdQemuCaps *caps, gint gen, guint guest_gms, guint 
 }
 
 /*
+ * QEMU 7.2 - 9.2 (vfio_probe_igd_bar4_quirk(), vfio_pci_igd_setup()):
+ * legacy mode needs nothing at 1f.0 (q35 has its ICH9 LPC there) and a PCI
+ * host bridge at 00.0. FALSE with the reason set when the machine does not
+ * allow it.
+ */
+static gboolean
+pre10_machine_ok(IgdMachineKind machine, const char *machine_name, IgdQemuIgdModel *out)
+{
+    if (machine == IGD_MACHINE_Q35) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
+                                      "existing devices at address 1f.0");
+        return FALSE;
+    }
+    if (machine == IGD_MACHINE_OTHER) {
+        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
+                                             "bridge at 00.0 and 1f.0 free", machine_name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
  * 7.2 – 9.1, vfio_probe_igd_bar4_quirk(): legacy mode is the only thing it
  * does. Checks, in QEMU's order: Intel VGA-class device at 00:02.0; 1f.0 free
  * or a vfio-pci-igd-lpc-bridge ("Sorry Q35"); igd_gen() is 6 or 8; ROM; not
@@ -284,16 +306,8 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (machine == IGD_MACHINE_Q35) {
-        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
-                                      "existing devices at address 1f.0");
+    if (!pre10_machine_ok(machine, machine_name, out))
         return;
-    }
-    if (machine == IGD_MACHINE_OTHER) {
-        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
-                                             "bridge at 00.0 and 1f.0 free", machine_name);
-        return;
-    }
     if (gen != 6 && gen != 8) {
         out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
                                       "try SandyBridge or newer");
@@ -351,16 +365,8 @@ igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, I
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (machine == IGD_MACHINE_Q35) {
-        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " cannot support legacy mode due to "
-                                      "existing devices at address 1f.0");
+    if (!pre10_machine_ok(machine, machine_name, out))
         return;
-    }
-    if (machine == IGD_MACHINE_OTHER) {
-        out->legacy_reason = g_strdup_printf("machine type '%s' is not i440fx: legacy mode needs a PCI host "
-                                             "bridge at 00.0 and 1f.0 free", machine_name);
-        return;
-    }
     if (gen == -1) {
         out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
                                       "try SandyBridge or newer");
