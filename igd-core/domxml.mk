@@ -48,3 +48,11 @@ TESTS += tests/domxml-cli.sh
 
 dist_check_SCRIPTS += tests/domxml-corpus-native.sh
 TESTS += tests/domxml-corpus-native.sh
+
+# verify, data-driven: tests/verifydata/<case>.{xml,host,findings}.
+check_PROGRAMS += tests/test-verify
+TESTS += tests/test-verify
+tests_test_verify_SOURCES = tests/test-verify.c
+tests_test_verify_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_verify_LDADD = $(IGD_TEST_LIBS)
+EXTRA_DIST += tests/verifydata
