@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define IGD_DAEMON_CONFIG_FILE IGD_SYSCONFDIR "/igd-assign/igd-assignd.conf"
-#define IGD_DAEMON_STATE_DIR   IGD_RUNSTATEDIR "/igd-assign"
+#define IGD_DAEMON_STATE_DIR   IGD_STATEDIR
 
 /* Per-device overrides, group "[device DDDD:BB:SS.F]". */
 typedef struct {

@@ -23,20 +23,20 @@ BUILT_SOURCES += daemon/igd-introspection.h
 $(daemon_igd_assignd_OBJECTS): daemon/igd-introspection.h
 CLEANFILES += daemon/igd-introspection.h
 
-dbusinterfacedir = $(datadir)/dbus-1/interfaces
+# Where dbus-daemon, polkitd and systemd look (configure: from their .pc files).
+dbusinterfacedir = $(dbus_interfacedir)
 dist_dbusinterface_DATA = daemon/org.igdassign.Manager1.xml
 
-# Debian's dbus reads /usr/share/dbus-1/system.d (and /etc/dbus-1/system.d).
-dbussystemdir = $(datadir)/dbus-1/system.d
+dbussystemdir = $(dbus_systemdir)
 dist_dbussystem_DATA = daemon/org.igdassign.Manager1.conf
 
-dbusservicedir = $(datadir)/dbus-1/system-services
+dbusservicedir = $(dbus_servicedir)
 dbusservice_DATA = daemon/org.igdassign.Manager1.service
 
 systemdsystemunit_DATA = daemon/igd-assignd.service
 
 if HAVE_POLKIT
-polkitactiondir = $(datadir)/polkit-1/actions
+polkitactiondir = $(polkit_actiondir)
 polkitaction_DATA = daemon/org.igdassign.policy
 endif
 
@@ -44,7 +44,7 @@ igdassignconfdir = $(sysconfdir)/igd-assign
 dist_igdassignconf_DATA = daemon/igd-assignd.conf
 
 # @sbindir@ and friends substituted at make time (they may reference ${prefix}).
-daemon_subst = $(SED) -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@runstatedir[@]|$(runstatedir)|g' \
+daemon_subst = $(SED) -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@statedir[@]|$(igd_statedir)|g' \
 	-e 's|@sysconfdir[@]|$(sysconfdir)|g'
 daemon/igd-assignd.service: daemon/igd-assignd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) daemon && $(daemon_subst) $(srcdir)/daemon/igd-assignd.service.in >$@.tmp && mv $@.tmp $@

@@ -1,12 +1,13 @@
 # hook: the libvirt qemu hook (SPEC.md §6, §8), in two halves.
 #
-# igd-assign-hook (installed as $(sysconfdir)/libvirt/hooks/qemu.d/igd-assign)
+# igd-assign-hook (installed as $(libvirt_hooksdir)/qemu.d/igd-assign, the
+# directory libvirtd reads: /etc/libvirt/hooks, whatever our prefix)
 # is the fast front: libc only, so a domain without an IGD costs about what
 # exec'ing /bin/true costs. It execs igd-assign-hook-full ($(libexecdir),
 # igd-core + libxml2 + GIO) only when its byte scan cannot prove the domain
 # IGD-free. libvirtd looks for hooks when it starts (or on SIGHUP): restart
 # it once after the first install.
-qemuhookdir = $(sysconfdir)/libvirt/hooks/qemu.d
+qemuhookdir = $(libvirt_hooksdir)/qemu.d
 noinst_PROGRAMS += hook/igd-assign-hook
 hook_igd_assign_hook_SOURCES = hook/igd-assign-hook.c hook/igd-hook-common.c hook/igd-hook-common.h
 hook_igd_assign_hook_CFLAGS = $(WARN_CFLAGS)

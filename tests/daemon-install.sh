@@ -23,11 +23,13 @@ print-var:
 	@echo '$($(V))'
 EOM
 }
-sbindir=$(var sbindir); datadir=$(var datadir); sysconfdir=$(var sysconfdir)
+sbindir=$(var sbindir); datadir=$(var datadir); sysconfdir=$(var sysconfdir); prefix=$(var prefix)
 unitdir=$(var systemdsystemunitdir); pkgdatadir=$(var pkgdatadir)
+dbussys=$(var dbus_systemdir); dbussvc=$(var dbus_servicedir); dbusif=$(var dbus_interfacedir)
+polkitdir=$(var polkit_actiondir); hooksdir=$(var libvirt_hooksdir)
 have_polkit=no; grep -q '^#define HAVE_POLKIT 1' "$top_builddir/config.h" && have_polkit=yes
 
-echo "1..10"
+echo "1..12"
 if ${MAKE:-make} -s -C "$top_builddir" install DESTDIR="$dest" >"$tmp/install.log" 2>&1; then
     ok "make install DESTDIR=..."
 else
@@ -36,24 +38,41 @@ fi
 exists() { [ -f "$dest$1" ] || { echo "missing: $1"; return 1; }; }
 check "igd-assignd in sbindir" test -x "$dest$sbindir/igd-assignd"
 check "systemd unit" exists "$unitdir/igd-assignd.service"
-check "D-Bus system-bus activation file" exists "$datadir/dbus-1/system-services/org.igdassign.Manager1.service"
-check "D-Bus policy where Debian's dbus reads it" exists "$datadir/dbus-1/system.d/org.igdassign.Manager1.conf"
-check "introspection XML" exists "$datadir/dbus-1/interfaces/org.igdassign.Manager1.xml"
+check "D-Bus system-bus activation file" exists "$dbussvc/org.igdassign.Manager1.service"
+check "D-Bus policy" exists "$dbussys/org.igdassign.Manager1.conf"
+check "introspection XML" exists "$dbusif/org.igdassign.Manager1.xml"
+check "libvirt hook" test -x "$dest$hooksdir/qemu.d/igd-assign"
+# A plain ./configure installs where the host's services look, whatever the
+# prefix (distcheck overrides every directory into its own prefix: skipped).
+where_services_look() {
+    pk() { pkg-config --variable="$2" "$1" 2>/dev/null; }
+    want_sys=$(pk dbus-1 datadir); want_sys=${want_sys:-/usr/share}/dbus-1/system.d
+    want_svc=$(pk dbus-1 system_bus_services_dir); want_svc=${want_svc:-/usr/share/dbus-1/system-services}
+    want_pol=$(pk polkit-gobject-1 policydir); want_pol=${want_pol:-/usr/share/polkit-1/actions}
+    want_unit=$(pk systemd systemdsystemunitdir); want_unit=${want_unit:-/lib/systemd/system}
+    [ "$dbussys" = "$want_sys" ] || { echo "D-Bus policy in $dbussys, dbus-daemon reads $want_sys"; return 1; }
+    [ "$dbussvc" = "$want_svc" ] || { echo "activation in $dbussvc, dbus-daemon reads $want_svc"; return 1; }
+    [ "$polkitdir" = "$want_pol" ] || { echo "polkit action in $polkitdir, polkitd reads $want_pol"; return 1; }
+    [ "$unitdir" = "$want_unit" ] || { echo "unit in $unitdir, systemd reads $want_unit"; return 1; }
+    [ "$hooksdir" = /etc/libvirt/hooks ] || { echo "hook in $hooksdir, libvirtd reads /etc/libvirt/hooks"; return 1; }
+}
+case $dbussys in
+    "$prefix"/*) ok "directories where the services look # SKIP configured into the prefix (distcheck)" ;;
+    *) check "directories where the services look" where_services_look ;;
+esac
 check "configuration file" exists "$sysconfdir/igd-assign/igd-assignd.conf"
 check "state-file schema" exists "$pkgdatadir/schemas/igd-state.rng"
 paths() {
-    grep -qx "Exec=$sbindir/igd-assignd" "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service" &&
+    grep -qx "Exec=$sbindir/igd-assignd" "$dest$dbussvc/org.igdassign.Manager1.service" &&
         grep -qx "ExecStart=$sbindir/igd-assignd" "$dest$unitdir/igd-assignd.service" &&
         grep -qx "BusName=org.igdassign.Manager1" "$dest$unitdir/igd-assignd.service" &&
-        grep -qx "SystemdService=igd-assignd.service" \
-            "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service" &&
-        ! grep -q '@[a-z]*@' "$dest$unitdir/igd-assignd.service" \
-            "$dest$datadir/dbus-1/system-services/org.igdassign.Manager1.service"
+        grep -qx "SystemdService=igd-assignd.service" "$dest$dbussvc/org.igdassign.Manager1.service" &&
+        ! grep -q '@[a-z]*@' "$dest$unitdir/igd-assignd.service" "$dest$dbussvc/org.igdassign.Manager1.service"
 }
 check "unit and activation file name the installed binary" paths
 if [ $have_polkit = yes ]; then
     polkit() {
-        f=$dest$datadir/polkit-1/actions/org.igdassign.policy
+        f=$dest$polkitdir/org.igdassign.policy
         for a in prepare release bind check status; do
             grep -q "<action id=\"org.igdassign.$a\">" "$f" || { echo "no action org.igdassign.$a"; return 1; }
         done

@@ -24,7 +24,7 @@ test_defaults(void)
     g_autoptr(GError) error = NULL;
 
     g_assert_cmpstr(c->sysfs_root, ==, "/");
-    g_assert_cmpstr(c->state_dir, ==, IGD_RUNSTATEDIR "/igd-assign");
+    g_assert_cmpstr(c->state_dir, ==, IGD_STATEDIR);
     g_assert_false(c->rebind_on_release);
     g_assert_false(c->libvirt_watch);
     g_assert_cmpstr(c->qemu_group, ==, IGD_QEMU_GROUP);

@@ -22,7 +22,7 @@ state_path(void)
 
     if (dir && *dir)
         return g_build_filename(dir, IGD_STATE_FILE_NAME, NULL);
-    return g_build_filename(IGD_RUNSTATEDIR, "igd-assign", IGD_STATE_FILE_NAME, NULL);
+    return g_build_filename(IGD_STATEDIR, IGD_STATE_FILE_NAME, NULL);
 }
 
 int
