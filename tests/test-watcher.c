@@ -11,22 +11,47 @@
 #include <libvirt/libvirt.h>
 
 #include "igd-common.h"
+#include "igd-domain.h"
 #include "igd-domxml.h"
+#include "igd-requirements.h"
 #include "igd-test.h"
 #include "igd-watcher.h"
 
-static IgdHostFacts *
-host_facts(void)
+/* The host the cases are judged on, and its IGD as the watcher gathers it (no QEMU probed). */
+typedef struct {
+    IgdSysroot *sysroot;
+    IgdSnapshot *snapshot;
+} Host;
+
+static void
+host_open(Host *h, const char *root)
+{
+    g_autoptr(GError) error = NULL;
+    IgdPciAddress addr = { 0, 0, 2, 0 };
+
+    h->sysroot = igd_sysroot_new(root);
+    h->snapshot = igd_snapshot_gather(h->sysroot, &addr,
+                                      igd_requirements_parts(IGD_SCOPE_LEGACY) & ~IGD_SNAPSHOT_QEMU, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(h->snapshot);
+}
+
+static void
+host_skl(Host *h)
 {
     g_autofree char *root = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
-    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
-    g_autoptr(GError) error = NULL;
-    IgdHostFacts *facts = igd_host_facts_gather(sysroot, NULL, "", NULL, &error);
 
-    g_assert_no_error(error);
-    g_assert_true(facts->present);
-    return facts;
+    host_open(h, root);
 }
+
+static void
+host_clear(Host *h)
+{
+    g_clear_pointer(&h->snapshot, igd_snapshot_free);
+    g_clear_pointer(&h->sysroot, igd_sysroot_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Host, host_clear)
 
 static char *
 load(const char *name, gsize *len)
@@ -39,33 +64,37 @@ load(const char *name, gsize *len)
     return xml;
 }
 
+/* The rules @xml breaks, read as the watcher reads it (igd_domain_read() with the host's sysroot). */
 static guint
-n_problems(const char *xml, const IgdHostFacts *facts)
+n_problems(const char *xml, const Host *h)
 {
-    IgdDomXmlVerdict v;
+    IgdDomainReadOptions ro = { NULL, h->sysroot };
     g_autoptr(GError) error = NULL;
-    guint n;
+    g_autoptr(IgdDomain) dom = igd_domain_read(xml, strlen(xml), &ro, &error);
+    g_autoptr(GPtrArray) broken = NULL;
 
-    memset(&v, 0, sizeof v);
-    g_assert_true(igd_domxml_verify(xml, strlen(xml), facts, &v, &error));
-    n = v.problems ? v.problems->len : 0;
-    igd_domxml_verdict_clear(&v);
-    return n;
+    g_assert_no_error(error);
+    broken = igd_domxml_verify(dom, h->snapshot);
+    for (guint i = 0; i < broken->len; i++)
+        g_test_message("broken %s: %s", ((const IgdFinding *)g_ptr_array_index(broken, i))->id,
+                       ((const IgdFinding *)g_ptr_array_index(broken, i))->message);
+    return broken->len;
 }
 
 static void
 test_display_added(void)
 {
-    g_autoptr(IgdHostFacts) facts = host_facts();
+    g_auto(Host) h = { 0 };
     gsize len = 0;
     g_autofree char *xml = load("legacy-display-added.xml", &len);
     g_autofree char *out = NULL;
     g_autofree char *again = NULL;
     g_autoptr(GError) error = NULL;
 
+    host_skl(&h);
     /* A VNC display and a QXL card added to a legacy domain break its rules ... */
-    g_assert_cmpuint(n_problems(xml, facts), >, 0);
-    igd_watcher_adjust(xml, len, facts, FALSE, &out, &error);
+    g_assert_cmpuint(n_problems(xml, &h), >, 0);
+    g_assert_true(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, FALSE, &out, &error));
     g_assert_no_error(error);
     g_assert_nonnull(out);
     /* ... and the adjusted definition has neither, keeps the rest, and passes. */
@@ -73,9 +102,9 @@ test_display_added(void)
     g_assert_nonnull(strstr(out, "<model type=\"none\"/>"));
     g_assert_nonnull(strstr(out, "igd-watch.qcow2"));
     g_assert_nonnull(strstr(out, "mode=\"legacy\""));
-    g_assert_cmpuint(n_problems(out, facts), ==, 0);
+    g_assert_cmpuint(n_problems(out, &h), ==, 0);
     /* Its own DEFINED event: nothing to do, so no loop. */
-    g_assert_true(igd_watcher_adjust(out, strlen(out), facts, FALSE, &again, &error));
+    g_assert_true(igd_watcher_adjust(out, strlen(out), h.sysroot, h.snapshot, FALSE, &again, &error));
     g_assert_no_error(error);
     g_assert_null(again);
 }
@@ -83,13 +112,14 @@ test_display_added(void)
 static void
 test_clean(void)
 {
-    g_autoptr(IgdHostFacts) facts = host_facts();
+    g_auto(Host) h = { 0 };
     gsize len = 0;
     g_autofree char *xml = load("legacy-clean.xml", &len);
     g_autofree char *out = NULL;
     g_autoptr(GError) error = NULL;
 
-    g_assert_true(igd_watcher_adjust(xml, len, facts, FALSE, &out, &error));
+    host_skl(&h);
+    g_assert_true(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, FALSE, &out, &error));
     g_assert_no_error(error);
     g_assert_null(out);
 }
@@ -97,14 +127,15 @@ test_clean(void)
 static void
 test_not_igd(void)
 {
-    g_autoptr(IgdHostFacts) facts = host_facts();
+    g_auto(Host) h = { 0 };
     gsize len = 0;
     g_autofree char *xml = load("plain.xml", &len);
     g_autofree char *out = NULL;
     g_autoptr(GError) error = NULL;
 
+    host_skl(&h);
     /* Even with adjust-hostdevs: no IGD, nothing to do. */
-    g_assert_true(igd_watcher_adjust(xml, len, facts, TRUE, &out, &error));
+    g_assert_true(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, TRUE, &out, &error));
     g_assert_no_error(error);
     g_assert_null(out);
 }
@@ -112,35 +143,37 @@ test_not_igd(void)
 static void
 test_hostdev_policy(void)
 {
-    g_autoptr(IgdHostFacts) facts = host_facts();
+    g_auto(Host) h = { 0 };
     gsize len = 0;
     g_autofree char *xml = load("hostdev-no-metadata.xml", &len);
     g_autofree char *out = NULL;
     g_autoptr(GError) error = NULL;
 
+    host_skl(&h);
     /* An IGD hostdev at guest 02.0 with a SPICE display, no <igd:assign>: left alone by default ... */
-    g_assert_cmpuint(n_problems(xml, facts), >, 0);
-    g_assert_true(igd_watcher_adjust(xml, len, facts, FALSE, &out, &error));
+    g_assert_cmpuint(n_problems(xml, &h), >, 0);
+    g_assert_true(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, FALSE, &out, &error));
     g_assert_null(out);
     /* ... adjusted (as legacy, inferred from 02.0) when adjust-hostdevs is set. */
-    g_assert_true(igd_watcher_adjust(xml, len, facts, TRUE, &out, &error));
+    g_assert_true(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, TRUE, &out, &error));
     g_assert_no_error(error);
     g_assert_nonnull(out);
     g_assert_null(strstr(out, "<graphics"));
-    g_assert_cmpuint(n_problems(out, facts), ==, 0);
+    g_assert_cmpuint(n_problems(out, &h), ==, 0);
 }
 
 static void
 test_cannot_fix(void)
 {
-    g_autoptr(IgdHostFacts) facts = host_facts();
+    g_auto(Host) h = { 0 };
     gsize len = 0;
     g_autofree char *xml = load("legacy-q35.xml", &len);
     g_autofree char *out = NULL;
     g_autoptr(GError) error = NULL;
 
+    host_skl(&h);
     /* Legacy metadata on a q35 machine: the rewrite refuses, the watcher defines nothing. */
-    g_assert_false(igd_watcher_adjust(xml, len, facts, FALSE, &out, &error));
+    g_assert_false(igd_watcher_adjust(xml, len, h.sysroot, h.snapshot, FALSE, &out, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED);
     g_assert_null(out);
 }
