@@ -1269,6 +1269,56 @@ test_snapshot_romfile(void)
     igd_domxml_report_clear(&r);
 }
 
+/* ---- regressions of issue 9 ("one truth per decision") ---- */
+
+/*
+ * igd_machine_kind() is the one classifier of machine types (the domain
+ * model, the requirement "machine" and QEMU's model use it). QEMU names
+ * i440fx machines "pc", "pc-i440fx-X.Y" and, oldest, "pc-0.x"/"pc-1.x";
+ * q35 ones "q35" and "pc-q35-X.Y". Before issue 9 the domain engine had its
+ * own copy that took any "pc-i440fx" prefix, so "pc-i440fxfoo" (no such
+ * machine) was rewritten as i440fx while QEMU's model called it other.
+ */
+static void
+test_regress_machine_kind(void)
+{
+    static const struct {
+        const char *machine;
+        IgdMachineKind kind;
+    } rows[] = {
+        { NULL, IGD_MACHINE_I440FX },          { "pc", IGD_MACHINE_I440FX },
+        { "pc-i440fx-7.2", IGD_MACHINE_I440FX }, { "pc-i440fx-2.12", IGD_MACHINE_I440FX },
+        { "pc-1.3", IGD_MACHINE_I440FX },      { "pc-0.10", IGD_MACHINE_I440FX },
+        { "q35", IGD_MACHINE_Q35 },            { "pc-q35-7.2", IGD_MACHINE_Q35 },
+        { "pc-i440fxfoo", IGD_MACHINE_OTHER }, { "pc-i440fx", IGD_MACHINE_OTHER },
+        { "pc-q35foo", IGD_MACHINE_OTHER },    { "pcfoo", IGD_MACHINE_OTHER },
+        { "isapc", IGD_MACHINE_OTHER },        { "microvm", IGD_MACHINE_OTHER },
+        { "xenfv", IGD_MACHINE_OTHER },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+        if (igd_machine_kind(rows[i].machine) != rows[i].kind)
+            g_error("machine '%s': kind %d, want %d", rows[i].machine ? rows[i].machine : "(none)",
+                    igd_machine_kind(rows[i].machine), rows[i].kind);
+    }
+
+    /* the domain reads it so, and the rewrite refuses it as not a PCI PC machine */
+    {
+        const char *xml = "<domain type='kvm'><name>f</name><os><type arch='x86_64' machine='pc-i440fxfoo'>hvm</type>"
+                          "</os><devices/></domain>";
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, strlen(xml), NULL, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dom->machine_kind, ==, IGD_MACHINE_OTHER);
+        for (IgdMode m = IGD_MODE_LEGACY; m <= IGD_MODE_UPT; m++) {
+            g_autoptr(GError) e = rewrite_err(xml, strlen(xml), m);
+            g_assert_error(e, IGD_ERROR, IGD_ERROR_UNSUPPORTED);
+            g_assert_nonnull(strstr(e->message, "'pc-i440fxfoo' is not a PCI PC machine"));
+        }
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1302,6 +1352,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/snapshot/not-igd", test_snapshot_not_igd);
     g_test_add_func("/domxml/snapshot/romfile", test_snapshot_romfile);
     g_test_add_func("/domxml/snapshot/other-device", test_snapshot_other_device);
+    g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
