@@ -1271,6 +1271,129 @@ test_snapshot_romfile(void)
 
 /* ---- regressions of issue 9 ("one truth per decision") ---- */
 
+/* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
+static void
+tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
+{
+    g_autofree char *dir = g_build_filename(root, "sys/bus/pci/devices", name, NULL);
+    const char *const files[][2] = { { "vendor", vendor }, { "device", device }, { "class", klass } };
+
+    g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+    for (gsize i = 0; i < G_N_ELEMENTS(files); i++) {
+        g_autofree char *path = g_build_filename(dir, files[i][0], NULL);
+        g_autofree char *text = g_strdup_printf("%s\n", files[i][1]);
+        g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    }
+}
+
+/*
+ * Which hostdev is the IGD (igd-domain.h, one rule for rewrite, verify, the
+ * hook, the watcher and status), in order: the caller's host (--host), the
+ * <igd:assign> host, with a sysroot the hostdev that is an Intel display
+ * device, without one a hostdev of 0000:00:02.0; else none (host
+ * 0000:00:02.0 by default). Host trees:
+ *   "skl": hosts/skl-ideapad-vfio (Intel host bridge 00:00.0, the Skylake
+ *          IGD 00:02.0) plus a virtio NIC at 00:03.0 and a second Intel
+ *          display-class device (8086:1916, class 0x038000) at 00:04.0;
+ *   "amd": an AMD host whose 00:02.0 is a host bridge (1022:1632, class
+ *          0x060000, the dummy bridge of Renoir/Cezanne) and no Intel IGD.
+ * Before issue 9 each front end chose by itself, and none looked at the
+ * host: verify took the metadata's host, else the facts' device, else a
+ * hostdev of 00:02.0, so the AMD row was taken for an IGD domain (its
+ * passthrough of 00:02.0 would be held to the IGD rules) and the display at
+ * 00:04.0 was never found without metadata.
+ */
+static void
+test_regress_igd_choice(void)
+{
+    static const struct {
+        const char *name;
+        const char *explicit_host;  /* IgdDomainReadOptions.host, NULL: none */
+        const char *meta_host;      /* <igd:assign host=...>, NULL: no metadata */
+        const char *hostdevs;       /* host slots of the PCI hostdevs, space separated */
+        const char *tree;           /* "skl", "amd", NULL: no sysroot */
+        const char *want_host;
+        guint want_igd_hostdevs;
+        gboolean want_igd_domain;
+        guint want_intel;           /* n_intel_hostdevs */
+    } rows[] = {
+        /* 1. the caller's host beats everything, even a NIC */
+        { "explicit", "0000:00:03.0", "0000:00:02.0", "02 03", "skl", "0000:00:03.0", 1, TRUE, 0 },
+        { "explicit, no hostdev", "0000:00:05.0", NULL, "02 03", "skl", "0000:00:05.0", 0, FALSE, 0 },
+        /* 2. then the metadata's host, before the sysroot */
+        { "metadata", NULL, "0000:00:03.0", "02 03", "skl", "0000:00:03.0", 1, TRUE, 0 },
+        { "metadata, no sysroot", NULL, "0000:00:04.0", "02 04", NULL, "0000:00:04.0", 1, TRUE, 0 },
+        { "metadata, no hostdev", NULL, "0000:00:02.0", "03", "skl", "0000:00:02.0", 0, TRUE, 0 },
+        /* 3. with a sysroot: the Intel display device, wherever it sits */
+        { "sysroot 02", NULL, NULL, "03 02", "skl", "0000:00:02.0", 1, TRUE, 1 },
+        { "sysroot 04", NULL, NULL, "03 04", "skl", "0000:00:04.0", 1, TRUE, 1 },
+        { "sysroot, two displays: the first", NULL, NULL, "04 03 02", "skl", "0000:00:04.0", 1, TRUE, 2 },
+        { "sysroot, Intel host bridge only", NULL, NULL, "00", "skl", "0000:00:02.0", 0, FALSE, 0 },
+        { "sysroot, NIC only", NULL, NULL, "03", "skl", "0000:00:02.0", 0, FALSE, 0 },
+        { "sysroot, AMD 00:02.0", NULL, NULL, "02", "amd", "0000:00:02.0", 0, FALSE, 0 },
+        /* 4. without a sysroot: a hostdev of 00:02.0 */
+        { "no sysroot 02", NULL, NULL, "03 02", NULL, "0000:00:02.0", 1, TRUE, 0 },
+        { "no sysroot, AMD 00:02.0", NULL, NULL, "02", NULL, "0000:00:02.0", 1, TRUE, 0 },
+        { "no sysroot 04", NULL, NULL, "03 04", NULL, "0000:00:02.0", 0, FALSE, 0 },
+        /* none at all */
+        { "no hostdev", NULL, NULL, "", "skl", "0000:00:02.0", 0, FALSE, 0 },
+    };
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *skl = g_build_filename(dir, "skl", NULL);
+    g_autofree char *amd = g_build_filename(dir, "amd", NULL);
+    g_autofree char *captured = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autoptr(IgdSysroot) skl_root = NULL;
+    g_autoptr(IgdSysroot) amd_root = NULL;
+
+    igd_test_copytree(captured, skl);
+    tree_add_device(skl, "0000:00:03.0", "0x1af4", "0x1041", "0x020000");
+    tree_add_device(skl, "0000:00:04.0", "0x8086", "0x1916", "0x038000");
+    tree_add_device(amd, "0000:00:02.0", "0x1022", "0x1632", "0x060000");
+    skl_root = igd_sysroot_new(skl);
+    amd_root = igd_sysroot_new(amd);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+        g_autoptr(GString) xml = g_string_new("<domain type='kvm'><name>c</name>");
+        g_auto(GStrv) slots = g_strsplit(rows[i].hostdevs, " ", -1);
+        IgdPciAddress explicit_host;
+        IgdDomainReadOptions ro = { NULL, NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = NULL;
+        IgdDomainHostdev *igd;
+        char got[13];
+
+        g_test_message("row: %s", rows[i].name);
+        if (rows[i].meta_host)
+            g_string_append_printf(xml, "<metadata><igd:assign xmlns:igd='" IGD_DOMAIN_NS "' mode='upt' host='%s'/>"
+                                        "</metadata>", rows[i].meta_host);
+        g_string_append(xml, "<os><type arch='x86_64' machine='pc'>hvm</type></os><devices>");
+        for (guint k = 0; slots[k]; k++)
+            if (slots[k][0])
+                g_string_append_printf(xml, "<hostdev mode='subsystem' type='pci' managed='no'><source><address "
+                                            "domain='0x0000' bus='0x00' slot='0x%s' function='0x0'/></source>"
+                                            "</hostdev>", slots[k]);
+        g_string_append(xml, "</devices></domain>");
+        if (rows[i].explicit_host) {
+            g_assert_true(igd_pci_address_parse(rows[i].explicit_host, &explicit_host, NULL));
+            ro.host = &explicit_host;
+        }
+        if (rows[i].tree)
+            ro.sysroot = g_str_equal(rows[i].tree, "skl") ? skl_root : amd_root;
+        dom = igd_domain_read(xml->str, xml->len, &ro, &error);
+        g_assert_no_error(error);
+        igd_pci_address_format(&dom->host, got);
+        if (!g_str_equal(got, rows[i].want_host) || dom->igd_hostdevs->len != rows[i].want_igd_hostdevs ||
+            dom->igd_domain != rows[i].want_igd_domain || dom->n_intel_hostdevs != rows[i].want_intel)
+            g_error("%s: host %s, %u IGD hostdevs, IGD domain %d, %u Intel displays; want %s, %u, %d, %u",
+                    rows[i].name, got, dom->igd_hostdevs->len, dom->igd_domain, dom->n_intel_hostdevs,
+                    rows[i].want_host, rows[i].want_igd_hostdevs, rows[i].want_igd_domain, rows[i].want_intel);
+        igd = igd_domain_get_igd(dom);
+        if (igd != NULL)
+            g_assert_true(igd_pci_address_equal(&igd->source, &dom->host));
+    }
+    igd_test_rmtree(dir);
+}
+
 /*
  * igd_machine_kind() is the one classifier of machine types (the domain
  * model, the requirement "machine" and QEMU's model use it). QEMU names
@@ -1352,6 +1475,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/snapshot/not-igd", test_snapshot_not_igd);
     g_test_add_func("/domxml/snapshot/romfile", test_snapshot_romfile);
     g_test_add_func("/domxml/snapshot/other-device", test_snapshot_other_device);
+    g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     ret = g_test_run();
     g_ptr_array_unref(cases);
