@@ -1271,6 +1271,74 @@ test_snapshot_romfile(void)
 
 /* ---- regressions of issue 9 ("one truth per decision") ---- */
 
+/*
+ * A legacy domain that carries its own ROM file stays legacy.
+ * hosts/skl-ideapad-vfio has no readable device ROM; `rewrite --mode legacy
+ * --romfile /abs/igd.rom` writes <rom file='/abs/igd.rom'/> into the IGD
+ * hostdev. Rewriting that output again, with --mode auto or --mode legacy
+ * and no --romfile, must judge the ROM by the domain's own <rom file> (a
+ * ROM source exactly like --romfile, igd_domain_romfile()) and give the
+ * input back byte for byte. Before issue 9 only --romfile counted: auto
+ * judged the unreadable device ROM and turned the domain into UPT, and
+ * explicit legacy refused ("the IGD's ROM could not be read").
+ */
+static void
+test_regress_own_romfile(void)
+{
+    g_autoptr(IgdSnapshot) s = snapshot_tree("skl-ideapad-vfio");
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *legacy = NULL;
+    gsize legacy_len = 0;
+    g_autoptr(GError) error = NULL;
+    static const IgdMode again[] = { IGD_MODE_AUTO, IGD_MODE_LEGACY };
+
+    g_assert_null(s->rom);
+    g_assert_nonnull(s->rom_error);
+    /* the tree has no QEMU: Debian 12's 7.2 (which needs x-igd-gms=1 for the 32 MiB of stolen memory) */
+    hand_snapshot_set_qemu(s, "7.2.0");
+
+    igd_domxml_options_init(&o);
+    o.mode = IGD_MODE_LEGACY;
+    o.romfile = "/abs/igd.rom";
+    o.snapshot = s;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &legacy, &legacy_len, &r, &error));
+    g_assert_no_error(error);
+    igd_domxml_report_clear(&r);
+    g_assert_nonnull(strstr(legacy, "<rom file=\"/abs/igd.rom\"/>"));
+    g_assert_nonnull(strstr(legacy, "<qemu:property name=\"x-igd-gms\" type=\"unsigned\" value=\"1\"/>"));
+
+    for (gsize i = 0; i < G_N_ELEMENTS(again); i++) {
+        g_autofree char *out = NULL;
+        gsize out_len = 0;
+
+        igd_domxml_options_init(&o);
+        o.mode = again[i];
+        o.snapshot = s;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(legacy, legacy_len, &o, &out, &out_len, &r, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
+        g_assert_false(r.changed);
+        g_assert_cmpuint(out_len, ==, legacy_len);
+        g_assert_cmpstr(out, ==, legacy);
+        if (again[i] == IGD_MODE_AUTO) {
+            /* auto chose legacy because every legacy requirement holds; the ROM file is not judged here */
+            g_assert_cmpuint(igd_findings_count(r.findings, IGD_SEVERITY_WARN), ==, 0);
+            g_assert_nonnull(igd_findings_find(r.findings, "machine"));
+            g_assert_nonnull(igd_findings_find(r.findings, "qemu-legacy"));
+            g_assert_null(igd_findings_find(r.findings, "rom"));
+        }
+        igd_domxml_report_clear(&r);
+    }
+    /* and the hook's check of that definition finds nothing against it */
+    {
+        g_autoptr(GPtrArray) broken = verify(legacy, legacy_len, s, NULL);
+        g_assert_cmpuint(broken->len, ==, 0);
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1475,6 +1543,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/snapshot/not-igd", test_snapshot_not_igd);
     g_test_add_func("/domxml/snapshot/romfile", test_snapshot_romfile);
     g_test_add_func("/domxml/snapshot/other-device", test_snapshot_other_device);
+    g_test_add_func("/domxml/regress/own-romfile", test_regress_own_romfile);
     g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     ret = g_test_run();
