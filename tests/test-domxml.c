@@ -1339,6 +1339,54 @@ test_regress_own_romfile(void)
     }
 }
 
+/*
+ * libvirt reads the fields of a PCI <address> with base 0
+ * (virStrToLong_uip(..., 0, ...)): slot='10' is slot ten, slot='0x10'
+ * sixteen. igd_domain_read() reads every address that way, the guest
+ * address of the IGD hostdev and its source alike (igd_xml_parse_pci_address());
+ * tests/test-watcher.c shows the watcher, which reads domains through it,
+ * does the same. Before issue 9 the watcher kept its own reader of hostdev
+ * sources that took every field as hex (slot='10' as 16).
+ */
+static void
+test_regress_decimal_slot(void)
+{
+    static const struct {
+        const char *guest, *source; /* slot attribute values */
+        guint guest_slot, source_slot;
+    } spellings[] = {
+        { "10", "2", 10, 2 },
+        { "0x0a", "0x02", 10, 2 },
+        { "0x10", "02", 16, 2 },
+        { "010", "0x2", 8, 2 }, /* base 0: a leading 0 is octal, as libvirt reads it */
+        { "3", "10", 3, 10 },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(spellings); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='kvm'><name>s</name><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+            "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0' bus='0' slot='%s' "
+            "function='0'/></source><address type='pci' domain='0' bus='0' slot='%s' function='0'/></hostdev>"
+            "</devices></domain>",
+            spellings[i].source, spellings[i].guest);
+        IgdPciAddress host = { 0, 0, (guint8)spellings[i].source_slot, 0 };
+        IgdDomainReadOptions ro = { &host, NULL };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, strlen(xml), &ro, &error);
+        IgdDomainHostdev *igd;
+
+        g_assert_no_error(error);
+        g_assert_cmpuint(dom->pci_hostdevs->len, ==, 1);
+        igd = igd_domain_get_igd(dom);
+        g_assert_nonnull(igd);
+        g_assert_cmpuint(igd->source.slot, ==, spellings[i].source_slot);
+        g_assert_true(igd->guest_set);
+        g_assert_cmpuint(igd->guest.slot, ==, spellings[i].guest_slot);
+        /* guest 00:0a.0 (or any slot but 02): UPT is inferred */
+        g_assert_cmpint(dom->mode, ==, IGD_MODE_UPT);
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1544,6 +1592,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/snapshot/romfile", test_snapshot_romfile);
     g_test_add_func("/domxml/snapshot/other-device", test_snapshot_other_device);
     g_test_add_func("/domxml/regress/own-romfile", test_regress_own_romfile);
+    g_test_add_func("/domxml/regress/decimal-slot", test_regress_decimal_slot);
     g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     ret = g_test_run();
