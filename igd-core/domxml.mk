@@ -9,7 +9,8 @@ igd_core_libigdcore_a_SOURCES += \
 
 check_PROGRAMS += tests/test-domxml
 TESTS += tests/test-domxml
-tests_test_domxml_SOURCES = tests/test-domxml.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_domxml_SOURCES = tests/test-domxml.c tests/hw-lspci.c tests/hw-lspci.h tests/hand-snapshot.c \
+	tests/hand-snapshot.h
 tests_test_domxml_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_domxml_LDADD = $(IGD_TEST_LIBS)
 tests/test-domxml.$(OBJEXT): xml-schemas/igd-domain.rng
@@ -22,7 +23,8 @@ TESTS += tests/domxml-native.sh
 # The libvirt corpus: tests may link libvirt (the CLI may not).
 check_PROGRAMS += tests/test-corpus
 TESTS += tests/test-corpus
-tests_test_corpus_SOURCES = tests/test-corpus.c tests/hw-lspci.c tests/hw-lspci.h
+tests_test_corpus_SOURCES = tests/test-corpus.c tests/hw-lspci.c tests/hw-lspci.h tests/hand-snapshot.c \
+	tests/hand-snapshot.h
 tests_test_corpus_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_corpus_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
 tests_test_corpus_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)

@@ -23,10 +23,11 @@
 #include <libxml/relaxng.h>
 #include <string.h>
 
-#include "hw-lspci.h"
+#include "hand-snapshot.h"
 #include "igd-common.h"
 #include "igd-domxml.h"
 #include "igd-test.h"
+#include "igd-xml.h"
 
 #define IGD_NS "http://igd-assign.org/schemas/domain/1.0"
 #define QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
@@ -348,7 +349,7 @@ refusal_class(const GError *e)
     return "other";
 }
 
-static IgdHostFacts *facts;
+static IgdSnapshot *snapshot;
 
 static void
 run_file(Counts *k, const char *path, const char *name)
@@ -396,7 +397,7 @@ run_file(Counts *k, const char *path, const char *name)
 
         igd_domxml_options_init(&o);
         o.mode = modes[m];
-        o.facts = modes[m] == IGD_MODE_AUTO ? facts : NULL;
+        o.snapshot = modes[m] == IGD_MODE_AUTO ? snapshot : NULL;
         igd_domxml_report_init(&r);
         if (!igd_domxml_rewrite(input, strlen(input), &o, &out, &out_len, &r, &error)) {
             const char *cls = refusal_class(error);
@@ -428,7 +429,7 @@ run_file(Counts *k, const char *path, const char *name)
         k->rewritten[m]++;
         if (modes[m] == IGD_MODE_AUTO && r.mode == IGD_MODE_LEGACY)
             k->auto_legacy++;
-        /* auto with facts where every host rule holds and an x86-only ROM (make_facts): legacy exactly
+        /* auto with a snapshot where every host requirement holds and an x86-only ROM: legacy exactly
          * on i440fx booting SeaBIOS (SPEC.md §4; UEFI would need an EFI GOP image in the ROM) */
         if (modes[m] == IGD_MODE_AUTO &&
             (r.mode == IGD_MODE_LEGACY) != (!is_q35(doc) && !is_uefi(doc)))
@@ -553,28 +554,6 @@ test_corpus(void)
     g_assert_cmpuint(k.auto_legacy, ==, k.rewritten[2] - k.q35 - k.i440fx_uefi);
 }
 
-/* Skylake facts (hosts/skl-lenovo-ideapad-320-14isk), QEMU 7.2, a legacy ROM assumed. */
-static IgdHostFacts *
-make_facts(void)
-{
-    IgdHostFacts *f = igd_host_facts_new();
-    g_autoptr(GBytes) config = hw_lspci_load_igd("hosts/skl-lenovo-ideapad-320-14isk/lspci.txt");
-    gsize n = 0;
-    const guint8 *p = g_bytes_get_data(config, &n);
-
-    f->present = TRUE;
-    f->vendor_id = 0x8086;
-    f->device_id = igd_le16(p + 2);
-    f->class_code = 0x030000;
-    f->platform = igd_platform_lookup(f->device_id);
-    f->gmch_valid = igd_gmch_decode(f->platform, p, n, &f->gmch, NULL);
-    f->vfio_vga_known = f->vfio_vga_ok = TRUE;
-    f->kernel_known = f->kernel_ok = TRUE;
-    f->rom_known = f->rom_legacy = TRUE;
-    f->qemu = igd_qemu_caps_new_for_version(7, 2, 0);
-    return f;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -599,12 +578,13 @@ main(int argc, char **argv)
             virDomainFree(t);
         }
     }
-    facts = make_facts();
+    /* the Skylake of hosts/skl-lenovo-ideapad-320-14isk, QEMU 7.2, an x86-only ROM (tests/hand-snapshot.h) */
+    snapshot = hand_snapshot_skl("7.2.0", "legacy");
 
     g_test_add_func("/corpus/libvirt-qemuxml2argv", test_corpus);
     ret = g_test_run();
 
-    igd_host_facts_free(facts);
+    igd_snapshot_free(snapshot);
     virConnectClose(conn);
     xmlRelaxNGFree(libvirt_rng);
     return ret;
