@@ -114,6 +114,11 @@ judge_generation(const Judge *j)
 {
     const IgdPlatformInfo *p = j->s->platform;
 
+    if (p == NULL && j->scope == IGD_SCOPE_UPT)
+        /* an IGD newer than the table: UPT needs nothing of its generation that could be checked */
+        return say(j, IGD_SEVERITY_WARN, "update igd-assign, or check the IGD's guest driver support by hand",
+                   "device id 0x%04x is not in igd-assign's table (newer than this version?): its UPT support is "
+                   "not checked", j->s->device_id);
     if (p == NULL)
         return say(j, IGD_SEVERITY_FAIL, "IGD assignment needs a known Sandy Bridge or newer IGD",
                    "device id 0x%04x is not a known Intel IGD", j->s->device_id);
