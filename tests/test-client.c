@@ -722,8 +722,8 @@ test_bad_input(Fixture *f, gconstpointer data)
         { UUID_A, "0000:00:02.0", "vga", IGD_ERROR_USAGE, "invalid mode 'vga'" },
         /* The host bridge: Intel, but class 0x060000. */
         { UUID_A, "0000:00:00.0", "", IGD_ERROR_UNSUPPORTED,
-          "device 0000:00:00.0 is not an Intel IGD (vendor 0x8086, class 0x060000)" },
-        { UUID_A, "0000:00:03.0", "", IGD_ERROR_NOT_FOUND, "0000:00:03.0" },
+          "0000:00:00.0 is not an Intel graphics device (vendor 0x8086, class 0x060000)" },
+        { UUID_A, "0000:00:03.0", "", IGD_ERROR_NOT_FOUND, "no PCI device 0000:00:03.0 on this host" },
     };
     g_autoptr(IgdClient) c = NULL;
     g_autoptr(GError) error = NULL;
