@@ -1,8 +1,10 @@
 /*
  * igd-daemon-dbus.c: org.igdassign.Manager1 on D-Bus. Each method call is
  * authorized (root; or polkit on the system bus when built with it;
- * otherwise denied), then handed to one igd_daemon_*() operation, whose
- * GError goes back as org.igdassign.Error.<Code> (igd-dbus-common.h).
+ * otherwise denied), then handed to one igd_owner_*() operation
+ * (igd-core/igd-owner.h), whose GError goes back as
+ * org.igdassign.Error.<Code> (igd-dbus-common.h). Prepare and
+ * PrepareWithOptions fill the same IgdPrepareRequest.
  */
 #include "config.h"
 
@@ -16,10 +18,11 @@
 #include "igd-daemon-private.h"
 #include "igd-dbus-common.h"
 #include "igd-introspection.h"
+#include "igd-owner.h"
 
 typedef enum {
     METHOD_PREPARE,
-    METHOD_PREPARE_FULL,
+    METHOD_PREPARE_WITH_OPTIONS,
     METHOD_RELEASE,
     METHOD_RECONNECT,
     METHOD_BIND,
@@ -33,7 +36,7 @@ static const struct {
     const char *action; /* polkit action id (daemon/org.igdassign.policy.in) */
 } methods[] = {
     [METHOD_PREPARE] = { "Prepare", "org.igdassign.prepare" },
-    [METHOD_PREPARE_FULL] = { "PrepareWithOptions", "org.igdassign.prepare" },
+    [METHOD_PREPARE_WITH_OPTIONS] = { "PrepareWithOptions", "org.igdassign.prepare" },
     [METHOD_RELEASE] = { "Release", "org.igdassign.release" },
     [METHOD_RECONNECT] = { "Reconnect", "org.igdassign.prepare" },
     [METHOD_BIND] = { "Bind", "org.igdassign.bind" },
@@ -56,9 +59,9 @@ call_free(Call *call)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Call, call_free)
 
-/* The a{sv} of PrepareWithOptions: "machine" (s), "x-igd-gms" (u); strings point into @opts. */
+/* The a{sv} of PrepareWithOptions: "machine" (s), "x-igd-gms" (u) into @req; strings point into @opts. */
 static gboolean
-prepare_options(GVariant *opts, const char **machine, guint32 *gms, GError **error)
+prepare_options(GVariant *opts, IgdPrepareRequest *req, GError **error)
 {
     GVariantIter iter;
     const char *key;
@@ -67,9 +70,9 @@ prepare_options(GVariant *opts, const char **machine, guint32 *gms, GError **err
     g_variant_iter_init(&iter, opts);
     while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
         if (g_str_equal(key, "machine") && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
-            *machine = g_variant_get_string(value, NULL);
+            req->machine = g_variant_get_string(value, NULL);
         } else if (g_str_equal(key, "x-igd-gms") && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32)) {
-            *gms = g_variant_get_uint32(value);
+            req->x_igd_gms = g_variant_get_uint32(value);
         } else {
             g_autofree char *shown = g_strescape(key, NULL);
             g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "unknown option '%.40s' of type %s", shown,
@@ -81,53 +84,51 @@ prepare_options(GVariant *opts, const char **machine, guint32 *gms, GError **err
     return TRUE;
 }
 
-/* Authorized: one operation, one reply. */
+/* Authorized: one igd-owner operation, one reply. */
 static void
 run(Call *call)
 {
     GVariant *params = g_dbus_method_invocation_get_parameters(call->invocation);
+    IgdOwner *owner = call->daemon->owner;
     g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) opts = NULL;
     g_autofree char *out = NULL;
-    const char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+    IgdPrepareRequest req = { NULL, NULL, NULL, NULL, NULL, 0 };
+    const char *a = NULL, *b = NULL;
     gboolean ok = FALSE;
 
     switch (call->method) {
     case METHOD_PREPARE:
-        g_variant_get(params, "(&s&s&s&s)", &a, &b, &c, &d);
-        ok = igd_daemon_prepare(call->daemon, a, b, c, d, &error);
+        g_variant_get(params, "(&s&s&s&s)", &req.uuid, &req.name, &req.pci, &req.mode);
+        ok = igd_owner_prepare(owner, &req, &error);
         break;
-    case METHOD_PREPARE_FULL: {
-        g_autoptr(GVariant) opts = NULL;
-        const char *machine = NULL;
-        guint32 gms = 0;
-        g_variant_get(params, "(&s&s&s&s@a{sv})", &a, &b, &c, &d, &opts);
-        ok = prepare_options(opts, &machine, &gms, &error) &&
-             igd_daemon_prepare_full(call->daemon, a, b, c, d, machine, gms, &error);
+    case METHOD_PREPARE_WITH_OPTIONS:
+        g_variant_get(params, "(&s&s&s&s@a{sv})", &req.uuid, &req.name, &req.pci, &req.mode, &opts);
+        ok = prepare_options(opts, &req, &error) && igd_owner_prepare(owner, &req, &error);
         break;
-    }
     case METHOD_RELEASE:
         g_variant_get(params, "(&s)", &a);
-        ok = igd_daemon_release(call->daemon, a, &error);
+        ok = igd_owner_release(owner, a, &error);
         break;
     case METHOD_RECONNECT:
         g_variant_get(params, "(&s&s)", &a, &b);
-        ok = igd_daemon_reconnect(call->daemon, a, b, &error);
+        ok = igd_owner_reconnect(owner, a, b, &error);
         break;
     case METHOD_BIND:
         g_variant_get(params, "(&s)", &a);
-        ok = igd_daemon_bind(call->daemon, a, &error);
+        ok = igd_owner_bind(owner, a, &error);
         break;
     case METHOD_REBIND:
         g_variant_get(params, "(&s)", &a);
-        ok = igd_daemon_rebind(call->daemon, a, &error);
+        ok = igd_owner_rebind(owner, a, &error);
         break;
     case METHOD_CHECK:
         g_variant_get(params, "(&s)", &a);
-        out = igd_daemon_check(call->daemon, a, &error);
+        out = igd_owner_check(owner, a, &error);
         ok = out != NULL;
         break;
     case METHOD_GET_STATUS:
-        out = igd_daemon_get_status(call->daemon, &error);
+        out = igd_owner_get_status(owner, &error);
         ok = out != NULL;
         break;
     }

@@ -206,11 +206,13 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
         return HOOK_DAEMON_UNREACHABLE;
     }
     switch (call) {
-    case HOOK_CALL_PREPARE:
+    case HOOK_CALL_PREPARE: {
         /* the domain's machine type and x-igd-gms decide the bdsm-size QEMU expects */
-        ok = igd_client_prepare_full(client, dom->dom->uuid, dom->name, pci, mode, dom->dom->machine,
-                                     dom->dom->x_igd_gms > 0 ? (guint)dom->dom->x_igd_gms : 0, &error);
+        IgdPrepareRequest req = { dom->dom->uuid, dom->name, pci, mode, dom->dom->machine,
+                                  dom->dom->x_igd_gms > 0 ? (guint)dom->dom->x_igd_gms : 0 };
+        ok = igd_client_prepare(client, &req, &error);
         break;
+    }
     case HOOK_CALL_RELEASE:
         ok = igd_client_release(client, dom->dom->uuid, &error);
         break;
@@ -222,9 +224,8 @@ hook_daemon_call(HookCall call, const HookDomain *dom, const char *pci, const ch
     if (ok)
         return HOOK_DAEMON_OK;
     *message = g_strdup(error->message);
-    /* The client's own errors for a missing or silent service name igd-assignd first. */
-    if ((g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND) || g_error_matches(error, IGD_ERROR, IGD_ERROR_IO)) &&
-        g_str_has_prefix(error->message, "igd-assignd "))
+    /* The client's own error for a missing, silent or lost igd-assignd. */
+    if (g_error_matches(error, IGD_ERROR, IGD_ERROR_UNAVAILABLE))
         return HOOK_DAEMON_UNREACHABLE;
     return HOOK_DAEMON_REFUSED;
 }

@@ -141,7 +141,7 @@ igd_client_new(const char *bus_address, guint timeout_ms, GError **error)
     if (bus_address != NULL)
         connection = connect_bounded(bus_address, timeout_ms, &local);
     if (connection == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot reach igd-assignd: cannot connect to %s%s%s: %s",
+        g_set_error(error, IGD_ERROR, IGD_ERROR_UNAVAILABLE, "cannot reach igd-assignd: cannot connect to %s%s%s: %s",
                     system_bus ? "the system bus" : "the bus at '", system_bus ? "" : bus_address,
                     system_bus ? "" : "'", local->message);
         return NULL;
@@ -229,28 +229,23 @@ call_string(IgdClient *client, const char *method, const char *const *args, GErr
 #define S(x) ((x) != NULL ? (x) : "")
 
 gboolean
-igd_client_prepare(IgdClient *client, const char *uuid, const char *name, const char *pci, const char *mode,
-                   GError **error)
+igd_client_prepare(IgdClient *client, const IgdPrepareRequest *req, GError **error)
 {
-    const char *args[] = { S(uuid), S(name), S(pci), S(mode), NULL };
-    return call_void(client, "Prepare", args, error);
-}
-
-gboolean
-igd_client_prepare_full(IgdClient *client, const char *uuid, const char *name, const char *pci, const char *mode,
-                        const char *machine, guint x_igd_gms, GError **error)
-{
-    const char *args[] = { S(uuid), S(name), S(pci), S(mode), S(machine), NULL };
+    const char *args[] = { S(req->uuid), S(req->name), S(req->pci), S(req->mode), S(req->machine), NULL };
     g_autoptr(GVariant) reply = NULL;
     GVariantBuilder opts;
 
+    if (*args[4] == '\0' && req->x_igd_gms == 0) {
+        args[4] = NULL;
+        return call_void(client, "Prepare", args, error);
+    }
     if (!check_args(args, error))
         return FALSE;
     g_variant_builder_init(&opts, G_VARIANT_TYPE_VARDICT);
-    if (machine != NULL && *machine != '\0')
-        g_variant_builder_add(&opts, "{sv}", "machine", g_variant_new_string(machine));
-    if (x_igd_gms != 0)
-        g_variant_builder_add(&opts, "{sv}", "x-igd-gms", g_variant_new_uint32(x_igd_gms));
+    if (*args[4] != '\0')
+        g_variant_builder_add(&opts, "{sv}", "machine", g_variant_new_string(args[4]));
+    if (req->x_igd_gms != 0)
+        g_variant_builder_add(&opts, "{sv}", "x-igd-gms", g_variant_new_uint32(req->x_igd_gms));
     reply = call(client, "PrepareWithOptions",
                  g_variant_new("(ssssa{sv})", args[0], args[1], args[2], args[3], &opts), G_VARIANT_TYPE_UNIT,
                  error);

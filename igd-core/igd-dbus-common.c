@@ -49,12 +49,17 @@ igd_dbus_error_translate(GError *error)
     if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
         g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
         g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT)) {
-        out = g_error_new(IGD_ERROR, IGD_ERROR_NOT_FOUND,
+        out = g_error_new(IGD_ERROR, IGD_ERROR_UNAVAILABLE,
                           "igd-assignd is not running (no %s on the bus)", IGD_DBUS_NAME);
     } else if (error->domain == G_DBUS_ERROR && error->code >= G_DBUS_ERROR_SPAWN_EXEC_FAILED &&
                error->code <= G_DBUS_ERROR_SPAWN_FAILED) {
         g_dbus_error_strip_remote_error(error);
-        out = g_error_new(IGD_ERROR, IGD_ERROR_NOT_FOUND, "igd-assignd could not be started: %s", error->message);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_UNAVAILABLE, "igd-assignd could not be started: %s", error->message);
+    } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CLOSED) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_DISCONNECTED) ||
+               g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_SERVER)) {
+        g_dbus_error_strip_remote_error(error);
+        out = g_error_new(IGD_ERROR, IGD_ERROR_UNAVAILABLE, "igd-assignd cannot be reached: %s", error->message);
     } else if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
                g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED)) {
         g_dbus_error_strip_remote_error(error);
@@ -64,7 +69,7 @@ igd_dbus_error_translate(GError *error)
                g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMEOUT) ||
                g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_TIMED_OUT) ||
                g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
-        out = g_error_new(IGD_ERROR, IGD_ERROR_IO, "igd-assignd did not answer in time");
+        out = g_error_new(IGD_ERROR, IGD_ERROR_UNAVAILABLE, "igd-assignd did not answer in time");
     } else if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD) ||
                g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS)) {
         g_dbus_error_strip_remote_error(error);

@@ -37,8 +37,10 @@ void igd_dbus_error_ensure(void);
 
 /*
  * Turn an error of a D-Bus call into what the caller should see: a
- * remote IGD_ERROR loses its "GDBus.Error:..." prefix; "no such service"
- * becomes IGD_ERROR_NOT_FOUND naming igd-assignd; a timeout IGD_ERROR_IO;
+ * remote IGD_ERROR loses its "GDBus.Error:..." prefix; igd-assignd not
+ * reachable (no such service, it cannot be started, no reply, a timeout,
+ * the connection closed) becomes IGD_ERROR_UNAVAILABLE with a message that
+ * starts with "igd-assignd "; the bus refusing the call IGD_ERROR_DENIED;
  * anything else IGD_ERROR_IO with the D-Bus message. Takes ownership of
  * @error and returns the error to propagate.
  */

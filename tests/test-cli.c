@@ -393,7 +393,12 @@ test_status(void)
         const char *args[] = { "-c", uri, "--json", "status", NULL };
         g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
         assert_contains(out, "\"libvirt_error\": null");
+        assert_contains(out, "\"state_error\": null");
         assert_contains(out, "\"uuid\": \"1ccfd97d-5eb4-478a-bbe6-88d254c16db7\"");
+        /* the status document of igd-core (igd_owner_status_write()), as igd-assignd's GetStatus: since in ISO 8601 */
+        assert_contains(out, "\"since\": \"2025-11-24T16:00:00Z\"");
+        assert_contains(out, "\"device_id\": \"0x1916\",\n      \"platform\": \"Skylake\",\n"
+                             "      \"driver\": \"vfio-pci\",\n      \"driver_override\": \"vfio-pci\",");
         assert_contains(out, "\"domains\": [\n        {\n          \"name\": \"spice-qxl\",\n          \"mode\": \"legacy\"");
         assert_contains(out, "\"set_up\": true");
     }
@@ -407,6 +412,15 @@ test_status(void)
         assert_contains(out, "0000:00:02.0  Skylake        driver vfio-pci  not owned by a running domain\n");
         assert_contains(out, "warning: ownership state unknown: ");
         assert_contains(out, "warning: configured domains unknown: ");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    {
+        const char *args[] = { "-c", "test:///nonexistent/node.xml", "--json", "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "\"state_error\": \"");
+        assert_contains(out, "\"owner\": null");
+        assert_contains(out, "\"domains\": null");
     }
     igd_test_rmtree(dir);
 }

@@ -1,0 +1,712 @@
+/*
+ * igd-owner.c: the ownership transaction over igd-bind, igd-blobs and
+ * igd-state, and the status document (igd-owner.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "igd-bind.h"
+#include "igd-blobs.h"
+#include "igd-common.h"
+#include "igd-owner.h"
+#include "igd-pci.h"
+#include "igd-report.h"
+#include "igd-sysroot.h"
+#include "igd-vfio.h"
+
+typedef struct {
+    char *opregion_file;
+    char *vbt_file;
+    IgdOpRegionExtLayout ext_layout;
+} Overrides;
+
+struct _IgdOwner {
+    IgdSysroot *sysroot;
+    char *state_dir;
+    char *state_path;
+    IgdState *state;
+    char *state_error;        /* why the state file could not be loaded, NULL = it was */
+    gboolean rebind_on_release;
+    gint qemu_gid;
+    IgdQemuCaps *qemu;        /* NULL = none */
+    GHashTable *overrides;    /* canonical PCI address → Overrides* */
+    IgdOwnerLogFunc log_func; /* NULL = g_log_structured() */
+    gpointer log_data;
+    IgdOwnerClockFunc clock_func; /* NULL = g_get_real_time() */
+    gpointer clock_data;
+};
+
+static void
+overrides_free(Overrides *o)
+{
+    g_free(o->opregion_file);
+    g_free(o->vbt_file);
+    g_free(o);
+}
+
+IgdOwner *
+igd_owner_new(const IgdOwnerConfig *config)
+{
+    IgdOwner *owner = g_new0(IgdOwner, 1);
+
+    owner->sysroot = igd_sysroot_new(config->sysfs_root);
+    owner->state_dir = g_strdup(config->state_dir);
+    owner->state_path = g_build_filename(config->state_dir, IGD_STATE_FILE_NAME, NULL);
+    owner->state = igd_state_new();
+    owner->rebind_on_release = config->rebind_on_release;
+    owner->qemu_gid = config->qemu_gid;
+    owner->overrides = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)overrides_free);
+    return owner;
+}
+
+void
+igd_owner_free(IgdOwner *owner)
+{
+    if (owner == NULL)
+        return;
+    igd_sysroot_free(owner->sysroot);
+    g_free(owner->state_dir);
+    g_free(owner->state_path);
+    igd_state_free(owner->state);
+    g_free(owner->state_error);
+    igd_qemu_caps_free(owner->qemu);
+    g_hash_table_unref(owner->overrides);
+    g_free(owner);
+}
+
+void
+igd_owner_set_qemu(IgdOwner *owner, IgdQemuCaps *qemu)
+{
+    igd_qemu_caps_free(owner->qemu);
+    owner->qemu = qemu;
+}
+
+void
+igd_owner_set_overrides(IgdOwner *owner, const IgdPciAddress *addr, const IgdOwnerOverrides *overrides)
+{
+    char pci[13];
+    Overrides *o;
+
+    igd_pci_address_format(addr, pci);
+    if (overrides == NULL) {
+        g_hash_table_remove(owner->overrides, pci);
+        return;
+    }
+    o = g_new0(Overrides, 1);
+    o->opregion_file = g_strdup(overrides->opregion_file);
+    o->vbt_file = g_strdup(overrides->vbt_file);
+    o->ext_layout = overrides->ext_layout;
+    g_hash_table_replace(owner->overrides, g_strdup(pci), o);
+}
+
+void
+igd_owner_set_log_func(IgdOwner *owner, IgdOwnerLogFunc func, gpointer user_data)
+{
+    owner->log_func = func;
+    owner->log_data = user_data;
+}
+
+void
+igd_owner_set_clock(IgdOwner *owner, IgdOwnerClockFunc func, gpointer user_data)
+{
+    owner->clock_func = func;
+    owner->clock_data = user_data;
+}
+
+const IgdState *
+igd_owner_get_state(const IgdOwner *owner)
+{
+    return owner->state;
+}
+
+const char *
+igd_owner_get_state_path(const IgdOwner *owner)
+{
+    return owner->state_path;
+}
+
+/* ---- helpers ---- */
+
+static void log_event(IgdOwner *owner, GLogLevelFlags level, const char *uuid, const char *pci, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
+
+/* Structured: the journal when stderr is the journal (GLib's default writer). */
+static void
+log_event(IgdOwner *owner, GLogLevelFlags level, const char *uuid, const char *pci, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (owner->log_func != NULL) {
+        owner->log_func(level, uuid, pci, msg, owner->log_data);
+        return;
+    }
+    /* Fields other than MESSAGE are plain strings, not formats. */
+    g_log_structured(G_LOG_DOMAIN, level, "IGD_DOMAIN_UUID", uuid ? uuid : "", "IGD_DEVICE", pci ? pci : "",
+                     "MESSAGE", "%s", msg);
+}
+
+static gint64
+now_sec(IgdOwner *owner)
+{
+    if (owner->clock_func != NULL)
+        return owner->clock_func(owner->clock_data);
+    return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static gboolean
+parse_pci(const char *pci, IgdPciAddress *addr, char buf[static 13], GError **error)
+{
+    if (pci == NULL || *pci == '\0')
+        pci = IGD_PCI_ADDRESS_DEFAULT;
+    if (!igd_pci_address_parse(pci, addr, error))
+        return FALSE;
+    igd_pci_address_format(addr, buf);
+    return TRUE;
+}
+
+static gboolean
+check_mode(const char *mode, GError **error)
+{
+    g_autofree char *shown = NULL;
+
+    if (igd_state_mode_is_valid(mode ? mode : ""))
+        return TRUE;
+    shown = g_strescape(mode, NULL);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid mode '%.40s' (legacy, upt, auto or empty)", shown);
+    return FALSE;
+}
+
+static gboolean
+check_machine(const char *machine, GError **error)
+{
+    gboolean ok = strlen(machine) <= 64;
+    g_autofree char *shown = NULL;
+
+    for (const char *p = machine; ok && *p; p++)
+        ok = g_ascii_isalnum(*p) || *p == '.' || *p == '-' || *p == '_';
+    if (ok)
+        return TRUE;
+    shown = g_strescape(machine, NULL);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%.64s'", shown);
+    return FALSE;
+}
+
+static char *
+blob_dir(IgdOwner *owner, const char *canonical_uuid)
+{
+    return g_build_filename(owner->state_dir, canonical_uuid, NULL);
+}
+
+/* Save @next (taken) and make it the state; on failure the state is unchanged and @next is freed. */
+static gboolean
+commit_state(IgdOwner *owner, IgdState *next, GError **error)
+{
+    if (!igd_state_save(next, owner->state_path, error)) {
+        igd_state_free(next);
+        return FALSE;
+    }
+    igd_state_free(owner->state);
+    owner->state = next;
+    g_clear_pointer(&owner->state_error, g_free); /* the file is what the state says now */
+    return TRUE;
+}
+
+static void
+remove_blobs(IgdOwner *owner, const char *uuid)
+{
+    g_autofree char *dir = blob_dir(owner, uuid);
+    g_autoptr(GError) error = NULL;
+
+    if (!igd_blobs_remove(dir, &error))
+        log_event(owner, G_LOG_LEVEL_WARNING, uuid, NULL, "%s", error->message);
+}
+
+/* ---- start ---- */
+
+gboolean
+igd_owner_load(IgdOwner *owner, GError **error)
+{
+    g_autoptr(GError) local = NULL;
+    IgdState *state = igd_state_load(owner->state_path, &local);
+
+    g_clear_pointer(&owner->state_error, g_free);
+    igd_state_free(owner->state);
+    if (state == NULL) {
+        owner->state = igd_state_new();
+        owner->state_error = g_strdup(local->message);
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    owner->state = state;
+    return TRUE;
+}
+
+/* As igd_owner_load(), a corrupt file moved aside. */
+static void
+load_at_start(IgdOwner *owner)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *aside = NULL;
+    g_autoptr(GError) e2 = NULL;
+
+    if (igd_owner_load(owner, &error))
+        return;
+    if (!g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID)) {
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "state not loaded, starting empty: %s", error->message);
+        return;
+    }
+    if (igd_state_set_aside(owner->state_path, &aside, &e2)) {
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "corrupt state file, kept as %s and not trusted: %s", aside,
+                  error->message);
+        g_free(owner->state_error);
+        owner->state_error = g_strdup_printf("corrupt state file, kept as %s: %s", aside, error->message);
+    } else {
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL,
+                  "corrupt state file not trusted (%s), and it cannot be moved aside: %s", error->message,
+                  e2->message);
+    }
+}
+
+/* Entries whose device is gone or no longer on vfio-pci: their domain cannot be running with it. */
+static void
+drop_stale_entries(IgdOwner *owner)
+{
+    g_autoptr(IgdState) next = igd_state_copy(owner->state);
+    g_autoptr(GError) error = NULL;
+    GPtrArray *entries = igd_state_get_entries(owner->state);
+    gboolean changed = FALSE;
+
+    for (guint i = 0; i < entries->len; i++) {
+        const IgdStateEntry *e = g_ptr_array_index(entries, i);
+        g_autoptr(GError) local = NULL;
+        g_autoptr(IgdPciDevice) dev = igd_pci_device_new(owner->sysroot, &e->address, &local);
+        const char *why = NULL;
+        char pci[13];
+
+        igd_pci_address_format(&e->address, pci);
+        if (dev == NULL)
+            why = local->message;
+        else if (g_strcmp0(igd_pci_device_get_driver(dev), IGD_BIND_VFIO_DRIVER) != 0)
+            why = "no longer bound to vfio-pci";
+        if (why != NULL) {
+            log_event(owner, G_LOG_LEVEL_WARNING, e->uuid, pci, "dropping stale ownership of %s by domain %s: %s", pci,
+                      e->uuid, why);
+            igd_state_remove(next, &e->address);
+            changed = TRUE;
+        }
+    }
+    if (changed && !commit_state(owner, g_steal_pointer(&next), &error))
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot save the reconciled state: %s", error->message);
+}
+
+/* "state.xml.XXXXXX": the temp file of a save that was killed (g_file_set_contents()). */
+static gboolean
+is_state_temp_file(const char *name)
+{
+    gsize prefix = strlen(IGD_STATE_FILE_NAME) + 1;
+
+    return g_str_has_prefix(name, IGD_STATE_FILE_NAME ".") && strlen(name) == prefix + 6 &&
+           strchr(name + prefix, '.') == NULL;
+}
+
+/* Blob directories nobody owns (a prepare that was killed, a missed release) and state temp files. */
+static void
+remove_leftovers(IgdOwner *owner)
+{
+    g_autoptr(GDir) dir = g_dir_open(owner->state_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *path = g_build_filename(owner->state_dir, name, NULL);
+        g_autoptr(GError) error = NULL;
+
+        if (g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+            continue;
+        if (is_state_temp_file(name)) {
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && g_unlink(path) != 0) {
+                int saved = errno;
+                log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot remove %s: %s", path, g_strerror(saved));
+            }
+            continue;
+        }
+        if (!g_uuid_string_is_valid(name) || igd_state_lookup_uuid(owner->state, name) != NULL ||
+            !g_file_test(path, G_FILE_TEST_IS_DIR))
+            continue;
+        if (!igd_blobs_remove(path, &error))
+            log_event(owner, G_LOG_LEVEL_WARNING, name, NULL, "cannot remove unowned blobs: %s", error->message);
+        else
+            log_event(owner, G_LOG_LEVEL_MESSAGE, name, NULL, "removed blobs of domain %s, which owns no device", name);
+    }
+}
+
+void
+igd_owner_reconcile(IgdOwner *owner)
+{
+    if (g_mkdir_with_parents(owner->state_dir, 0755) != 0) {
+        int saved = errno;
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot create state directory %s: %s", owner->state_dir,
+                  g_strerror(saved));
+    }
+    load_at_start(owner);
+    drop_stale_entries(owner);
+    remove_leftovers(owner);
+}
+
+/* ---- operations ---- */
+
+/*
+ * An owner recorded at least IGD_OWNER_STALE_GRACE_SEC ago whose device's
+ * VFIO group can be opened is not running: QEMU holds the group for as
+ * long as the guest lives (a VFIO group has one user). Its domain stopped
+ * without a release (libvirtd killed, hook not run).
+ */
+static gboolean
+owner_is_gone(IgdOwner *owner, const IgdStateEntry *e)
+{
+    g_autoptr(IgdVfioDevice) dev = NULL;
+
+    if (now_sec(owner) - e->since < IGD_OWNER_STALE_GRACE_SEC)
+        return FALSE;
+    dev = igd_vfio_device_open(owner->sysroot, &e->address, NULL);
+    return dev != NULL;
+}
+
+static gboolean
+check_request(const IgdPrepareRequest *req, char **canon, IgdPciAddress *addr, char pci[static 13], GError **error)
+{
+    *canon = igd_state_canonical_uuid(req->uuid, error);
+    if (*canon == NULL || !parse_pci(req->pci, addr, pci, error) || !check_mode(req->mode, error))
+        return FALSE;
+    if (req->machine != NULL && *req->machine != '\0' && !check_machine(req->machine, error))
+        return FALSE;
+    if (req->x_igd_gms > 0xff) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid x-igd-gms %u (at most 0xff)", req->x_igd_gms);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Blobs written, ownership saved; on failure the caller rolls back. */
+static gboolean
+prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, const IgdPciAddress *addr,
+               const char *previous, const char *stale_uuid, IgdBlobs *blobs, GError **error)
+{
+    g_autofree char *dir = blob_dir(owner, canon);
+    g_autoptr(IgdState) next = igd_state_copy(owner->state);
+    const Overrides *o;
+    IgdBlobsConfig bc;
+    char pci[13];
+
+    igd_pci_address_format(addr, pci);
+    memset(&bc, 0, sizeof bc);
+    bc.machine = req->machine != NULL && *req->machine != '\0' ? req->machine : NULL;
+    bc.x_igd_gms = (gint)req->x_igd_gms;
+    o = g_hash_table_lookup(owner->overrides, pci);
+    if (o != NULL) {
+        bc.opregion_file = o->opregion_file;
+        bc.vbt_file = o->vbt_file;
+        bc.ext_layout = o->ext_layout;
+    }
+    if (stale_uuid != NULL)
+        igd_state_remove(next, addr);
+    return igd_blobs_build(owner->sysroot, addr, &bc, owner->qemu, blobs, error) &&
+           igd_blobs_write(dir, blobs, owner->qemu_gid, error) &&
+           igd_state_claim(next, addr, canon, req->name, req->mode, previous, now_sec(owner), error) &&
+           commit_state(owner, g_steal_pointer(&next), error);
+}
+
+gboolean
+igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
+{
+    g_autofree char *canon = NULL;
+    g_autofree char *shown_name = NULL;
+    g_autofree char *previous = NULL;
+    g_autofree char *stale_uuid = NULL;
+    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autoptr(GError) local = NULL;
+    g_auto(IgdBlobs) blobs = { NULL, 0 };
+    const IgdStateEntry *owned;
+    const char *driver;
+    gboolean bound_here;
+    IgdPciAddress addr;
+    char pci[13];
+    gint64 t0 = g_get_monotonic_time();
+
+    if (!check_request(req, &canon, &addr, pci, error))
+        return FALSE;
+    shown_name = g_strescape(req->name ? req->name : "", NULL);
+    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
+    if (dev == NULL)
+        return FALSE;
+
+    owned = igd_state_lookup(owner->state, &addr);
+    if (owned != NULL && !g_str_equal(owned->uuid, canon)) {
+        g_autofree char *owner_name = NULL;
+        if (!owner_is_gone(owner, owned))
+            return igd_state_check_claim(owner->state, &addr, canon, error);
+        owner_name = g_strescape(owned->name, NULL);
+        log_event(owner, G_LOG_LEVEL_WARNING, owned->uuid, pci,
+                  "domain '%s' (%s) owns %s but no QEMU holds the device: it stopped without a release; "
+                  "handing the device to domain '%s' (%s)",
+                  owner_name, owned->uuid, pci, shown_name, canon);
+        stale_uuid = g_strdup(owned->uuid);
+    }
+    driver = igd_pci_device_get_driver(dev);
+    bound_here = g_strcmp0(driver, IGD_BIND_VFIO_DRIVER) != 0;
+    if (owned != NULL)
+        previous = g_strdup(owned->previous_driver);
+    else if (bound_here)
+        previous = g_strdup(driver);
+    if (!igd_bind_to_vfio(owner->sysroot, &addr, error))
+        return FALSE;
+
+    if (!prepare_commit(owner, req, canon, &addr, previous, stale_uuid, &blobs, &local)) {
+        /* Nothing half-done: no blobs for a domain that does not own the device. */
+        if (igd_state_lookup_uuid(owner->state, canon) == NULL)
+            remove_blobs(owner, canon);
+        if (bound_here && owner->rebind_on_release) {
+            g_autoptr(GError) e2 = NULL;
+            if (!igd_bind_rebind_host(owner->sysroot, &addr, &e2))
+                log_event(owner, G_LOG_LEVEL_WARNING, canon, pci, "cannot give %s back to its host driver: %s", pci,
+                          e2->message);
+        }
+        log_event(owner, G_LOG_LEVEL_WARNING, canon, pci, "prepare of %s for domain '%s' (%s) failed: %s", pci,
+                  shown_name, canon, local->message);
+        g_propagate_error(error, g_steal_pointer(&local));
+        return FALSE;
+    }
+    if (stale_uuid != NULL && igd_state_lookup_uuid(owner->state, stale_uuid) == NULL)
+        remove_blobs(owner, stale_uuid);
+    log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci,
+              "prepared %s for domain '%s' (%s), mode %s, bdsm-size %" G_GUINT64_FORMAT ", opregion %" G_GSIZE_FORMAT
+              " bytes, %" G_GINT64_FORMAT " us",
+              pci, shown_name, canon, req->mode && *req->mode ? req->mode : "unset", blobs.bdsm_size,
+              blobs.opregion ? g_bytes_get_size(blobs.opregion) : 0, g_get_monotonic_time() - t0);
+    return TRUE;
+}
+
+gboolean
+igd_owner_release(IgdOwner *owner, const char *uuid, GError **error)
+{
+    g_autofree char *canon = igd_state_canonical_uuid(uuid, error);
+    g_autoptr(IgdState) next = NULL;
+    g_autoptr(IgdState) released = igd_state_new(); /* what @uuid owned, to rebind after saving */
+    g_autofree char *dir = NULL;
+    GPtrArray *entries;
+
+    if (canon == NULL)
+        return FALSE;
+    entries = igd_state_get_entries(owner->state);
+    for (guint i = 0; i < entries->len; i++) {
+        const IgdStateEntry *e = g_ptr_array_index(entries, i);
+        if (g_str_equal(e->uuid, canon) &&
+            !igd_state_claim(released, &e->address, e->uuid, e->name, e->mode, e->previous_driver, e->since, error))
+            return FALSE;
+    }
+    if (igd_state_get_entries(released)->len > 0) {
+        next = igd_state_copy(owner->state);
+        igd_state_remove_uuid(next, canon);
+        if (!commit_state(owner, g_steal_pointer(&next), error))
+            return FALSE;
+    }
+    entries = igd_state_get_entries(released);
+    for (guint i = 0; i < entries->len; i++) {
+        const IgdStateEntry *e = g_ptr_array_index(entries, i);
+        g_autofree char *shown_name = g_strescape(e->name, NULL);
+        char pci[13];
+
+        igd_pci_address_format(&e->address, pci);
+        log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci, "released %s from domain '%s' (%s)", pci, shown_name, canon);
+        if (owner->rebind_on_release && e->previous_driver != NULL) {
+            g_autoptr(GError) e2 = NULL;
+            if (!igd_bind_rebind_host(owner->sysroot, &e->address, &e2))
+                log_event(owner, G_LOG_LEVEL_WARNING, canon, pci, "cannot give %s back to %s: %s", pci,
+                          e->previous_driver, e2->message);
+        }
+    }
+    dir = blob_dir(owner, canon);
+    return igd_blobs_remove(dir, error);
+}
+
+gboolean
+igd_owner_reconnect(IgdOwner *owner, const char *uuid, const char *pci, GError **error)
+{
+    g_autofree char *canon = igd_state_canonical_uuid(uuid, error);
+    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autoptr(IgdState) next = NULL;
+    const char *driver;
+    IgdPciAddress addr;
+    char name[13];
+
+    if (canon == NULL || !parse_pci(pci, &addr, name, error))
+        return FALSE;
+    if (!igd_state_check_claim(owner->state, &addr, canon, error))
+        return FALSE;
+    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
+    if (dev == NULL)
+        return FALSE;
+    driver = igd_pci_device_get_driver(dev);
+    if (g_strcmp0(driver, IGD_BIND_VFIO_DRIVER) != 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
+                    "device %s is bound to %s, not vfio-pci: it cannot be in use by domain %s", name,
+                    driver ? driver : "no driver", canon);
+        return FALSE;
+    }
+    if (igd_state_lookup(owner->state, &addr) != NULL)
+        return TRUE; /* nothing to do: already this domain's */
+    next = igd_state_copy(owner->state);
+    if (!igd_state_claim(next, &addr, canon, "", "", NULL, now_sec(owner), error) ||
+        !commit_state(owner, g_steal_pointer(&next), error))
+        return FALSE;
+    log_event(owner, G_LOG_LEVEL_MESSAGE, canon, name, "domain %s reclaimed %s", canon, name);
+    return TRUE;
+}
+
+gboolean
+igd_owner_bind(IgdOwner *owner, const char *pci, GError **error)
+{
+    g_autoptr(IgdPciDevice) dev = NULL;
+    IgdPciAddress addr;
+    char name[13];
+
+    if (!parse_pci(pci, &addr, name, error))
+        return FALSE;
+    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
+    if (dev == NULL || !igd_bind_to_vfio(owner->sysroot, &addr, error))
+        return FALSE;
+    log_event(owner, G_LOG_LEVEL_MESSAGE, NULL, name, "%s bound to vfio-pci", name);
+    return TRUE;
+}
+
+gboolean
+igd_owner_rebind(IgdOwner *owner, const char *pci, GError **error)
+{
+    g_autoptr(IgdPciDevice) dev = NULL;
+    const IgdStateEntry *owned;
+    IgdPciAddress addr;
+    char name[13];
+
+    if (!parse_pci(pci, &addr, name, error))
+        return FALSE;
+    owned = igd_state_lookup(owner->state, &addr);
+    if (owned != NULL) {
+        g_autofree char *shown = g_strescape(owned->name, NULL);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CONFLICT,
+                    "device %s is owned by running domain '%s' (uuid %s): stop it first", name, shown, owned->uuid);
+        return FALSE;
+    }
+    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
+    if (dev == NULL || !igd_bind_rebind_host(owner->sysroot, &addr, error))
+        return FALSE;
+    log_event(owner, G_LOG_LEVEL_MESSAGE, NULL, name, "%s given back to the host driver", name);
+    return TRUE;
+}
+
+char *
+igd_owner_check(IgdOwner *owner, const char *pci, GError **error)
+{
+    IgdPciAddress addr;
+    char name[13];
+
+    if (!parse_pci(pci, &addr, name, error))
+        return NULL;
+    return igd_report_check_json(owner->sysroot, &addr, owner->qemu, NULL, error);
+}
+
+/* ---- status ---- */
+
+static void
+status_device(IgdOwner *owner, IgdJson *json, const IgdPciAddress *addr, IgdOwnerStatusFunc func,
+              gpointer user_data)
+{
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(owner->sysroot, addr, NULL);
+    IgdOwnerDeviceStatus st;
+    char name[13];
+
+    igd_pci_address_format(addr, name);
+    memset(&st, 0, sizeof st);
+    st.address = *addr;
+    st.name = name;
+    st.present = dev != NULL;
+    st.device_id = dev ? igd_pci_device_get_device_id(dev) : 0;
+    st.platform = dev ? igd_platform_lookup(st.device_id) : NULL;
+    st.driver = dev ? igd_pci_device_get_driver(dev) : NULL;
+    st.driver_override = dev ? igd_pci_device_get_driver_override(dev) : NULL;
+    st.owner = igd_state_lookup(owner->state, addr);
+
+    igd_json_begin_object(json, NULL);
+    igd_json_string(json, "address", name);
+    igd_json_bool(json, "present", st.present);
+    if (dev != NULL)
+        igd_json_printf(json, "device_id", "0x%04x", st.device_id);
+    else
+        igd_json_null(json, "device_id");
+    igd_json_string(json, "platform", st.platform ? st.platform->platform : NULL);
+    igd_json_string(json, "driver", st.driver);
+    igd_json_string(json, "driver_override", st.driver_override);
+    if (st.owner == NULL) {
+        igd_json_null(json, "owner");
+    } else {
+        g_autoptr(GDateTime) since = g_date_time_new_from_unix_utc(st.owner->since);
+        g_autofree char *iso = since ? g_date_time_format_iso8601(since) : NULL;
+        g_autofree char *dir = blob_dir(owner, st.owner->uuid);
+
+        igd_json_begin_object(json, "owner");
+        igd_json_string(json, "uuid", st.owner->uuid);
+        igd_json_string(json, "name", st.owner->name);
+        igd_json_string(json, "mode", st.owner->mode);
+        igd_json_string(json, "since", iso);
+        igd_json_string(json, "blobs", dir);
+        igd_json_end_object(json);
+    }
+    if (func != NULL)
+        func(json, &st, user_data);
+    igd_json_end_object(json);
+}
+
+gboolean
+igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, gpointer user_data,
+                       GError **error)
+{
+    g_autoptr(GPtrArray) found = igd_pci_find_intel_displays(owner->sysroot, error);
+    GPtrArray *entries = igd_state_get_entries(owner->state);
+
+    if (found == NULL)
+        return FALSE;
+    igd_json_string(json, "state_file", owner->state_path);
+    igd_json_string(json, "state_error", owner->state_error);
+    igd_json_begin_array(json, "devices");
+    for (guint i = 0; i < found->len; i++)
+        status_device(owner, json, g_ptr_array_index(found, i), func, user_data);
+    /* Owned devices that are not (or no longer) seen as Intel displays. */
+    for (guint i = 0; i < entries->len; i++) {
+        const IgdStateEntry *e = g_ptr_array_index(entries, i);
+        gboolean seen = FALSE;
+        for (guint j = 0; j < found->len && !seen; j++)
+            seen = igd_pci_address_equal(g_ptr_array_index(found, j), &e->address);
+        if (!seen)
+            status_device(owner, json, &e->address, func, user_data);
+    }
+    igd_json_end_array(json);
+    return TRUE;
+}
+
+char *
+igd_owner_get_status(IgdOwner *owner, GError **error)
+{
+    g_autoptr(IgdJson) json = igd_json_new();
+
+    igd_json_begin_object(json, NULL);
+    if (!igd_owner_status_write(owner, json, NULL, NULL, error))
+        return NULL;
+    igd_json_end_object(json);
+    return g_strdup(igd_json_get(json));
+}
