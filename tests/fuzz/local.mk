@@ -6,7 +6,7 @@
 # clang, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer in
 # tests/fuzz/build/ and runs each for N seconds (tests/fuzz/run-fuzz);
 # `make fuzz-coverage` prints the line coverage of each parser by its corpus.
-FUZZ_TARGETS = opregion vbt rom gmch pci-address sysfs-number state hook-scan rewrite versions kmsg iomem
+FUZZ_TARGETS = opregion vbt rom gmch pci-address sysfs-number state hook-scan rewrite versions kmsg iomem json
 FUZZ_SECONDS = 60
 FUZZ_RUNS = 1000000
 FUZZ_BUILDDIR = $(abs_top_builddir)/tests/fuzz/build
@@ -76,6 +76,11 @@ TESTS += tests/fuzz/fuzz-iomem
 tests_fuzz_fuzz_iomem_SOURCES = tests/fuzz/fuzz-iomem.c
 tests_fuzz_fuzz_iomem_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_fuzz_fuzz_iomem_LDADD = $(FUZZ_REPLAY_LIBS)
+check_PROGRAMS += tests/fuzz/fuzz-json
+TESTS += tests/fuzz/fuzz-json
+tests_fuzz_fuzz_json_SOURCES = tests/fuzz/fuzz-json.c
+tests_fuzz_fuzz_json_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_fuzz_fuzz_json_LDADD = $(FUZZ_REPLAY_LIBS)
 
 # The fuzzers: a clang build of igd-core and the targets (run-fuzz says what it compiles).
 FUZZ_ENV = FUZZ_TARGETS='$(FUZZ_TARGETS)' FUZZ_SECONDS='$(FUZZ_SECONDS)' \
