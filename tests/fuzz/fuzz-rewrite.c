@@ -234,6 +234,31 @@ is_empty(const xmlNode *n)
     return TRUE;
 }
 
+/* @text without white space at its ends and without the runs of white space that hold a newline. */
+static char *
+without_layout(const char *text)
+{
+    GString *r = g_string_new(NULL);
+    const char *p = text;
+
+    while (*p) {
+        gsize n = strspn(p, " \t\r\n");
+        if (n > 0) {
+            if (memchr(p, '\n', n) == NULL && r->len > 0 && p[n] != '\0')
+                g_string_append_len(r, p, (gssize)n);
+            p += n;
+            continue;
+        }
+        g_string_append_c(r, *p++);
+    }
+    return g_string_free(r, FALSE);
+}
+
+/*
+ * Layout, which the rewrite may change next to what it adds, moves or
+ * removes: blank text nodes go, other text loses its indentation (white
+ * space runs with a newline, white space at the ends).
+ */
 static void
 drop_blanks(xmlNode *n)
 {
@@ -241,10 +266,15 @@ drop_blanks(xmlNode *n)
 
     for (c = n->children; c; c = next) {
         next = c->next;
-        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c))
+        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
             drop(c);
-        else if (c->type == XML_ELEMENT_NODE)
+        } else if (c->type == XML_TEXT_NODE && c->content) {
+            g_autofree char *t = without_layout((const char *)c->content);
+            xmlNodeSetContent(c, NULL);
+            xmlNodeAddContent(c, (const xmlChar *)t);
+        } else if (c->type == XML_ELEMENT_NODE) {
             drop_blanks(c);
+        }
     }
 }
 
