@@ -47,31 +47,19 @@
 
 /* ------------------------------------------------------------------ small readers */
 
-static gboolean
-dir_has_entries(const IgdSysroot *sysroot, const char *abs_path)
-{
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-
-    return dir != NULL && g_dir_read_name(dir) != NULL;
-}
-
+/* Entries of a directory; 0 when it is missing or cannot be listed. */
 static guint
 dir_count_entries(const IgdSysroot *sysroot, const char *abs_path)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-    guint n = 0;
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, abs_path, NULL);
 
-    while (dir && g_dir_read_name(dir))
-        n++;
-    return n;
+    return names ? names->len : 0;
 }
 
 gboolean
 igd_host_iommu_enabled(const IgdSysroot *sysroot)
 {
-    return dir_has_entries(sysroot, IOMMU_GROUPS_DIR) || dir_has_entries(sysroot, IOMMU_CLASS_DIR);
+    return dir_count_entries(sysroot, IOMMU_GROUPS_DIR) > 0 || dir_count_entries(sysroot, IOMMU_CLASS_DIR) > 0;
 }
 
 guint
@@ -282,28 +270,19 @@ igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError
 /* ------------------------------------------------------------------ kernel log */
 
 /*
- * Read /dev/kmsg (or a regular file standing for it): non-blocking, one
- * record per read() on the real device, EAGAIN at the end, EPIPE when a
- * record was overwritten while reading (skip on).
+ * Read /dev/kmsg (or the regular file standing for it in a tree): opened
+ * non-blocking by the sysroot, one record per read() on the real device,
+ * EAGAIN at the end, EPIPE when a record was overwritten while reading
+ * (skip on). At most KMSG_MAX bytes.
  */
 static gboolean
 read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, KMSG_PATH);
     g_autoptr(GByteArray) buf = g_byte_array_new();
-    int fd;
+    int fd = igd_sysroot_open(sysroot, KMSG_PATH, IGD_SYSROOT_DEVICE, O_RDONLY, error);
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad path %s", KMSG_PATH);
+    if (fd < 0)
         return FALSE;
-    }
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot open '%s': %s", path, g_strerror(e));
-        return FALSE;
-    }
     for (;;) {
         gsize old = buf->len;
         gssize r;
@@ -314,11 +293,13 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
         r = read(fd, buf->data + old, KMSG_CHUNK);
         if (r < 0) {
             int e = errno;
+            g_autofree char *path = NULL;
             g_byte_array_set_size(buf, old);
             if (e == EINTR || e == EPIPE)
                 continue;
             if (e == EAGAIN)
                 break;
+            path = igd_sysroot_path(sysroot, KMSG_PATH);
             close(fd);
             g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
             return FALSE;
@@ -517,18 +498,16 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
 static char *
 debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
 {
-    g_autofree char *dir = NULL;
     g_autofree char *path = NULL;
     g_autofree char *needle = g_strdup_printf("dev=%s", name);
-    g_autoptr(GDir) d = NULL;
-    const char *entry;
+    g_autoptr(GPtrArray) entries = NULL;
 
     path = g_strdup_printf("/sys/kernel/debug/dri/%s/%s", name, file);
     if (igd_sysroot_exists(sysroot, path))
         return g_steal_pointer(&path);
-    dir = igd_sysroot_path(sysroot, "/sys/kernel/debug/dri");
-    d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    while (d && (entry = g_dir_read_name(d)) != NULL) {
+    entries = igd_sysroot_list(sysroot, "/sys/kernel/debug/dri", NULL);
+    for (guint i = 0; entries && i < entries->len; i++) {
+        const char *entry = entries->pdata[i];
         g_autofree char *name_path = NULL;
         g_autofree char *line = NULL;
 
