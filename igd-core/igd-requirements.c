@@ -397,7 +397,8 @@ judge_opregion(const Judge *j)
 
     if (!s->gmch_valid || !s->gmch.asls_present)
         return say(j, IGD_SEVERITY_WARN, "check that config space is readable (run as root)",
-                   "cannot read ASLS from the config space of %s", s->name);
+                   "cannot read ASLS from the config space of %s%s%s", s->name, s->config_error ? ": " : "",
+                   s->config_error ? s->config_error->message : "");
     if (s->gmch.asls == 0)
         return say(j, IGD_SEVERITY_FAIL, "the firmware set no OpRegion (ASLS = 0): enable the IGD as a display in the BIOS",
                    "ASLS (config 0xfc) of %s is 0: no OpRegion", s->name);
@@ -613,9 +614,12 @@ igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr
     if (addr == NULL)
         addr = &def;
     igd_pci_address_format(addr, name);
-    if (!igd_sysroot_exists(sysroot, "/sys/bus/pci/devices")) {
+    if (!igd_sysroot_lookup(sysroot, "/sys/bus/pci/devices", &local)) {
         g_autofree char *p = igd_sysroot_path(sysroot, "/sys/bus/pci/devices");
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
+        if (!g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            g_propagate_error(error, g_steal_pointer(&local)); /* a link out of the tree, a loop */
+        else
+            g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
         return NULL;
     }
     s = igd_snapshot_gather(sysroot, addr, igd_requirements_parts(IGD_SCOPE_CHECK) & ~IGD_SNAPSHOT_QEMU, &local);
