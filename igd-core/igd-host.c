@@ -263,7 +263,8 @@ igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *uni
     if (n == 0) {
         g_autofree char *path = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
         g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND,
-                    "IOMMU address width: no Intel VT-d unit in '%s' (DMA remapping off, or not VT-d)", path);
+                    "IOMMU address width unknown: no <unit>/intel-iommu/cap in '%s' (DMA remapping off, or not "
+                    "Intel VT-d)", path);
         return FALSE;
     }
     *width = smallest;

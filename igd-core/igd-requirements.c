@@ -71,6 +71,19 @@ igd_guest_init(IgdGuest *guest)
 {
     memset(guest, 0, sizeof(*guest));
     guest->x_igd_gms = -1;
+    guest->phys_bits = -1;
+}
+
+char *
+igd_requirements_phys_bits_fix(gboolean cpu_host, guint width)
+{
+    if (cpu_host)
+        return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` adds "
+                               "<qemu:commandline> -global max-x86_64-cpu.host-phys-bits-limit=%u (QEMU ignores "
+                               "<maxphysaddr mode='emulate'> for host-passthrough; libvirt 9.3+ also takes "
+                               "<maxphysaddr mode='passthrough' limit='%u'/>)", width, width, width);
+    return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` sets "
+                           "<cpu><maxphysaddr mode='emulate' bits='%u'/></cpu>", width, width);
 }
 
 /* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
@@ -174,6 +187,44 @@ judge_iommu_group(const Judge *j)
                "every device of an IOMMU group goes to the guest together: the IGD must be alone in its "
                "group (check the BIOS VT-d/ACS settings)",
                "IOMMU group %d also holds %s", s->iommu_group, others->str);
+}
+
+/*
+ * The IOMMU address width (QEMU docs/igd-assign.txt, "Known issues"): with
+ * OVMF, a guest whose physical address bits exceed the IOMMU's gets its
+ * 64-bit PCI BARs placed where VFIO cannot map them for DMA
+ * (`vfio_container_dma_map(...) = -22 (Invalid argument)`). Not every OVMF
+ * places them that high, and a host CPU no wider than the IOMMU does no harm,
+ * so an unbounded guest is a WARN, not a FAIL.
+ */
+static IgdFinding *
+judge_iommu_width(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    guint w = s->iommu_width;
+    gint bits = j->guest->phys_bits;
+    g_autofree char *fix = NULL;
+    g_autofree char *got = NULL;
+
+    if (j->scope == IGD_SCOPE_CHECK) {
+        if (w == 0)
+            return say(j, IGD_SEVERITY_WARN,
+                       "OVMF guests need at most the IOMMU's address width in physical address bits: read it from "
+                       "/sys/class/iommu/dmar*/intel-iommu/cap (bits 21:16, plus 1) with DMA remapping on",
+                       "%s", s->iommu_width_error ? s->iommu_width_error->message : "IOMMU address width unknown");
+        return say(j, IGD_SEVERITY_PASS, NULL, "%u bits (the smallest of %u VT-d unit%s): OVMF guests get at most %u "
+                   "physical address bits", w, s->iommu_units, s->iommu_units == 1 ? "" : "s", w);
+    }
+    if (!j->guest->ovmf || w == 0 || w >= IGD_QEMU_PHYS_BITS_MAX)
+        return NULL; /* SeaBIOS keeps BARs low; unknown width: the check says so; nothing can exceed 52 */
+    if (bits > 0 && (guint)bits <= w)
+        return say(j, IGD_SEVERITY_PASS, NULL, "the guest CPU gets at most %d physical address bits, within the "
+                   "IOMMU's %u", bits, w);
+    fix = igd_requirements_phys_bits_fix(j->guest->cpu_host, w);
+    got = bits > 0 ? g_strdup_printf("%d", bits) : g_strdup("the host CPU's (unknown here)");
+    return say(j, IGD_SEVERITY_WARN, fix,
+               "the OVMF guest's CPU gets %s physical address bits, more than the IOMMU's %u: OVMF may place 64-bit "
+               "PCI BARs where VFIO cannot map them (QEMU: vfio_container_dma_map(...) = -22)", got, w);
 }
 
 static IgdFinding *
@@ -499,6 +550,7 @@ static const Requirement requirements[] = {
     { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation },
     { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu },
     { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group },
+    { "iommu-width", "IOMMU address width", S_CHECK | S_LEGACY | S_UPT, IGD_SNAPSHOT_HOST, judge_iommu_width },
     { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci },
     { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga },
     { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver },

@@ -33,10 +33,31 @@ typedef struct {
     gboolean ovmf;              /* the guest boots OVMF (UEFI), else SeaBIOS */
     gboolean romfile_unchecked; /* the domain names a ROM file the snapshot does not describe: not judged */
     gint x_igd_gms;             /* the domain's x-igd-gms, -1: unset */
+    gint phys_bits;             /* the most physical address bits its CPU gets (igd_domain_guest_phys_bits()), -1: unknown */
+    gboolean cpu_host;          /* -cpu host or max (host-passthrough, maximum): host-phys-bits, not phys-bits */
 } IgdGuest;
 
-/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms. */
+/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms, CPU physical address bits unknown. */
 void igd_guest_init(IgdGuest *guest);
+
+/*
+ * QEMU's bounds of a guest CPU's physical address bits: phys-bits must lie
+ * in 32..52 (target/i386: "phys-bits should be between 32 and %u",
+ * TARGET_PHYS_ADDR_SPACE_BITS = 52 on x86_64). An IOMMU at least
+ * IGD_QEMU_PHYS_BITS_MAX wide bounds nothing a guest can have.
+ */
+#define IGD_QEMU_PHYS_BITS_MIN 32
+#define IGD_QEMU_PHYS_BITS_MAX 52
+
+/*
+ * What keeps an OVMF guest's physical address bits within the IOMMU's
+ * @width, as `rewrite`/`setup` write it: <maxphysaddr mode='emulate'
+ * bits=@width> (libvirt 8.7+, QEMU phys-bits), or for -cpu host/max
+ * (@cpu_host), where QEMU ignores phys-bits, a <qemu:commandline> -global
+ * max-x86_64-cpu.host-phys-bits-limit=@width (libvirt before 9.3 has no
+ * <maxphysaddr limit>). One sentence, for hints.
+ */
+char *igd_requirements_phys_bits_fix(gboolean cpu_host, guint width) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The snapshot parts a scope judges (what igd_snapshot_gather() must be asked for). */
 IgdSnapshotParts igd_requirements_parts(IgdScope scope);
