@@ -284,11 +284,13 @@ test_when(void)
     s->cpu_phys_bits = 46;
     out = rewrite_with(s, ovmf_head, "  <cpu mode='host-passthrough'/>\n", &f);
     g_assert_true(has(f, "note -global max-x86_64-cpu.host-phys-bits-limit=39"));
-    g_assert_true(has(out, "<qemu:arg value=\"-global\"/>\n    <qemu:arg value=\"max-x86_64-cpu.host-phys-bits-limit=39\"/>"));
+    g_assert_true(has(out, "<qemu:arg value=\"-global\"/>\n"
+                           "    <qemu:arg value=\"max-x86_64-cpu.host-phys-bits-limit=39\"/>"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&f, g_free);
     /* ... whatever <maxphysaddr mode='emulate'> says, QEMU ignores it for -cpu host: the -global is added */
-    out = rewrite_with(s, ovmf_head, "  <cpu mode='host-passthrough'><maxphysaddr mode='emulate' bits='36'/></cpu>\n", &f);
+    out = rewrite_with(s, ovmf_head,
+                       "  <cpu mode='host-passthrough'><maxphysaddr mode='emulate' bits='36'/></cpu>\n", &f);
     g_assert_true(has(f, "note -global max-x86_64-cpu.host-phys-bits-limit=39"));
     g_assert_true(has(out, "<maxphysaddr mode=\"emulate\" bits=\"36\"/>"));
     g_clear_pointer(&out, g_free);
@@ -325,15 +327,15 @@ test_when(void)
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&f, g_free);
     /* libvirt 9.3+'s <maxphysaddr mode='passthrough' limit>: lowered when above, kept at or below */
-    out = rewrite_with(s, ovmf_head, "  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='46'/></cpu>\n",
-                       &f);
+    out = rewrite_with(s, ovmf_head,
+                       "  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='46'/></cpu>\n", &f);
     g_assert_true(has(f, "warn <maxphysaddr limit='46'> lowered to 39"));
     g_assert_true(has(out, "<maxphysaddr mode=\"passthrough\" limit=\"39\"/>"));
     g_assert_null(strstr(out, "host-phys-bits-limit"));
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&f, g_free);
-    out = rewrite_with(s, ovmf_head, "  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='39'/></cpu>\n",
-                       &f);
+    out = rewrite_with(s, ovmf_head,
+                       "  <cpu mode='host-passthrough'><maxphysaddr mode='passthrough' limit='39'/></cpu>\n", &f);
     g_assert_null(f);
     g_clear_pointer(&out, g_free);
     /* host CPU bits unknown: bounded by the -global */
