@@ -58,12 +58,23 @@ collect_notes(IgdInspect *in)
 IgdInspect *
 igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu, GError **error)
 {
+    return igd_inspect_collect_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+IgdInspect *
+igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                            const char *romfile, GError **error)
+{
     g_autoptr(IgdInspect) in = NULL;
     g_autoptr(GError) local = NULL;
     IgdSnapshot *s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_ALL & ~IGD_SNAPSHOT_QEMU, error);
 
     if (s == NULL)
         return NULL;
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error)) {
+        igd_snapshot_free(s);
+        return NULL;
+    }
     in = g_new0(IgdInspect, 1);
     in->snapshot = s;
     in->reasons = g_ptr_array_new_with_free_func(g_free);
@@ -199,6 +210,7 @@ igd_inspect_to_json(const IgdInspect *in)
 
     if (s->rom) {
         igd_json_begin_object(json, "rom");
+        igd_json_string(json, "source", s->rom_source);
         igd_json_uint(json, "size", s->rom_size);
         igd_json_begin_array(json, "images");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
@@ -331,7 +343,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_string_append_c(t, '\n');
     }
     if (s->rom) {
-        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes,", s->rom_size);
+        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes%s%s,", s->rom_size,
+                               igd_snapshot_rom_is_file(s) ? " from " : "",
+                               igd_snapshot_rom_is_file(s) ? s->rom_source : "");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
             const IgdRomImage *img = igd_rom_get_image(s->rom, i);
             g_string_append_printf(t, " %s image %04x:%04x%s", igd_rom_code_type_name(img->code_type),

@@ -38,6 +38,13 @@ typedef struct {
  */
 IgdInspect *igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                 const IgdQemuCaps *qemu, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * igd_inspect_collect() judging the ROM file @romfile (NULL: the device's
+ * ROM) instead of the device's ROM (igd_snapshot_use_romfile()); a ROM file
+ * that cannot be read or is not an option ROM is an error.
+ */
+IgdInspect *igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                        const char *romfile, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void igd_inspect_free(IgdInspect *inspect);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdInspect, igd_inspect_free)
 

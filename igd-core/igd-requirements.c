@@ -652,6 +652,13 @@ GPtrArray *
 igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
                             GError **error)
 {
+    return igd_requirements_check_host_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+GPtrArray *
+igd_requirements_check_host_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                    const char *romfile, GError **error)
+{
     g_autoptr(IgdSnapshot) s = NULL;
     g_autoptr(GError) local = NULL;
     IgdPciAddress def = { 0, 0, 2, 0 };
@@ -676,6 +683,8 @@ igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr
                          "%s", local->message);
         return out;
     }
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error))
+        return NULL;
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
     return igd_requirements_evaluate(s, IGD_SCOPE_CHECK, NULL);
 }

@@ -85,5 +85,14 @@ gboolean igd_requirements_met(GPtrArray *findings);
  */
 GPtrArray *igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * igd_requirements_check_host() with the ROM check judging the ROM file
+ * @romfile (NULL: the device's ROM; igd_snapshot_use_romfile()). A ROM file
+ * that cannot be read or is not an option ROM is an error (NOT_FOUND,
+ * INVALID), as is an unreadable sysroot.
+ */
+GPtrArray *igd_requirements_check_host_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                                               const IgdQemuCaps *qemu, const char *romfile,
+                                               GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
