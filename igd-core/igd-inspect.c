@@ -34,6 +34,8 @@ igd_inspect_free(IgdInspect *inspect)
     g_clear_pointer(&inspect->upt, g_ptr_array_unref);
     g_ptr_array_unref(inspect->reasons);
     g_ptr_array_unref(inspect->notes);
+    g_free(inspect->rom_seabios);
+    g_free(inspect->rom_uefi);
     g_free(inspect);
 }
 
@@ -106,6 +108,8 @@ igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr
     }
     if (s->vbt && igd_vbt_has_analog(s->vbt))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
+    if (s->rom == NULL)
+        igd_requirements_rom_way_out(s, &in->rom_seabios, &in->rom_uefi);
     return g_steal_pointer(&in);
 }
 
@@ -231,6 +235,15 @@ igd_inspect_to_json(const IgdInspect *in)
     } else {
         igd_json_null(json, "rom");
     }
+    /* no usable ROM: what to give each firmware instead */
+    if (in->rom_uefi) {
+        igd_json_begin_object(json, "rom_way_out");
+        igd_json_string(json, "seabios", in->rom_seabios);
+        igd_json_string(json, "uefi", in->rom_uefi);
+        igd_json_end_object(json);
+    } else {
+        igd_json_null(json, "rom_way_out");
+    }
 
     if (s->qemu) {
         igd_json_begin_object(json, "qemu");
@@ -354,7 +367,13 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         }
         g_string_append_c(t, '\n');
     } else {
-        g_string_append(t, "  ROM:        not readable or not valid\n");
+        g_string_append(t, "  ROM:        not readable or not valid; the way out:\n");
+        if (in->rom_seabios)
+            g_string_append_printf(t, "              - %s\n", in->rom_seabios);
+        else
+            g_string_append(t, "              - legacy BIOS (SeaBIOS) guests: none, SeaBIOS sets only the 32-bit BDSM "
+                               "of IGDs before generation 11\n");
+        g_string_append_printf(t, "              - %s\n", in->rom_uefi);
     }
     if (s->qemu) {
         g_string_append_printf(t, "  QEMU:       %u.%u.%u", s->qemu->major, s->qemu->minor, s->qemu->micro);

@@ -27,6 +27,7 @@ typedef struct {
     gboolean upt_capable;
     GPtrArray *reasons;              /* char*: why a mode is not possible, or a caveat */
     GPtrArray *notes;                /* char*: facts that could not be gathered, and why */
+    char *rom_seabios, *rom_uefi;    /* no usable ROM: the way out (igd_requirements_rom_way_out()), else NULL */
 } IgdInspect;
 
 /*

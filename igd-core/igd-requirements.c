@@ -383,6 +383,37 @@ judge_kernel(const Judge *j)
     return say(j, IGD_SEVERITY_PASS, NULL, "kernel %s has the vfio IGD regions", s->kernel_release);
 }
 
+void
+igd_requirements_rom_way_out(const IgdSnapshot *s, char **seabios, char **uefi)
+{
+    gboolean gen11 = s->platform && s->platform->gen >= 11;
+
+    *seabios = gen11 ? NULL
+                     : g_strdup("legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with `igd-assign rewrite --romfile "
+                                "FILE` (`igd-assign dump rom` where the host booted it, legacy/CSM, or extracted from "
+                                "the host firmware)");
+    *uefi = g_strdup_printf("UEFI (OVMF) guests: `igd-assign rom build -o igd.rom --device %s --efi "
+                            "IgdAssignmentDxe.efi PlatformGopPolicy.efi IntelGopDriver.efi`, then --romfile igd.rom "
+                            "(IgdAssignmentDxe and PlatformGopPolicy: built from VfioIgdPkg with EDK2%s; "
+                            "IntelGopDriver: extracted from the host firmware, for a display before the guest's "
+                            "driver; docs/GUIDE.md)", s->name,
+                            gen11 ? ", whose IgdAssignmentDxe knows the 64-bit BDSM of generation 11 and newer" : "");
+}
+
+/* One hint of both ways out. */
+static char *
+rom_way_out_hint(const IgdSnapshot *s)
+{
+    g_autofree char *seabios = NULL;
+    g_autofree char *uefi = NULL;
+
+    igd_requirements_rom_way_out(s, &seabios, &uefi);
+    if (seabios == NULL)
+        return g_strdup_printf("%s; SeaBIOS cannot serve generation %u (it sets only the 32-bit BDSM)", uefi,
+                               s->platform->gen);
+    return g_strdup_printf("%s; %s", seabios, uefi);
+}
+
 static IgdFinding *
 judge_rom(const Judge *j)
 {
@@ -396,6 +427,14 @@ judge_rom(const Judge *j)
 
         if (j->guest->romfile_unchecked)
             return NULL; /* a ROM file the snapshot does not describe: the domain's concern */
+        if (s->rom == NULL && ovmf) {
+            g_autofree char *seabios = NULL;
+            g_autofree char *uefi = NULL;
+            igd_requirements_rom_way_out(s, &seabios, &uefi);
+            return say(j, IGD_SEVERITY_FAIL, uefi,
+                       "the IGD's ROM could not be read (give one with --romfile; QEMU: \"has no ROM, legacy mode "
+                       "disabled\")");
+        }
         if (s->rom == NULL)
             return say(j, IGD_SEVERITY_FAIL,
                        "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
@@ -410,14 +449,16 @@ judge_rom(const Judge *j)
         return say(j, IGD_SEVERITY_PASS, NULL, "the %s has the image the firmware (%s) needs", rom_name,
                    ovmf ? "OVMF" : "SeaBIOS");
     }
-    if (s->rom == NULL && s->rom_size == 0)
-        return say(j, IGD_SEVERITY_WARN,
-                   "legacy mode needs a VGA ROM: give one with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
-                   "no ROM readable: %s", s->rom_error ? s->rom_error->message : "unknown");
-    if (s->rom == NULL)
-        return say(j, IGD_SEVERITY_FAIL,
-                   "the device ROM is not usable: give a VGA BIOS with `igd-assign rewrite --romfile FILE`",
-                   "the ROM of %s is invalid: %s", s->name, s->rom_error ? s->rom_error->message : "unknown");
+    if (s->rom == NULL && s->rom_size == 0) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_WARN, hint, "no ROM readable: %s",
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
+    if (s->rom == NULL) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_FAIL, hint, "the ROM of %s is invalid: %s", s->name,
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
     for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
         const IgdRomImage *im = igd_rom_get_image(s->rom, i);
         g_string_append_printf(images, "%s%s %04x:%04x", i ? ", " : "", igd_rom_code_type_name(im->code_type),

@@ -59,6 +59,16 @@ void igd_guest_init(IgdGuest *guest);
  */
 char *igd_requirements_phys_bits_fix(gboolean cpu_host, guint width) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * The way out for this IGD when the host gives it no usable ROM: *@seabios
+ * for legacy BIOS (SeaBIOS) guests, the IGD's VGA BIOS through --romfile, NULL
+ * from generation 11 on (SeaBIOS programs only the 32-bit BDSM at 0x5C: QEMU
+ * docs, "pre-Gen11 device only"); *@uefi for UEFI (OVMF) guests, a ROM built
+ * with `igd-assign rom build` from IgdAssignmentDxe, PlatformGopPolicy and
+ * IntelGopDriver, each with where it comes from (docs/GUIDE.md). g_free both.
+ */
+void igd_requirements_rom_way_out(const IgdSnapshot *snapshot, char **seabios, char **uefi);
+
 /* The snapshot parts a scope judges (what igd_snapshot_gather() must be asked for). */
 IgdSnapshotParts igd_requirements_parts(IgdScope scope);
 

@@ -177,6 +177,13 @@ test_inspect_case(gconstpointer data)
         assert_contains(out, "legacy: QEMU 7.2 emulates BDSM at 0x5c");
     else
         g_assert_null(strstr(out, "emulates BDSM"));
+    /* no ROM: the way out for this IGD; SeaBIOS sets only the 32-bit BDSM at 0x5C (QEMU docs: "pre-Gen11
+     * device only"), so from generation 11 on there is none for legacy BIOS guests */
+    assert_contains(out, "igd-assign rom build -o igd.rom --device 0000:00:02.0 --efi IgdAssignmentDxe.efi");
+    if (c->gen >= 11)
+        assert_contains(out, "\"rom_way_out\": {\n    \"seabios\": null,");
+    else
+        assert_contains(out, "\"seabios\": \"legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with");
 
     golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
     igd_test_compare_file(out, golden);
@@ -227,6 +234,16 @@ test_check_case(gconstpointer data)
     igd_test_compare_file(out, golden);
     g_free(golden);
 
+    /* no ROM readable: the ROM check's hint names the way out */
+    {
+        const char *at = strstr(out, "\"id\": \"rom\",");
+        g_assert_nonnull(at);
+        at = strstr(at, "\"hint\": ");
+        g_assert_nonnull(at);
+        if (strstr(out, "no ROM readable"))
+            g_assert_true(g_str_has_prefix(at, c->gen >= 11 ? "\"hint\": \"UEFI (OVMF) guests: `igd-assign rom build"
+                                                            : "\"hint\": \"legacy BIOS (SeaBIOS) guests: "));
+    }
     rc_text = run(text_args, root, &text, &err2);
     g_assert_cmpint(rc_text, ==, rc);
     assert_contains(text, "IGD: Checking for ");
@@ -514,6 +531,7 @@ test_rom_build(void)
         assert_contains(out, want);
         assert_contains(out, "\"legacy\": true,\n    \"efi_gop\": true");
         assert_contains(out, "\"legacy_capable\": true");
+        assert_contains(out, "\"rom_way_out\": null");
         g_assert_null(strstr(out, "the IGD's ROM could not be read"));
     }
     g_clear_pointer(&out, g_free);

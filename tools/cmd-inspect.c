@@ -29,7 +29,7 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
     if (!igd_cli_parse_options(cli, "inspect", "[--romfile FILE] [PCI]",
                                "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
                                "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
-                               "installed QEMU will do with it.",
+                               "installed QEMU will do with it. Without a usable ROM, the way out for this IGD.",
                                entries, &argc, &argv, &ret))
         return ret;
     if (argc > 2) {
