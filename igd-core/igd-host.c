@@ -41,7 +41,7 @@
 #define IOMMU_CLASS_DIR   "/sys/class/iommu"
 #define PCI_DEVICES_DIR   "/sys/bus/pci/devices"
 #define CPUINFO_PATH      "/proc/cpuinfo"
-#define CPUINFO_READ      (64u << 10)  /* the first CPU's lines are enough: one stanza is ~1.5 KiB */
+#define CPUINFO_READ      (8u << 10)   /* the first CPU's stanza (~2 KiB); reading no further spares formatting every CPU */
 
 #define IORESOURCE_MEM    0x200        /* include/linux/ioport.h */
 #define CMDLINE_MAX       (64u << 10)  /* COMMAND_LINE_SIZE is 2048 on x86 */
