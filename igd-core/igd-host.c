@@ -120,66 +120,20 @@ igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GErr
 }
 
 /*
- * Read a small host file without ever blocking: opened O_NONBLOCK (a FIFO
- * put in its place opens at once and is refused as not regular), at most
- * @max bytes (more: INVALID, unless @truncate_ok, then the first @max). sysfs
- * and procfs attributes are regular files whose size says nothing, so the
- * bytes are counted, not stat()ed. The text is NUL-terminated.
+ * Read a small host file: igd_sysroot_read() (never blocking, a regular
+ * file only, confined to a tree), at most @max bytes (more: INVALID, unless
+ * @truncate_ok, then the first @max). The text is NUL-terminated.
  */
 static gboolean
 read_small(const IgdSysroot *sysroot, const char *abs_path, gsize max, gboolean truncate_ok, char **text,
            gsize *len, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autofree char *buf = NULL;
-    struct stat st;
+    guint8 *data = NULL;
     gsize have = 0;
-    int fd;
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_path);
+    if (!igd_sysroot_read(sysroot, abs_path, max, truncate_ok, &data, &have, error))
         return FALSE;
-    }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO, "cannot open '%s': %s", path,
-                    g_strerror(e));
-        return FALSE;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is not a regular file", path);
-        return FALSE;
-    }
-    buf = g_malloc(max + 2);
-    for (;;) {
-        ssize_t n = read(fd, buf + have, max + 1 - have);
-        if (n < 0) {
-            int e = errno;
-            if (e == EINTR)
-                continue;
-            close(fd);
-            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
-            return FALSE;
-        }
-        if (n == 0)
-            break;
-        have += (gsize)n;
-        if (have > max)
-            break;
-    }
-    close(fd);
-    if (have > max) {
-        if (!truncate_ok) {
-            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is longer than %" G_GSIZE_FORMAT " bytes", path,
-                        max);
-            return FALSE;
-        }
-        have = max;
-    }
-    buf[have] = '\0';
-    *text = g_steal_pointer(&buf);
+    *text = (char *)data;
     if (len)
         *len = have;
     return TRUE;
@@ -206,25 +160,14 @@ parse_cap(const char *text, gsize len, guint64 *cap)
     return TRUE;
 }
 
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 gboolean
 igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error)
 {
-    g_autofree char *dir = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
-    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    /* sorted: dmar0 before dmar1, the same error for the same tree */
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, IOMMU_CLASS_DIR, NULL);
     guint n = 0, smallest = 0;
-    const char *e;
 
-    while (d && (e = g_dir_read_name(d)) != NULL)
-        g_ptr_array_add(names, g_strdup(e));
-    g_ptr_array_sort(names, compare_names); /* dmar0 before dmar1: the same error for the same tree */
-    for (guint i = 0; i < names->len; i++) {
+    for (guint i = 0; names && i < names->len; i++) {
         g_autofree char *abs = g_strdup_printf(IOMMU_CLASS_DIR "/%s/intel-iommu/cap", (const char *)names->pdata[i]);
         g_autofree char *text = NULL;
         g_autoptr(GError) local = NULL;
