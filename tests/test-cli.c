@@ -249,7 +249,7 @@ test_usage(void)
         /* no such device → environment error 3 */
         { { "inspect", "0000:00:03.0", NULL }, 3, "inspect 0000:00:03.0" },
         /* the host bridge is not a display device → 1 */
-        { { "inspect", "00:00.0", NULL }, 1, "not an Intel display device" },
+        { { "inspect", "00:00.0", NULL }, 1, "not an Intel graphics device" },
     };
 
     for (gsize i = 0; i < G_N_ELEMENTS(u); i++) {
