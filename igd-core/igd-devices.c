@@ -39,6 +39,11 @@
  * (DG1, DG2, ATS-M, PVC, BMG) and the integrated parts only the xe driver
  * drives (LNL, PTL, WCL, NVL). The graphics version of Meteor/Arrow Lake is
  * i915's static 12.70; the hardware's GMD_ID may report 12.71 or 12.74.
+ * Meteor/Arrow Lake have no BDSM register in config space (NO_BDSM): i915
+ * finds their stolen memory through LMEMBAR, BAR2 (i915_drv.h
+ * HAS_LMEMBAR_SMEM_STOLEN: "!HAS_LMEM(i915) && GRAPHICS_VER_FULL(i915) >=
+ * IP_VER(12, 70)"), and arch/x86/kernel/early-quirks.c intel_early_ids has
+ * no entry for them.
  *
  * Sorted by device id (the test checks it) so lookup is a binary search.
  */
@@ -288,15 +293,15 @@ static const IgdPlatformInfo platform_table[] = {
     { 0x5a5c, "Cannon Lake", 10, NULL, IGD_PLATFORM_FLAG_NONE },
     { 0x5a84, "Apollo Lake", 9, NULL, IGD_PLATFORM_FLAG_LP },
     { 0x5a85, "Apollo Lake", 9, NULL, IGD_PLATFORM_FLAG_LP },
-    { 0x7d40, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d41, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d45, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d51, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d55, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d60, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7d67, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7dd1, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
-    { 0x7dd5, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
+    { 0x7d40, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d41, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d45, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d51, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d55, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d60, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7d67, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7dd1, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
+    { 0x7dd5, "Meteor Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
     { 0x87c0, "Amber Lake", 9, NULL, IGD_PLATFORM_FLAG_NONE },
     { 0x87ca, "Amber Lake", 9, NULL, IGD_PLATFORM_FLAG_NONE },
     { 0x8a50, "Ice Lake", 11, NULL, IGD_PLATFORM_FLAG_NONE },
@@ -360,7 +365,7 @@ static const IgdPlatformInfo platform_table[] = {
     { 0xa7ab, "Raptor Lake-P", 12, NULL, IGD_PLATFORM_FLAG_NONE },
     { 0xa7ac, "Raptor Lake-U", 12, NULL, IGD_PLATFORM_FLAG_NONE },
     { 0xa7ad, "Raptor Lake-U", 12, NULL, IGD_PLATFORM_FLAG_NONE },
-    { 0xb640, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NONE },
+    { 0xb640, "Arrow Lake", 12, "12.70", IGD_PLATFORM_FLAG_NO_BDSM },
     { 0, NULL, 0, NULL, 0 },
 };
 

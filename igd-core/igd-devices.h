@@ -15,6 +15,8 @@ typedef enum {
     IGD_PLATFORM_FLAG_NONE = 0,
     IGD_PLATFORM_FLAG_CHERRYVIEW = 1 << 0, /* Cherryview/Braswell: own GMS encoding */
     IGD_PLATFORM_FLAG_LP = 1 << 1,         /* Atom/low-power: VLV, CHV, BXT/APL, GLK, EHL/JSL */
+    IGD_PLATFORM_FLAG_NO_BDSM = 1 << 2,    /* no BDSM in config space: stolen memory through LMEMBAR (BAR2),
+                                            * Meteor Lake on (i915 HAS_LMEMBAR_SMEM_STOLEN: graphics >= 12.70) */
 } IgdPlatformFlags;
 
 typedef struct {

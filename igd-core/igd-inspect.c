@@ -139,7 +139,10 @@ igd_inspect_to_json(const IgdInspect *in)
         igd_json_uint(json, "ggms", s->gmch.ggms);
         igd_json_uint(json, "stolen_bytes", s->gmch.stolen_bytes);
         igd_json_uint(json, "gtt_bytes", s->gmch.gtt_bytes);
-        igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        if (s->gmch.bdsm_offset != 0)
+            igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        else
+            igd_json_null(json, "bdsm_offset"); /* Meteor Lake on: stolen memory through LMEMBAR */
         if (s->gmch.bdsm_present)
             igd_json_printf(json, "bdsm", "0x%" G_GINT64_MODIFIER "x", s->gmch.bdsm);
         else
@@ -297,7 +300,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_autofree char *gtt = format_size(s->gmch.gtt_bytes);
         g_string_append_printf(t, "  GMCH:       0x%04x: GMS 0x%02x = %s stolen memory, GGMS %u = %s GTT\n",
                                s->gmch.ggc, s->gmch.gms, stolen, s->gmch.ggms, gtt);
-        if (s->gmch.bdsm_present)
+        if (s->gmch.bdsm_offset == 0)
+            g_string_append(t, "  BDSM:       none (stolen memory through LMEMBAR, BAR2)\n");
+        else if (s->gmch.bdsm_present)
             g_string_append_printf(t, "  BDSM:       register 0x%02x = 0x%" G_GINT64_MODIFIER "x\n",
                                    s->gmch.bdsm_offset, s->gmch.bdsm);
         else

@@ -478,6 +478,10 @@ judge_qemu_legacy(const Judge *j)
         f = say(j, IGD_SEVERITY_FAIL, "use UPT mode, or a QEMU that supports legacy mode for this IGD",
                 "QEMU %u.%u cannot use legacy mode for this IGD: %s", q->major, q->minor,
                 m.legacy_reason ? m.legacy_reason : "unsupported");
+    else if (s->gmch_valid && s->gmch.bdsm_offset == 0)
+        f = say(j, IGD_SEVERITY_FAIL, "use UPT mode",
+                "%s has no BDSM register (stolen memory through LMEMBAR, BAR2) and QEMU %u.%u would emulate one "
+                "at 0x%02x for a legacy VGA BIOS", s->platform->platform, q->major, q->minor, m.bdsm_offset);
     else if (s->gmch_valid && s->gmch.bdsm_offset != m.bdsm_offset)
         f = say(j, IGD_SEVERITY_FAIL, "use QEMU 9.2 or later for legacy mode, or UPT mode",
                 "QEMU %u.%u emulates BDSM at 0x%02x but %s reads it at 0x%02x (QEMU 9.2 or later knows the 64-bit "

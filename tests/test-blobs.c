@@ -481,6 +481,57 @@ test_no_stolen(void)
     g_assert_cmpuint(blobs.bdsm_size, ==, 8 * MiB);
 }
 
+/*
+ * The DERIVED Meteor Lake tree (tests/data/hosts/mtl-derived, 8086:7d55):
+ * no BDSM register, so etc/igd-bdsm-size is 0 whatever QEMU and however much
+ * stolen memory GGC declares (0x01c1: 32 MiB). QEMU docs/igd-assign.txt
+ * (v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory
+ * via its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space
+ * ... Value of this fw_cfg file is 0 in such case"; QEMU 10.1+ igd.c writes
+ * gms_size only "if (gen > 0)" (v10.2.0 line 640) and igd_gen() has no
+ * 0x7d00 case (-1). SeaBIOS then programs no BDSM ("if (bdsm_size && ...)",
+ * src/fw/pciinit.c @ 41514a7 line 321) and still places the OpRegion.
+ */
+static void
+test_mtl_no_bdsm(void)
+{
+    g_autoptr(Host) h = host_new("mtl-derived", "skl-opregion");
+    g_autoptr(IgdQemuCaps) q72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(IgdQemuCaps) q101 = igd_qemu_caps_new_for_version(10, 1, 0);
+    g_autoptr(IgdQemuCaps) q110 = igd_qemu_caps_new_for_version(11, 0, 0);
+    const IgdQemuCaps *qemus[] = { NULL, q72, q101, q110 };
+    g_autofree char *dir = g_build_filename(h->root, "run", "uuid", NULL);
+    g_autofree char *bdsm_path = g_build_filename(dir, "igd-bdsm-size", NULL);
+    static const guint8 zero[8] = { 0 };
+    g_autoptr(GBytes) want = g_bytes_new_static(zero, sizeof(zero));
+
+    for (guint i = 0; i < G_N_ELEMENTS(qemus); i++) {
+        g_auto(IgdBlobs) blobs = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) bdsm = NULL;
+        g_autoptr(GBytes) written = NULL;
+        IgdFwGuest guest = { .slot = 2, .ram_top = GUEST_RAM_TOP };
+        IgdFwResult r;
+
+        g_assert_true(igd_blobs_build(h->sysroot, &h->addr, NULL, qemus[i], &blobs, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(blobs.bdsm_size, ==, 0);
+        bdsm = igd_blobs_bdsm_size_bytes(blobs.bdsm_size);
+        guest_config(h, guest.config);
+        guest.opregion = blobs.opregion;
+        guest.bdsm_size = bdsm;
+        igd_fw_run(IGD_FW_SEABIOS, &guest, &r);
+        g_assert_true(r.opregion_set);
+        g_assert_false(r.bdsm_set);
+        igd_fw_result_clear(&r);
+        /* ... and the daemon writes it as it is: 8 zero bytes */
+        g_assert_true(igd_blobs_write(dir, &blobs, -1, &error));
+        g_assert_no_error(error);
+        written = igd_test_load(bdsm_path);
+        g_assert_true(g_bytes_equal(written, want));
+    }
+}
+
 static void
 assert_file(const char *path, GBytes *want, guint mode)
 {
@@ -552,10 +603,10 @@ test_write(void)
     g_assert_cmpuint(count_temp_files(dir), ==, 0);
     g_assert_cmpint(g_rmdir(bdsm_path), ==, 0);
 
-    /* Nothing to write is refused. */
+    /* No OpRegion to write is refused (a bdsm size of 0 is not: /blobs/mtl-no-bdsm). */
     {
-        IgdBlobs zero = { blobs.opregion, 0 };
-        g_assert_false(igd_blobs_write(dir, &zero, -1, &error));
+        IgdBlobs none = { NULL, 40 * MiB };
+        g_assert_false(igd_blobs_write(dir, &none, -1, &error));
         g_assert_error(error, IGD_ERROR, IGD_ERROR_INTERNAL);
         g_clear_error(&error);
     }
@@ -815,6 +866,7 @@ main(int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++)
         g_test_add_data_func(bad_cases[i].path, &bad_cases[i], test_bad);
     g_test_add_func("/blobs/no-stolen", test_no_stolen);
+    g_test_add_func("/blobs/mtl-no-bdsm", test_mtl_no_bdsm);
     g_test_add_func("/blobs/write", test_write);
     g_test_add_func("/blobs/write-killed", test_write_killed);
     g_test_add_func("/blobs/firmware-checks", test_firmware_checks);

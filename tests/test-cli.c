@@ -63,6 +63,10 @@ static const HostCase cases[] = {
     /* ADL-S gen 12: GGC 0x02c1 → GMS 2 → 64 MiB (= the iomem "Graphics Stolen Memory" 7c800000-807fffff) */
     { "adl-dsb1210", "0x4680", "Alder Lake-S", 12, 64 * MiB, 8 * MiB, "0xc0", "i915", "driver", NULL },
     { "snb-gigabyte-h61m-ds2-dmar-ongoing", "0x0102", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "vfio-pci", "dmar", NULL },
+    /* DERIVED Meteor Lake (the IdeaPad dump as 0x7d55): GGC 0x01c1 → 32 MiB, 8 MiB; no BDSM register:
+     * QEMU docs/igd-assign.txt (v10.2.0) "Starting from Meteor Lake, IGD devices access stolen memory via
+     * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space" → bdsm_offset null */
+    { "mtl-derived", "0x7d55", "Meteor Lake", 12, 32 * MiB, 8 * MiB, NULL, "i915", "driver", NULL },
 };
 
 static char *
@@ -154,7 +158,12 @@ test_inspect_case(gconstpointer data)
     s = g_strdup_printf("\"generation\": %u,", c->gen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"stolen_bytes\": %" G_GUINT64_FORMAT ",", c->stolen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"gtt_bytes\": %" G_GUINT64_FORMAT ",", c->gtt); assert_contains(out, s); g_free(s);
-    s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset); assert_contains(out, s); g_free(s);
+    if (c->bdsm_offset)
+        s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset);
+    else
+        s = g_strdup("\"bdsm_offset\": null");
+    assert_contains(out, s);
+    g_free(s);
     if (c->driver)
         s = g_strdup_printf("\"driver\": \"%s\"", c->driver);
     else
@@ -168,10 +177,12 @@ test_inspect_case(gconstpointer data)
     assert_contains(out, c->gen >= 8 ? "\"upt_capable\": true," : "\"upt_capable\": false,");
     assert_contains(out, "\"legacy_capable\": false,");
     assert_contains(out, "legacy: the IGD's ROM could not be read");
-    if (g_str_equal(c->bdsm_offset, "0xc0"))
+    if (g_strcmp0(c->bdsm_offset, "0xc0") == 0)
         assert_contains(out, "legacy: QEMU 7.2 emulates BDSM at 0x5c");
     else
         g_assert_null(strstr(out, "emulates BDSM"));
+    if (c->bdsm_offset == NULL)
+        assert_contains(out, "has no BDSM register (stolen memory through LMEMBAR, BAR2)");
 
     golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
     igd_test_compare_file(out, golden);
