@@ -325,7 +325,11 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
     else if (x_igd_gms > 0x10)
         igd_qemu_warn(out, "Unsupported IGD GMS value 0x%x", (guint)x_igd_gms);
     /* "Assume newer is compatible": a gen 11+ IGD is run as gen 8 with a 32-bit BDSM at 0x5C. */
-    if (platform != NULL && platform->gen >= 11)
+    if (igd_platform_has_flag(platform, IGD_PLATFORM_FLAG_NO_BDSM))
+        igd_qemu_warn(out, "QEMU %u.%u runs device %04x (gen %u) as gen 8: it emulates a 32-bit BDSM at 0x5C, "
+                      "the device has no BDSM register (stolen memory through LMEMBAR)", caps->major, caps->minor,
+                      device_id, platform->gen);
+    else if (platform != NULL && platform->gen >= 11)
         igd_qemu_warn(out, "QEMU %u.%u runs device %04x (gen %u) as gen 8: it emulates the 32-bit BDSM at 0x5C, "
                       "the device uses the 64-bit one at 0xC0", caps->major, caps->minor, device_id, platform->gen);
     out->guest_gms = gms;

@@ -73,6 +73,13 @@ igd_guest_init(IgdGuest *guest)
     guest->x_igd_gms = -1;
 }
 
+/* The host graphics driver of this IGD: "xe" for the parts only xe drives (igd-devices.c), else "i915". */
+static const char *
+host_driver(const IgdSnapshot *s)
+{
+    return s->platform && s->platform->driver ? s->platform->driver : "i915";
+}
+
 /* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
 static char *
 hint_detach(const IgdSnapshot *s)
@@ -396,10 +403,13 @@ judge_opregion(const Judge *j)
     if (s->gmch.asls == 0)
         return say(j, IGD_SEVERITY_FAIL, "the firmware set no OpRegion (ASLS = 0): enable the IGD as a display in the BIOS",
                    "ASLS (config 0xfc) of %s is 0: no OpRegion", s->name);
-    if (s->opregion == NULL && s->opregion_source == NULL)
-        return say(j, IGD_SEVERITY_WARN, "bind the IGD to vfio-pci (VFIO OpRegion region) or mount debugfs with i915 bound",
-                   "OpRegion at 0x%08x not readable here: %s", s->gmch.asls,
+    if (s->opregion == NULL && s->opregion_source == NULL) {
+        /* xe builds i915's display code and its debugfs files too (i915_opregion, i915_vbt) */
+        g_autofree char *hint = g_strdup_printf("bind the IGD to vfio-pci (VFIO OpRegion region) or mount debugfs "
+                                                "with %s bound", host_driver(s));
+        return say(j, IGD_SEVERITY_WARN, hint, "OpRegion at 0x%08x not readable here: %s", s->gmch.asls,
                    s->opregion_error ? s->opregion_error->message : "unknown");
+    }
     if (s->opregion == NULL)
         return say(j, IGD_SEVERITY_FAIL,
                    "the OpRegion is not usable: pass a good one to the guest with the daemon's OpRegion override",

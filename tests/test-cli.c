@@ -67,6 +67,9 @@ static const HostCase cases[] = {
      * QEMU docs/igd-assign.txt (v10.2.0) "Starting from Meteor Lake, IGD devices access stolen memory via
      * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space" → bdsm_offset null */
     { "mtl-derived", "0x7d55", "Meteor Lake", 12, 32 * MiB, 8 * MiB, NULL, "i915", "driver", NULL },
+    /* DERIVED Lunar Lake bound to xe: pciids.h INTEL_LNL_IDS, graphics 20.04 (xe GMDID_CASE(LUNARLAKE, 2004,
+     * ...)); same GGC; no BDSM; xe is the host graphics driver, so the driver check fails as with i915 */
+    { "lnl-derived-xe", "0x64a0", "Lunar Lake", 20, 32 * MiB, 8 * MiB, NULL, "xe", "driver", NULL },
 };
 
 static char *

@@ -103,7 +103,7 @@ test_check_order(void)
         assert_result(checks, "qemu", W); /* no QEMU given */
         trees++;
     }
-    g_assert_cmpuint(trees, >=, 17);
+    g_assert_cmpuint(trees, >=, 19);
 }
 
 /* ------------------------------------------------------------------ building blocks on real trees */
@@ -667,6 +667,70 @@ test_driver_edits(void)
     }
 }
 
+/* @text with every @from replaced by @to. */
+static char *
+replace_all(const char *text, const char *from, const char *to)
+{
+    g_auto(GStrv) parts = g_strsplit(text, from, -1);
+
+    return g_strjoinv(to, parts);
+}
+
+/* @a (about the i915-bound tree) and @b (the xe-bound one) say the same with the driver named. */
+static void
+assert_same_but_driver(const IgdFinding *a, const IgdFinding *b)
+{
+    g_autofree char *msg = replace_all(a->message, "i915", "xe");
+    g_autofree char *hint = a->hint ? replace_all(a->hint, "i915", "xe") : NULL;
+
+    g_assert_cmpint(a->severity, ==, b->severity);
+    g_assert_cmpstr(msg, ==, b->message);
+    g_assert_cmpstr(hint, ==, b->hint);
+}
+
+/*
+ * xe is the host graphics driver to detach exactly as i915 is: the DERIVED
+ * Lunar Lake tree bound to xe (tests/data/hosts/lnl-derived-xe; xe_pci.c
+ * v7.3-rc7 line 531 INTEL_LNL_IDS(INTEL_VGA_DEVICE, &lnl_desc), i915 has no
+ * LNL entry) against the DERIVED Meteor Lake tree bound to i915: the same
+ * severities, messages and hints but for the driver's name, in `check` and
+ * at the domain's start (the hook).
+ */
+static void
+test_driver_xe(void)
+{
+    g_autoptr(IgdSysroot) i915 = host_sysroot("mtl-derived");
+    g_autoptr(IgdSysroot) xe = host_sysroot("lnl-derived-xe");
+    g_autoptr(GPtrArray) ci = run(i915, NULL);
+    g_autoptr(GPtrArray) cx = run(xe, NULL);
+    IgdPciAddress a = { 0, 0, 2, 0 };
+    g_autofree char *op_hint = NULL;
+
+    assert_result(cx, "driver", F);
+    g_assert_cmpstr(igd_findings_find(cx, "driver")->message, ==,
+                    "0000:00:02.0 is bound to xe, the host graphics driver");
+    assert_same_but_driver(igd_findings_find(ci, "driver"), igd_findings_find(cx, "driver"));
+    /* the OpRegion through debugfs: xe builds i915's display code, file names included (i915_opregion) */
+    op_hint = replace_all(igd_findings_find(ci, "opregion")->hint, "i915", "xe");
+    g_assert_cmpstr(op_hint, ==, igd_findings_find(cx, "opregion")->hint);
+    g_assert_nonnull(strstr(op_hint, "mount debugfs with xe bound"));
+    {
+        g_autoptr(IgdSnapshot) si = igd_snapshot_gather(i915, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(IgdSnapshot) sx = igd_snapshot_gather(xe, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(GPtrArray) starti = NULL, startx = NULL;
+
+        g_assert_nonnull(si);
+        g_assert_nonnull(sx);
+        igd_snapshot_set_qemu(si, NULL, FALSE);
+        igd_snapshot_set_qemu(sx, NULL, FALSE);
+        starti = igd_requirements_evaluate(si, IGD_SCOPE_START, NULL);
+        startx = igd_requirements_evaluate(sx, IGD_SCOPE_START, NULL);
+        g_assert_cmpstr(igd_findings_find(startx, "driver")->message, ==,
+                        "host device 0000:00:02.0 is bound to xe, not vfio-pci");
+        assert_same_but_driver(igd_findings_find(starti, "driver"), igd_findings_find(startx, "driver"));
+    }
+}
+
 /*
  * A minimal one-image option ROM (PCI Firmware Spec 3.0 layout, not hardware
  * data): 512 bytes, 0x55AA, PCIR at 0x1c for 8086:@device, class 0x030000,
@@ -876,6 +940,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/vfio/edits", test_vfio_edits);
     g_test_add_func("/host/kernel/edits", test_kernel_edits);
     g_test_add_func("/host/driver/edits", test_driver_edits);
+    g_test_add_func("/host/driver/xe-like-i915", test_driver_xe);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
     g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);

@@ -377,8 +377,8 @@ test_model_errors(void)
 static void
 test_model_warnings(void)
 {
-    static const IgdPlatformInfo tgl = { 0x9a49, "Tiger Lake", 12, NULL, 0 };
-    static const IgdPlatformInfo skl = { 0x1916, "Skylake", 9, NULL, 0 };
+    static const IgdPlatformInfo tgl = { 0x9a49, "Tiger Lake", 12, NULL, "i915", 0 };
+    static const IgdPlatformInfo skl = { 0x1916, "Skylake", 9, NULL, "i915", 0 };
     g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
     IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
     IgdGmchInfo big = { .ggc = 0x11c1, .stolen_bytes = 544 * MiB };
