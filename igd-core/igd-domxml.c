@@ -182,17 +182,47 @@ snapshot_of(const IgdDomain *dom, const IgdSnapshot *s)
     return s != NULL && igd_pci_address_equal(&s->addr, &dom->host) ? s : NULL;
 }
 
-/* The guest the requirements judge: the domain's machine, firmware, ROM file and x-igd-gms. */
+/* TRUE when a device other than the IGD hostdev has a guest address on root bus slot @slot. */
+static gboolean
+root_slot_taken(const IgdDomain *dom, guint slot)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(dom);
+
+    for (xmlNode *c = dom->devices ? dom->devices->children : NULL; c; c = c->next) {
+        IgdPciAddress a;
+        if (c->type != XML_ELEMENT_NODE || (h && c == h->node))
+            continue;
+        if (igd_xml_parse_pci_address(igd_xml_device_address(c), &a) && a.domain == 0 && a.bus == 0 &&
+            a.slot == slot)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-* and addresses. */
 static void
 guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGuest *guest)
 {
+    IgdDomainHostdev *h = igd_domain_get_igd(dom);
+
     igd_guest_init(guest);
     guest->machine = dom->machine;
     guest->ovmf = dom->ovmf;
     guest->x_igd_gms = dom->x_igd_gms;
+    guest->legacy_mode = dom->x_igd_legacy_mode;
+    /* without an address libvirt picks a free slot: 00:02.0 is the primary video's on i440fx */
+    guest->igd_elsewhere = !(h && h->guest_set && h->guest.domain == 0 && h->guest.bus == 0 && h->guest.slot == 2 &&
+                             h->guest.function == 0);
+    guest->slot_1f_taken = root_slot_taken(dom, 0x1f);
     /* a ROM file the snapshot does not describe (not readable here, or another file) is not judged */
     guest->romfile_unchecked = romfile != NULL && !(s && igd_snapshot_rom_is_file(s) &&
                                                     g_str_equal(s->rom_source, romfile));
+}
+
+void
+igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest)
+{
+    guest_of(dom, snapshot_of(dom, snapshot), igd_domain_romfile(dom, NULL), guest);
 }
 
 static void
@@ -306,6 +336,9 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         return FALSE;
     }
     guest_of(dom, s, igd_domain_romfile(dom, opts->romfile), &guest);
+    /* an x-igd-gms that crashes this QEMU is removed by the rewrite (rule "x-igd-gms"): judge without it */
+    if (s != NULL && igd_qemu_gms_crashes(s->qemu, s->device_id, guest.x_igd_gms, NULL))
+        guest.x_igd_gms = -1;
     if (!decide_mode(dom, s, opts, &guest, report, &mode, error))
         return FALSE;
     if (s == NULL)

@@ -71,10 +71,18 @@ igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
 
     if (qemu && s->gmch_valid) {
-        in->qemu_model_valid = igd_qemu_model_igd(qemu, s->device_id, s->platform, &s->gmch, -1, "pc",
-                                                  &in->qemu_model, &local);
+        IgdQemuSetup setup;
+
+        igd_snapshot_qemu_setup(s, &setup); /* this host's regions and VGA; the IGD at 00:02.0 of an i440fx guest */
+        in->qemu_model_valid = igd_qemu_model_igd_setup(qemu, s->device_id, s->platform, &s->gmch, -1, "pc",
+                                                        IGD_QEMU_LEGACY_AUTO, &setup, &in->qemu_model, &local);
         if (!in->qemu_model_valid)
             note(in->notes, "QEMU model: %s", local->message);
+    }
+    if (qemu) {
+        g_autofree char *newer = igd_qemu_version_note(qemu);
+        if (newer)
+            note(in->notes, "%s", newer);
     }
     collect_notes(in);
 
@@ -248,6 +256,8 @@ igd_inspect_to_json(const IgdInspect *in)
             else
                 igd_json_null(json, "x_igd_gms_needed");
             igd_json_uint(json, "x_igd_gms_max", m->x_igd_gms_max);
+            igd_json_string(json, "vbios_bdsm", igd_qemu_vbios_bdsm_to_string(m->vbios_bdsm));
+            igd_json_string(json, "crash", m->crash_reason);
         }
         igd_json_end_object(json);
     } else {
@@ -355,7 +365,8 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
             const IgdFinding *verdict = igd_findings_find(in->legacy, "qemu-legacy");
             /* the requirement's verdict, so this line and the reasons below never disagree */
             g_string_append_printf(t, ": legacy mode %s, etc/igd-bdsm-size %s",
-                                   !m->legacy_possible ? "off"
+                                   m->crash != IGD_QEMU_CRASH_NONE ? "crashes QEMU (below)"
+                                   : !m->legacy_possible ? "off"
                                    : verdict && verdict->severity == IGD_SEVERITY_FAIL ? "engages but fails (below)"
                                                                                        : "possible",
                                    m->bdsm_size_file ? bdsm : "not created");

@@ -49,6 +49,7 @@ typedef struct {
     guint scopes;
     IgdSnapshotParts parts; /* what the judgement reads beyond the device (GUEST_ONLY: no snapshot at all) */
     JudgeFunc judge;
+    IgdSnapshotParts also;  /* read too when gathered (gatherers ask for them), judged as unknown otherwise */
 } Requirement;
 
 static IgdFinding *say(const Judge *j, IgdSeverity severity, const char *hint, const char *fmt, ...)
@@ -71,6 +72,7 @@ igd_guest_init(IgdGuest *guest)
 {
     memset(guest, 0, sizeof(*guest));
     guest->x_igd_gms = -1;
+    guest->legacy_mode = IGD_QEMU_LEGACY_AUTO;
 }
 
 /* The host graphics driver of this IGD: "xe" for the parts only xe drives (igd-devices.c), else "i915". */
@@ -484,7 +486,9 @@ judge_qemu_legacy(const Judge *j)
     if (!igd_qemu_model_igd(q, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
                             j->guest->machine, &m, NULL))
         return NULL;
-    if (!m.legacy_possible)
+    if (m.crash != IGD_QEMU_CRASH_NONE)
+        f = NULL; /* QEMU dies before legacy mode matters: "qemu-crash" says how */
+    else if (!m.legacy_possible)
         f = say(j, IGD_SEVERITY_FAIL, "use UPT mode, or a QEMU that supports legacy mode for this IGD",
                 "QEMU %u.%u cannot use legacy mode for this IGD: %s", q->major, q->minor,
                 m.legacy_reason ? m.legacy_reason : "unsupported");
@@ -502,28 +506,90 @@ judge_qemu_legacy(const Judge *j)
     return f;
 }
 
+/* The fix for each way QEMU dies (IgdQemuCrash). */
+static char *
+crash_hint(const IgdQemuIgdModel *m, const IgdQemuSetup *setup)
+{
+    switch (m->crash) {
+    case IGD_QEMU_CRASH_GMS:
+        if (m->x_igd_gms_max == 0)
+            return g_strdup("remove x-igd-gms from the domain (`igd-assign rewrite` does): this QEMU does not know "
+                            "the device's generation");
+        if (m->x_igd_gms_max == 0xfe) /* gen 9+, 10.1+: 32 MiB steps to 0x40, 4 MiB steps from 0xf0 */
+            return g_strdup("remove x-igd-gms from the domain (`igd-assign rewrite` does), or give a value this "
+                            "QEMU accepts (0 to 0x40, or 0xf0 to 0xfe)");
+        return g_strdup_printf("remove x-igd-gms from the domain (`igd-assign rewrite` does), or give a value this "
+                               "QEMU accepts (0 to 0x%x)", m->x_igd_gms_max);
+    case IGD_QEMU_CRASH_LEGACY_SETUP:
+        if (!setup->slot_1f_free)
+            return g_strdup("free guest address 00:1f.0 (`igd-assign rewrite --mode legacy`), or set "
+                            "x-igd-legacy-mode=off");
+        return g_strdup("upgrade to a kernel with the vfio IGD regions (Linux 4.6+), or set x-igd-legacy-mode=off");
+    case IGD_QEMU_CRASH_VGA:
+        return g_strdup("set `options vfio-pci disable_vga=0` in /etc/modprobe.d/ (a kernel with "
+                        "CONFIG_VFIO_PCI_VGA), or use UPT mode (x-igd-legacy-mode=off)");
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Would the installed QEMU crash realizing this IGD for this guest
+ * (igd-qemu-model.c: a refused x-igd-gms on 10.1+, a failing LPC/OpRegion
+ * setup or no VGA region in legacy mode on 10.0+)? LEGACY judges the IGD at
+ * 00:02.0 with 1f.0 free (what the mode's rules make of the domain), UPT
+ * elsewhere, START the domain as it is. Nothing to say when it starts.
+ */
+static IgdFinding *
+judge_qemu_crash(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    IgdQemuIgdModel m = { 0 };
+    IgdQemuSetup setup;
+    IgdFinding *f = NULL;
+
+    if (s->qemu == NULL)
+        return NULL;
+    igd_snapshot_qemu_setup(s, &setup);
+    setup.at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
+    setup.slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
+    if (j->guest->romfile_unchecked)
+        setup.romfile = TRUE;
+    if (!igd_qemu_model_igd_setup(s->qemu, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL,
+                                  j->guest->x_igd_gms, j->guest->machine, j->guest->legacy_mode, &setup, &m, NULL))
+        return NULL;
+    if (m.crash != IGD_QEMU_CRASH_NONE) {
+        g_autofree char *hint = crash_hint(&m, &setup);
+        f = say(j, IGD_SEVERITY_FAIL, hint, "%s", m.crash_reason);
+    }
+    igd_qemu_igd_model_clear(&m);
+    return f;
+}
+
 /*
  * The table. Order is the order of `check` (and of the reasons `auto`
  * gives); "machine" first, as a guest's machine is the first thing legacy
  * mode asks.
  */
 static const Requirement requirements[] = {
-    { "machine", "i440fx machine", S_LEGACY, GUEST_ONLY, judge_machine },
-    { "igd-present", "Intel IGD present", S_CHECK, 0, judge_present },
-    { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation },
-    { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu },
-    { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group },
-    { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci },
-    { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga },
-    { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver },
+    { "machine", "i440fx machine", S_LEGACY, GUEST_ONLY, judge_machine, 0 },
+    { "igd-present", "Intel IGD present", S_CHECK, 0, judge_present, 0 },
+    { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation, 0 },
+    { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu, 0 },
+    { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group, 0 },
+    { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci, 0 },
+    { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga, 0 },
+    { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver, 0 },
     { "framebuffer", "no framebuffer driver on the IGD BARs", S_CHECK | S_START, IGD_SNAPSHOT_FRAMEBUFFER,
-      judge_framebuffer },
-    { "kernel", "kernel vfio IGD support", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_kernel },
-    { "rom", "IGD VGA ROM", S_CHECK | S_LEGACY, IGD_SNAPSHOT_ROM, judge_rom },
-    { "opregion", "IGD OpRegion", S_CHECK, IGD_SNAPSHOT_OPREGION, judge_opregion },
-    { "dmar", "no ongoing DMAR faults", S_CHECK, IGD_SNAPSHOT_DMAR, judge_dmar },
-    { "qemu", "QEMU vfio-pci IGD support", S_CHECK, IGD_SNAPSHOT_QEMU, judge_qemu },
-    { "qemu-legacy", "QEMU legacy mode for this IGD", S_LEGACY, IGD_SNAPSHOT_QEMU, judge_qemu_legacy },
+      judge_framebuffer, 0 },
+    { "kernel", "kernel vfio IGD support", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_kernel, 0 },
+    { "rom", "IGD VGA ROM", S_CHECK | S_LEGACY, IGD_SNAPSHOT_ROM, judge_rom, 0 },
+    { "opregion", "IGD OpRegion", S_CHECK, IGD_SNAPSHOT_OPREGION, judge_opregion, 0 },
+    { "dmar", "no ongoing DMAR faults", S_CHECK, IGD_SNAPSHOT_DMAR, judge_dmar, 0 },
+    { "qemu", "QEMU vfio-pci IGD support", S_CHECK, IGD_SNAPSHOT_QEMU, judge_qemu, 0 },
+    { "qemu-legacy", "QEMU legacy mode for this IGD", S_LEGACY, IGD_SNAPSHOT_QEMU, judge_qemu_legacy, 0 },
+    { "qemu-crash", "QEMU starts this IGD without crashing", S_LEGACY | S_UPT | S_START, IGD_SNAPSHOT_QEMU,
+      judge_qemu_crash, IGD_SNAPSHOT_HOST },
 };
 
 IgdSnapshotParts
@@ -533,7 +599,7 @@ igd_requirements_parts(IgdScope scope)
 
     for (gsize i = 0; i < G_N_ELEMENTS(requirements); i++)
         if ((requirements[i].scopes & SCOPE(scope)) && requirements[i].parts != GUEST_ONLY)
-            parts |= requirements[i].parts;
+            parts |= requirements[i].parts | requirements[i].also;
     if (scope == IGD_SCOPE_CHECK)
         parts |= igd_requirements_parts(IGD_SCOPE_LEGACY) | igd_requirements_parts(IGD_SCOPE_UPT);
     return (IgdSnapshotParts)parts;

@@ -33,9 +33,12 @@ typedef struct {
     gboolean ovmf;              /* the guest boots OVMF (UEFI), else SeaBIOS */
     gboolean romfile_unchecked; /* the domain names a ROM file the snapshot does not describe: not judged */
     gint x_igd_gms;             /* the domain's x-igd-gms, -1: unset */
+    IgdQemuLegacyMode legacy_mode; /* the domain's x-igd-legacy-mode (QEMU 10.0+), default auto */
+    gboolean igd_elsewhere;     /* START: the IGD is not at guest 00:02.0 (LEGACY puts it there, UPT elsewhere) */
+    gboolean slot_1f_taken;     /* START: another device sits at guest 00:1f.x (LEGACY frees it) */
 } IgdGuest;
 
-/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms. */
+/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-*, the IGD at 00:02.0, 1f.0 free. */
 void igd_guest_init(IgdGuest *guest);
 
 /* The snapshot parts a scope judges (what igd_snapshot_gather() must be asked for). */

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "igd-test.h"
@@ -243,6 +244,39 @@ test_check_case(gconstpointer data)
     igd_test_compare_file(text, golden);
 }
 
+/*
+ * A QEMU newer than the last hw/vfio/igd.c read (11.1.0-rc2, upstream
+ * e1705a25af) is judged as 11.1, and inspect says so: a stand-in that
+ * reports 11.2.0 with the captured 10.1 property list (vfio-pci's IGD
+ * properties are the same up to 11.1.0-rc2, hw/vfio/pci.c lines 3885-3924).
+ */
+static void
+test_inspect_qemu_newer(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *qemu = g_build_filename(dir, "qemu-system-x86_64", NULL);
+    g_autofree char *help = igd_test_srcpath("data/qemu/10.1/vfio-pci-help.txt");
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\ncase \"$*\" in\n*--version*) echo 'QEMU emulator version "
+                                              "11.2.0' ;;\n*vfio-pci,help*) cat '%s' ;;\n*) exit 1 ;;\nesac\n", help);
+    const char *env[] = { "IGD_QEMU", qemu, NULL };
+    const char *json_args[] = { "--json", "inspect", NULL };
+    const char *text_args[] = { "-v", "inspect", NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL, *err2 = NULL;
+    const char *note = "QEMU 11.2.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1";
+
+    g_assert_true(g_file_set_contents(qemu, script, -1, NULL));
+    g_assert_cmpint(chmod(qemu, 0755), ==, 0);
+    g_assert_cmpint(run_env(json_args, root, env, &out, &err), ==, 0);
+    assert_contains(out, "\"version\": \"11.2.0\"");
+    assert_contains(out, "\"notes\": [\n");
+    assert_contains(out, note);
+    g_assert_cmpint(run_env(text_args, root, env, &text, &err2), ==, 0);
+    assert_contains(text, "  note: ");
+    assert_contains(text, note);
+    igd_test_rmtree(dir);
+}
+
 static void
 test_usage(void)
 {
@@ -436,6 +470,7 @@ main(int argc, char **argv)
         g_test_add_data_func(p2, &cases[i], test_check_case);
     }
     g_test_add_func("/cli/usage", test_usage);
+    g_test_add_func("/cli/inspect-qemu-newer", test_inspect_qemu_newer);
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);
