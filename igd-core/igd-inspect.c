@@ -249,6 +249,7 @@ igd_inspect_to_json(const IgdInspect *in)
             igd_json_string(json, "legacy_reason", m->legacy_reason);
             igd_json_uint(json, "guest_gms", m->guest_gms);
             igd_json_uint(json, "guest_stolen_bytes", m->guest_stolen_bytes);
+            igd_json_uint(json, "guest_gtt_bytes", m->guest_gtt_bytes);
             igd_json_bool(json, "bdsm_size_file", m->bdsm_size_file);
             igd_json_uint(json, "bdsm_size", m->bdsm_size);
             if (m->x_igd_gms_needed >= 0)

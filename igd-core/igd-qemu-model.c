@@ -462,6 +462,23 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
     out->guest_stolen_bytes = (guint64)gms * 32 * MiB;
     out->bdsm_size = (igd_qemu_gtt_mb_7_2(gen, ggc) + (guint64)gms * 32) * MiB;
 
+    /*
+     * Cherryview keeps GMS in GGC bits 7:3 and GGMS in 9:8 (Linux early-quirks chv_stolen_size(), i915
+     * chv_get_total_gtt_size()); QEMU, taking it for gen 8, zeroes and writes bits 15:8 ("gmch &= ~((gen < 8
+     * ? 0x1f : 0xff) << (gen < 8 ? 3 : 8))", 7.2 igd.c line 543): its GMS survives (the guest keeps the
+     * host's stolen size), its GGMS is lost (no GTT). x-igd-gms is OR'd into those bits ("gmch |=
+     * vdev->igd_gms << (gen < 8 ? 3 : 8)", line 548): the host's own bits 15:8 give the GGC back.
+     */
+    if (igd_platform_has_flag(platform, IGD_PLATFORM_FLAG_CHERRYVIEW) && gen == 8) {
+        guint bits = (ggc >> 8) & 0xff;
+
+        igd_qemu_warn(out, "Cherryview keeps GMS in GGC bits 7:3 and GGMS in 9:8: QEMU %u.%u clears bits 15:8 "
+                      "(its gen 8 GMS), so the guest keeps the host's stolen memory and loses its GTT (GGMS)",
+                      caps->major, caps->minor);
+        if (gmch != NULL && bits > 0 && bits <= 0x10 && caps->x_igd_gms)
+            out->x_igd_gms_needed = (gint)bits; /* writes bits 15:8 back: the host's GGMS */
+        return;
+    }
     /* The guest gets no stolen memory unless x-igd-gms asks: ask for the host's size in 32 MiB
      * units, rounded up (4 MiB-step sizes of gen 9+ become 32 MiB), at most 0x10 (512 MiB). */
     if (gmch != NULL && gmch->stolen_bytes > 0 && caps->x_igd_gms) {
@@ -661,9 +678,9 @@ igd_qemu_legacy_setup_10(const IgdQemuCaps *caps, IgdQemuEra era, const IgdQemuS
  *         ROM read from the device (not a romfile=) in legacy mode, gen 6 – 9.
  */
 static void
-igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gint gen, const IgdGmchInfo *gmch,
-                  gint x_igd_gms, IgdMachineKind machine, const char *machine_name, IgdQemuLegacyMode legacy_mode,
-                  const IgdQemuSetup *setup, IgdQemuIgdModel *out)
+igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, const IgdPlatformInfo *platform, guint16 device_id,
+                  gint gen, const IgdGmchInfo *gmch, gint x_igd_gms, IgdMachineKind machine, const char *machine_name,
+                  IgdQemuLegacyMode legacy_mode, const IgdQemuSetup *setup, IgdQemuIgdModel *out)
 {
     guint16 ggc = gmch ? gmch->ggc : 0;
     gboolean ivd = gmch ? gmch->vga_disabled : FALSE;
@@ -751,6 +768,12 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, guint16 device_id, gi
     if (gen > 0) {
         out->bdsm_size = igd_qemu_gms_to_bytes(caps, gen, gms);
         out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
+        /* Cherryview (gen 8 to QEMU): igd_stolen_memory_size() and vfio_pci_igd_override_gms() use bits
+         * 15:8, which are Cherryview's GGMS (9:8) and reserved bits, not its GMS (7:3) */
+        if (igd_platform_has_flag(platform, IGD_PLATFORM_FLAG_CHERRYVIEW) && gen == 8)
+            igd_qemu_warn(out, "Cherryview keeps GMS in GGC bits 7:3: QEMU %u.%u sizes etc/igd-bdsm-size from bits "
+                          "15:8 (%" G_GUINT64_FORMAT " MiB)%s", caps->major, caps->minor, out->bdsm_size / MiB,
+                          x_igd_gms > 0 ? ", and x-igd-gms writes there: Cherryview's GGMS, not its GMS" : "");
     } else {
         igd_qemu_warn(out, "etc/igd-bdsm-size is 0 for device %04x (unknown to QEMU's igd_gen()): "
                       "OVMF's IgdAssignmentDxe treats a zero size as an error", device_id);
@@ -816,7 +839,8 @@ igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPl
     case IGD_QEMU_ERA_10_2:
     case IGD_QEMU_ERA_11_1:
     default:
-        igd_qemu_model_10(caps, era, device_id, gen, gmch, x_igd_gms, kind, machine_name, legacy_mode, setup, out);
+        igd_qemu_model_10(caps, era, platform, device_id, gen, gmch, x_igd_gms, kind, machine_name, legacy_mode, setup,
+                          out);
         break;
     }
     if (!caps->x_igd_gms) {
@@ -826,6 +850,13 @@ igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPl
     if (gmch == NULL) {
         out->bdsm_size = 0; /* unknown GGC: no size is guessed */
         out->guest_stolen_bytes = 0;
+    } else if (platform != NULL) {
+        /* what the guest's driver reads from the GGC QEMU shows it, in the device's own layout (igd-gmch.c) */
+        out->guest_gms = igd_gmch_get_gms(platform, out->guest_ggc);
+        out->guest_stolen_bytes = igd_gmch_stolen_bytes(platform, out->guest_gms);
+        out->guest_gtt_bytes = igd_gmch_gtt_bytes(platform, igd_gmch_get_ggms(platform, out->guest_ggc));
+    } else {
+        out->guest_gtt_bytes = gmch->gtt_bytes;
     }
     return TRUE;
 }

@@ -120,9 +120,11 @@ typedef struct {
     gboolean recognised;      /* QEMU applies its IGD quirks to this device at all */
     gboolean legacy_possible; /* legacy mode can engage for this device on this QEMU (ignoring the domain) */
     char *legacy_reason;      /* why not, in QEMU's own words where QEMU prints one (NULL when possible) */
-    guint guest_gms;          /* GMS value the guest sees in GGC */
+    guint guest_gms;          /* GMS value the guest sees in GGC (its own field: bits 7:3 on Cherryview) */
     guint16 guest_ggc;        /* the whole GGC the guest reads (QEMU's emulated value, or the host's) */
     guint64 guest_stolen_bytes; /* stolen size that GMS means to the guest driver */
+    guint64 guest_gtt_bytes;  /* GTT size the guest driver reads from the GGMS it sees (0: none); with a
+                               * platform only, else the host's */
     guint64 bdsm_size;        /* the value QEMU puts in etc/igd-bdsm-size (0 when it creates none or writes 0) */
     gboolean bdsm_size_file;  /* QEMU creates etc/igd-bdsm-size at all */
     guint bdsm_offset;        /* BDSM register QEMU emulates: 0x5c, or 0xc0 for gen ≥ 11 (9.2+) */

@@ -15,6 +15,8 @@
 #include <utime.h>
 
 #include "igd-common.h"
+#include "igd-devices.h"
+#include "igd-gmch.h"
 #include "igd-qemu.h"
 #include "igd-test.h"
 
@@ -529,6 +531,74 @@ test_model_versions(void)
         g_assert_cmpint(a.vbios_bdsm, ==, b.vbios_bdsm);
         igd_qemu_igd_model_clear(&a);
         igd_qemu_igd_model_clear(&b);
+    }
+}
+
+/*
+ * Cherryview under QEMU, on tests/data/hosts/chv-ideapad-gms-13 (GGC 0x0398:
+ * Cherryview GMS bits 7:3 = 0x13 → (0x13 - 0x11) × 4 + 8 = 16 MiB, GGMS
+ * bits 9:8 = 3 → 1 << (20 + 3) = 8 MiB of GTT; Linux early-quirks
+ * chv_stolen_size(), i915 chv_get_total_gtt_size()). Every QEMU takes
+ * 0x22b0 for gen 8 ("case 0x2200: return 8", igd_gen() 7.2 and 10.0+) and
+ * so reads and writes GMS in bits 15:8:
+ *  - 7.2 – 9.1: "gmch &= ~((gen < 8 ? 0x1f : 0xff) << (gen < 8 ? 3 : 8))"
+ *    (v7.2.0 igd.c line 543) → guest GGC 0x0098: GMS 0x13 kept (16 MiB),
+ *    GGMS 0: no GTT; bdsm-size = ggms_mb from "(gmch >> (gen < 8 ? 8 : 6)) &
+ *    0x3" = 2 → 1 << 2 = 4 MiB (line 532) + 0. x-igd-gms=3 is OR'd back into
+ *    bits 15:8 ("gmch |= vdev->igd_gms << (gen < 8 ? 3 : 8)", line 548): GGC
+ *    0x0398 again, bdsm-size 4 + 3 × 32 = 100 MiB.
+ *  - 10.1: GGC passes through (emulated only with x-igd-gms): 16 MiB, 8 MiB
+ *    of GTT; bdsm-size igd_stolen_memory_size(8, gmch) = ((0x0398 >> 8) &
+ *    0xff) × 32 = 96 MiB. x-igd-gms=1 → GGC 0x0198: Cherryview GGMS 1 (2 MiB
+ *    of GTT), GMS still 0x13 (16 MiB), bdsm-size 32 MiB.
+ * The model used to say 0 MiB (7.2) and 32 MiB (10.1, x-igd-gms=1): QEMU's
+ * gms × 32 MiB, not what the Cherryview guest reads.
+ */
+static void
+test_model_chv(void)
+{
+    static const struct {
+        guint major, minor;
+        gint gms;
+        guint16 ggc;
+        guint guest_gms;
+        guint64 stolen, gtt, bdsm;
+        gint needed;
+    } cases[] = {
+        { 7, 2, -1, 0x0098, 0x13, 16 * MiB, 0, 4 * MiB, 3 },
+        { 7, 2, 3, 0x0398, 0x13, 16 * MiB, 8 * MiB, 100 * MiB, 3 },
+        { 9, 1, -1, 0x0098, 0x13, 16 * MiB, 0, 4 * MiB, 3 },
+        { 10, 1, -1, 0x0398, 0x13, 16 * MiB, 8 * MiB, 96 * MiB, -1 },
+        { 10, 1, 1, 0x0198, 0x13, 16 * MiB, 2 * MiB, 32 * MiB, -1 },
+    };
+    g_autofree char *path = igd_test_srcpath("data/hosts/chv-ideapad-gms-13/sys/bus/pci/devices/0000:00:02.0/config");
+    g_autoptr(GBytes) cfg = igd_test_load(path);
+    const IgdPlatformInfo *chv = igd_platform_lookup(0x22b0);
+    gsize len = 0;
+    const guint8 *bytes = g_bytes_get_data(cfg, &len);
+    IgdGmchInfo gmch;
+
+    g_assert_true(igd_gmch_decode(chv, bytes, len, &gmch, NULL));
+    g_assert_cmphex(gmch.ggc, ==, 0x0398);
+    g_assert_cmpuint(gmch.stolen_bytes, ==, 16 * MiB);
+    g_assert_cmpuint(gmch.gtt_bytes, ==, 8 * MiB);
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, 0);
+        IgdQemuIgdModel m;
+
+        g_test_message("QEMU %u.%u x-igd-gms %d", cases[i].major, cases[i].minor, cases[i].gms);
+        g_assert_true(igd_qemu_model_igd(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, &m, NULL));
+        g_assert_cmpint(m.qemu_gen, ==, 8);
+        g_assert_true(m.legacy_possible);
+        g_assert_cmphex(m.guest_ggc, ==, cases[i].ggc);
+        g_assert_cmphex(m.guest_gms, ==, cases[i].guest_gms);
+        g_assert_cmpuint(m.guest_stolen_bytes, ==, cases[i].stolen);
+        g_assert_cmpuint(m.guest_gtt_bytes, ==, cases[i].gtt);
+        g_assert_cmpuint(m.bdsm_size, ==, cases[i].bdsm);
+        g_assert_cmpint(m.x_igd_gms_needed, ==, cases[i].needed);
+        g_assert_nonnull(m.warning);
+        g_assert_nonnull(strstr(m.warning, "Cherryview keeps GMS in GGC bits 7:3"));
+        igd_qemu_igd_model_clear(&m);
     }
 }
 
@@ -1118,6 +1188,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/model/gms-to-bytes", test_gms_to_bytes);
     g_test_add_func("/qemu/model/crashes", test_model_crashes);
     g_test_add_func("/qemu/model/versions", test_model_versions);
+    g_test_add_func("/qemu/model/chv", test_model_chv);
     g_test_add_func("/qemu/model/errors", test_model_errors);
     g_test_add_func("/qemu/model/warnings", test_model_warnings);
     g_test_add_func("/qemu/caps/for-version", test_caps_for_version);
