@@ -97,8 +97,8 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         /* A BDSM register and nothing to point it at: SeaBIOS leaves it unset, the original
          * IgdAssignmentDxe refuses a zero size (EFI_PROTOCOL_ERROR). */
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
-                    "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which OVMF "
-                    "refuses; set DVMT pre-allocated memory in the host firmware",
+                    "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which the "
+                    "original OVMF IgdAssignmentDxe refuses; set DVMT pre-allocated memory in the host firmware",
                     igd_pci_device_get_name(dev), gmch.ggc);
         return FALSE;
     }

@@ -775,8 +775,9 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, const IgdPlatformInfo
                           "15:8 (%" G_GUINT64_FORMAT " MiB)%s", caps->major, caps->minor, out->bdsm_size / MiB,
                           x_igd_gms > 0 ? ", and x-igd-gms writes there: Cherryview's GGMS, not its GMS" : "");
     } else {
-        igd_qemu_warn(out, "etc/igd-bdsm-size is 0 for device %04x (unknown to QEMU's igd_gen()): "
-                      "OVMF's IgdAssignmentDxe treats a zero size as an error", device_id);
+        igd_qemu_warn(out, "etc/igd-bdsm-size is 0 for device %04x (unknown to QEMU's igd_gen()): the original "
+                      "OVMF IgdAssignmentDxe treats a zero size as an error, VfioIgdPkg's does not read it",
+                      device_id);
     }
 }
 
