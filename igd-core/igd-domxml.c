@@ -271,6 +271,7 @@ decide_mode(const IgdDomain *dom, const IgdSnapshot *s, const IgdDomXmlOptions *
         if (igd_requirements_met(legacy)) {
             *mode = IGD_MODE_LEGACY;
             add_findings(report->findings, legacy, IGD_SEVERITY_PASS, IGD_SEVERITY_NOTE);
+            add_findings(report->findings, legacy, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
         } else {
             *mode = IGD_MODE_UPT;
             add_findings(report->findings, legacy, IGD_SEVERITY_FAIL, IGD_SEVERITY_NOTE);
@@ -294,6 +295,7 @@ decide_mode(const IgdDomain *dom, const IgdSnapshot *s, const IgdDomXmlOptions *
                 g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "legacy mode is impossible on this host: %s", why);
                 return FALSE;
             }
+            add_findings(report->findings, legacy, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
         }
         if (dom->ovmf)
             igd_findings_add(report->findings, "legacy-ovmf", IGD_SEVERITY_WARN, NULL, NULL,
@@ -348,6 +350,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     else if (mode == IGD_MODE_UPT) {
         g_autoptr(GPtrArray) upt = igd_requirements_evaluate(s, IGD_SCOPE_UPT, &guest);
         add_findings(report->findings, upt, IGD_SEVERITY_FAIL, IGD_SEVERITY_WARN);
+        add_findings(report->findings, upt, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
     }
 
     ctx.dom = dom;

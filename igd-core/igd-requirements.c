@@ -393,6 +393,63 @@ judge_rom(const Judge *j)
     return say(j, IGD_SEVERITY_PASS, NULL, "valid ROM: %s", images->str);
 }
 
+/*
+ * The guest firmware's part: placing the OpRegion (etc/igd-opregion) and the
+ * stolen memory, and writing its base to the BDSM register the IGD reads.
+ *  - SeaBIOS (src/fw/pciinit.c intel_igd_setup(), rel-1.16.2 line 325, the
+ *    same at 41514a7 line 330): "pci_config_writel(dev->bdf, 0x5C,
+ *    cpu_to_le32((u32)addr));", never 0xC0; QEMU's docs/igd-assign.txt
+ *    (v10.2.0): "Upstream Seabios has OpRegion and BDSM (pre-Gen11 device
+ *    only) support." A gen 11+ IGD (64-bit BDSM at 0xC0) keeps BDSM unset
+ *    under SeaBIOS: legacy mode cannot work.
+ *  - OVMF has no IGD support upstream; IgdAssignmentDxe comes as a driver or
+ *    option ROM in two lineages. The original (Red Hat 2018, VfioIgdPkg's
+ *    import c64d051f) writes BDSM 32-bit at 0x5C only and fails as a whole
+ *    (EFI_PROTOCOL_ERROR: no OpRegion either) on an etc/igd-bdsm-size that
+ *    is not 8 bytes or is 0. VfioIgdPkg from 7802f4a (2025-05-05, "Get DSM
+ *    size directly from device") takes the size from the guest's GGC,
+ *    never reads etc/igd-bdsm-size, writes 0xC0 (64 bit) on gen 11/12 and
+ *    nothing from Meteor Lake on. Which one a guest runs is not known here:
+ *    what only VfioIgdPkg gets right is a WARN naming it.
+ */
+static IgdFinding *
+judge_firmware(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    const IgdPlatformInfo *p = s->platform;
+    const char *vfioigdpkg = "boot OVMF with VfioIgdPkg's IgdAssignmentDxe (github.com/tomitamoeko/VfioIgdPkg, "
+                             "7802f4a or later)";
+    gboolean bdsm64 = p != NULL && igd_gmch_bdsm_offset(p) == IGD_BDSM_GEN11;
+    IgdQemuIgdModel m = { 0 };
+    gboolean zero = FALSE;
+
+    if (p == NULL)
+        return NULL;
+    if (!j->guest->ovmf) {
+        if (j->scope != IGD_SCOPE_LEGACY || !bdsm64)
+            return NULL; /* UPT: no firmware programs BDSM off 00:02.0; pre-gen 11 or no BDSM: nothing to say */
+        return say(j, IGD_SEVERITY_FAIL, "boot OVMF with VfioIgdPkg's IgdAssignmentDxe (it writes 0xC0 on gen "
+                   "11/12), or use UPT mode",
+                   "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen 11); %s (gen %u) reads it "
+                   "at 0xC0, which stays unset in the guest", p->platform, p->gen);
+    }
+    if (s->qemu != NULL &&
+        igd_qemu_model_igd(s->qemu, s->device_id, p, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
+                           j->guest->machine, &m, NULL))
+        zero = m.bdsm_size_file && m.bdsm_size == 0 && m.crash == IGD_QEMU_CRASH_NONE && s->gmch_valid;
+    igd_qemu_igd_model_clear(&m);
+    if (zero)
+        return say(j, IGD_SEVERITY_WARN, vfioigdpkg,
+                   "QEMU %u.%u writes etc/igd-bdsm-size 0 for %s: the original IgdAssignmentDxe refuses it and sets "
+                   "up nothing, not even the OpRegion; VfioIgdPkg's (7802f4a on) does not read it",
+                   s->qemu->major, s->qemu->minor, p->platform);
+    if (j->scope == IGD_SCOPE_LEGACY && bdsm64)
+        return say(j, IGD_SEVERITY_WARN, vfioigdpkg,
+                   "%s (gen %u) reads BDSM at 0xC0: VfioIgdPkg's IgdAssignmentDxe writes it there, the original "
+                   "writes 0x5C only", p->platform, p->gen);
+    return NULL;
+}
+
 static IgdFinding *
 judge_opregion(const Judge *j)
 {
@@ -584,6 +641,7 @@ static const Requirement requirements[] = {
       judge_framebuffer, 0 },
     { "kernel", "kernel vfio IGD support", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_kernel, 0 },
     { "rom", "IGD VGA ROM", S_CHECK | S_LEGACY, IGD_SNAPSHOT_ROM, judge_rom, 0 },
+    { "firmware", "guest firmware programs BDSM", S_LEGACY | S_UPT, 0, judge_firmware, IGD_SNAPSHOT_QEMU },
     { "opregion", "IGD OpRegion", S_CHECK, IGD_SNAPSHOT_OPREGION, judge_opregion, 0 },
     { "dmar", "no ongoing DMAR faults", S_CHECK, IGD_SNAPSHOT_DMAR, judge_dmar, 0 },
     { "qemu", "QEMU vfio-pci IGD support", S_CHECK, IGD_SNAPSHOT_QEMU, judge_qemu, 0 },

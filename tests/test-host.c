@@ -731,6 +731,75 @@ test_driver_xe(void)
     }
 }
 
+/* The "firmware" finding of @scope for the IGD of tree @host with @qemu (X.Y, 0.0: none) and @ovmf. */
+static IgdFinding *
+firmware_finding(const char *host, IgdScope scope, guint major, guint minor, gboolean ovmf)
+{
+    g_autoptr(IgdSysroot) sysroot = host_sysroot(host);
+    g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, 0, NULL);
+    g_autoptr(GPtrArray) findings = NULL;
+    const IgdFinding *f;
+    IgdGuest guest;
+
+    g_assert_nonnull(s);
+    igd_snapshot_set_qemu(s, major ? igd_qemu_caps_new_for_version(major, minor, 0) : NULL, TRUE);
+    igd_guest_init(&guest);
+    guest.ovmf = ovmf;
+    findings = igd_requirements_evaluate(s, scope, &guest);
+    f = igd_findings_find(findings, "firmware");
+    return f ? igd_finding_new(f->id, f->severity, f->what, f->message, f->hint) : NULL;
+}
+
+/*
+ * What the guest firmware does with BDSM:
+ *  - SeaBIOS writes it at 0x5C only (src/fw/pciinit.c rel-1.16.2 line 325
+ *    "pci_config_writel(dev->bdf, 0x5C, cpu_to_le32((u32)addr));"; QEMU
+ *    docs/igd-assign.txt v10.2.0: "Upstream Seabios has OpRegion and BDSM
+ *    (pre-Gen11 device only) support"): legacy mode on a gen 11+ IGD
+ *    (BDSM at 0xC0) fails under SeaBIOS, not under OVMF, not in UPT;
+ *  - OVMF: only VfioIgdPkg's IgdAssignmentDxe writes 0xC0 ("EfiPciIoWidthUint64,
+ *    ASSIGNED_IGD_PCI_BDSM64_OFFSET" for IGD_FLAG_BDSM_64BIT, IgdAssignment.c
+ *    067328d lines 413-417), and only the original refuses the etc/igd-bdsm-size
+ *    0 that QEMU 10.1+ writes for a device it does not know ("if (gen > 0)",
+ *    hw/vfio/igd.c v10.2.0 line 640; c64d051f lines 545-548 "BdsmSize == 0"):
+ *    WARNs naming VfioIgdPkg.
+ */
+static void
+test_firmware_requirement(void)
+{
+    g_autoptr(IgdFinding) tgl_seabios = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, FALSE);
+    g_autoptr(IgdFinding) tgl_ovmf = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, TRUE);
+    g_autoptr(IgdFinding) tgl_upt = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_UPT, 0, 0, FALSE);
+    g_autoptr(IgdFinding) ehl = firmware_finding("ehl-crb-bootfb", IGD_SCOPE_LEGACY, 10, 0, FALSE);
+    g_autoptr(IgdFinding) skl_seabios = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, FALSE);
+    g_autoptr(IgdFinding) skl_ovmf = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf72 = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 7, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_seabios = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, FALSE);
+
+    g_assert_nonnull(tgl_seabios);
+    g_assert_cmpint(tgl_seabios->severity, ==, F);
+    g_assert_cmpstr(tgl_seabios->message, ==, "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen "
+                    "11); Tiger Lake (gen 12) reads it at 0xC0, which stays unset in the guest");
+    g_assert_nonnull(strstr(tgl_seabios->hint, "VfioIgdPkg"));
+    g_assert_nonnull(ehl);
+    g_assert_cmpint(ehl->severity, ==, F);
+    g_assert_nonnull(tgl_ovmf);
+    g_assert_cmpint(tgl_ovmf->severity, ==, W);
+    g_assert_nonnull(strstr(tgl_ovmf->message, "VfioIgdPkg's IgdAssignmentDxe writes it there, the original writes "
+                            "0x5C only"));
+    g_assert_null(tgl_upt);
+    g_assert_null(skl_seabios);
+    g_assert_null(skl_ovmf);
+    g_assert_nonnull(mtl_ovmf);
+    g_assert_cmpint(mtl_ovmf->severity, ==, W);
+    g_assert_cmpstr(mtl_ovmf->message, ==, "QEMU 10.1 writes etc/igd-bdsm-size 0 for Meteor Lake: the original "
+                    "IgdAssignmentDxe refuses it and sets up nothing, not even the OpRegion; VfioIgdPkg's (7802f4a on) "
+                    "does not read it");
+    g_assert_null(mtl_ovmf72); /* 7.2 writes the GTT size it thinks of */
+    g_assert_null(mtl_seabios);
+}
+
 /*
  * A minimal one-image option ROM (PCI Firmware Spec 3.0 layout, not hardware
  * data): 512 bytes, 0x55AA, PCIR at 0x1c for 8086:@device, class 0x030000,
@@ -941,6 +1010,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/kernel/edits", test_kernel_edits);
     g_test_add_func("/host/driver/edits", test_driver_edits);
     g_test_add_func("/host/driver/xe-like-i915", test_driver_xe);
+    g_test_add_func("/host/requirements/firmware", test_firmware_requirement);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
     g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);
