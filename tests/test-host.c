@@ -148,7 +148,7 @@ test_framebuffer_claims_real(void)
 static void
 test_dmar_real(void)
 {
-    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]"):
+    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]" / "[0000:00:02.0]"):
      *  skl-asus-b150m-i7-6700-dmar-fault.txt: 3, 557.627586 .. 557.631261 (3.7 ms) → burst;
      *  tgl-sof-test-dmar-fault-issue744.txt: 3 timestamped, 0.938401 .. 0.960486 (22 ms) → burst;
      *  igd-guest-reboot-dmar-fault-issue23.txt: 6, 144.480641 .. 149.530635 (5 s) and
@@ -444,6 +444,66 @@ faults_in(Tmp *t, const char *log, gboolean *ongoing, GError **error)
     g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
     tmp_write(t, "dev/kmsg", log, -1);
     return igd_host_dmar_faults(t->sysroot, &a, ongoing, error);
+}
+
+/*
+ * One DMA fault report of 00:02.0 in each format drivers/iommu/intel/dmar.c
+ * dmar_fault_do_one() has printed (pr_fmt "DMAR: "):
+ *   ≤ 5.3:   "[%s] Request device [%02x:%02x.%d] fault addr %llx [fault reason %02d] %s\n"
+ *   5.4-5.13: "[%s] Request device [%02x:%02x.%d] PASID %x fault addr %llx [fault reason %02d] %s\n"
+ *   5.14:    "[%s NO_PASID] Request device [0x%02x:0x%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (719a19335692), and "[%s PASID 0x%x] Request device [0x%02x:0x%02x.%d] ..."
+ *   5.15-rc3 .. v6.12: "[%s NO_PASID] Request device [%02x:%02x.%d] fault addr 0x%llx ..." (0b482d0c75bf,
+ *            v6.1 dmar.c 1974, v6.12 1940)
+ *   7.2+:    "[%s NO_PASID] Request device [%04x:%02x:%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (v7.3-rc7 1982-1995, iommu->segment), e.g. a 7.2.4 log: "DMAR: [DMA Write NO_PASID] Request
+ *            device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write access is not set"
+ * With a segment the PCI domain must match too.
+ */
+static void
+test_dmar_formats(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    static const struct { const char *line; gboolean ours; } lines[] = {
+        { "DMAR: [DMA Read] Request device [00:02.0] fault addr 7e4bd000 [fault reason 06] PTE Read access is not set",
+          TRUE },
+        { "DMAR: [DMA Read] Request device [00:02.0] PASID ffffffff fault addr 7e4bd000 [fault reason 06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x1] Request device [0x00:0x02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x2] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        /* the 7.2.4 log line itself: another device */
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", FALSE },
+        /* 00:02.0 of another segment, a 3-digit segment, interrupt remapping (7.2+ form) */
+        { "DMAR: [DMA Write NO_PASID] Request device [0001:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [DMA Write NO_PASID] Request device [000:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [INTR-REMAP] Request device [0000:00:02.0] fault index 0x20 [fault reason 0x25] x", FALSE },
+    };
+    g_autoptr(GString) log = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ongoing = TRUE;
+    guint want = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autoptr(GString) one = g_string_new(NULL);
+
+        g_string_printf(one, "3,%u,%u,-;%s\n", i, 1000000 + i, lines[i].line);
+        g_test_message("%s", lines[i].line);
+        g_assert_cmpuint(faults_in(t, one->str, NULL, &error), ==, lines[i].ours ? 1 : 0);
+        g_assert_no_error(error);
+        g_string_append(log, one->str);
+        want += lines[i].ours;
+    }
+    g_assert_cmpuint(faults_in(t, log->str, &ongoing, &error), ==, want);
+    g_assert_false(ongoing);
 }
 
 static void
@@ -1000,6 +1060,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/check-order", test_check_order);
     g_test_add_func("/host/framebuffer-claims/real", test_framebuffer_claims_real);
     g_test_add_func("/host/dmar/real", test_dmar_real);
+    g_test_add_func("/host/dmar/formats", test_dmar_formats);
     g_test_add_func("/host/readers", test_small_readers);
     g_test_add_func("/host/qemu", test_qemu_check);
     g_test_add_func("/host/iomem/broken", test_iomem_broken);
