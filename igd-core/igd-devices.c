@@ -460,3 +460,9 @@ igd_platform_has_flag(const IgdPlatformInfo *platform, IgdPlatformFlags flag)
 {
     return platform != NULL && (platform->flags & flag) != 0;
 }
+
+gboolean
+igd_platform_has_crt(const IgdPlatformInfo *platform)
+{
+    return platform != NULL && platform->gen <= 8 && !igd_platform_has_flag(platform, IGD_PLATFORM_FLAG_CHERRYVIEW);
+}

@@ -47,4 +47,15 @@ const IgdPlatformInfo *igd_platform_table(gsize *n);
 /* TRUE when @platform has @flag (an IgdPlatformFlags bit); FALSE for NULL. */
 gboolean igd_platform_has_flag(const IgdPlatformInfo *platform, IgdPlatformFlags flag);
 
+/*
+ * TRUE when i915 can drive an analog VGA (CRT) output on @platform at all:
+ * Sandy Bridge to Broadwell, Valleyview included, not Cherryview and
+ * nothing from gen 9 on (i915 intel_setup_outputs(): the VLV/CHV branch
+ * registers a CRT only "if (display->platform.valleyview &&
+ * display->vbt.int_crt_support)", and intel_ddi_crt_present() returns false
+ * for "DISPLAY_VER(display) >= 9"). Whether this machine has one is the
+ * VBT's and the straps' to say; FALSE for NULL.
+ */
+gboolean igd_platform_has_crt(const IgdPlatformInfo *platform);
+
 G_END_DECLS

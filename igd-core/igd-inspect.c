@@ -101,7 +101,8 @@ igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         if (f->severity == IGD_SEVERITY_FAIL)
             note(in->reasons, "legacy: %s", f->message);
     }
-    if (s->vbt && igd_vbt_has_analog(s->vbt))
+    /* only where i915 can drive a CRT at all: a gen 9+ or Cherryview VBT's int_crt_support means nothing */
+    if (s->vbt && igd_vbt_has_analog(s->vbt) && igd_platform_has_crt(s->platform))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
     return g_steal_pointer(&in);
 }

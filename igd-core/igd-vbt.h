@@ -105,7 +105,8 @@ GPtrArray *igd_vbt_get_outputs(const IgdVbt *vbt);
 /*
  * Block 1 int_crt_support: the integrated CRT (VGA) port is enabled. This is
  * how SNB..BDW VBTs describe VGA (no child device for it); i915's
- * intel_crt_present() ignores it on gen 9+ and on HSW/BDW ULT parts.
+ * intel_ddi_crt_present() ignores it on gen 9+ and on HSW/BDW ULT parts, and
+ * Cherryview never registers a CRT (igd_platform_has_crt()).
  */
 gboolean igd_vbt_get_int_crt_support(const IgdVbt *vbt);
 /*

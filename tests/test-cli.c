@@ -277,6 +277,45 @@ test_inspect_qemu_newer(void)
     igd_test_rmtree(dir);
 }
 
+/*
+ * The analog-VGA reason is given only where i915 can drive a CRT: a VBT
+ * declaring the integrated CRT (block 1 int_crt_support, as the Broadwell
+ * VBT fixtures/vbt/bdw-purism-librem-bdw.vbt does) says nothing on
+ * Cherryview (intel_setup_outputs(): "if (display->platform.valleyview &&
+ * display->vbt.int_crt_support)") nor on gen 9+ (intel_ddi_crt_present():
+ * "if (DISPLAY_VER(display) >= 9) return false;"); Haswell keeps it
+ * (golden hsw-dell-latitude-e6540-i7-4800mq).
+ */
+static void
+test_inspect_analog(void)
+{
+    static const struct { const char *tree; gboolean note; } trees[] = {
+        { "chv-ideapad-gms-13", FALSE },
+        { "skl-ideapad-vfio", FALSE },
+        { "ivb-intel-dh77df-i5-3450", TRUE },
+    };
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/bdw-purism-librem-bdw.vbt");
+    g_autoptr(GBytes) vbt = igd_test_load(vbt_path);
+
+    for (guint i = 0; i < G_N_ELEMENTS(trees); i++) {
+        g_autofree char *from = host_path(trees[i].tree);
+        g_autofree char *root = igd_test_mkdtemp();
+        g_autofree char *dir = g_build_filename(root, "sys/kernel/debug/dri/0000:00:02.0", NULL);
+        g_autofree char *file = g_build_filename(dir, "i915_vbt", NULL);
+        g_autofree char *out = NULL, *err = NULL;
+        const char *args[] = { "--json", "inspect", NULL };
+
+        g_test_message("%s", trees[i].tree);
+        igd_test_copytree(from, root);
+        g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+        g_assert_true(g_file_set_contents(file, g_bytes_get_data(vbt, NULL), (gssize)g_bytes_get_size(vbt), NULL));
+        g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+        assert_contains(out, "\"analog_outputs\": true");
+        g_assert_cmpint(strstr(out, "analog outputs may not work") != NULL, ==, trees[i].note);
+        igd_test_rmtree(root);
+    }
+}
+
 static void
 test_usage(void)
 {
@@ -471,6 +510,7 @@ main(int argc, char **argv)
     }
     g_test_add_func("/cli/usage", test_usage);
     g_test_add_func("/cli/inspect-qemu-newer", test_inspect_qemu_newer);
+    g_test_add_func("/cli/inspect-analog", test_inspect_analog);
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);

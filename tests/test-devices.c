@@ -290,6 +290,30 @@ test_xe_platforms(void)
     g_assert_cmpuint(xe_count, ==, 3 + 12 + 2 + 7 + 9);
 }
 
+/*
+ * Where i915 can drive an analog VGA (CRT) output (Linux v7.3-rc7
+ * drivers/gpu/drm/i915/display/intel_display.c intel_setup_outputs() and
+ * intel_ddi_crt_present(), lines 7895-7982): PCH split SNB/IVB
+ * unconditionally (7951); Haswell/Broadwell through DDI unless ULT or fused
+ * ("if (DISPLAY_VER(display) >= 9) return false;", 7897-7898); Valleyview
+ * "if (display->platform.valleyview && display->vbt.int_crt_support)"
+ * (7978-7982), which leaves Cherryview out; nothing from gen 9 on.
+ */
+static void
+test_crt(void)
+{
+    static const struct { guint16 id; gboolean crt; } ids[] = {
+        { 0x0102, TRUE }, { 0x0166, TRUE }, { 0x0416, TRUE }, { 0x0f31, TRUE }, { 0x1616, TRUE },
+        { 0x22b0, FALSE }, { 0x22b3, FALSE }, /* Cherryview */
+        { 0x1916, FALSE }, { 0x5a84, FALSE }, { 0x3184, FALSE }, { 0x9a49, FALSE }, { 0x7d55, FALSE },
+        { 0x64a0, FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
+        g_assert_cmpint(igd_platform_has_crt(igd_platform_lookup(ids[i].id)), ==, ids[i].crt);
+    g_assert_false(igd_platform_has_crt(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -302,5 +326,6 @@ main(int argc, char **argv)
     g_test_add_func("/devices/group-sizes", test_group_sizes);
     g_test_add_func("/devices/flags", test_flags);
     g_test_add_func("/devices/xe-platforms", test_xe_platforms);
+    g_test_add_func("/devices/crt", test_crt);
     return g_test_run();
 }
