@@ -104,6 +104,22 @@ igd_qemu_version_note(const IgdQemuCaps *caps)
 }
 
 /*
+ * The no-ROM message: 7.2 – 9.2 vfio_probe_igd_bar4_quirk() "error_report("IGD
+ * device %s has no ROM, legacy mode disabled", vdev->vbasedev.name)" (igd.c
+ * v7.2.0 line 426, v9.1.0 429, v9.2.0 569); 10.0+ vfio_pci_igd_config_quirk()
+ * "error_setg(&err, "Device has no ROM")" (v10.0.0 548, v10.2.0 574,
+ * v11.1.0-rc2 573), reported in auto mode at the error label followed by
+ * "error_report("IGD legacy mode disabled")" (v10.0.0 651, v10.2.0 677).
+ */
+const char *
+igd_qemu_no_rom_message(const IgdQemuCaps *caps)
+{
+    if (igd_qemu_era(caps) < IGD_QEMU_ERA_10_0)
+        return "\"IGD device " IGD_QEMU_DEV_NAME " has no ROM, legacy mode disabled\"";
+    return "\"Device has no ROM\", then \"IGD legacy mode disabled\"";
+}
+
+/*
  * Where each crash happens, per version (hw/vfio/igd.c and util/error.c at
  * the release's VERSION commit): the override call that returns false
  * without an error, the VGA error_setg() after vfio_populate_vga() set one,

@@ -180,6 +180,14 @@ gboolean igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, co
 gboolean igd_qemu_gms_crashes(const IgdQemuCaps *caps, guint16 device_id, gint x_igd_gms, char **why);
 
 /*
+ * What @caps's QEMU prints when legacy mode finds no ROM (no ROM BAR and no
+ * romfile=), quoted: before 10.0 one line, "IGD device 0000:00:02.0 has no
+ * ROM, legacy mode disabled"; from 10.0 on the error "Device has no ROM",
+ * then, in auto mode, "IGD legacy mode disabled".
+ */
+const char *igd_qemu_no_rom_message(const IgdQemuCaps *caps);
+
+/*
  * NULL, or a sentence saying that @caps's version is newer than the last
  * hw/vfio/igd.c read (11.1.0-rc2) and is judged as 11.1.
  */

@@ -354,6 +354,11 @@ judge_rom(const Judge *j)
 
         if (j->guest->romfile_unchecked)
             return NULL; /* a ROM file the snapshot does not describe: the domain's concern */
+        if (s->rom == NULL && s->qemu != NULL)
+            return say(j, IGD_SEVERITY_FAIL,
+                       "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
+                       "the IGD's ROM could not be read (give one with --romfile; QEMU %u.%u: %s)", s->qemu->major,
+                       s->qemu->minor, igd_qemu_no_rom_message(s->qemu));
         if (s->rom == NULL)
             return say(j, IGD_SEVERITY_FAIL,
                        "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",

@@ -861,6 +861,37 @@ test_firmware_requirement(void)
 }
 
 /*
+ * Legacy mode without a ROM quotes what the installed QEMU prints (no tree
+ * has a ROM): 7.2 "IGD device %s has no ROM, legacy mode disabled"
+ * (hw/vfio/igd.c v7.2.0 line 426), 10.x "Device has no ROM" (v10.2.0 574)
+ * then "IGD legacy mode disabled" (677).
+ */
+static void
+test_rom_message_per_qemu(void)
+{
+    static const struct { guint major, minor; const char *quote; } qemus[] = {
+        { 7, 2, "QEMU 7.2: \"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\")" },
+        { 10, 2, "QEMU 10.2: \"Device has no ROM\", then \"IGD legacy mode disabled\")" },
+    };
+    g_autoptr(IgdSysroot) sysroot = host_sysroot("skl-ideapad-vfio");
+
+    for (guint i = 0; i < G_N_ELEMENTS(qemus); i++) {
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, IGD_SNAPSHOT_ROM, NULL);
+        g_autoptr(GPtrArray) legacy = NULL;
+        const IgdFinding *rom;
+
+        g_assert_nonnull(s);
+        igd_snapshot_set_qemu(s, igd_qemu_caps_new_for_version(qemus[i].major, qemus[i].minor, 0), TRUE);
+        legacy = igd_requirements_evaluate(s, IGD_SCOPE_LEGACY, NULL);
+        rom = igd_findings_find(legacy, "rom");
+        g_assert_nonnull(rom);
+        g_assert_cmpint(rom->severity, ==, F);
+        if (!g_str_has_suffix(rom->message, qemus[i].quote))
+            g_error("'%s' does not end with '%s'", rom->message, qemus[i].quote);
+    }
+}
+
+/*
  * A minimal one-image option ROM (PCI Firmware Spec 3.0 layout, not hardware
  * data): 512 bytes, 0x55AA, PCIR at 0x1c for 8086:@device, class 0x030000,
  * code type @code (0 x86, 3 EFI with the 0x0EF1 header and subsystem 11),
@@ -1072,6 +1103,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/driver/edits", test_driver_edits);
     g_test_add_func("/host/driver/xe-like-i915", test_driver_xe);
     g_test_add_func("/host/requirements/firmware", test_firmware_requirement);
+    g_test_add_func("/host/requirements/rom-per-qemu", test_rom_message_per_qemu);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
     g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);

@@ -602,6 +602,33 @@ test_model_chv(void)
     }
 }
 
+/*
+ * The no-ROM message as each version prints it: 7.2 – 9.2
+ * "error_report("IGD device %s has no ROM, legacy mode disabled",
+ * vdev->vbasedev.name)" (hw/vfio/igd.c v7.2.0 line 426, v9.1.0 429, v9.2.0
+ * 569); 10.0 on "error_setg(&err, "Device has no ROM")" (v10.0.0 548,
+ * v10.2.0 574, v11.0.0 574, v11.1.0-rc2 573) then "error_report("IGD legacy
+ * mode disabled")" (v10.0.0 651, v10.2.0 677).
+ */
+static void
+test_no_rom_message(void)
+{
+    static const struct { guint major, minor, micro; const char *msg; } cases[] = {
+        { 7, 2, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 1, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 2, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 2, 50, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 10, 0, 0, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 10, 2, 0, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 11, 0, 92, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, cases[i].micro);
+        g_assert_cmpstr(igd_qemu_no_rom_message(caps), ==, cases[i].msg);
+    }
+}
+
 /* QEMU's own GMS → bytes per version (igd_get_stolen_mb 9.2, igd_stolen_memory_size 10.0+). */
 static void
 test_gms_to_bytes(void)
@@ -1189,6 +1216,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemu/model/crashes", test_model_crashes);
     g_test_add_func("/qemu/model/versions", test_model_versions);
     g_test_add_func("/qemu/model/chv", test_model_chv);
+    g_test_add_func("/qemu/model/no-rom-message", test_no_rom_message);
     g_test_add_func("/qemu/model/errors", test_model_errors);
     g_test_add_func("/qemu/model/warnings", test_model_warnings);
     g_test_add_func("/qemu/caps/for-version", test_caps_for_version);
