@@ -48,7 +48,7 @@ rm -f "$tmp/big.xml"
 input=$data/two-igd.xml
 check "two IGD hostdevs" 1 "2 hostdevs name the IGD 0000:00:02.0" -- --sysfs-root "$tmp/empty" rewrite --mode legacy
 input=$data/pc-vnc-cirrus.xml
-check "--host is a virtio NIC" 1 "not an Intel display device" -- --sysfs-root "$tmp/nic" rewrite --mode legacy --host 0000:00:03.0
+check "--host is a virtio NIC" 1 "not an Intel graphics device" -- --sysfs-root "$tmp/nic" rewrite --mode legacy --host 0000:00:03.0
 input=$data/aarch64.xml
 check "not x86" 1 "domain architecture 'aarch64' is not x86" -- --sysfs-root "$tmp/empty" rewrite --mode upt
 input=$data/q35.xml
