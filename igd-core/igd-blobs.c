@@ -72,6 +72,14 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         g_prefix_error(error, "%s (8086:%04x): ", igd_pci_device_get_name(dev), igd_pci_device_get_device_id(dev));
         return FALSE;
     }
+    if (gmch.bdsm_offset == 0) {
+        /* No BDSM register (Meteor Lake on): nothing for the firmware to reserve or program. QEMU docs
+         * (docs/igd-assign.txt, v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory via
+         * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space. ... Value of this fw_cfg
+         * file is 0 in such case." */
+        *size = 0;
+        return TRUE;
+    }
     *size = gmch.stolen_bytes;
     if (qemu != NULL) {
         IgdQemuIgdModel m;
@@ -86,9 +94,11 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         igd_qemu_igd_model_clear(&m);
     }
     if (*size == 0) {
+        /* A BDSM register and nothing to point it at: SeaBIOS leaves it unset, the original
+         * IgdAssignmentDxe refuses a zero size (EFI_PROTOCOL_ERROR). */
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
-                    "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which OVMF "
-                    "refuses; set DVMT pre-allocated memory in the host firmware",
+                    "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which the "
+                    "original OVMF IgdAssignmentDxe refuses; set DVMT pre-allocated memory in the host firmware",
                     igd_pci_device_get_name(dev), gmch.ggc);
         return FALSE;
     }
@@ -259,10 +269,6 @@ igd_blobs_write(const char *dir, const IgdBlobs *blobs, gint gid, GError **error
 
     if (blobs->opregion == NULL || g_bytes_get_size(blobs->opregion) == 0) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "no OpRegion to write");
-        return FALSE;
-    }
-    if (blobs->bdsm_size == 0) {
-        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "etc/igd-bdsm-size of 0 not written");
         return FALSE;
     }
     if (g_mkdir_with_parents(dir, 0750) < 0) {

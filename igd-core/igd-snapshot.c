@@ -236,3 +236,21 @@ igd_snapshot_rom_is_file(const IgdSnapshot *s)
 {
     return s->rom_source != NULL && !g_str_equal(s->rom_source, "device");
 }
+
+void
+igd_snapshot_qemu_setup(const IgdSnapshot *s, IgdQemuSetup *setup)
+{
+    gboolean host = (s->parts & IGD_SNAPSHOT_HOST) != 0;
+    gboolean vga_class = (s->class_code >> 8) == 0x0300;
+    gboolean known = host && s->kernel_release != NULL;
+
+    igd_qemu_setup_init(setup);
+    /* drivers/vfio/pci/vfio_pci.c: the IGD regions since 4.6, for any display class since 6.15 */
+    if (known && (s->kernel_major < 4 || (s->kernel_major == 4 && s->kernel_minor < 6)))
+        setup->kernel_regions = FALSE;
+    else if (known && !vga_class && (s->kernel_major < 6 || (s->kernel_major == 6 && s->kernel_minor < 15)))
+        setup->kernel_regions = FALSE;
+    if (host && s->vfio_vga_known && s->vfio_disable_vga)
+        setup->vga_region = FALSE;
+    setup->romfile = igd_snapshot_rom_is_file(s);
+}
