@@ -85,8 +85,14 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         IgdQemuIgdModel m;
         gint x_igd_gms = config && config->x_igd_gms > 0 ? config->x_igd_gms : -1;
 
-        if (!igd_qemu_model_igd(qemu, igd_pci_device_get_device_id(dev), platform, &gmch, x_igd_gms,
-                                config ? config->machine : NULL, &m, error))
+        IgdQemuModelRequest req;
+
+        igd_qemu_model_request_init(&req, igd_pci_device_get_device_id(dev));
+        req.platform = platform;
+        req.gmch = &gmch;
+        req.x_igd_gms = x_igd_gms;
+        req.machine = config ? config->machine : NULL;
+        if (!igd_qemu_model_igd(qemu, &req, &m, error))
             return FALSE;
         /* What this QEMU writes itself when it creates the file; its 0 (unknown device) is not kept. */
         if (m.bdsm_size_file && m.bdsm_size > 0)

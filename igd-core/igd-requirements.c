@@ -527,6 +527,7 @@ judge_firmware(const Judge *j)
                              "7802f4a or later)";
     gboolean bdsm64 = p != NULL && igd_gmch_bdsm_offset(p) == IGD_BDSM_GEN11;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     gboolean zero = FALSE;
 
     if (p == NULL)
@@ -539,9 +540,10 @@ judge_firmware(const Judge *j)
                    "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen 11); %s (gen %u) reads it "
                    "at 0xC0, which stays unset in the guest", p->platform, p->gen);
     }
-    if (s->qemu != NULL &&
-        igd_qemu_model_igd(s->qemu, s->device_id, p, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
-                           j->guest->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (s->qemu != NULL && igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         zero = m.bdsm_size_file && m.bdsm_size == 0 && m.crash == IGD_QEMU_CRASH_NONE && s->gmch_valid;
     igd_qemu_igd_model_clear(&m);
     if (zero)
@@ -642,12 +644,15 @@ judge_qemu_legacy(const Judge *j)
     const IgdSnapshot *s = j->s;
     const IgdQemuCaps *q = s->qemu;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     IgdFinding *f;
 
     if (q == NULL || s->platform == NULL)
         return NULL; /* nothing known about QEMU: the caller says so */
-    if (!igd_qemu_model_igd(q, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
-                            j->guest->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (!igd_qemu_model_igd(q, &req, &m, NULL))
         return NULL;
     if (m.crash != IGD_QEMU_CRASH_NONE)
         f = NULL; /* QEMU dies before legacy mode matters: "qemu-crash" says how */
@@ -708,21 +713,25 @@ judge_qemu_crash(const Judge *j)
 {
     const IgdSnapshot *s = j->s;
     IgdQemuIgdModel m = { 0 };
-    IgdQemuSetup setup;
+    IgdQemuModelRequest req;
+    IgdQemuSetup *setup = &req.setup;
     IgdFinding *f = NULL;
 
     if (s->qemu == NULL)
         return NULL;
-    igd_snapshot_qemu_setup(s, &setup);
-    setup.at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
-    setup.slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    req.legacy_mode = j->guest->legacy_mode;
+    igd_snapshot_qemu_setup(s, setup);
+    setup->at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
+    setup->slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
     if (j->guest->romfile_unchecked)
-        setup.romfile = TRUE;
-    if (!igd_qemu_model_igd_setup(s->qemu, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL,
-                                  j->guest->x_igd_gms, j->guest->machine, j->guest->legacy_mode, &setup, &m, NULL))
+        setup->romfile = TRUE;
+    if (!igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         return NULL;
     if (m.crash != IGD_QEMU_CRASH_NONE) {
-        g_autofree char *hint = crash_hint(&m, &setup);
+        g_autofree char *hint = crash_hint(&m, setup);
         f = say(j, IGD_SEVERITY_FAIL, hint, "%s", m.crash_reason);
     }
     igd_qemu_igd_model_clear(&m);

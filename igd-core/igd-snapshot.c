@@ -254,3 +254,11 @@ igd_snapshot_qemu_setup(const IgdSnapshot *s, IgdQemuSetup *setup)
         setup->vga_region = FALSE;
     setup->romfile = igd_snapshot_rom_is_file(s);
 }
+
+void
+igd_snapshot_model_request(const IgdSnapshot *s, IgdQemuModelRequest *req)
+{
+    igd_qemu_model_request_init(req, s->device_id);
+    req->platform = s->platform;
+    req->gmch = s->gmch_valid ? &s->gmch : NULL;
+}

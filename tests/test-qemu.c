@@ -20,6 +20,26 @@
 #include "igd-qemu.h"
 #include "igd-test.h"
 
+/* The model asked with every field of its request (tests vary them one at a time). */
+static gboolean
+run_model(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform, const IgdGmchInfo *gmch,
+          gint x_igd_gms, const char *machine, IgdQemuLegacyMode legacy_mode, const IgdQemuSetup *setup,
+          IgdQemuIgdModel *out, GError **error)
+{
+    IgdQemuModelRequest req;
+
+    igd_qemu_model_request_init(&req, device_id);
+    req.platform = platform;
+    req.gmch = gmch;
+    req.x_igd_gms = x_igd_gms;
+    req.machine = machine;
+    req.legacy_mode = legacy_mode;
+    if (setup != NULL)
+        req.setup = *setup;
+    return igd_qemu_model_igd(caps, &req, out, error);
+}
+
+
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
 /* ---- model ------------------------------------------------------------------------------------------------ */
@@ -237,8 +257,7 @@ test_model_case(gconstpointer data)
         gmch.stolen_bytes = c->ggc->stolen;
         gmch.vga_disabled = c->ggc->ivd;
     }
-    g_assert_true(igd_qemu_model_igd_full(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms,
-                                          c->machine, c->legacy_mode, &m, &error));
+    g_assert_true(run_model(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &m, &error));
     g_assert_no_error(error);
     g_assert_cmpint(m.qemu_gen, ==, c->gen);
     g_assert_cmpint(m.recognised, ==, c->recognised);
@@ -411,8 +430,7 @@ test_model_crashes(void)
         setup.vga_region = cases[i].vga;
         setup.kernel_regions = cases[i].regions;
         setup.slot_1f_free = cases[i].slot_1f_free;
-        g_assert_true(igd_qemu_model_igd_setup(caps, cases[i].id, NULL, &gmch, cases[i].gms, I440FX, cases[i].mode,
-                                               &setup, &m, NULL));
+        g_assert_true(run_model(caps, cases[i].id, NULL, &gmch, cases[i].gms, I440FX, cases[i].mode, &setup, &m, NULL));
         g_assert_cmpint(m.crash, ==, cases[i].crash);
         if (cases[i].crash == IGD_QEMU_CRASH_NONE) {
             g_assert_null(m.crash_reason);
@@ -487,8 +505,7 @@ test_model_versions(void)
         g_test_message("QEMU %u.%u.%u", cases[i].major, cases[i].minor, cases[i].micro);
         igd_qemu_setup_init(&setup);
         setup.romfile = cases[i].romfile;
-        g_assert_true(igd_qemu_model_igd_setup(caps, 0x1916, NULL, &gmch, -1, cases[i].machine, AUTO, &setup, &m,
-                                               NULL));
+        g_assert_true(run_model(caps, 0x1916, NULL, &gmch, -1, cases[i].machine, AUTO, &setup, &m, NULL));
         g_assert_cmpint(m.vbios_bdsm, ==, cases[i].vbios);
         g_assert_cmpstr(m.note, ==, cases[i].note);
         g_assert_cmpstr(note, ==, cases[i].note);
@@ -519,10 +536,8 @@ test_model_versions(void)
             g.stolen_bytes = c->ggc->stolen;
             g.vga_disabled = c->ggc->ivd;
         }
-        g_assert_true(igd_qemu_model_igd_full(c102, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine,
-                                              c->legacy_mode, &a, NULL));
-        g_assert_true(igd_qemu_model_igd_full(c110, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine,
-                                              c->legacy_mode, &b, NULL));
+        g_assert_true(run_model(c102, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &a, NULL));
+        g_assert_true(run_model(c110, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &b, NULL));
         g_assert_cmpint(a.legacy_possible, ==, b.legacy_possible);
         g_assert_cmphex(a.guest_ggc, ==, b.guest_ggc);
         g_assert_cmpuint(a.bdsm_size, ==, b.bdsm_size);
@@ -587,7 +602,7 @@ test_model_chv(void)
         IgdQemuIgdModel m;
 
         g_test_message("QEMU %u.%u x-igd-gms %d", cases[i].major, cases[i].minor, cases[i].gms);
-        g_assert_true(igd_qemu_model_igd(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, &m, NULL));
+        g_assert_true(run_model(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
         g_assert_cmpint(m.qemu_gen, ==, 8);
         g_assert_true(m.legacy_possible);
         g_assert_cmphex(m.guest_ggc, ==, cases[i].ggc);
@@ -659,18 +674,18 @@ test_model_errors(void)
     IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_false(igd_qemu_model_igd(caps, 0x1916, NULL, &gmch, -1, NULL, &m, &error));
+    g_assert_false(run_model(caps, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     igd_qemu_igd_model_clear(&m);
 
     /* A build without x-igd-gms cannot be told a value. */
     nogms->x_igd_gms = FALSE;
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, "microvm", &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, "microvm", IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_false(m.legacy_possible);
     g_assert_nonnull(strstr(m.legacy_reason, "'microvm' is not i440fx"));
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     igd_qemu_igd_model_clear(&m);
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible); /* NULL machine = i440fx */
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     g_assert_cmpuint(m.x_igd_gms_max, ==, 0);
@@ -692,13 +707,13 @@ test_model_warnings(void)
     IgdGmchInfo big = { .ggc = 0x11c1, .stolen_bytes = 544 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x9a49, &tgl, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x9a49, &tgl, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible);
     g_assert_cmpstr(m.warning, ==, "QEMU 7.2 runs device 9a49 (gen 12) as gen 8: it emulates the 32-bit BDSM "
                     "at 0x5C, the device uses the 64-bit one at 0xC0");
     igd_qemu_igd_model_clear(&m);
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x1916, &skl, &big, 0x20, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x1916, &skl, &big, 0x20, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_cmpint(m.x_igd_gms_needed, ==, 0x10);
     g_assert_cmpstr(m.warning, ==, "Unsupported IGD GMS value 0x20; host stolen memory 544 MiB is more than "
                     "x-igd-gms can give (0x10 = 512 MiB)");
