@@ -32,18 +32,15 @@ typedef struct {
 /*
  * Probe @binary (NULL → $IGD_QEMU, else IGD_DEFAULT_QEMU from config.h) with
  * `--version` and `-machine none -nodefaults -display none -device
- * vfio-pci,help` (no KVM needed). Each run is capped at 10 s. The result is
+ * vfio-pci,help` (no KVM needed). Each run is capped at @timeout_ms (0: 10 s). The result is
  * cached in @cache_dir (NULL → no cache) in a key file named after the
  * binary, keyed by binary path + mtime + size; a stale or corrupt cache is
  * ignored and rewritten. Errors: IGD_ERROR_NOT_FOUND (no such binary),
  * IGD_ERROR_IO (cannot run, timed out), IGD_ERROR_INVALID (no parsable
  * version line).
  */
-IgdQemuCaps *igd_qemu_caps_probe(const char *binary, const char *cache_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
-
-/* As igd_qemu_caps_probe() with a per-run timeout in milliseconds (tests). */
-IgdQemuCaps *igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeout_ms,
-                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+IgdQemuCaps *igd_qemu_caps_probe(const char *binary, const char *cache_dir, guint timeout_ms,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Caps of an upstream QEMU version without a binary, its vfio-pci IGD

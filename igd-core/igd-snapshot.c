@@ -51,7 +51,7 @@ igd_snapshot_probe_qemu(const char *binary, GError **error)
         cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
     else if (*cache)
         cache_dir = g_strdup(cache);
-    return igd_qemu_caps_probe(binary, cache_dir, error);
+    return igd_qemu_caps_probe(binary, cache_dir, 0, error);
 }
 
 void

@@ -853,7 +853,7 @@ test_probe_real(void)
         g_test_skip("no QEMU installed at " IGD_DEFAULT_QEMU);
         return;
     }
-    caps = igd_qemu_caps_probe(real, NULL, &error);
+    caps = igd_qemu_caps_probe(real, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_nonnull(caps);
     g_assert_cmpstr(caps->binary, ==, real);
@@ -951,7 +951,7 @@ test_probe_fake_72(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *log = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(caps->binary, ==, f->binary);
     g_assert_cmpuint(caps->major, ==, 7);
@@ -973,7 +973,7 @@ test_probe_fake_101(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(caps->major, ==, 10);
     g_assert_cmpuint(caps->minor, ==, 1);
@@ -990,7 +990,7 @@ test_probe_env(void)
     g_autofree char *old = g_strdup(g_getenv("IGD_QEMU"));
 
     g_setenv("IGD_QEMU", f->binary, TRUE);
-    caps = igd_qemu_caps_probe(NULL, NULL, &error);
+    caps = igd_qemu_caps_probe(NULL, NULL, 0, &error);
     if (old)
         g_setenv("IGD_QEMU", old, TRUE);
     else
@@ -1007,7 +1007,7 @@ test_probe_novfio(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_false(caps->has_vfio_pci);
     g_assert_false(caps->x_igd_opregion || caps->x_igd_gms);
@@ -1036,7 +1036,7 @@ test_probe_broken(void)
         g_autofree char *cache_file = NULL;
 
         g_test_message("%s", cases[i].name);
-        caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_null(caps);
         g_assert_error(error, IGD_ERROR, cases[i].code);
         g_assert_nonnull(strstr(error->message, cases[i].msg));
@@ -1055,7 +1055,7 @@ test_probe_hang(void)
     gint64 start = g_get_monotonic_time();
     gint64 elapsed;
 
-    caps = igd_qemu_caps_probe_full(f->binary, NULL, 300, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 300, &error);
     elapsed = g_get_monotonic_time() - start;
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
@@ -1076,21 +1076,21 @@ test_probe_missing(void)
     g_autoptr(GError) error4 = NULL;
     IgdQemuCaps *caps;
 
-    caps = igd_qemu_caps_probe(missing, NULL, &error);
+    caps = igd_qemu_caps_probe(missing, NULL, 0, &error);
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, missing));
 
     g_assert_true(g_file_set_contents(plain, "#!/bin/sh\n", -1, NULL));
-    caps = igd_qemu_caps_probe(plain, NULL, &error2);
+    caps = igd_qemu_caps_probe(plain, NULL, 0, &error2);
     g_assert_null(caps);
     g_assert_error(error2, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe(dir, NULL, &error3);
+    caps = igd_qemu_caps_probe(dir, NULL, 0, &error3);
     g_assert_null(caps);
     g_assert_error(error3, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, &error4);
+    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, 0, &error4);
     g_assert_null(caps);
     g_assert_error(error4, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     igd_test_rmtree(dir);
@@ -1126,13 +1126,13 @@ test_cache(void)
     g_autofree char *file = NULL;
     struct utimbuf times = { .actime = 1000000000, .modtime = 1000000000 };
 
-    a = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    a = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     file = fake_cache_file(f);
 
     /* hit: the binary is not run again, and the answer is the same */
-    b = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    b = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     g_assert_cmpstr(b->binary, ==, a->binary);
@@ -1145,7 +1145,7 @@ test_cache(void)
 
     /* stale: a new mtime (a QEMU upgrade) means probing again */
     g_assert_cmpint(utime(f->binary, &times), ==, 0);
-    c = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    c = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 4);
     g_assert_cmpuint(c->micro, ==, 22);
@@ -1182,7 +1182,7 @@ test_cache_corrupt(void)
         struct stat st;
 
         g_test_message("corrupt cache %u", i);
-        first = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        first = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         file = fake_cache_file(f);
         g_assert_cmpint(stat(f->binary, &st), ==, 0);
@@ -1206,13 +1206,13 @@ test_cache_corrupt(void)
         s1 = g_strjoinv(text, parts);
         g_assert_true(g_file_set_contents(file, s1, -1, NULL));
 
-        again = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        again = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4); /* probed again */
         g_assert_cmpuint(again->major, ==, 7);
         g_assert_true(again->x_igd_gms);
         /* and the cache is whole again */
-        cached = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        cached = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4);
         g_assert_cmpuint(cached->micro, ==, 22);
