@@ -497,11 +497,14 @@ needed_gms(const IgdRuleCtx *ctx)
 {
     const IgdSnapshot *s = ctx->snapshot;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     gint ret = -2;
 
     if (s == NULL || s->qemu == NULL || s->platform == NULL || !s->gmch_valid)
         return -2;
-    if (igd_qemu_model_igd(s->qemu, s->device_id, s->platform, &s->gmch, -1, ctx->dom->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.machine = ctx->dom->machine;
+    if (igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         ret = m.x_igd_gms_needed;
     igd_qemu_igd_model_clear(&m);
     return ret;
@@ -532,6 +535,26 @@ fix_legacy_gms(IgdRuleCtx *ctx)
     } else if (need == -1) {
         igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
     }
+}
+
+/*
+ * An x-igd-gms the installed QEMU crashes on (igd_qemu_gms_crashes(): 10.1
+ * and later take a refused value down with a NULL dereference) is never
+ * kept: the rewrite removes it, whatever the mode (the legacy-gms rule may
+ * then set the value QEMU needs). The requirement "qemu-crash" reports it
+ * for verify and the hook.
+ */
+static void
+fix_crashing_gms(IgdRuleCtx *ctx)
+{
+    const IgdSnapshot *s = ctx->snapshot;
+    g_autofree char *why = NULL;
+
+    if (s == NULL || ctx->dom->x_igd_gms <= 0 || !igd_qemu_gms_crashes(s->qemu, s->device_id, ctx->dom->x_igd_gms, &why))
+        return;
+    igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
+    igd_findings_add(ctx->findings, "x-igd-gms", IGD_SEVERITY_WARN, NULL, NULL, "x-igd-gms=%d removed: %s",
+                     ctx->dom->x_igd_gms, why);
 }
 
 static void
@@ -889,6 +912,7 @@ static const Rule rules[] = {
     { "legacy-video", MODE_LEGACY, check_legacy_video, fix_legacy_video },
     { "legacy-displays", MODE_LEGACY, check_legacy_displays, fix_legacy_displays },
     { "legacy-root-bus", MODE_LEGACY, NULL, fix_legacy_root_bus },
+    { "x-igd-gms", MODE_BOTH, NULL, fix_crashing_gms },
     { "legacy-gms", MODE_LEGACY, check_legacy_gms, fix_legacy_gms },
     { "upt-address", MODE_UPT, check_upt_address, fix_upt_address },
     { "upt-video", MODE_UPT, check_upt_video, fix_upt_video },
@@ -911,4 +935,18 @@ igd_domain_rules_fix(IgdRuleCtx *ctx)
     for (gsize i = 0; i < G_N_ELEMENTS(rules); i++)
         if ((rules[i].modes & (1u << ctx->mode)) && rules[i].fix)
             rules[i].fix(ctx);
+}
+
+void
+igd_domain_rules_mend_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest)
+{
+    IgdRuleCtx ctx = { 0 };
+    guint width = 0;
+
+    ctx.dom = (IgdDomain *)dom; /* read only */
+    ctx.snapshot = snapshot;
+    if (snapshot != NULL && igd_qemu_gms_crashes(snapshot->qemu, snapshot->device_id, guest->x_igd_gms, NULL))
+        guest->x_igd_gms = -1; /* rule "x-igd-gms" removes it */
+    if (iommu_width_applies(&ctx, &width) && (guest->phys_bits < 0 || (guint)guest->phys_bits > width))
+        guest->phys_bits = (gint)width; /* rule "iommu-width" limits it */
 }

@@ -233,14 +233,22 @@ static void
 read_override(IgdDomain *dom)
 {
     IgdDomainHostdev *igd = igd_domain_get_igd(dom);
-    xmlNode *p = igd ? igd_xml_override_find(dom->root, igd->alias ? igd->alias : IGD_DOMAIN_ALIAS, "x-igd-gms")
-                     : NULL;
+    const char *alias = igd && igd->alias ? igd->alias : IGD_DOMAIN_ALIAS;
+    xmlNode *p = igd ? igd_xml_override_find(dom->root, alias, "x-igd-gms") : NULL;
+    xmlNode *l = igd ? igd_xml_override_find(dom->root, alias, "x-igd-legacy-mode") : NULL;
     g_autofree char *value = p ? igd_xml_prop(p, "value") : NULL;
+    g_autofree char *legacy = l ? igd_xml_prop(l, "value") : NULL;
     guint64 v = 0;
 
     dom->x_igd_gms = -1;
-    if (value && g_ascii_string_to_unsigned(value, 10, 0, 0xff, &v, NULL))
-        dom->x_igd_gms = (gint)v;
+    /* QEMU's x-igd-gms is a uint32 (DEFINE_PROP_UINT32): every value it takes is judged, a bad one too */
+    if (value && g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT32, &v, NULL))
+        dom->x_igd_gms = (gint)MIN(v, (guint64)G_MAXINT);
+    dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_AUTO;
+    if (g_strcmp0(legacy, "on") == 0)
+        dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_ON;
+    else if (g_strcmp0(legacy, "off") == 0)
+        dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_OFF;
 }
 
 /* A bits/limit attribute as libvirt reads it (virXMLPropUInt, base 10), -1 when absent or not 1..64. */

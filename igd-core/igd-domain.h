@@ -81,7 +81,9 @@ typedef struct {
     GPtrArray *igd_hostdevs;     /* IgdDomainHostdev* (of @pci_hostdevs) whose source is @host */
     guint n_intel_hostdevs;      /* hostdevs found to be Intel display devices through the sysroot */
     IgdMode mode;                /* the intended mode: the metadata's, else legacy when the IGD is at guest 00:02.0 */
-    gint x_igd_gms;              /* x-igd-gms of the IGD hostdev's alias in <qemu:override>, -1: unset */
+    gint x_igd_gms;              /* x-igd-gms of the IGD hostdev's alias in <qemu:override>, -1: unset (a value
+                                  * past G_MAXINT reads as G_MAXINT: QEMU takes a uint32) */
+    IgdQemuLegacyMode x_igd_legacy_mode; /* x-igd-legacy-mode there ("on", "off", "auto"), default auto */
 
     /* what bounds the guest CPU's physical address bits (igd_domain_guest_phys_bits()) */
     xmlNode *cpu;                /* <cpu>, NULL: none */

@@ -528,37 +528,47 @@ memmem_str(const char *hay, gsize len, const char *needle)
     return NULL;
 }
 
-/* Parse a hex number of at most @max digits, optionally "0x"-prefixed. */
+/* Parse a hex number of at most @max_digits digits, optionally "0x"-prefixed; *@digits gets how many. */
 static gboolean
-parse_hex(const char **pp, const char *stop, guint max_digits, guint *value)
+parse_hex(const char **pp, const char *stop, guint max_digits, guint *value, guint *digits)
 {
     const char *p = *pp;
-    guint v = 0, digits = 0;
+    guint v = 0, n = 0;
 
     if (stop - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
         p += 2;
     while (p < stop && g_ascii_isxdigit(*p)) {
-        if (++digits > max_digits)
+        if (++n > max_digits)
             return FALSE;
         v = (v << 4) | (guint)g_ascii_xdigit_value(*p++);
     }
-    if (digits == 0)
+    if (n == 0)
         return FALSE;
     *value = v;
+    if (digits)
+        *digits = n;
     *pp = p;
     return TRUE;
 }
 
 /*
- * Does this DMAR fault report name @addr? The device appears as
- * "Request device [00:02.0]" (Linux ≤ 6.0) or "[0x00:0x02.0]" (6.1+); the
- * kernel does not print the PCI domain, so only bus:slot.function is matched.
+ * Does this DMAR fault report name @addr? drivers/iommu/intel/dmar.c
+ * dmar_fault_do_one() prints the requester as (pr_fmt "DMAR: "):
+ *   "[%s] Request device [%02x:%02x.%d] ..."                 up to 5.13 (5.4+: "PASID %x" after it)
+ *   "[%s NO_PASID] Request device [0x%02x:0x%02x.%d] ..."    5.14 only (719a19335692; also 5.15-rc1/rc2)
+ *   "[%s NO_PASID] Request device [%02x:%02x.%d] ..."        5.15-rc3 (0b482d0c75bf) on, v6.1 and v6.12
+ *   "[%s NO_PASID] Request device [%04x:%02x:%02x.%d] ..."   with the PCI segment (iommu->segment): seen in
+ *                                                            7.2.13 and 7.3-rc7 (and logs of 7.1.8)
+ * ("[%s PASID 0x%x]" instead of NO_PASID from 5.14). Without a segment only
+ * bus:slot.function is matched; with one, the domain too. Interrupt
+ * remapping faults ("[INTR-REMAP]") are not DMA faults of the device.
  */
 static gboolean
 is_dmar_fault_for(const char *text, gsize len, const IgdPciAddress *addr)
 {
     const char *p, *stop = text + len;
-    guint bus, slot, fn;
+    guint first, first_digits, bus, slot, fn, domain = 0;
+    gboolean segment = FALSE;
 
     if (memmem_str(text, len, "[DMA ") == NULL)
         return FALSE;
@@ -566,16 +576,32 @@ is_dmar_fault_for(const char *text, gsize len, const IgdPciAddress *addr)
     if (p == NULL)
         return FALSE;
     p += strlen("Request device [");
-    if (!parse_hex(&p, stop, 2, &bus) || p >= stop || *p++ != ':')
+    if (!parse_hex(&p, stop, 4, &first, &first_digits) || p >= stop || *p++ != ':')
         return FALSE;
-    if (!parse_hex(&p, stop, 2, &slot) || p >= stop || *p++ != '.')
+    if (!parse_hex(&p, stop, 2, &bus, NULL) || p >= stop)
         return FALSE;
+    if (*p == ':') {
+        /* segment:bus:slot.function */
+        p++;
+        if (first_digits != 4 || !parse_hex(&p, stop, 2, &slot, NULL) || p >= stop || *p++ != '.')
+            return FALSE;
+        domain = first;
+        segment = TRUE;
+    } else if (*p++ == '.') {
+        /* bus:slot.function: what was read as the bus is the slot */
+        if (first_digits > 2)
+            return FALSE;
+        slot = bus;
+        bus = first;
+    } else {
+        return FALSE;
+    }
     if (p >= stop || !g_ascii_isdigit(*p))
         return FALSE;
     fn = (guint)(*p++ - '0');
     if (p >= stop || *p != ']')
         return FALSE;
-    return bus == addr->bus && slot == addr->slot && fn == addr->function;
+    return (!segment || domain == addr->domain) && bus == addr->bus && slot == addr->slot && fn == addr->function;
 }
 
 guint

@@ -84,10 +84,19 @@ igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
 
     if (qemu && s->gmch_valid) {
-        in->qemu_model_valid = igd_qemu_model_igd(qemu, s->device_id, s->platform, &s->gmch, -1, "pc",
-                                                  &in->qemu_model, &local);
+        IgdQemuModelRequest req;
+
+        igd_snapshot_model_request(s, &req);
+        igd_snapshot_qemu_setup(s, &req.setup); /* this host's regions and VGA; the IGD at 00:02.0 of an i440fx guest */
+        req.machine = "pc";
+        in->qemu_model_valid = igd_qemu_model_igd(qemu, &req, &in->qemu_model, &local);
         if (!in->qemu_model_valid)
             note(in->notes, "QEMU model: %s", local->message);
+    }
+    if (qemu) {
+        g_autofree char *newer = igd_qemu_version_note(qemu);
+        if (newer)
+            note(in->notes, "%s", newer);
     }
     collect_notes(in);
 
@@ -106,7 +115,8 @@ igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr
         if (f->severity == IGD_SEVERITY_FAIL)
             note(in->reasons, "legacy: %s", f->message);
     }
-    if (s->vbt && igd_vbt_has_analog(s->vbt))
+    /* only where i915 can drive a CRT at all: a gen 9+ or Cherryview VBT's int_crt_support means nothing */
+    if (s->vbt && igd_vbt_has_analog(s->vbt) && igd_platform_has_crt(s->platform))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
     if (s->rom == NULL)
         igd_requirements_rom_way_out(s, &in->rom_seabios, &in->rom_uefi);
@@ -154,7 +164,10 @@ igd_inspect_to_json(const IgdInspect *in)
         igd_json_uint(json, "ggms", s->gmch.ggms);
         igd_json_uint(json, "stolen_bytes", s->gmch.stolen_bytes);
         igd_json_uint(json, "gtt_bytes", s->gmch.gtt_bytes);
-        igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        if (s->gmch.bdsm_offset != 0)
+            igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        else
+            igd_json_null(json, "bdsm_offset"); /* Meteor Lake on: stolen memory through LMEMBAR */
         if (s->gmch.bdsm_present)
             igd_json_printf(json, "bdsm", "0x%" G_GINT64_MODIFIER "x", s->gmch.bdsm);
         else
@@ -263,6 +276,7 @@ igd_inspect_to_json(const IgdInspect *in)
             igd_json_string(json, "legacy_reason", m->legacy_reason);
             igd_json_uint(json, "guest_gms", m->guest_gms);
             igd_json_uint(json, "guest_stolen_bytes", m->guest_stolen_bytes);
+            igd_json_uint(json, "guest_gtt_bytes", m->guest_gtt_bytes);
             igd_json_bool(json, "bdsm_size_file", m->bdsm_size_file);
             igd_json_uint(json, "bdsm_size", m->bdsm_size);
             if (m->x_igd_gms_needed >= 0)
@@ -270,6 +284,8 @@ igd_inspect_to_json(const IgdInspect *in)
             else
                 igd_json_null(json, "x_igd_gms_needed");
             igd_json_uint(json, "x_igd_gms_max", m->x_igd_gms_max);
+            igd_json_string(json, "vbios_bdsm", igd_qemu_vbios_bdsm_to_string(m->vbios_bdsm));
+            igd_json_string(json, "crash", m->crash_reason);
         }
         igd_json_end_object(json);
     } else {
@@ -322,7 +338,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_autofree char *gtt = format_size(s->gmch.gtt_bytes);
         g_string_append_printf(t, "  GMCH:       0x%04x: GMS 0x%02x = %s stolen memory, GGMS %u = %s GTT\n",
                                s->gmch.ggc, s->gmch.gms, stolen, s->gmch.ggms, gtt);
-        if (s->gmch.bdsm_present)
+        if (s->gmch.bdsm_offset == 0)
+            g_string_append(t, "  BDSM:       none (stolen memory through LMEMBAR, BAR2)\n");
+        else if (s->gmch.bdsm_present)
             g_string_append_printf(t, "  BDSM:       register 0x%02x = 0x%" G_GINT64_MODIFIER "x\n",
                                    s->gmch.bdsm_offset, s->gmch.bdsm);
         else
@@ -383,7 +401,8 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
             const IgdFinding *verdict = igd_findings_find(in->legacy, "qemu-legacy");
             /* the requirement's verdict, so this line and the reasons below never disagree */
             g_string_append_printf(t, ": legacy mode %s, etc/igd-bdsm-size %s",
-                                   !m->legacy_possible ? "off"
+                                   m->crash != IGD_QEMU_CRASH_NONE ? "crashes QEMU (below)"
+                                   : !m->legacy_possible ? "off"
                                    : verdict && verdict->severity == IGD_SEVERITY_FAIL ? "engages but fails (below)"
                                                                                        : "possible",
                                    m->bdsm_size_file ? bdsm : "not created");

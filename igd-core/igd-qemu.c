@@ -445,8 +445,10 @@ igd_qemu_resolve_binary(const char *binary, GError **error)
 }
 
 IgdQemuCaps *
-igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeout_ms, GError **error)
+igd_qemu_caps_probe(const char *binary, const char *cache_dir, guint timeout_ms, GError **error)
 {
+    if (timeout_ms == 0)
+        timeout_ms = IGD_QEMU_TIMEOUT_MS;
     static const char *const version_args[] = { "--version", NULL };
     static const char *const help_args[] = {
         "-machine", "none", "-nodefaults", "-display", "none", "-device", "vfio-pci,help", NULL,
@@ -507,11 +509,6 @@ igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeou
     return g_steal_pointer(&caps);
 }
 
-IgdQemuCaps *
-igd_qemu_caps_probe(const char *binary, const char *cache_dir, GError **error)
-{
-    return igd_qemu_caps_probe_full(binary, cache_dir, IGD_QEMU_TIMEOUT_MS, error);
-}
 
 IgdMachineKind
 igd_machine_kind(const char *machine)

@@ -35,9 +35,13 @@ typedef struct {
     gint x_igd_gms;             /* the domain's x-igd-gms, -1: unset */
     gint phys_bits;             /* the most physical address bits its CPU gets (igd_domain_guest_phys_bits()), -1: unknown */
     gboolean cpu_host;          /* -cpu host or max (host-passthrough, maximum): host-phys-bits, not phys-bits */
+    IgdQemuLegacyMode legacy_mode; /* the domain's x-igd-legacy-mode (QEMU 10.0+), default auto */
+    gboolean igd_elsewhere;     /* START: the IGD is not at guest 00:02.0 (LEGACY puts it there, UPT elsewhere) */
+    gboolean slot_1f_taken;     /* START: another device sits at guest 00:1f.x (LEGACY frees it) */
 } IgdGuest;
 
-/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms, CPU physical address bits unknown. */
+/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-*, the IGD at 00:02.0, 1f.0 free, CPU physical
+ * address bits unknown. */
 void igd_guest_init(IgdGuest *guest);
 
 /*

@@ -51,7 +51,7 @@ igd_snapshot_probe_qemu(const char *binary, GError **error)
         cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
     else if (*cache)
         cache_dir = g_strdup(cache);
-    return igd_qemu_caps_probe(binary, cache_dir, error);
+    return igd_qemu_caps_probe(binary, cache_dir, 0, error);
 }
 
 void
@@ -235,4 +235,30 @@ gboolean
 igd_snapshot_rom_is_file(const IgdSnapshot *s)
 {
     return s->rom_source != NULL && !g_str_equal(s->rom_source, "device");
+}
+
+void
+igd_snapshot_qemu_setup(const IgdSnapshot *s, IgdQemuSetup *setup)
+{
+    gboolean host = (s->parts & IGD_SNAPSHOT_HOST) != 0;
+    gboolean vga_class = (s->class_code >> 8) == 0x0300;
+    gboolean known = host && s->kernel_release != NULL;
+
+    igd_qemu_setup_init(setup);
+    /* drivers/vfio/pci/vfio_pci.c: the IGD regions since 4.6, for any display class since 6.15 */
+    if (known && (s->kernel_major < 4 || (s->kernel_major == 4 && s->kernel_minor < 6)))
+        setup->kernel_regions = FALSE;
+    else if (known && !vga_class && (s->kernel_major < 6 || (s->kernel_major == 6 && s->kernel_minor < 15)))
+        setup->kernel_regions = FALSE;
+    if (host && s->vfio_vga_known && s->vfio_disable_vga)
+        setup->vga_region = FALSE;
+    setup->romfile = igd_snapshot_rom_is_file(s);
+}
+
+void
+igd_snapshot_model_request(const IgdSnapshot *s, IgdQemuModelRequest *req)
+{
+    igd_qemu_model_request_init(req, s->device_id);
+    req->platform = s->platform;
+    req->gmch = s->gmch_valid ? &s->gmch : NULL;
 }

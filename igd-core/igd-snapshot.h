@@ -135,6 +135,24 @@ gboolean igd_snapshot_use_romfile(IgdSnapshot *snapshot, const char *path, GErro
 gboolean igd_snapshot_rom_is_file(const IgdSnapshot *snapshot);
 
 /*
+ * What this host gives QEMU for the IGD (IgdQemuSetup): the kernel's vfio
+ * IGD regions (Linux 4.6+, and until 6.15 only for a VGA-class IGD), the
+ * VFIO VGA region (vfio-pci disable_vga off), the ROM file. What
+ * IGD_SNAPSHOT_HOST did not gather, or could not tell, counts as present;
+ * the guest's part (at 00:02.0, 1f.0 free) is left as igd_qemu_setup_init()
+ * sets it.
+ */
+void igd_snapshot_qemu_setup(const IgdSnapshot *snapshot, IgdQemuSetup *setup);
+
+/*
+ * A question to the QEMU model about this IGD (igd_qemu_model_request_init()
+ * with the snapshot's device id, platform and GMCH): the caller adds the
+ * guest's machine and x-igd-*, and igd_snapshot_qemu_setup() when the
+ * host's regions matter.
+ */
+void igd_snapshot_model_request(const IgdSnapshot *snapshot, IgdQemuModelRequest *req);
+
+/*
  * The QEMU every front end judges by: $IGD_QEMU, else @binary, else the
  * configured default, probed once and cached in $IGD_ASSIGN_CACHE_DIR (""
  * = no cache), else $XDG_CACHE_HOME/igd-assign.

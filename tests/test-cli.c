@@ -68,6 +68,13 @@ static const HostCase cases[] = {
     /* ADL-S gen 12: GGC 0x02c1 → GMS 2 → 64 MiB (= the iomem "Graphics Stolen Memory" 7c800000-807fffff) */
     { "adl-dsb1210", "0x4680", "Alder Lake-S", 12, 64 * MiB, 8 * MiB, "0xc0", "i915", "driver", NULL },
     { "snb-gigabyte-h61m-ds2-dmar-ongoing", "0x0102", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "vfio-pci", "dmar", NULL },
+    /* DERIVED Meteor Lake (the IdeaPad dump as 0x7d55): GGC 0x01c1 → 32 MiB, 8 MiB; no BDSM register:
+     * QEMU docs/igd-assign.txt (v10.2.0) "Starting from Meteor Lake, IGD devices access stolen memory via
+     * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space" → bdsm_offset null */
+    { "mtl-derived", "0x7d55", "Meteor Lake", 12, 32 * MiB, 8 * MiB, NULL, "i915", "driver", NULL },
+    /* DERIVED Lunar Lake bound to xe: pciids.h INTEL_LNL_IDS, graphics 20.04 (xe GMDID_CASE(LUNARLAKE, 2004,
+     * ...)); same GGC; no BDSM; xe is the host graphics driver, so the driver check fails as with i915 */
+    { "lnl-derived-xe", "0x64a0", "Lunar Lake", 20, 32 * MiB, 8 * MiB, NULL, "xe", "driver", NULL },
 };
 
 static char *
@@ -159,7 +166,12 @@ test_inspect_case(gconstpointer data)
     s = g_strdup_printf("\"generation\": %u,", c->gen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"stolen_bytes\": %" G_GUINT64_FORMAT ",", c->stolen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"gtt_bytes\": %" G_GUINT64_FORMAT ",", c->gtt); assert_contains(out, s); g_free(s);
-    s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset); assert_contains(out, s); g_free(s);
+    if (c->bdsm_offset)
+        s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset);
+    else
+        s = g_strdup("\"bdsm_offset\": null");
+    assert_contains(out, s);
+    g_free(s);
     if (c->driver)
         s = g_strdup_printf("\"driver\": \"%s\"", c->driver);
     else
@@ -173,7 +185,7 @@ test_inspect_case(gconstpointer data)
     assert_contains(out, c->gen >= 8 ? "\"upt_capable\": true," : "\"upt_capable\": false,");
     assert_contains(out, "\"legacy_capable\": false,");
     assert_contains(out, "legacy: the IGD's ROM could not be read");
-    if (g_str_equal(c->bdsm_offset, "0xc0"))
+    if (g_strcmp0(c->bdsm_offset, "0xc0") == 0)
         assert_contains(out, "legacy: QEMU 7.2 emulates BDSM at 0x5c");
     else
         g_assert_null(strstr(out, "emulates BDSM"));
@@ -184,6 +196,8 @@ test_inspect_case(gconstpointer data)
         assert_contains(out, "\"rom_way_out\": {\n    \"seabios\": null,");
     else
         assert_contains(out, "\"seabios\": \"legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with");
+    if (c->bdsm_offset == NULL)
+        assert_contains(out, "has no BDSM register (stolen memory through LMEMBAR, BAR2)");
 
     golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
     igd_test_compare_file(out, golden);
@@ -249,6 +263,78 @@ test_check_case(gconstpointer data)
     assert_contains(text, "IGD: Checking for ");
     golden = g_strdup_printf("%s/golden/check/%s.txt", TESTS_SRCDIR, c->name);
     igd_test_compare_file(text, golden);
+}
+
+/*
+ * A QEMU newer than the last hw/vfio/igd.c read (11.1.0-rc2, upstream
+ * e1705a25af) is judged as 11.1, and inspect says so: a stand-in that
+ * reports 11.2.0 with the captured 10.1 property list (vfio-pci's IGD
+ * properties are the same up to 11.1.0-rc2, hw/vfio/pci.c lines 3885-3924).
+ */
+static void
+test_inspect_qemu_newer(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *qemu = g_build_filename(dir, "qemu-system-x86_64", NULL);
+    g_autofree char *help = igd_test_srcpath("data/qemu/10.1/vfio-pci-help.txt");
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\ncase \"$*\" in\n*--version*) echo 'QEMU emulator version "
+                                              "11.2.0' ;;\n*vfio-pci,help*) cat '%s' ;;\n*) exit 1 ;;\nesac\n", help);
+    const char *env[] = { "IGD_QEMU", qemu, NULL };
+    const char *json_args[] = { "--json", "inspect", NULL };
+    const char *text_args[] = { "-v", "inspect", NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL, *err2 = NULL;
+    const char *note = "QEMU 11.2.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1";
+
+    g_assert_true(g_file_set_contents(qemu, script, -1, NULL));
+    g_assert_cmpint(chmod(qemu, 0755), ==, 0);
+    g_assert_cmpint(run_env(json_args, root, env, &out, &err), ==, 0);
+    assert_contains(out, "\"version\": \"11.2.0\"");
+    assert_contains(out, "\"notes\": [\n");
+    assert_contains(out, note);
+    g_assert_cmpint(run_env(text_args, root, env, &text, &err2), ==, 0);
+    assert_contains(text, "  note: ");
+    assert_contains(text, note);
+    igd_test_rmtree(dir);
+}
+
+/*
+ * The analog-VGA reason is given only where i915 can drive a CRT: a VBT
+ * declaring the integrated CRT (block 1 int_crt_support, as the Broadwell
+ * VBT fixtures/vbt/bdw-purism-librem-bdw.vbt does) says nothing on
+ * Cherryview (intel_setup_outputs(): "if (display->platform.valleyview &&
+ * display->vbt.int_crt_support)") nor on gen 9+ (intel_ddi_crt_present():
+ * "if (DISPLAY_VER(display) >= 9) return false;"); Haswell keeps it
+ * (golden hsw-dell-latitude-e6540-i7-4800mq).
+ */
+static void
+test_inspect_analog(void)
+{
+    static const struct { const char *tree; gboolean note; } trees[] = {
+        { "chv-ideapad-gms-13", FALSE },
+        { "skl-ideapad-vfio", FALSE },
+        { "ivb-intel-dh77df-i5-3450", TRUE },
+    };
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/bdw-purism-librem-bdw.vbt");
+    g_autoptr(GBytes) vbt = igd_test_load(vbt_path);
+
+    for (guint i = 0; i < G_N_ELEMENTS(trees); i++) {
+        g_autofree char *from = host_path(trees[i].tree);
+        g_autofree char *root = igd_test_mkdtemp();
+        g_autofree char *dir = g_build_filename(root, "sys/kernel/debug/dri/0000:00:02.0", NULL);
+        g_autofree char *file = g_build_filename(dir, "i915_vbt", NULL);
+        g_autofree char *out = NULL, *err = NULL;
+        const char *args[] = { "--json", "inspect", NULL };
+
+        g_test_message("%s", trees[i].tree);
+        igd_test_copytree(from, root);
+        g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+        g_assert_true(g_file_set_contents(file, g_bytes_get_data(vbt, NULL), (gssize)g_bytes_get_size(vbt), NULL));
+        g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+        assert_contains(out, "\"analog_outputs\": true");
+        g_assert_cmpint(strstr(out, "analog outputs may not work") != NULL, ==, trees[i].note);
+        igd_test_rmtree(root);
+    }
 }
 
 static void
@@ -698,6 +784,8 @@ main(int argc, char **argv)
         g_test_add_data_func(p2, &cases[i], test_check_case);
     }
     g_test_add_func("/cli/usage", test_usage);
+    g_test_add_func("/cli/inspect-qemu-newer", test_inspect_qemu_newer);
+    g_test_add_func("/cli/inspect-analog", test_inspect_analog);
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);

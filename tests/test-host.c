@@ -104,7 +104,7 @@ test_check_order(void)
         assert_result(checks, "qemu", W); /* no QEMU given */
         trees++;
     }
-    g_assert_cmpuint(trees, >=, 17);
+    g_assert_cmpuint(trees, >=, 19);
 }
 
 /* ------------------------------------------------------------------ building blocks on real trees */
@@ -149,7 +149,7 @@ test_framebuffer_claims_real(void)
 static void
 test_dmar_real(void)
 {
-    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]"):
+    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]" / "[0000:00:02.0]"):
      *  skl-asus-b150m-i7-6700-dmar-fault.txt: 3, 557.627586 .. 557.631261 (3.7 ms) → burst;
      *  tgl-sof-test-dmar-fault-issue744.txt: 3 timestamped, 0.938401 .. 0.960486 (22 ms) → burst;
      *  igd-guest-reboot-dmar-fault-issue23.txt: 6, 144.480641 .. 149.530635 (5 s) and
@@ -445,6 +445,66 @@ faults_in(Tmp *t, const char *log, gboolean *ongoing, GError **error)
     g_assert_true(igd_pci_address_parse("0000:00:02.0", &a, NULL));
     tmp_write(t, "dev/kmsg", log, -1);
     return igd_host_dmar_faults(t->sysroot, &a, ongoing, error);
+}
+
+/*
+ * One DMA fault report of 00:02.0 in each format drivers/iommu/intel/dmar.c
+ * dmar_fault_do_one() has printed (pr_fmt "DMAR: "):
+ *   ≤ 5.3:   "[%s] Request device [%02x:%02x.%d] fault addr %llx [fault reason %02d] %s\n"
+ *   5.4-5.13: "[%s] Request device [%02x:%02x.%d] PASID %x fault addr %llx [fault reason %02d] %s\n"
+ *   5.14:    "[%s NO_PASID] Request device [0x%02x:0x%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (719a19335692), and "[%s PASID 0x%x] Request device [0x%02x:0x%02x.%d] ..."
+ *   5.15-rc3 .. v6.12: "[%s NO_PASID] Request device [%02x:%02x.%d] fault addr 0x%llx ..." (0b482d0c75bf,
+ *            v6.1 dmar.c 1974, v6.12 1940)
+ *   7.2+:    "[%s NO_PASID] Request device [%04x:%02x:%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (v7.3-rc7 1982-1995, iommu->segment), e.g. a 7.2.4 log: "DMAR: [DMA Write NO_PASID] Request
+ *            device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write access is not set"
+ * With a segment the PCI domain must match too.
+ */
+static void
+test_dmar_formats(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    static const struct { const char *line; gboolean ours; } lines[] = {
+        { "DMAR: [DMA Read] Request device [00:02.0] fault addr 7e4bd000 [fault reason 06] PTE Read access is not set",
+          TRUE },
+        { "DMAR: [DMA Read] Request device [00:02.0] PASID ffffffff fault addr 7e4bd000 [fault reason 06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x1] Request device [0x00:0x02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x2] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        /* the 7.2.4 log line itself: another device */
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", FALSE },
+        /* 00:02.0 of another segment, a 3-digit segment, interrupt remapping (7.2+ form) */
+        { "DMAR: [DMA Write NO_PASID] Request device [0001:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [DMA Write NO_PASID] Request device [000:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [INTR-REMAP] Request device [0000:00:02.0] fault index 0x20 [fault reason 0x25] x", FALSE },
+    };
+    g_autoptr(GString) log = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ongoing = TRUE;
+    guint want = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autoptr(GString) one = g_string_new(NULL);
+
+        g_string_printf(one, "3,%u,%u,-;%s\n", i, 1000000 + i, lines[i].line);
+        g_test_message("%s", lines[i].line);
+        g_assert_cmpuint(faults_in(t, one->str, NULL, &error), ==, lines[i].ours ? 1 : 0);
+        g_assert_no_error(error);
+        g_string_append(log, one->str);
+        want += lines[i].ours;
+    }
+    g_assert_cmpuint(faults_in(t, log->str, &ongoing, &error), ==, want);
+    g_assert_false(ongoing);
 }
 
 static void
@@ -944,6 +1004,170 @@ test_driver_edits(void)
     }
 }
 
+/* @text with every @from replaced by @to. */
+static char *
+replace_all(const char *text, const char *from, const char *to)
+{
+    g_auto(GStrv) parts = g_strsplit(text, from, -1);
+
+    return g_strjoinv(to, parts);
+}
+
+/* @a (about the i915-bound tree) and @b (the xe-bound one) say the same with the driver named. */
+static void
+assert_same_but_driver(const IgdFinding *a, const IgdFinding *b)
+{
+    g_autofree char *msg = replace_all(a->message, "i915", "xe");
+    g_autofree char *hint = a->hint ? replace_all(a->hint, "i915", "xe") : NULL;
+
+    g_assert_cmpint(a->severity, ==, b->severity);
+    g_assert_cmpstr(msg, ==, b->message);
+    g_assert_cmpstr(hint, ==, b->hint);
+}
+
+/*
+ * xe is the host graphics driver to detach exactly as i915 is: the DERIVED
+ * Lunar Lake tree bound to xe (tests/data/hosts/lnl-derived-xe; xe_pci.c
+ * v7.3-rc7 line 531 INTEL_LNL_IDS(INTEL_VGA_DEVICE, &lnl_desc), i915 has no
+ * LNL entry) against the DERIVED Meteor Lake tree bound to i915: the same
+ * severities, messages and hints but for the driver's name, in `check` and
+ * at the domain's start (the hook).
+ */
+static void
+test_driver_xe(void)
+{
+    g_autoptr(IgdSysroot) i915 = host_sysroot("mtl-derived");
+    g_autoptr(IgdSysroot) xe = host_sysroot("lnl-derived-xe");
+    g_autoptr(GPtrArray) ci = run(i915, NULL);
+    g_autoptr(GPtrArray) cx = run(xe, NULL);
+    IgdPciAddress a = { 0, 0, 2, 0 };
+    g_autofree char *op_hint = NULL;
+
+    assert_result(cx, "driver", F);
+    g_assert_cmpstr(igd_findings_find(cx, "driver")->message, ==,
+                    "0000:00:02.0 is bound to xe, the host graphics driver");
+    assert_same_but_driver(igd_findings_find(ci, "driver"), igd_findings_find(cx, "driver"));
+    /* the OpRegion through debugfs: xe builds i915's display code, file names included (i915_opregion) */
+    op_hint = replace_all(igd_findings_find(ci, "opregion")->hint, "i915", "xe");
+    g_assert_cmpstr(op_hint, ==, igd_findings_find(cx, "opregion")->hint);
+    g_assert_nonnull(strstr(op_hint, "mount debugfs with xe bound"));
+    {
+        g_autoptr(IgdSnapshot) si = igd_snapshot_gather(i915, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(IgdSnapshot) sx = igd_snapshot_gather(xe, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(GPtrArray) starti = NULL, startx = NULL;
+
+        g_assert_nonnull(si);
+        g_assert_nonnull(sx);
+        igd_snapshot_set_qemu(si, NULL, FALSE);
+        igd_snapshot_set_qemu(sx, NULL, FALSE);
+        starti = igd_requirements_evaluate(si, IGD_SCOPE_START, NULL);
+        startx = igd_requirements_evaluate(sx, IGD_SCOPE_START, NULL);
+        g_assert_cmpstr(igd_findings_find(startx, "driver")->message, ==,
+                        "host device 0000:00:02.0 is bound to xe, not vfio-pci");
+        assert_same_but_driver(igd_findings_find(starti, "driver"), igd_findings_find(startx, "driver"));
+    }
+}
+
+/* The "firmware" finding of @scope for the IGD of tree @host with @qemu (X.Y, 0.0: none) and @ovmf. */
+static IgdFinding *
+firmware_finding(const char *host, IgdScope scope, guint major, guint minor, gboolean ovmf)
+{
+    g_autoptr(IgdSysroot) sysroot = host_sysroot(host);
+    g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, 0, NULL);
+    g_autoptr(GPtrArray) findings = NULL;
+    const IgdFinding *f;
+    IgdGuest guest;
+
+    g_assert_nonnull(s);
+    igd_snapshot_set_qemu(s, major ? igd_qemu_caps_new_for_version(major, minor, 0) : NULL, TRUE);
+    igd_guest_init(&guest);
+    guest.ovmf = ovmf;
+    findings = igd_requirements_evaluate(s, scope, &guest);
+    f = igd_findings_find(findings, "firmware");
+    return f ? igd_finding_new(f->id, f->severity, f->what, f->message, f->hint) : NULL;
+}
+
+/*
+ * What the guest firmware does with BDSM:
+ *  - SeaBIOS writes it at 0x5C only (src/fw/pciinit.c rel-1.16.2 line 325
+ *    "pci_config_writel(dev->bdf, 0x5C, cpu_to_le32((u32)addr));"; QEMU
+ *    docs/igd-assign.txt v10.2.0: "Upstream Seabios has OpRegion and BDSM
+ *    (pre-Gen11 device only) support"): legacy mode on a gen 11+ IGD
+ *    (BDSM at 0xC0) fails under SeaBIOS, not under OVMF, not in UPT;
+ *  - OVMF: only VfioIgdPkg's IgdAssignmentDxe writes 0xC0 ("EfiPciIoWidthUint64,
+ *    ASSIGNED_IGD_PCI_BDSM64_OFFSET" for IGD_FLAG_BDSM_64BIT, IgdAssignment.c
+ *    067328d lines 413-417), and only the original refuses the etc/igd-bdsm-size
+ *    0 that QEMU 10.1+ writes for a device it does not know ("if (gen > 0)",
+ *    hw/vfio/igd.c v10.2.0 line 640; c64d051f lines 545-548 "BdsmSize == 0"):
+ *    WARNs naming VfioIgdPkg.
+ */
+static void
+test_firmware_requirement(void)
+{
+    g_autoptr(IgdFinding) tgl_seabios = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, FALSE);
+    g_autoptr(IgdFinding) tgl_ovmf = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, TRUE);
+    g_autoptr(IgdFinding) tgl_upt = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_UPT, 0, 0, FALSE);
+    g_autoptr(IgdFinding) ehl = firmware_finding("ehl-crb-bootfb", IGD_SCOPE_LEGACY, 10, 0, FALSE);
+    g_autoptr(IgdFinding) skl_seabios = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, FALSE);
+    g_autoptr(IgdFinding) skl_ovmf = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf72 = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 7, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_seabios = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, FALSE);
+
+    g_assert_nonnull(tgl_seabios);
+    g_assert_cmpint(tgl_seabios->severity, ==, F);
+    g_assert_cmpstr(tgl_seabios->message, ==, "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen "
+                    "11); Tiger Lake (gen 12) reads it at 0xC0, which stays unset in the guest");
+    g_assert_nonnull(strstr(tgl_seabios->hint, "VfioIgdPkg"));
+    g_assert_nonnull(ehl);
+    g_assert_cmpint(ehl->severity, ==, F);
+    g_assert_nonnull(tgl_ovmf);
+    g_assert_cmpint(tgl_ovmf->severity, ==, W);
+    g_assert_nonnull(strstr(tgl_ovmf->message, "VfioIgdPkg's IgdAssignmentDxe writes it there, the original writes "
+                            "0x5C only"));
+    g_assert_null(tgl_upt);
+    g_assert_null(skl_seabios);
+    g_assert_null(skl_ovmf);
+    g_assert_nonnull(mtl_ovmf);
+    g_assert_cmpint(mtl_ovmf->severity, ==, W);
+    g_assert_cmpstr(mtl_ovmf->message, ==, "QEMU 10.1 writes etc/igd-bdsm-size 0 for Meteor Lake: the original "
+                    "IgdAssignmentDxe refuses it and sets up nothing, not even the OpRegion; VfioIgdPkg's (7802f4a on) "
+                    "does not read it");
+    g_assert_null(mtl_ovmf72); /* 7.2 writes the GTT size it thinks of */
+    g_assert_null(mtl_seabios);
+}
+
+/*
+ * Legacy mode without a ROM quotes what the installed QEMU prints (no tree
+ * has a ROM): 7.2 "IGD device %s has no ROM, legacy mode disabled"
+ * (hw/vfio/igd.c v7.2.0 line 426), 10.x "Device has no ROM" (v10.2.0 574)
+ * then "IGD legacy mode disabled" (677).
+ */
+static void
+test_rom_message_per_qemu(void)
+{
+    static const struct { guint major, minor; const char *quote; } qemus[] = {
+        { 7, 2, "QEMU 7.2: \"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\")" },
+        { 10, 2, "QEMU 10.2: \"Device has no ROM\", then \"IGD legacy mode disabled\")" },
+    };
+    g_autoptr(IgdSysroot) sysroot = host_sysroot("skl-ideapad-vfio");
+
+    for (guint i = 0; i < G_N_ELEMENTS(qemus); i++) {
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, IGD_SNAPSHOT_ROM, NULL);
+        g_autoptr(GPtrArray) legacy = NULL;
+        const IgdFinding *rom;
+
+        g_assert_nonnull(s);
+        igd_snapshot_set_qemu(s, igd_qemu_caps_new_for_version(qemus[i].major, qemus[i].minor, 0), TRUE);
+        legacy = igd_requirements_evaluate(s, IGD_SCOPE_LEGACY, NULL);
+        rom = igd_findings_find(legacy, "rom");
+        g_assert_nonnull(rom);
+        g_assert_cmpint(rom->severity, ==, F);
+        if (!g_str_has_suffix(rom->message, qemus[i].quote))
+            g_error("'%s' does not end with '%s'", rom->message, qemus[i].quote);
+    }
+}
+
 /*
  * A minimal one-image option ROM (PCI Firmware Spec 3.0 layout, not hardware
  * data): 512 bytes, 0x55AA, PCIR at 0x1c for 8086:@device, class 0x030000,
@@ -1144,6 +1368,7 @@ main(int argc, char **argv)
     g_test_add_func("/host/check-order", test_check_order);
     g_test_add_func("/host/framebuffer-claims/real", test_framebuffer_claims_real);
     g_test_add_func("/host/dmar/real", test_dmar_real);
+    g_test_add_func("/host/dmar/formats", test_dmar_formats);
     g_test_add_func("/host/readers", test_small_readers);
     g_test_add_func("/host/qemu", test_qemu_check);
     g_test_add_func("/host/iomem/broken", test_iomem_broken);
@@ -1156,6 +1381,9 @@ main(int argc, char **argv)
     g_test_add_func("/host/vfio/edits", test_vfio_edits);
     g_test_add_func("/host/kernel/edits", test_kernel_edits);
     g_test_add_func("/host/driver/edits", test_driver_edits);
+    g_test_add_func("/host/driver/xe-like-i915", test_driver_xe);
+    g_test_add_func("/host/requirements/firmware", test_firmware_requirement);
+    g_test_add_func("/host/requirements/rom-per-qemu", test_rom_message_per_qemu);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
     g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);
