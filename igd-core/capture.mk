@@ -12,3 +12,6 @@ tests_test_capture_SOURCES = tests/test-capture.c
 tests_test_capture_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_capture_LDADD = $(IGD_TEST_LIBS) $(LZMA_LIBS)
 
+# The command end to end on every host tree, bad destinations, hostile trees, mkhost --import-report.
+dist_check_SCRIPTS += tests/report-cli.sh
+TESTS += tests/report-cli.sh
