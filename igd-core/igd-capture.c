@@ -822,6 +822,49 @@ debugfs_safe(IgdCapture *c, const Device *d)
     return TRUE;
 }
 
+/*
+ * Before igd-pci and igd-host open the device's attributes themselves (the
+ * ROM, the OpRegion): each is a regular file inside the tree, or absent;
+ * under a sysroot, the VFIO nodes that igd-vfio opens do not lead out of
+ * the tree. FALSE with the reason.
+ */
+static gboolean
+device_safe(IgdCapture *c, const Device *d, GError **error)
+{
+    const char *attrs[] = { "vendor", "device", "class", "revision", "subsystem_vendor", "subsystem_device",
+                            "driver_override" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(attrs); i++) {
+        g_autofree char *abs = g_strdup_printf("%s/%s", d->phys_dir, attrs[i]);
+        g_autofree char *phys = NULL;
+        g_autoptr(GError) local = NULL;
+
+        phys = resolve(c, abs, RESOLVE_FOLLOW, &local);
+        if (phys == NULL && g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            continue;
+        if (phys == NULL || !check_regular(c, phys, &local)) {
+            g_propagate_error(error, g_steal_pointer(&local));
+            return FALSE;
+        }
+    }
+    if (!igd_sysroot_is_host(c->sysroot) && g_strcmp0(d->driver, "vfio-pci") == 0) {
+        g_autofree char *group = g_strdup_printf("/dev/vfio/%s", d->group ? d->group : "none");
+        const char *nodes[] = { "/dev/vfio/vfio", group, "/dev/iommu", "/dev/vfio/devices" };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(nodes); i++) {
+            g_autofree char *phys = NULL;
+            g_autoptr(GError) local = NULL;
+
+            phys = resolve(c, nodes[i], RESOLVE_FOLLOW, &local);
+            if (phys == NULL && !g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
+                g_propagate_error(error, g_steal_pointer(&local));
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 static void
 capture_igd_blobs(IgdCapture *c, Device *d)
 {
@@ -831,6 +874,12 @@ capture_igd_blobs(IgdCapture *c, Device *d)
     g_autoptr(GError) error = NULL;
     struct stat st;
 
+    if (!device_safe(c, d, &error)) {
+        g_autofree char *what = g_strdup_printf("ROM, OpRegion and VBT of %s", d->name);
+        g_autofree char *why = g_strdup_printf("the device is not safe to open: %s", error->message);
+        omit(c, what, why);
+        return;
+    }
     /* ROM: igd_pci_device_read_rom() (on the host it writes "1" to rom first, "0" after) */
     if (!lstat_phys(c, rom_phys, &st, &error)) {
         omit(c, rom_abs, g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND) ? "no rom attribute" : error->message);

@@ -498,6 +498,40 @@ test_capture_hostile(void)
     igd_test_rmtree(root);
 }
 
+/* Attributes igd-pci opens itself (for the ROM) and VFIO nodes leading out are checked first: no hang, no escape. */
+static void
+test_capture_hostile_device(void)
+{
+    g_autofree char *root = make_host();
+    g_autofree char *sub = g_build_filename(root, "sys/bus/pci/devices/0000:00:02.0/subsystem_vendor", NULL);
+    g_autofree char *root2 = make_host();
+    g_autoptr(IgdCapture) c = NULL;
+    g_autoptr(IgdCapture) c2 = NULL;
+    const IgdCaptureOmission *o;
+
+    put(root, "sys/bus/pci/devices/0000:00:02.0/rom", "\x55\xaa", 2);
+    g_assert_cmpint(unlink(sub), ==, 0);
+    g_assert_cmpint(mkfifo(sub, 0644), ==, 0);
+    alarm(60); /* a blocking open of the FIFO would hang here: fail instead */
+    c = capture_of(root, NULL);
+    alarm(0);
+    o = omission(c, "ROM, OpRegion and VBT of 0000:00:02.0");
+    g_assert_nonnull(o);
+    g_assert_nonnull(strstr(o->why, "a FIFO"));
+    g_assert_null(entry(c, "sys/bus/pci/devices/0000:00:02.0/rom"));
+
+    /* bound to vfio-pci, with /dev/vfio/vfio leading to the real host's */
+    link_at(root2, "sys/bus/pci/devices/0000:00:02.0/driver", "../../../../bus/pci/drivers/vfio-pci");
+    link_at(root2, "sys/bus/pci/devices/0000:00:02.0/iommu_group", "../../../../kernel/iommu_groups/0");
+    link_at(root2, "dev/vfio/vfio", "/dev/vfio/vfio");
+    c2 = capture_of(root2, NULL);
+    o = omission(c2, "ROM, OpRegion and VBT of 0000:00:02.0");
+    g_assert_nonnull(o);
+    g_assert_nonnull(strstr(o->why, "outside the tree"));
+    igd_test_rmtree(root);
+    igd_test_rmtree(root2);
+}
+
 static void
 test_capture_cmdline(void)
 {
@@ -759,6 +793,7 @@ main(int argc, char **argv)
     g_test_add_func("/capture/minimal", test_capture_minimal);
     g_test_add_func("/capture/physical-paths", test_capture_physical_paths);
     g_test_add_func("/capture/hostile", test_capture_hostile);
+    g_test_add_func("/capture/hostile-device", test_capture_hostile_device);
     g_test_add_func("/capture/cmdline", test_capture_cmdline);
     g_test_add_func("/capture/words-and-ids", test_capture_words_and_ids);
     g_test_add_func("/capture/config-serials", test_capture_config_serials);
