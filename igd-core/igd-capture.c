@@ -37,7 +37,7 @@
 #define ATTR_MAX          4096           /* a sysfs attribute is at most a page */
 #define IOMEM_MAX         (8u << 20)     /* as igd-host.c */
 #define CMDLINE_MAX       (64u << 10)    /* as igd-host.c */
-#define CPUINFO_MAX       (64u << 10)    /* the first CPU's stanza is ~1.5 KiB */
+#define CPUINFO_MAX       (8u << 10)     /* as igd-host.c: the first CPU's stanza is ~2 KiB */
 #define MAX_LINK_HOPS     40             /* Linux MAXSYMLINKS */
 #define MAX_DIR_ENTRIES   4096           /* a listing; a real host has < 300 PCI devices */
 #define MAX_DEVICES       64             /* IGDs, bridges and IGD group members captured */

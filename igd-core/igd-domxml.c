@@ -190,6 +190,8 @@ guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGue
     guest->machine = dom->machine;
     guest->ovmf = dom->ovmf;
     guest->x_igd_gms = dom->x_igd_gms;
+    guest->phys_bits = igd_domain_guest_phys_bits(dom, s ? s->cpu_phys_bits : 0);
+    guest->cpu_host = dom->cpu_host || g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0;
     /* a ROM file the snapshot does not describe (not readable here, or another file) is not judged */
     guest->romfile_unchecked = romfile != NULL && !(s && igd_snapshot_rom_is_file(s) &&
                                                     g_str_equal(s->rom_source, romfile));

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -39,6 +40,8 @@
 #define IOMMU_GROUPS_DIR  "/sys/kernel/iommu_groups"
 #define IOMMU_CLASS_DIR   "/sys/class/iommu"
 #define PCI_DEVICES_DIR   "/sys/bus/pci/devices"
+#define CPUINFO_PATH      "/proc/cpuinfo"
+#define CPUINFO_READ      (8u << 10)   /* the first CPU's stanza (~2 KiB); reading no further spares formatting every CPU */
 
 #define IORESOURCE_MEM    0x200        /* include/linux/ioport.h */
 #define CMDLINE_MAX       (64u << 10)  /* COMMAND_LINE_SIZE is 2048 on x86 */
@@ -125,6 +128,192 @@ igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GErr
     }
     g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unexpected value '%.32s'", DISABLE_VGA_PATH,
                 line);
+    return FALSE;
+}
+
+/*
+ * Read a small host file without ever blocking: opened O_NONBLOCK (a FIFO
+ * put in its place opens at once and is refused as not regular), at most
+ * @max bytes (more: INVALID, unless @truncate_ok, then the first @max). sysfs
+ * and procfs attributes are regular files whose size says nothing, so the
+ * bytes are counted, not stat()ed. The text is NUL-terminated.
+ */
+static gboolean
+read_small(const IgdSysroot *sysroot, const char *abs_path, gsize max, gboolean truncate_ok, char **text,
+           gsize *len, GError **error)
+{
+    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
+    g_autofree char *buf = NULL;
+    struct stat st;
+    gsize have = 0;
+    int fd;
+
+    if (path == NULL) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_path);
+        return FALSE;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        int e = errno;
+        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO, "cannot open '%s': %s", path,
+                    g_strerror(e));
+        return FALSE;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is not a regular file", path);
+        return FALSE;
+    }
+    buf = g_malloc(max + 2);
+    for (;;) {
+        ssize_t n = read(fd, buf + have, max + 1 - have);
+        if (n < 0) {
+            int e = errno;
+            if (e == EINTR)
+                continue;
+            close(fd);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
+            return FALSE;
+        }
+        if (n == 0)
+            break;
+        have += (gsize)n;
+        if (have > max)
+            break;
+    }
+    close(fd);
+    if (have > max) {
+        if (!truncate_ok) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is longer than %" G_GSIZE_FORMAT " bytes", path,
+                        max);
+            return FALSE;
+        }
+        have = max;
+    }
+    buf[have] = '\0';
+    *text = g_steal_pointer(&buf);
+    if (len)
+        *len = have;
+    return TRUE;
+}
+
+/* A capability register as the kernel prints it: "%llx\n" (1 to 16 lower-case hex digits, one newline). */
+static gboolean
+parse_cap(const char *text, gsize len, guint64 *cap)
+{
+    guint64 v = 0;
+    gsize digits = len;
+
+    if (digits > 0 && text[digits - 1] == '\n')
+        digits--;
+    if (digits == 0 || digits > 16)
+        return FALSE;
+    for (gsize i = 0; i < digits; i++) {
+        char c = text[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return FALSE;
+        v = (v << 4) | (guint64)g_ascii_xdigit_value(c);
+    }
+    *cap = v;
+    return TRUE;
+}
+
+static gint
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+gboolean
+igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error)
+{
+    g_autofree char *dir = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
+    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    guint n = 0, smallest = 0;
+    const char *e;
+
+    while (d && (e = g_dir_read_name(d)) != NULL)
+        g_ptr_array_add(names, g_strdup(e));
+    g_ptr_array_sort(names, compare_names); /* dmar0 before dmar1: the same error for the same tree */
+    for (guint i = 0; i < names->len; i++) {
+        g_autofree char *abs = g_strdup_printf(IOMMU_CLASS_DIR "/%s/intel-iommu/cap", (const char *)names->pdata[i]);
+        g_autofree char *text = NULL;
+        g_autoptr(GError) local = NULL;
+        guint64 cap = 0;
+        gsize len = 0;
+
+        if (!read_small(sysroot, abs, IGD_HOST_IOMMU_CAP_MAX, FALSE, &text, &len, &local)) {
+            if (g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+                continue; /* another kind of IOMMU (virtio-iommu, AMD-Vi) has no intel-iommu/cap */
+            g_propagate_prefixed_error(error, g_steal_pointer(&local), "IOMMU address width: ");
+            return FALSE;
+        }
+        if (memchr(text, '\0', len) != NULL || !parse_cap(text, len, &cap)) {
+            g_autofree char *shown = g_strescape(text, NULL);
+            g_autofree char *path = igd_sysroot_path(sysroot, abs);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                        "IOMMU address width: '%s' holds '%.40s', not a capability register in hex", path, shown);
+            return FALSE;
+        }
+        if (n == 0 || IGD_HOST_CAP_MGAW(cap) < smallest)
+            smallest = IGD_HOST_CAP_MGAW(cap);
+        n++;
+    }
+    if (n == 0) {
+        g_autofree char *path = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND,
+                    "IOMMU address width unknown: no <unit>/intel-iommu/cap in '%s' (DMA remapping off, or not "
+                    "Intel VT-d)", path);
+        return FALSE;
+    }
+    *width = smallest;
+    if (units)
+        *units = n;
+    return TRUE;
+}
+
+gboolean
+igd_host_cpu_phys_bits(const IgdSysroot *sysroot, guint *bits, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    static const char key[] = "address sizes";
+
+    if (!read_small(sysroot, CPUINFO_PATH, CPUINFO_READ, TRUE, &text, &len, error))
+        return FALSE;
+    for (const char *line = text, *end = text + len; line < end;) {
+        const char *nl = memchr(line, '\n', (gsize)(end - line));
+        gsize llen = nl ? (gsize)(nl - line) : (gsize)(end - line);
+
+        if (llen > sizeof(key) - 1 && memcmp(line, key, sizeof(key) - 1) == 0) {
+            /* "address sizes\t: 39 bits physical, 48 bits virtual" */
+            const char *p = line + sizeof(key) - 1, *stop = line + llen;
+            guint64 v = 0;
+            int digits = 0;
+
+            while (p < stop && (*p == ' ' || *p == '\t'))
+                p++;
+            if (p < stop && *p == ':')
+                p++;
+            while (p < stop && *p == ' ')
+                p++;
+            while (p < stop && g_ascii_isdigit(*p) && digits < 3) {
+                v = v * 10 + (guint64)(*p++ - '0');
+                digits++;
+            }
+            if (digits == 0 || v < 32 || v > 64 || stop - p < 14 || memcmp(p, " bits physical", 14) != 0) {
+                g_autofree char *cut = g_strndup(line, MIN(llen, 80));
+                g_autofree char *shown = g_strescape(cut, NULL);
+                g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unexpected line '%s'", CPUINFO_PATH, shown);
+                return FALSE;
+            }
+            *bits = (guint)v;
+            return TRUE;
+        }
+        line += llen + 1;
+    }
+    g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "%s has no 'address sizes' line", CPUINFO_PATH);
     return FALSE;
 }
 

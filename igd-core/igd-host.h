@@ -73,6 +73,34 @@ GBytes *igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error) G_GNUC_WAR
  */
 gboolean igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GError **error);
 
+/*
+ * The IOMMU address width guests can use: the smallest MGAW ("maximum
+ * guest address width") of every Intel VT-d unit, the capability register's
+ * bits 21:16 plus 1 (Linux drivers/iommu/intel/iommu.h cap_mgaw()). Each unit's
+ * register is read from /sys/class/iommu/<unit>/intel-iommu/cap (a link to
+ * /sys/devices/virtual/iommu/dmarN; the kernel prints it with "%llx\n":
+ * lower-case hex, no 0x, no leading zeros). Guest physical addresses above
+ * 2^width cannot be mapped for DMA (QEMU docs/igd-assign.txt, "Known issues").
+ * *@units (may be NULL) is the number of units read. NOT_FOUND when no unit
+ * has that file (DMA remapping off, or not Intel VT-d); INVALID when a cap
+ * file is not what the kernel writes (not a regular file, empty, not hex,
+ * more than 16 digits); IO when one cannot be read. Nothing blocks: a FIFO
+ * in place of the file is refused, not opened for reading.
+ */
+#define IGD_HOST_IOMMU_CAP_MAX 64 /* bytes of a cap file: 16 digits and a newline are the most the kernel writes */
+gboolean igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error);
+
+/* VT-d MGAW of a capability register value: bits 21:16 plus 1 (cap_mgaw()). */
+#define IGD_HOST_CAP_MGAW(cap) ((guint)(((cap) >> 16) & 0x3f) + 1)
+
+/*
+ * The host CPU's physical address bits: the first "address sizes : N bits
+ * physical, M bits virtual" line of /proc/cpuinfo (arch/x86/kernel/cpu/proc.c),
+ * what QEMU's -cpu host gives a guest (host-phys-bits). NOT_FOUND without
+ * the file or the line, INVALID when N is not a number from 32 to 64.
+ */
+gboolean igd_host_cpu_phys_bits(const IgdSysroot *sysroot, guint *bits, GError **error);
+
 /* The running kernel's release (/proc/sys/kernel/osrelease), e.g. "6.1.0-28-amd64". */
 char *igd_host_kernel_release(const IgdSysroot *sysroot, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

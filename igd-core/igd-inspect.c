@@ -34,6 +34,8 @@ igd_inspect_free(IgdInspect *inspect)
     g_clear_pointer(&inspect->upt, g_ptr_array_unref);
     g_ptr_array_unref(inspect->reasons);
     g_ptr_array_unref(inspect->notes);
+    g_free(inspect->rom_seabios);
+    g_free(inspect->rom_uefi);
     g_free(inspect);
 }
 
@@ -58,12 +60,23 @@ collect_notes(IgdInspect *in)
 IgdInspect *
 igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu, GError **error)
 {
+    return igd_inspect_collect_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+IgdInspect *
+igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                            const char *romfile, GError **error)
+{
     g_autoptr(IgdInspect) in = NULL;
     g_autoptr(GError) local = NULL;
     IgdSnapshot *s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_ALL & ~IGD_SNAPSHOT_QEMU, error);
 
     if (s == NULL)
         return NULL;
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error)) {
+        igd_snapshot_free(s);
+        return NULL;
+    }
     in = g_new0(IgdInspect, 1);
     in->snapshot = s;
     in->reasons = g_ptr_array_new_with_free_func(g_free);
@@ -95,6 +108,8 @@ igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
     }
     if (s->vbt && igd_vbt_has_analog(s->vbt))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
+    if (s->rom == NULL)
+        igd_requirements_rom_way_out(s, &in->rom_seabios, &in->rom_uefi);
     return g_steal_pointer(&in);
 }
 
@@ -199,6 +214,7 @@ igd_inspect_to_json(const IgdInspect *in)
 
     if (s->rom) {
         igd_json_begin_object(json, "rom");
+        igd_json_string(json, "source", s->rom_source);
         igd_json_uint(json, "size", s->rom_size);
         igd_json_begin_array(json, "images");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
@@ -218,6 +234,15 @@ igd_inspect_to_json(const IgdInspect *in)
         igd_json_end_object(json);
     } else {
         igd_json_null(json, "rom");
+    }
+    /* no usable ROM: what to give each firmware instead */
+    if (in->rom_uefi) {
+        igd_json_begin_object(json, "rom_way_out");
+        igd_json_string(json, "seabios", in->rom_seabios);
+        igd_json_string(json, "uefi", in->rom_uefi);
+        igd_json_end_object(json);
+    } else {
+        igd_json_null(json, "rom_way_out");
     }
 
     if (s->qemu) {
@@ -331,7 +356,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_string_append_c(t, '\n');
     }
     if (s->rom) {
-        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes,", s->rom_size);
+        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes%s%s,", s->rom_size,
+                               igd_snapshot_rom_is_file(s) ? " from " : "",
+                               igd_snapshot_rom_is_file(s) ? s->rom_source : "");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
             const IgdRomImage *img = igd_rom_get_image(s->rom, i);
             g_string_append_printf(t, " %s image %04x:%04x%s", igd_rom_code_type_name(img->code_type),
@@ -340,7 +367,13 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         }
         g_string_append_c(t, '\n');
     } else {
-        g_string_append(t, "  ROM:        not readable or not valid\n");
+        g_string_append(t, "  ROM:        not readable or not valid; the way out:\n");
+        if (in->rom_seabios)
+            g_string_append_printf(t, "              - %s\n", in->rom_seabios);
+        else
+            g_string_append(t, "              - legacy BIOS (SeaBIOS) guests: none, SeaBIOS sets only the 32-bit BDSM "
+                               "of IGDs before generation 11\n");
+        g_string_append_printf(t, "              - %s\n", in->rom_uefi);
     }
     if (s->qemu) {
         g_string_append_printf(t, "  QEMU:       %u.%u.%u", s->qemu->major, s->qemu->minor, s->qemu->micro);

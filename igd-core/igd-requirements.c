@@ -71,6 +71,19 @@ igd_guest_init(IgdGuest *guest)
 {
     memset(guest, 0, sizeof(*guest));
     guest->x_igd_gms = -1;
+    guest->phys_bits = -1;
+}
+
+char *
+igd_requirements_phys_bits_fix(gboolean cpu_host, guint width)
+{
+    if (cpu_host)
+        return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` adds "
+                               "<qemu:commandline> -global max-x86_64-cpu.host-phys-bits-limit=%u (QEMU ignores "
+                               "<maxphysaddr mode='emulate'> for host-passthrough; libvirt 9.3+ also takes "
+                               "<maxphysaddr mode='passthrough' limit='%u'/>)", width, width, width);
+    return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` sets "
+                           "<cpu><maxphysaddr mode='emulate' bits='%u'/></cpu>", width, width);
 }
 
 /* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
@@ -179,6 +192,44 @@ judge_iommu_group(const Judge *j)
                "every device of an IOMMU group goes to the guest together: the IGD must be alone in its "
                "group (check the BIOS VT-d/ACS settings)",
                "IOMMU group %d also holds %s", s->iommu_group, others->str);
+}
+
+/*
+ * The IOMMU address width (QEMU docs/igd-assign.txt, "Known issues"): with
+ * OVMF, a guest whose physical address bits exceed the IOMMU's gets its
+ * 64-bit PCI BARs placed where VFIO cannot map them for DMA
+ * (`vfio_container_dma_map(...) = -22 (Invalid argument)`). Not every OVMF
+ * places them that high, and a host CPU no wider than the IOMMU does no harm,
+ * so an unbounded guest is a WARN, not a FAIL.
+ */
+static IgdFinding *
+judge_iommu_width(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    guint w = s->iommu_width;
+    gint bits = j->guest->phys_bits;
+    g_autofree char *fix = NULL;
+    g_autofree char *got = NULL;
+
+    if (j->scope == IGD_SCOPE_CHECK) {
+        if (w == 0)
+            return say(j, IGD_SEVERITY_WARN,
+                       "OVMF guests need at most the IOMMU's address width in physical address bits: read it from "
+                       "/sys/class/iommu/dmar*/intel-iommu/cap (bits 21:16, plus 1) with DMA remapping on",
+                       "%s", s->iommu_width_error ? s->iommu_width_error->message : "IOMMU address width unknown");
+        return say(j, IGD_SEVERITY_PASS, NULL, "%u bits (the smallest of %u VT-d unit%s): OVMF guests get at most %u "
+                   "physical address bits", w, s->iommu_units, s->iommu_units == 1 ? "" : "s", w);
+    }
+    if (!j->guest->ovmf || w == 0 || w >= IGD_QEMU_PHYS_BITS_MAX)
+        return NULL; /* SeaBIOS keeps BARs low; unknown width: the check says so; nothing can exceed 52 */
+    if (bits > 0 && (guint)bits <= w)
+        return say(j, IGD_SEVERITY_PASS, NULL, "the guest CPU gets at most %d physical address bits, within the "
+                   "IOMMU's %u", bits, w);
+    fix = igd_requirements_phys_bits_fix(j->guest->cpu_host, w);
+    got = bits > 0 ? g_strdup_printf("%d", bits) : g_strdup("the host CPU's (unknown here)");
+    return say(j, IGD_SEVERITY_WARN, fix,
+               "the OVMF guest's CPU gets %s physical address bits, more than the IOMMU's %u: OVMF may place 64-bit "
+               "PCI BARs where VFIO cannot map them (QEMU: vfio_container_dma_map(...) = -22)", got, w);
 }
 
 static IgdFinding *
@@ -337,6 +388,37 @@ judge_kernel(const Judge *j)
     return say(j, IGD_SEVERITY_PASS, NULL, "kernel %s has the vfio IGD regions", s->kernel_release);
 }
 
+void
+igd_requirements_rom_way_out(const IgdSnapshot *s, char **seabios, char **uefi)
+{
+    gboolean gen11 = s->platform && s->platform->gen >= 11;
+
+    *seabios = gen11 ? NULL
+                     : g_strdup("legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with `igd-assign rewrite --romfile "
+                                "FILE` (`igd-assign dump rom` where the host booted it, legacy/CSM, or extracted from "
+                                "the host firmware)");
+    *uefi = g_strdup_printf("UEFI (OVMF) guests: `igd-assign rom build -o igd.rom --device %s --efi "
+                            "IgdAssignmentDxe.efi PlatformGopPolicy.efi IntelGopDriver.efi`, then --romfile igd.rom "
+                            "(IgdAssignmentDxe and PlatformGopPolicy: built from VfioIgdPkg with EDK2%s; "
+                            "IntelGopDriver: extracted from the host firmware, for a display before the guest's "
+                            "driver; docs/GUIDE.md)", s->name,
+                            gen11 ? ", whose IgdAssignmentDxe knows the 64-bit BDSM of generation 11 and newer" : "");
+}
+
+/* One hint of both ways out. */
+static char *
+rom_way_out_hint(const IgdSnapshot *s)
+{
+    g_autofree char *seabios = NULL;
+    g_autofree char *uefi = NULL;
+
+    igd_requirements_rom_way_out(s, &seabios, &uefi);
+    if (seabios == NULL)
+        return g_strdup_printf("%s; SeaBIOS cannot serve generation %u (it sets only the 32-bit BDSM)", uefi,
+                               s->platform->gen);
+    return g_strdup_printf("%s; %s", seabios, uefi);
+}
+
 static IgdFinding *
 judge_rom(const Judge *j)
 {
@@ -350,6 +432,14 @@ judge_rom(const Judge *j)
 
         if (j->guest->romfile_unchecked)
             return NULL; /* a ROM file the snapshot does not describe: the domain's concern */
+        if (s->rom == NULL && ovmf) {
+            g_autofree char *seabios = NULL;
+            g_autofree char *uefi = NULL;
+            igd_requirements_rom_way_out(s, &seabios, &uefi);
+            return say(j, IGD_SEVERITY_FAIL, uefi,
+                       "the IGD's ROM could not be read (give one with --romfile; QEMU: \"has no ROM, legacy mode "
+                       "disabled\")");
+        }
         if (s->rom == NULL)
             return say(j, IGD_SEVERITY_FAIL,
                        "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
@@ -364,14 +454,16 @@ judge_rom(const Judge *j)
         return say(j, IGD_SEVERITY_PASS, NULL, "the %s has the image the firmware (%s) needs", rom_name,
                    ovmf ? "OVMF" : "SeaBIOS");
     }
-    if (s->rom == NULL && s->rom_size == 0)
-        return say(j, IGD_SEVERITY_WARN,
-                   "legacy mode needs a VGA ROM: give one with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
-                   "no ROM readable: %s", s->rom_error ? s->rom_error->message : "unknown");
-    if (s->rom == NULL)
-        return say(j, IGD_SEVERITY_FAIL,
-                   "the device ROM is not usable: give a VGA BIOS with `igd-assign rewrite --romfile FILE`",
-                   "the ROM of %s is invalid: %s", s->name, s->rom_error ? s->rom_error->message : "unknown");
+    if (s->rom == NULL && s->rom_size == 0) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_WARN, hint, "no ROM readable: %s",
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
+    if (s->rom == NULL) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_FAIL, hint, "the ROM of %s is invalid: %s", s->name,
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
     for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
         const IgdRomImage *im = igd_rom_get_image(s->rom, i);
         g_string_append_printf(images, "%s%s %04x:%04x", i ? ", " : "", igd_rom_code_type_name(im->code_type),
@@ -504,6 +596,7 @@ static const Requirement requirements[] = {
     { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation },
     { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu },
     { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group },
+    { "iommu-width", "IOMMU address width", S_CHECK | S_LEGACY | S_UPT, IGD_SNAPSHOT_HOST, judge_iommu_width },
     { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci },
     { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga },
     { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver },
@@ -605,6 +698,13 @@ GPtrArray *
 igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
                             GError **error)
 {
+    return igd_requirements_check_host_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+GPtrArray *
+igd_requirements_check_host_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                    const char *romfile, GError **error)
+{
     g_autoptr(IgdSnapshot) s = NULL;
     g_autoptr(GError) local = NULL;
     IgdPciAddress def = { 0, 0, 2, 0 };
@@ -629,6 +729,8 @@ igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr
                          "%s", local->message);
         return out;
     }
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error))
+        return NULL;
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
     return igd_requirements_evaluate(s, IGD_SCOPE_CHECK, NULL);
 }

@@ -31,6 +31,8 @@ igd_snapshot_free(IgdSnapshot *s)
     g_clear_error(&s->vfio_vga_error);
     g_free(s->kernel_release);
     g_clear_error(&s->kernel_error);
+    g_clear_error(&s->iommu_width_error);
+    g_clear_error(&s->cpu_phys_bits_error);
     g_clear_pointer(&s->fb_claims, g_ptr_array_unref);
     g_clear_error(&s->fb_error);
     g_clear_error(&s->dmar_error);
@@ -158,6 +160,10 @@ gather_host(IgdSnapshot *s, const IgdSysroot *sysroot, IgdPciDevice *dev)
     }
     s->vfio_pci_loaded = igd_host_vfio_pci_loaded(sysroot);
     s->vfio_vga_known = igd_host_vfio_disable_vga(sysroot, &s->vfio_disable_vga, &s->vfio_vga_error);
+    if (!igd_host_iommu_address_width(sysroot, &s->iommu_width, &s->iommu_units, &s->iommu_width_error))
+        s->iommu_width = 0;
+    if (!igd_host_cpu_phys_bits(sysroot, &s->cpu_phys_bits, &s->cpu_phys_bits_error))
+        s->cpu_phys_bits = 0;
     s->kernel_release = igd_host_kernel_release(sysroot, &s->kernel_error);
     if (s->kernel_release != NULL &&
         !igd_host_parse_kernel_version(s->kernel_release, &s->kernel_major, &s->kernel_minor, &s->kernel_error))

@@ -30,7 +30,8 @@ typedef enum {
     IGD_SNAPSHOT_DEVICE = 0,           /* always: ids, driver, IOMMU group, platform, config space (GMCH) */
     IGD_SNAPSHOT_ROM = 1 << 0,         /* the device's option ROM */
     IGD_SNAPSHOT_OPREGION = 1 << 1,    /* OpRegion (VFIO region or i915 debugfs) and its VBT */
-    IGD_SNAPSHOT_HOST = 1 << 2,        /* IOMMU, IOMMU group members, vfio-pci and disable_vga, the kernel */
+    IGD_SNAPSHOT_HOST = 1 << 2,        /* IOMMU (groups, group members, address width), vfio-pci and disable_vga,
+                                        * the kernel, the CPU's physical address bits */
     IGD_SNAPSHOT_FRAMEBUFFER = 1 << 3, /* framebuffer drivers on the BARs (/proc/iomem) */
     IGD_SNAPSHOT_DMAR = 1 << 4,        /* DMAR faults of the device (kernel log) */
     IGD_SNAPSHOT_QEMU = 1 << 5,        /* the installed QEMU (probed, cached) */
@@ -82,6 +83,11 @@ typedef struct {
     char *kernel_release;            /* NULL: unknown (see @kernel_error) */
     guint kernel_major, kernel_minor;
     GError *kernel_error;
+    guint iommu_width;               /* smallest VT-d MGAW (igd_host_iommu_address_width()), 0: unknown */
+    guint iommu_units;               /* VT-d units it was read from */
+    GError *iommu_width_error;
+    guint cpu_phys_bits;             /* host CPU physical address bits (/proc/cpuinfo), 0: unknown */
+    GError *cpu_phys_bits_error;
 
     /* IGD_SNAPSHOT_FRAMEBUFFER */
     GPtrArray *fb_claims;            /* char*: "efifb 4000000000-40001d4fff"; NULL: unknown (see @fb_error) */

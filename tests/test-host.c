@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -31,7 +32,7 @@
 
 /* `check`'s rows in the requirements table's order (igd-requirements.c), then the two mode verdicts. */
 static const char *const check_order[] = {
-    "igd-present", "generation", "iommu", "iommu-group", "vfio-pci", "vfio-vga", "driver",
+    "igd-present", "generation", "iommu", "iommu-group", "iommu-width", "vfio-pci", "vfio-vga", "driver",
     "framebuffer", "kernel", "rom", "opregion", "dmar", "qemu", "legacy", "upt",
 };
 
@@ -570,6 +571,282 @@ test_iommu_edits(void)
     }
 }
 
+/*
+ * The IOMMU address width: the smallest MGAW (VT-d cap bits 21:16, plus 1:
+ * Linux cap_mgaw()) over /sys/class/iommu/<unit>/intel-iommu/cap. The
+ * skl-ideapad-vfio tree holds the IdeaPad's two real registers (its boot log,
+ * tests/data/fixtures/README.md): 1c0000c40660462 and d2008c40660462, both
+ * bits 21:16 = 0x26 → 39. The 48- and 46-bit registers below are DERIVED: the
+ * dmar1 value with bits 21:16 set to 0x2f and 0x2d.
+ */
+#define CAP_MGAW48 "d2008c406f0462"
+#define CAP_MGAW46 "d2008c406d0462"
+
+static guint
+width_of(Tmp *t, guint *units, GError **error)
+{
+    guint w = 0;
+
+    if (!igd_host_iommu_address_width(t->sysroot, &w, units, error))
+        return 0;
+    return w;
+}
+
+static void
+tmp_fifo(Tmp *t, const char *rel)
+{
+    g_autofree char *path = g_build_filename(t->dir, rel, NULL);
+
+    tmp_remove(t, rel);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+}
+
+static void
+test_iommu_width(void)
+{
+    const char *cap0 = "sys/class/iommu/dmar0/intel-iommu/cap";
+    const char *cap1 = "sys/class/iommu/dmar1/intel-iommu/cap";
+    guint units = 0;
+
+    g_assert_cmpuint(IGD_HOST_CAP_MGAW(G_GUINT64_CONSTANT(0x1c0000c40660462)), ==, 39);
+    g_assert_cmpuint(IGD_HOST_CAP_MGAW(G_GUINT64_CONSTANT(0xd2008c406f0462)), ==, 48);
+    /* the real registers */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        guint w = 0;
+
+        g_assert_true(igd_host_iommu_address_width(vfio, &w, &units, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(w, ==, 39);
+        g_assert_cmpuint(units, ==, 2);
+    }
+    /* the IdeaPad as captured: DMA remapping off, no unit */
+    {
+        g_autoptr(IgdSysroot) skl = host_sysroot("skl-lenovo-ideapad-320-14isk");
+        g_autoptr(GError) error = NULL;
+        guint w = 7;
+
+        g_assert_false(igd_host_iommu_address_width(skl, &w, NULL, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+        g_assert_cmpuint(w, ==, 7); /* untouched */
+    }
+    /* the smallest unit wins, whichever order */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+
+        tmp_write(t, cap0, CAP_MGAW48 "\n", -1);
+        tmp_write(t, cap1, CAP_MGAW46 "\n", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        g_assert_cmpuint(units, ==, 2);
+        tmp_write(t, cap0, CAP_MGAW46 "\n", -1);
+        tmp_write(t, cap1, CAP_MGAW48 "\n", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        /* no newline is still the register */
+        tmp_write(t, cap1, "1c0000c40660462", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 39);
+        g_assert_no_error(error);
+        /* units of another IOMMU (no intel-iommu/cap) are not VT-d: skipped */
+        tmp_write(t, "sys/class/iommu/ivhd0/amd-iommu/cap", "0\n", -1);
+        tmp_remove(t, "sys/class/iommu/dmar1");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        g_assert_cmpuint(units, ==, 1);
+        tmp_remove(t, "sys/class/iommu/dmar0");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+        g_clear_error(&error);
+        tmp_remove(t, "sys/class/iommu");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+    /* broken registers: anything but "%llx\n" is refused, never guessed */
+    {
+        static const char *const garbage[] = {
+            "", "\n", "0x1c0000c40660462\n", "1C0000C40660462\n", " 1c0000c40660462\n", "1c0000c40660462 \n",
+            "1c0000c40660462\n\n", "-1\n", "hello\n", "001c0000c40660462\n" /* 17 digits */,
+        };
+        static const char with_nul[] = { '1', 'c', '0', '0', '\0', '0', 'c', '4', '\n' };
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+
+        for (gsize i = 0; i <= G_N_ELEMENTS(garbage); i++) {
+            g_autoptr(GError) error = NULL;
+
+            if (i < G_N_ELEMENTS(garbage))
+                tmp_write(t, cap1, garbage[i], -1);
+            else
+                tmp_write(t, cap1, with_nul, sizeof(with_nul));
+            g_test_message("garbage %" G_GSIZE_FORMAT, i);
+            g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+            g_assert_nonnull(strstr(error->message, "dmar1/intel-iommu/cap"));
+        }
+    }
+    /* oversized: longer than a register can print */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        g_autofree char *big = g_strnfill(10 << 20, 'a');
+
+        tmp_write(t, cap0, big, IGD_HOST_IOMMU_CAP_MAX + 1);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "longer than 64 bytes"));
+        g_clear_error(&error);
+        tmp_write(t, cap0, big, -1); /* 10 MiB: read no further than the limit */
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    /* a FIFO or a directory in place of the register: refused at once, no read blocks */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+
+        tmp_fifo(t, cap0);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "not a regular file"));
+        g_clear_error(&error);
+        tmp_remove(t, cap0);
+        tmp_write(t, "sys/class/iommu/dmar0/intel-iommu/cap/x", "", -1);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    /* `check` says it: PASS with the width, WARN (with where to read it) when unknown */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(IgdSysroot) skl = host_sysroot("skl-lenovo-ideapad-320-14isk");
+        g_autoptr(GPtrArray) on = run(vfio, NULL);
+        g_autoptr(GPtrArray) off = run(skl, NULL);
+
+        assert_result(on, "iommu-width", P);
+        g_assert_nonnull(strstr(igd_findings_find(on, "iommu-width")->message, "39 bits (the smallest of 2 VT-d units)"));
+        assert_result(off, "iommu-width", W);
+        g_assert_nonnull(strstr(igd_findings_find(off, "iommu-width")->hint, "intel-iommu/cap"));
+    }
+    /* the snapshot keeps it (HOST part) */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(vfio, NULL, IGD_SNAPSHOT_HOST, &error);
+        g_autoptr(IgdSnapshot) dev_only = igd_snapshot_gather(vfio, NULL, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpuint(s->iommu_width, ==, 39);
+        g_assert_cmpuint(s->iommu_units, ==, 2);
+        g_assert_null(s->iommu_width_error);
+        g_assert_cmpuint(dev_only->iommu_width, ==, 0); /* not gathered */
+        /* no /proc/cpuinfo in the captured trees */
+        g_assert_cmpuint(s->cpu_phys_bits, ==, 0);
+        g_assert_error(s->cpu_phys_bits_error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+}
+
+/*
+ * The requirement for a domain (legacy and UPT scopes): an OVMF guest whose
+ * CPU may get more physical address bits than the IOMMU's 39 is a WARN naming
+ * the fix; SeaBIOS guests are not judged (it keeps BARs below 4 GiB).
+ */
+static void
+test_iommu_width_guest(void)
+{
+    g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdSnapshot) s = igd_snapshot_gather(vfio, NULL, IGD_SNAPSHOT_HOST, &error);
+    const struct {
+        gboolean ovmf;
+        gint phys_bits;
+        gboolean cpu_host;
+        IgdSeverity want; /* NOTE: no finding */
+        const char *hint;
+    } cases[] = {
+        { FALSE, 46, FALSE, IGD_SEVERITY_NOTE, NULL },
+        { TRUE, 40, FALSE, W, "<maxphysaddr mode='emulate' bits='39'/>" },   /* QEMU's default phys-bits */
+        { TRUE, -1, TRUE, W, "-global max-x86_64-cpu.host-phys-bits-limit=39" }, /* host CPU, bits unknown */
+        { TRUE, 46, TRUE, W, "host-phys-bits-limit=39" },
+        { TRUE, 39, FALSE, P, NULL },
+        { TRUE, 36, TRUE, P, NULL },
+    };
+
+    g_assert_no_error(error);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        for (IgdScope scope = IGD_SCOPE_LEGACY; scope <= IGD_SCOPE_UPT; scope++) {
+            IgdGuest g;
+            g_autoptr(GPtrArray) f = NULL;
+            const IgdFinding *w;
+
+            igd_guest_init(&g);
+            g.ovmf = cases[i].ovmf;
+            g.phys_bits = cases[i].phys_bits;
+            g.cpu_host = cases[i].cpu_host;
+            f = igd_requirements_evaluate(s, scope, &g);
+            w = igd_findings_find(f, "iommu-width");
+            g_test_message("case %" G_GSIZE_FORMAT ": %s", i, w ? w->message : "none");
+            if (cases[i].want == IGD_SEVERITY_NOTE) {
+                g_assert_null(w);
+                continue;
+            }
+            g_assert_nonnull(w);
+            g_assert_cmpint(w->severity, ==, cases[i].want);
+            if (cases[i].hint)
+                g_assert_nonnull(strstr(w->hint, cases[i].hint));
+            if (cases[i].want == W)
+                g_assert_nonnull(strstr(w->message, "more than the IOMMU's 39"));
+        }
+    }
+}
+
+/*
+ * /proc/cpuinfo "address sizes\t: N bits physical, M bits virtual"
+ * (arch/x86/kernel/cpu/proc.c). No cpuinfo was captured: the lines below are
+ * written in that format, the values DERIVED.
+ */
+static void
+test_cpu_phys_bits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    static const char *const bad[] = {
+        "address sizes\t: abc bits physical, 48 bits virtual\n",
+        "address sizes\t: 31 bits physical, 48 bits virtual\n",
+        "address sizes\t: 65 bits physical, 48 bits virtual\n",
+        "address sizes\t: 39 bits\n",
+        "address sizes\t: 39\n",
+        "address sizes\t: 1234 bits physical, 48 bits virtual\n",
+    };
+    guint bits = 0;
+
+    tmp_write(t, "proc/cpuinfo",
+              "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: x\naddress sizes\t: 39 bits physical, "
+              "48 bits virtual\npower management:\n\nprocessor\t: 1\naddress sizes\t: 46 bits physical, 48 bits virtual\n",
+              -1);
+    g_assert_true(igd_host_cpu_phys_bits(t->sysroot, &bits, NULL));
+    g_assert_cmpuint(bits, ==, 39); /* the first CPU's */
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) error = NULL;
+        tmp_write(t, "proc/cpuinfo", bad[i], -1);
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_write(t, "proc/cpuinfo", "processor\t: 0\naddress size\t: 39 bits physical\n", -1);
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_fifo(t, "proc/cpuinfo");
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_remove(t, "proc/cpuinfo");
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+}
+
 static void
 test_vfio_edits(void)
 {
@@ -873,6 +1150,9 @@ main(int argc, char **argv)
     g_test_add_func("/host/iomem/no-bars", test_iomem_no_bars);
     g_test_add_func("/host/kmsg/broken", test_kmsg_broken);
     g_test_add_func("/host/iommu/edits", test_iommu_edits);
+    g_test_add_func("/host/iommu/width", test_iommu_width);
+    g_test_add_func("/host/iommu/width-guest", test_iommu_width_guest);
+    g_test_add_func("/host/cpu-phys-bits", test_cpu_phys_bits);
     g_test_add_func("/host/vfio/edits", test_vfio_edits);
     g_test_add_func("/host/kernel/edits", test_kernel_edits);
     g_test_add_func("/host/driver/edits", test_driver_edits);

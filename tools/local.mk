@@ -4,7 +4,7 @@
 bin_PROGRAMS += tools/igd-assign
 tools_igd_assign_SOURCES = \
 	tools/igd-assign.c tools/igd-cli.h \
-	tools/cmd-inspect.c tools/cmd-check.c tools/cmd-dump.c tools/cmd-status.c
+	tools/cmd-inspect.c tools/cmd-check.c tools/cmd-dump.c tools/cmd-status.c tools/cmd-rom.c
 tools_igd_assign_LDADD = $(top_builddir)/igd-core/libigdcore.a $(IGD_CLI_LIBS) $(IGD_ICU_STUB_LIB) -ldl
 
 dist_man_MANS += docs/igd-assign.1
