@@ -115,6 +115,10 @@ done
 if [ -z "$missing" ]; then ok "README.md lists every file and link"; else not_ok "README.md lists every file and link" "$missing"; fi
 check "README.md says what was left out and why" grep -q "rom: no rom attribute" "$tmp/xr/r/README.md"
 
+mkdir "$tmp/again"
+report "$h" "$tmp/again/r.tar.xz"
+check "the same host and SOURCE_DATE_EPOCH give the same bytes" cmp "$tmp/r.tar.xz" "$tmp/again/r.tar.xz"
+
 # ------------------------------------------------------------------ the destination
 report "$h" "$tmp/r.tar.xz"
 cp "$tmp/r.tar.xz" "$tmp/r.copy"
