@@ -3,6 +3,7 @@
 # (igd-archive.c: our own ustar/pax headers through liblzma, which the CLI
 # links already; see igd-archive.c for why not tar(1)/xz(1)).
 igd_core_libigdcore_a_SOURCES += igd-core/igd-capture.c igd-core/igd-capture.h \
+	igd-core/igd-capture-output.c igd-core/igd-capture-private.h \
 	igd-core/igd-archive.c igd-core/igd-archive.h \
 	igd-core/igd-redact.c igd-core/igd-redact.h
 
