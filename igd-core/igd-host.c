@@ -445,6 +445,16 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
     return TRUE;
 }
 
+GBytes *
+igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error)
+{
+    GByteArray *log = NULL;
+
+    if (!read_kmsg(sysroot, &log, error))
+        return NULL;
+    return g_byte_array_free_to_bytes(log);
+}
+
 /*
  * Split one log line into its timestamp (µs, -1 when none) and text.
  * "/dev/kmsg": "prio,seq,usec,flags[,...];text"; dmesg: "[  12.345678] text".
@@ -678,6 +688,15 @@ debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
             return g_strdup_printf("/sys/kernel/debug/dri/%s/%s", entry, file);
     }
     return NULL;
+}
+
+char *
+igd_host_debugfs_path(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *file)
+{
+    char name[13];
+
+    igd_pci_address_format(addr, name);
+    return debugfs_file(sysroot, name, file);
 }
 
 GBytes *

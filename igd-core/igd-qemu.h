@@ -43,6 +43,20 @@ IgdQemuCaps *igd_qemu_caps_probe(const char *binary, const char *cache_dir, guin
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
+ * @caps as a saved probe: the key file of the probe cache without the
+ * binary's mtime and size (a report carries it as qemu-probe.ini). Returns
+ * the text (g_free), its length in *@len.
+ */
+char *igd_qemu_caps_save(const IgdQemuCaps *caps, gsize *len) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * A probe saved by igd_qemu_caps_save() (or a cache file), whatever QEMU
+ * is installed: the file must be a regular file of at most 64 KiB
+ * (NOT_FOUND, INVALID otherwise) holding a valid probe (INVALID).
+ */
+IgdQemuCaps *igd_qemu_caps_load(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * Caps of an upstream QEMU version without a binary, its vfio-pci IGD
  * properties as that version has them: for tests and `rewrite` for another
  * machine. Versions before 7.2 are modelled as 7.2.

@@ -45,8 +45,15 @@ IgdQemuCaps *
 igd_snapshot_probe_qemu(const char *binary, GError **error)
 {
     const char *cache = g_getenv("IGD_ASSIGN_CACHE_DIR");
+    const char *saved = g_getenv("IGD_QEMU_CAPS");
     g_autofree char *cache_dir = NULL;
 
+    if (saved != NULL && *saved != '\0') {
+        IgdQemuCaps *caps = igd_qemu_caps_load(saved, error);
+        if (caps == NULL)
+            g_prefix_error(error, "IGD_QEMU_CAPS: ");
+        return caps;
+    }
     if (cache == NULL)
         cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
     else if (*cache)
