@@ -5,7 +5,9 @@
  * (igd_qemu_model_igd_full()) on each kind of machine.
  *
  * Input: byte 0 QEMU version, byte 1 machine type, byte 2-3 x-igd-gms
- * (negative: unset), byte 4 x-igd-legacy-mode (bits 0-1); the rest is the
+ * (negative: unset), byte 4 x-igd-legacy-mode (bits 0-1) and what the host
+ * and domain give QEMU (bits 2-6: not at 00:02.0, no kernel regions, no
+ * VGA region, 00:1f.0 taken, a romfile); the rest is the
  * config space. The platform is the one of the device id at config 0x02
  * when the table knows it, else the entry id % table size (the QEMU model
  * then sees an id igd-assign does not know).
@@ -27,7 +29,8 @@
 
 static const guint qemu_versions[][3] = {
     { 2, 12, 0 }, { 5, 2, 0 }, { 6, 2, 0 }, { 7, 2, 0 }, { 8, 2, 2 }, { 9, 1, 0 }, { 9, 1, 50 }, { 9, 2, 0 },
-    { 9, 2, 90 }, { 10, 0, 0 }, { 10, 0, 50 }, { 10, 1, 0 }, { 10, 1, 90 }, { 10, 2, 0 }, { 11, 0, 0 }, { 99, 9, 99 },
+    { 9, 2, 90 }, { 10, 0, 0 }, { 10, 0, 50 }, { 10, 1, 0 }, { 10, 1, 90 }, { 10, 2, 0 }, { 11, 0, 0 }, { 11, 1, 0 },
+    { 11, 2, 50 }, { 99, 9, 99 },
 };
 
 static const char *const machines[] = {
@@ -58,18 +61,17 @@ check_decode(const IgdPlatformInfo *platform, const guint8 *config, gsize len, c
 }
 
 static void
-check_model(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform, const IgdGmchInfo *gmch,
-            gint x_igd_gms, const char *machine, IgdQemuLegacyMode legacy)
+check_model(const IgdQemuCaps *caps, const IgdQemuModelRequest *req)
 {
     IgdQemuIgdModel m = { 0 };
     g_autoptr(GError) error = NULL;
-    gboolean ok = igd_qemu_model_igd_full(caps, device_id, platform, gmch, x_igd_gms, machine, legacy, &m, &error);
+    gboolean ok = igd_qemu_model_igd(caps, req, &m, &error);
 
     FUZZ_CHECK(ok && error == NULL, "QEMU %u.%u.%u model failed: %s", caps->major, caps->minor, caps->micro,
                error ? error->message : "no error set");
     if (ok) {
-        FUZZ_CHECK(m.qemu_gen == igd_qemu_gen(caps, device_id), "model gen %d, igd_qemu_gen() %d", m.qemu_gen,
-                   igd_qemu_gen(caps, device_id));
+        FUZZ_CHECK(m.qemu_gen == igd_qemu_gen(caps, req->device_id), "model gen %d, igd_qemu_gen() %d", m.qemu_gen,
+                   igd_qemu_gen(caps, req->device_id));
         FUZZ_CHECK(m.guest_gms <= 0xff, "guest GMS 0x%x does not fit GGC", m.guest_gms);
         FUZZ_CHECK(m.x_igd_gms_needed >= -1, "x_igd_gms_needed %d", m.x_igd_gms_needed);
         FUZZ_CHECK(m.x_igd_gms_needed < 0 || (guint)m.x_igd_gms_needed <= m.x_igd_gms_max,
@@ -77,6 +79,18 @@ check_model(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *p
         FUZZ_CHECK(!m.legacy_possible || m.legacy_reason == NULL, "legacy possible, with a reason why not");
         FUZZ_CHECK(m.bdsm_offset == 0 || m.bdsm_offset == IGD_BDSM || m.bdsm_offset == IGD_BDSM_GEN11,
                    "BDSM offset 0x%x", m.bdsm_offset);
+        FUZZ_CHECK((m.crash == IGD_QEMU_CRASH_NONE) == (m.crash_reason == NULL), "crash %d with reason %s", m.crash,
+                   m.crash_reason ? m.crash_reason : "(none)");
+        FUZZ_CHECK(m.crash == IGD_QEMU_CRASH_NONE || m.start_error == NULL, "a crash and a start error at once");
+        FUZZ_CHECK(m.bdsm_size_file || m.bdsm_size == 0, "a bdsm-size without the file");
+        /* a value the model crashes on is one igd_qemu_gms_crashes() names, so it is never written */
+        if (m.crash == IGD_QEMU_CRASH_GMS)
+            FUZZ_CHECK(req->x_igd_gms > 0 && igd_qemu_gms_crashes(caps, req->device_id, req->x_igd_gms, NULL),
+                       "the model crashes on x-igd-gms=%d, igd_qemu_gms_crashes() does not say so", req->x_igd_gms);
+        if (m.x_igd_gms_needed > 0)
+            FUZZ_CHECK(!igd_qemu_gms_crashes(caps, req->device_id, m.x_igd_gms_needed, NULL),
+                       "the x-igd-gms=%d the model asks for crashes QEMU %u.%u", m.x_igd_gms_needed, caps->major,
+                       caps->minor);
     }
     igd_qemu_igd_model_clear(&m);
 }
@@ -97,6 +111,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     IgdGmchInfo info = { 0 };
     g_autoptr(GError) error = NULL;
     g_autoptr(IgdQemuCaps) caps = NULL;
+    IgdQemuModelRequest req;
     gboolean ok;
 
     fuzz_setup();
@@ -125,8 +140,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_decode(platform, config, len, &info);
 
     caps = igd_qemu_caps_new_for_version(v[0], v[1], v[2]);
-    check_model(caps, device_id, igd_platform_lookup(device_id), ok ? &info : NULL, x_igd_gms, machine, legacy);
-    check_model(caps, device_id, NULL, NULL, x_igd_gms, machine, legacy);
+    igd_qemu_model_request_init(&req, device_id);
+    req.platform = igd_platform_lookup(device_id);
+    req.gmch = ok ? &info : NULL;
+    req.x_igd_gms = x_igd_gms;
+    req.machine = machine;
+    req.legacy_mode = legacy;
+    req.setup.at_02_0 = !(data[4] & 0x04);
+    req.setup.kernel_regions = !(data[4] & 0x08);
+    req.setup.vga_region = !(data[4] & 0x10);
+    req.setup.slot_1f_free = !(data[4] & 0x20);
+    req.setup.romfile = !!(data[4] & 0x40);
+    check_model(caps, &req);
+    igd_qemu_model_request_init(&req, device_id);
+    check_model(caps, &req);
     for (gint gen = -1; gen <= 12; gen++)
         (void)igd_qemu_gms_to_bytes(caps, gen, ok ? info.gms : 0);
     return 0;

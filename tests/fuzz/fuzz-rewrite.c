@@ -20,14 +20,16 @@
  *   - nothing outside the IGD hostdev, the display devices of the mode
  *     applied (legacy: video, graphics, SPICE devices, mediated display,
  *     addresses at 00:02/00:1f, the pci-bridges it adds and what it moves
- *     there; UPT: video), the <igd:assign> metadata and the x-igd-*
- *     properties of the IGD's <qemu:override> changed: exclusive C14N, with
+ *     there; UPT: video), the <igd:assign> metadata, the x-igd-*
+ *     properties of the IGD's <qemu:override> and the guest's physical
+ *     address width (<cpu><maxphysaddr>, -global host-phys-bits-limit)
+ *     changed: exclusive C14N, with
  *     comments, of both documents with those removed, as
  *     tests/test-corpus.c does;
  *   - no namespace and no element the input did not have, except those
  *     documented: the igd-assign namespace (<igd:assign>, <igd:original>),
- *     the QEMU namespace for <qemu:override>, and the libvirt elements the
- *     rules create;
+ *     the QEMU namespace for <qemu:override> and <qemu:commandline>, and
+ *     the libvirt elements the rules create;
  *   - read back, it is an IGD domain of the mode and host applied that
  *     breaks no rule of that mode (igd_domain_rules_check());
  *   - `undo`'s original is the input (or the input's own original);
@@ -315,6 +317,46 @@ strip_override(xmlNode *root, const char *alias)
 }
 
 /*
+ * The guest's physical address width, which the iommu-width rule bounds
+ * for OVMF guests: <cpu><maxphysaddr> and a -global ...host-phys-bits-limit=
+ * pair in <qemu:commandline>, and the containers they leave empty.
+ */
+static void
+strip_phys_bits(xmlNode *root)
+{
+    xmlNode *c, *next, *a, *anext;
+
+    for (c = root->children; c; c = next) {
+        next = c->next;
+        if (is_el(c, "cpu")) {
+            xmlNode *m = child(c, "maxphysaddr");
+            if (m)
+                drop(m);
+            if (is_empty(c) && c->properties == NULL)
+                drop(c);
+        } else if (is_ns_el(c, QEMU_NS, "commandline")) {
+            xmlNode *global = NULL;
+            for (a = c->children; a; a = anext) {
+                g_autofree char *v = NULL;
+                anext = a->next;
+                if (!is_ns_el(a, QEMU_NS, "arg"))
+                    continue;
+                v = prop(a, "value");
+                if (global && v && strstr(v, ".host-phys-bits-limit=")) {
+                    drop(global);
+                    drop(a);
+                    global = NULL;
+                    continue;
+                }
+                global = v && strcmp(v, "-global") == 0 ? a : NULL;
+            }
+            if (is_empty(c))
+                drop(c);
+        }
+    }
+}
+
+/*
  * Remove from @doc what a rewrite in @mode for @host may change, so that
  * the rest must be the same in input and output.
  */
@@ -340,6 +382,7 @@ strip(xmlDocPtr doc, IgdMode mode, const IgdPciAddress *host, const char *alias)
         }
     }
     strip_override(root, alias);
+    strip_phys_bits(root);
 
     /* the pci-bridges legacy mode adds (alias ua-igd-bridgeN) and their bus numbers */
     for (c = devices ? devices->children : NULL; c && legacy; c = next) {
@@ -448,8 +491,8 @@ documented_addition(const char *key)
 {
     static const char *const elements[] = {
         "|metadata", "|devices", "|hostdev", "|driver", "|source", "|address", "|alias", "|rom", "|video", "|model",
-        "|controller", IGD_NS "|assign", IGD_NS "|original", QEMU_NS "|override", QEMU_NS "|device",
-        QEMU_NS "|frontend", QEMU_NS "|property", NULL,
+        "|controller", "|cpu", "|maxphysaddr", IGD_NS "|assign", IGD_NS "|original", QEMU_NS "|override",
+        QEMU_NS "|device", QEMU_NS "|frontend", QEMU_NS "|property", QEMU_NS "|commandline", QEMU_NS "|arg", NULL,
     };
 
     if (g_str_has_prefix(key, "xmlns:"))
