@@ -29,7 +29,7 @@ int
 LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
 {
     fuzz_setup();
-    qemu_re = g_regex_new("^QEMU emulator version ([0-9]{1,5})\\.([0-9]{1,5})(?:\\.([0-9]{1,5}))?(?:[ \\r-]|$)",
+    qemu_re = g_regex_new("^QEMU emulator version ([0-9]{1,5})\\.([0-9]{1,5})(?:\\.([0-9]{1,5}))?(?:[ \\r-]|\\z)",
                           G_REGEX_RAW | G_REGEX_DOTALL, 0, NULL);
     kernel_re = g_regex_new("^([0-9]+)\\.([0-9]+)", G_REGEX_RAW, 0, NULL);
     g_assert(qemu_re && kernel_re);
