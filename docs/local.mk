@@ -1,0 +1,7 @@
+# docs: the manual pages beside igd-assign(1) (tools/local.mk) and the
+# tests of what users read: the help texts, the installed text files and the
+# manual pages.
+dist_man_MANS += docs/igd-assignd.8 docs/igd-assign-hook.8 docs/igd-assign-hook-full.8 docs/igd-assignd.conf.5
+
+dist_check_SCRIPTS += tests/help-text.sh
+TESTS += tests/help-text.sh
