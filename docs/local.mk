@@ -5,3 +5,7 @@ dist_man_MANS += docs/igd-assignd.8 docs/igd-assign-hook.8 docs/igd-assign-hook-
 
 dist_check_SCRIPTS += tests/help-text.sh
 TESTS += tests/help-text.sh
+
+# The bash completion (tools/completion/igd-assign, installed by tools/local.mk).
+dist_check_SCRIPTS += tests/completion.sh
+TESTS += tests/completion.sh
