@@ -225,9 +225,14 @@ authorize(Call *call_in)
         if (g_dbus_message_get_flags(g_dbus_method_invocation_get_message(call->invocation)) &
             G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
             flags |= POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
+        /* The action is read before the call is handed over: the order in
+         * which C evaluates arguments is unspecified (gcc -O2 stole the
+         * pointer first and crashed on every non-root caller). */
+        const char *action = methods[call->method].action;
+
         subject = polkit_system_bus_name_new(sender);
-        polkit_authority_check_authorization(daemon->authority, subject, methods[call->method].action, NULL, flags,
-                                             NULL, polkit_done, g_steal_pointer(&call));
+        polkit_authority_check_authorization(daemon->authority, subject, action, NULL, flags, NULL, polkit_done,
+                                             g_steal_pointer(&call));
     }
 #else
     deny(call, "root only (built without polkit)");
