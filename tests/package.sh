@@ -370,6 +370,15 @@ nobody timeout 60 $G --method org.igdassign.Manager1.GetStatus >"$tmp/out" 2>&1
 grep -q 'org.igdassign.Error.Denied' "$tmp/out" && ok "nobody: GetStatus is denied (org.igdassign.Error.Denied)" ||
     notok "nobody: GetStatus is denied (org.igdassign.Error.Denied)" "$tmp/out"
 sed -n 's/.*Error.Denied: \(.*\)/# daemon: \1/p' "$tmp/out"
+# With polkitd here the bus activates it, and it judges by the installed
+# actions: "not granted" (not "not registered") shows it read ours.
+if [ -x /usr/lib/polkit-1/polkitd ]; then
+    grep -q 'polkit action org.igdassign.status not granted' "$tmp/out" &&
+        ok "nobody: polkitd knows the installed action org.igdassign.status and does not grant it" ||
+        notok "nobody: polkitd knows the installed action org.igdassign.status and does not grant it" "$tmp/out"
+else
+    skip "nobody: polkitd knows the installed action org.igdassign.status and does not grant it" "polkitd is not installed"
+fi
 nobody gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
     --method org.freedesktop.DBus.RequestName org.igdassign.Manager1 0 >"$tmp/out" 2>&1
 grep -q 'org.freedesktop.DBus.Error.AccessDenied' "$tmp/out" && ok "nobody: may not own org.igdassign.Manager1" ||
@@ -399,8 +408,9 @@ fi
 left() {
     local r=0 f
     while read -r f; do
-        if [ -d "$f" ] && [ ! -L "$f" ]; then
-            grep -qxF -- "$f" "$tmp/dirs-before" || { echo "directory left: $f"; r=1; }
+        if grep -qxF -- "$f" "$tmp/dirs"; then
+            # a directory of the package (or a link to one, as /lib -> usr/lib)
+            [ -d "$f" ] && ! grep -qxF -- "$f" "$tmp/dirs-before" && { echo "directory left: $f"; r=1; }
         elif [ -e "$f" ] || [ -L "$f" ]; then
             echo "left: $f"
             r=1
