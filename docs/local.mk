@@ -9,3 +9,7 @@ TESTS += tests/help-text.sh
 # The bash completion (tools/completion/igd-assign, installed by tools/local.mk).
 dist_check_SCRIPTS += tests/completion.sh
 TESTS += tests/completion.sh
+
+# The Debian package and its test (not part of `make check`: it installs on
+# this machine, as root; .ci/run runs it).
+EXTRA_DIST += debian tests/package.sh

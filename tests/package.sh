@@ -349,7 +349,7 @@ until [ -S "$bus" ] || [ $i -gt 100 ]; do sleep 0.1; i=$((i + 1)); done
 G="gdbus call --system --dest org.igdassign.Manager1 --object-path /org/igdassign/Manager1"
 owner_pid() {
     gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
-        --method org.freedesktop.DBus.GetConnectionUnixProcessID "$1" 2>/dev/null | tr -dc '0-9'
+        --method org.freedesktop.DBus.GetConnectionUnixProcessID "$1" 2>/dev/null | sed -n 's/^(uint32 \([0-9]*\),)$/\1/p'
 }
 if timeout 60 $G --method org.igdassign.Manager1.GetStatus >"$tmp/status.out" 2>&1 && grep -q '"devices"' "$tmp/status.out"; then
     ok "root: GetStatus activates the installed igd-assignd ($(elapsed))"
