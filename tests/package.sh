@@ -140,7 +140,7 @@ else
     ok "the build prints no compiler or packaging warning"
 fi
 if command -v lintian >/dev/null 2>&1; then
-    lintian --fail-on error --no-tag-display-limit "$tmp"/build/igd-assign_"${version}"_amd64.changes >"$tmp/lintian.log" 2>&1
+    lintian --fail-on error --tag-display-limit 0 "$tmp"/build/igd-assign_"${version}"_amd64.changes >"$tmp/lintian.log" 2>&1
     rc=$?
     sed -n 's/^\([EWI]: .*\)/# lintian: \1/p' "$tmp/lintian.log"
     [ $rc -eq 0 ] && ! grep -q '^E: ' "$tmp/lintian.log" && ok "lintian: no error ($(elapsed))" ||
