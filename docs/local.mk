@@ -12,4 +12,5 @@ TESTS += tests/completion.sh
 
 # The Debian package and its test (not part of `make check`: it installs on
 # this machine, as root; .ci/run runs it).
-EXTRA_DIST += debian tests/package.sh
+EXTRA_DIST += debian/changelog debian/control debian/copyright debian/rules debian/source/format \
+	debian/igd-assign.postinst debian/igd-assign.postrm tests/package.sh
