@@ -25,7 +25,8 @@ notok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ -n "${2:-}" ] && prin
 help() {
     local name=$1 why=
     shift
-    LC_ALL=C "$@" >"$tmp/c.out" 2>"$tmp/c.err"
+    # (under memcheck for `make check-valgrind`: an error changes the exit status)
+    LC_ALL=C ${IGD_VALGRIND:-} "$@" >"$tmp/c.out" 2>"$tmp/c.err"
     local rc=$?
     LC_ALL=C.UTF-8 "$@" >"$tmp/u.out" 2>/dev/null
     [ $rc -eq 0 ] || why="exit $rc"
