@@ -2,6 +2,8 @@
 # tests of what users read: the help texts, the installed text files and the
 # manual pages.
 dist_man_MANS += docs/igd-assignd.8 docs/igd-assign-hook.8 docs/igd-assign-hook-full.8 docs/igd-assignd.conf.5
+# The guide is installed: `igd-assign rom build --help` points at it.
+dist_doc_DATA = docs/GUIDE.md
 
 dist_check_SCRIPTS += tests/help-text.sh
 TESTS += tests/help-text.sh

@@ -17,6 +17,7 @@
 #include "igd-domain.h"
 #include "igd-finding.h"
 #include "igd-pci-address.h"
+#include "igd-requirements.h"
 #include "igd-snapshot.h"
 
 G_BEGIN_DECLS
@@ -64,6 +65,13 @@ void igd_domxml_report_clear(IgdDomXmlReport *report);
 gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts,
                             char **out, gsize *out_len, IgdDomXmlReport *report,
                             GError **error);
+
+/*
+ * The guest @dom is for the requirements (igd-requirements.h): its machine,
+ * firmware, ROM file (judged when @snapshot describes it), x-igd-gms,
+ * x-igd-legacy-mode and where the IGD and 00:1f.x sit. For IGD_SCOPE_START.
+ */
+void igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
 
 /*
  * Every rule @dom breaks for its mode (FAIL findings, in the order of the

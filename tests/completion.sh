@@ -96,8 +96,11 @@ got: $(echo $got)"
 
 # The commands and their options, as the program's own help lists them.
 commands=$(LC_ALL=C "$cli" --help | awk '/^Commands:/ { f = 1; next } f && /^  [a-z]/ { print $1; next } f && !/^  / { f = 0 }')
-options_of() { # every -x / --long option the command's --help-all lists
-    LC_ALL=C "$cli" "$1" --help-all | sed -n 's/^  \(-[a-zA-Z?]\), \(--[a-z][a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u
+# A command with subcommands ("rom build") names its first one in its usage line.
+sub_of() { LC_ALL=C "$cli" "$1" --help 2>/dev/null | sed -n "1s/^Usage: igd-assign $1 \([a-z][a-z-]*\).*/\1/p"; }
+options_of() { # every -x / --long option the command's (or its subcommand's) --help-all lists
+    LC_ALL=C "$cli" "$1" $(sub_of "$1") --help-all |
+        sed -n 's/^  \(-[a-zA-Z?]\), \(--[a-z][a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z][a-z-]*\).*/\1/p' | sort -u
 }
 
 # A small tree of four devices for the filter: two Intel display-class
@@ -117,7 +120,7 @@ done)
 
 modes="plain bash-completion"
 ncmd=$(echo $commands | wc -w)
-per_mode=$((16 + ncmd))
+per_mode=$((18 + ncmd))
 
 [ -x "$cli" ] && [ -n "$commands" ] && ok "igd-assign --help lists commands: $(echo $commands)" ||
     notok "igd-assign --help lists commands" "$cli"
@@ -135,8 +138,9 @@ for mode in $modes; do
     contains "global options before the command" $mode "igd-assign --" \
         --connect --sysfs-root --json --quiet --verbose --version --help
     for c in $commands; do
+        sub=$(sub_of "$c")
         # shellcheck disable=SC2046
-        contains "every option of '$c --help-all'" $mode "igd-assign $c -" $(options_of "$c")
+        contains "every option of '$c${sub:+ $sub} --help-all'" $mode "igd-assign $c${sub:+ $sub} -" $(options_of "$c")
     done
     expect "--mode values" $mode "igd-assign rewrite --mode " legacy upt auto
     expect "--mode=u" $mode "igd-assign setup vm --mode=u" upt
@@ -150,6 +154,8 @@ for mode in $modes; do
     expect "Intel display-class devices only" $mode "igd-assign --sysfs-root $tmp/four inspect " \
         0000:00:02.0 0000:00:02.1
     expect "dump: the blobs" $mode "igd-assign dump " opregion vbt rom
+    expect "rom: its subcommand" $mode "igd-assign rom " build
+    expect "rom build --device from the tree" $mode "igd-assign --sysfs-root $tree rom build --device " 0000:00:02.0
     # $IGD_ASSIGN_SYSFS_ROOT from the environment, as in the user's shell.
     got=$(IGD_ASSIGN_SYSFS_ROOT=$tmp/four complete_line $mode "igd-assign dump vbt 0000:00:02.")
     [ "$(echo $got)" = "0000:00:02.0 0000:00:02.1" ] && ok "$mode: \$IGD_ASSIGN_SYSFS_ROOT in the environment" ||

@@ -5,7 +5,8 @@
 #   igd-assignd and of both hook halves: exit 0, something on stdout,
 #   nothing on stderr, only ASCII (so the C locale shows no "?" for a
 #   character it cannot print), identical under LC_ALL=C and C.UTF-8, no
-#   reference to SPEC.md (a user has no such file).
+#   reference to SPEC.md or to a file of the source tree (docs/, tests/: a
+#   user of the installed program has neither).
 # * What `make install` installs as text (manual pages, configuration,
 #   D-Bus, polkit and systemd files, schemas, completion): ASCII, no SPEC.md.
 # * Every manual page formats without a groff warning, and every page of
@@ -36,6 +37,7 @@ help() {
     grep -n '?' "$tmp/c.out" >"$tmp/bad" && why="$why; a '?': $(head -3 "$tmp/bad")"
     cmp -s "$tmp/c.out" "$tmp/u.out" || why="$why; differs between C and C.UTF-8: $(diff "$tmp/c.out" "$tmp/u.out" | head -4)"
     grep -n 'SPEC' "$tmp/c.out" >"$tmp/bad" && why="$why; mentions SPEC: $(head -3 "$tmp/bad")"
+    grep -n 'docs/\|tests/' "$tmp/c.out" >"$tmp/bad" && why="$why; names a path of the source tree: $(head -3 "$tmp/bad")"
     if [ -z "$why" ]; then ok "$name"; else notok "$name" "${why#; }"; fi
 }
 
@@ -44,7 +46,15 @@ commands=$(LC_ALL=C "$cli" --help | awk '/^Commands:/ { f = 1; next } f && /^  [
 help "igd-assign --help" "$cli" --help
 for c in $commands; do
     help "igd-assign $c --help" "$cli" "$c" --help
-    help "igd-assign $c --help-all" "$cli" "$c" --help-all
+    # A command with subcommands ("rom build") names its first one in its
+    # own usage line: the options are the subcommand's.
+    sub=$(LC_ALL=C "$cli" "$c" --help 2>/dev/null | sed -n "1s/^Usage: igd-assign $c \([a-z][a-z-]*\).*/\1/p")
+    if [ -n "$sub" ]; then
+        help "igd-assign $c $sub --help" "$cli" "$c" "$sub" --help
+        help "igd-assign $c $sub --help-all" "$cli" "$c" "$sub" --help-all
+    else
+        help "igd-assign $c --help-all" "$cli" "$c" --help-all
+    fi
 done
 help "igd-assign status --help-global" "$cli" status --help-global
 help "igd-assignd --help" "$top_builddir/daemon/igd-assignd" --help
@@ -90,6 +100,10 @@ if command -v groff >/dev/null 2>&1; then
 else
     ok "groff -ww # SKIP groff is not installed"
 fi
+# A manual page names no file of the source tree (an installed system has none).
+bad=$(grep -ln 'docs/\|tests/\|SPEC' $mans 2>/dev/null)
+[ -z "$bad" ] && ok "manual pages name no file of the source tree" ||
+    notok "manual pages name no file of the source tree" "$(grep -n 'docs/\|tests/\|SPEC' $bad)"
 # Every page of ours named in a SEE ALSO is installed.
 missing=
 for m in $mans; do

@@ -311,6 +311,7 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     # VFIO device from the VFIO test double (tests/data/daemon/vfio-skl.conf,
     # OpRegion = the real dump in tests/data/fixtures/opregion).
     cp -a "$vfio" "$tmp/host-d"
+    : >"$tmp/host-d/dev/vfio/vfio"; : >"$tmp/host-d/dev/vfio/0" # the nodes the double answers for
     mkdir -p "$tmp/state"
     printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
     LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host-d/dev/vfio \

@@ -165,7 +165,7 @@ where() {
         /etc/igd-assign/igd-assignd.conf /usr/share/bash-completion/completions/igd-assign \
         /usr/share/man/man1/igd-assign.1.gz /usr/share/man/man5/igd-assignd.conf.5.gz \
         /usr/share/man/man8/igd-assignd.8.gz /usr/share/man/man8/igd-assign-hook.8.gz \
-        /usr/share/igd-assign/schemas/igd-assign-metadata.rng; do
+        /usr/share/igd-assign/schemas/igd-assign-metadata.rng /usr/share/doc/igd-assign/GUIDE.md; do
         has "$f" || r=1
     done
     has "/etc/libvirt/hooks/qemu.d/igd-assign -> /usr/libexec/igd-assign-hook" || r=1

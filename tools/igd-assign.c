@@ -16,6 +16,7 @@
 
 #include "igd-cli.h"
 #include "igd-common.h"
+#include "igd-json.h"
 
 static const IgdCliCommand commands[] = {
     { "check", "[PCI]", "check the host's readiness for IGD assignment", igd_cmd_check },
@@ -27,6 +28,10 @@ static const IgdCliCommand commands[] = {
     { "undo", "DOMAIN [--reattach]", "restore the definition saved by setup", igd_cmd_undo },
     { "status", "", "every IGD on the host: driver, owner, configured domains", igd_cmd_status },
     { "dump", "opregion|vbt|rom [PCI] -o FILE", "write the OpRegion, VBT or ROM to a file", igd_cmd_dump },
+    { "report", "-o FILE.tar.xz", "archive what igd-assign reads about this host (private data left out)",
+      igd_cmd_report },
+    { "rom", "build -o FILE (--device PCI|--ids VVVV:DDDD) --efi DRIVER.efi... [--legacy VBIOS.bin]",
+      "build a PCI option ROM from UEFI drivers (and a VGA BIOS)", igd_cmd_rom },
 };
 
 static void
@@ -66,6 +71,25 @@ igd_cli_error(const char *what, const GError *error, const char *hint)
     if (hint)
         fprintf(stderr, "hint: %s\n", hint);
     return error ? igd_error_exit_code(error) : IGD_EXIT_ENV;
+}
+
+int
+igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint)
+{
+    if (cli->json) {
+        g_autoptr(IgdJson) json = igd_json_new();
+
+        igd_json_begin_object(json, NULL);
+        igd_json_begin_object(json, "error");
+        igd_json_string(json, "what", what);
+        igd_json_string(json, "why", error ? error->message : "unknown error");
+        igd_json_string(json, "hint", hint);
+        igd_json_end_object(json);
+        igd_json_end_object(json);
+        fputs(igd_json_get(json), stdout);
+        fflush(stdout);
+    }
+    return igd_cli_error(what, error, hint);
 }
 
 void

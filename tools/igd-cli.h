@@ -47,6 +47,12 @@ typedef struct {
  * (igd_error_exit_code()).
  */
 int igd_cli_error(const char *what, const GError *error, const char *hint);
+/*
+ * igd_cli_error(), and under --json also the error document of SPEC.md §3 on
+ * stdout: {"error": {"what": ..., "why": ..., "hint": ...}}. Returns the
+ * exit code.
+ */
+int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
 /* Print "igd-assign: <message>" (and a hint) on stderr. */
 void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /*
@@ -77,5 +83,7 @@ int igd_cmd_setup(IgdCli *cli, int argc, char **argv);
 int igd_cmd_undo(IgdCli *cli, int argc, char **argv);
 int igd_cmd_status(IgdCli *cli, int argc, char **argv);
 int igd_cmd_dump(IgdCli *cli, int argc, char **argv);
+int igd_cmd_report(IgdCli *cli, int argc, char **argv);
+int igd_cmd_rom(IgdCli *cli, int argc, char **argv);
 
 G_END_DECLS
