@@ -38,6 +38,21 @@ fail(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
     g_ptr_array_add(ctx->findings, igd_finding_new(id, IGD_SEVERITY_FAIL, NULL, message, hint));
 }
 
+static void warn(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* A rule kept with a caveat: the definition works, the user should know (verify and the hook print it). */
+static void
+warn(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(ctx->findings, igd_finding_new(id, IGD_SEVERITY_WARN, NULL, message, hint));
+}
+
 static const char *
 igd_alias(xmlNode *hostdev)
 {
@@ -105,9 +120,13 @@ check_managed(IgdRuleCtx *ctx)
 {
     IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
 
+    /* libvirt detaches a managed device itself (virHostdevPreparePCIDevices) and gives it back to
+     * its host driver when the domain stops: it works, but the host's display comes and goes */
     if (h && h->managed)
-        fail(ctx, "managed", "set managed='no' and bind the IGD to vfio-pci with 'igd-assign setup'",
-             "the IGD hostdev is not managed='no', so libvirt would rebind it to i915 after use");
+        warn(ctx, "managed",
+             "to keep the IGD on vfio-pci between starts, run 'igd-assign setup DOMAIN' (it sets managed='no')",
+             "the IGD hostdev is managed='yes': libvirt detaches the IGD from its host driver at each start and "
+             "rebinds i915 when the domain stops");
 }
 
 static void

@@ -23,6 +23,7 @@
 
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
+#include "igd-requirements.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
@@ -49,7 +50,7 @@ typedef struct {
     IgdPciAddress source;        /* the host device */
     gboolean guest_set;          /* a guest <address type='pci'> is given */
     IgdPciAddress guest;
-    gboolean managed;            /* managed='yes' or absent (libvirt's default) */
+    gboolean managed;            /* managed='yes' (absent is 'no', as libvirt reads it) */
     char *driver;                /* <driver name=...>, NULL: none */
     char *alias;                 /* <alias name=...>, NULL: none */
     char *rom_file;              /* <rom file=...>, NULL: none */
@@ -108,6 +109,17 @@ IgdDomainHostdev *igd_domain_get_igd(const IgdDomain *dom);
  * a ROM source exactly like --romfile.
  */
 const char *igd_domain_romfile(const IgdDomain *dom, const char *romfile);
+
+/*
+ * Who puts the IGD on vfio-pci when the domain starts: libvirt for a
+ * managed='yes' IGD hostdev (it detaches the device itself and gives it
+ * back to its host driver when the domain stops), igd-assignd for a domain
+ * set up by igd-assign (<igd:assign> metadata, managed='no': after a reboot
+ * the IGD is back on i915 and the daemon binds it at prepare begin), nobody
+ * for any other managed='no' hostdev (the user detaches it, `virsh
+ * nodedev-detach`) or a domain without an IGD hostdev.
+ */
+IgdBinder igd_domain_binder(const IgdDomain *dom);
 
 /* TRUE when the video devices amount to exactly <video><model type='none'/></video>. */
 gboolean igd_domain_video_is_none(const IgdDomain *dom);

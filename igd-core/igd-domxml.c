@@ -182,7 +182,7 @@ snapshot_of(const IgdDomain *dom, const IgdSnapshot *s)
     return s != NULL && igd_pci_address_equal(&s->addr, &dom->host) ? s : NULL;
 }
 
-/* The guest the requirements judge: the domain's machine, firmware, ROM file and x-igd-gms. */
+/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-gms and who binds the IGD. */
 static void
 guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGuest *guest)
 {
@@ -190,9 +190,16 @@ guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGue
     guest->machine = dom->machine;
     guest->ovmf = dom->ovmf;
     guest->x_igd_gms = dom->x_igd_gms;
+    guest->binder = igd_domain_binder(dom);
     /* a ROM file the snapshot does not describe (not readable here, or another file) is not judged */
     guest->romfile_unchecked = romfile != NULL && !(s && igd_snapshot_rom_is_file(s) &&
                                                     g_str_equal(s->rom_source, romfile));
+}
+
+void
+igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest)
+{
+    guest_of(dom, snapshot_of(dom, snapshot), igd_domain_romfile(dom, NULL), guest);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "igd-domain.h"
 #include "igd-finding.h"
 #include "igd-pci-address.h"
+#include "igd-requirements.h"
 #include "igd-snapshot.h"
 
 G_BEGIN_DECLS
@@ -66,8 +67,16 @@ gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *
                             GError **error);
 
 /*
- * Every rule @dom breaks for its mode (FAIL findings, in the order of the
- * rules table), then, with a @snapshot of its IGD, the requirements of that
+ * The guest the requirements judge for @dom (igd-requirements.h): its
+ * machine, firmware, ROM file (judged only when @snapshot describes it),
+ * x-igd-gms and who binds its IGD for a start (igd_domain_binder()).
+ */
+void igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
+
+/*
+ * Every rule @dom breaks for its mode (FAIL findings) or keeps with a
+ * caveat (WARN: a managed='yes' IGD hostdev), in the order of the rules
+ * table, then, with a @snapshot of its IGD, the requirements of that
  * mode as far as the snapshot's parts allow (igd-requirements.h). A domain
  * that is not an IGD domain breaks nothing. A snapshot of another device
  * than @dom->host is ignored.

@@ -485,6 +485,10 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     }
     if (stale_uuid != NULL && igd_state_lookup_uuid(owner->state, stale_uuid) == NULL)
         remove_blobs(owner, stale_uuid);
+    /* a device this call took from its host driver (after a reboot): the journal says so */
+    if (bound_here)
+        log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci, "bound %s to vfio-pci for domain '%s' (%s): it was on %s",
+                  pci, shown_name, canon, driver ? driver : "no driver");
     log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci,
               "prepared %s for domain '%s' (%s), mode %s, bdsm-size %" G_GUINT64_FORMAT ", opregion %" G_GSIZE_FORMAT
               " bytes, %" G_GINT64_FORMAT " us",

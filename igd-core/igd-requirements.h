@@ -27,15 +27,27 @@ typedef enum {
     IGD_SCOPE_START,  /* what must hold when libvirt starts the domain (the hook's prepare begin) */
 } IgdScope;
 
+/*
+ * Who puts the IGD on vfio-pci when the domain starts: what the START
+ * scope's "driver" row asks of a device that is not on vfio-pci yet
+ * (decided for a domain by igd_domain_binder(), igd-domain.h).
+ */
+typedef enum {
+    IGD_BINDER_NONE = 0, /* nobody: the user binds it (managed='no', not set up by igd-assign); it must be bound */
+    IGD_BINDER_DAEMON,   /* igd-assignd binds it at prepare begin (set up by igd-assign, managed='no') */
+    IGD_BINDER_LIBVIRT,  /* libvirt detaches it itself (managed='yes') and gives it back when the domain stops */
+} IgdBinder;
+
 /* The guest the requirements are judged for. */
 typedef struct {
     const char *machine;        /* the domain's machine type; NULL: "pc" (i440fx) */
     gboolean ovmf;              /* the guest boots OVMF (UEFI), else SeaBIOS */
     gboolean romfile_unchecked; /* the domain names a ROM file the snapshot does not describe: not judged */
     gint x_igd_gms;             /* the domain's x-igd-gms, -1: unset */
+    IgdBinder binder;           /* START: who binds the IGD to vfio-pci for the start */
 } IgdGuest;
 
-/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms. */
+/* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-gms, nobody binds the IGD. */
 void igd_guest_init(IgdGuest *guest);
 
 /* The snapshot parts a scope judges (what igd_snapshot_gather() must be asked for). */
