@@ -21,12 +21,20 @@ typedef struct {
     const char *romfile;         /* rewrite: <rom file=...> to set, NULL: keep */
     gboolean opregion;           /* rewrite: x-igd-opregion=true through <qemu:override> */
     GPtrArray *findings;         /* checks: what the definition breaks; fixes: what they say (WARN, NOTE) */
+    GPtrArray *changes;          /* fixes: one NOTE per edit made ("moved the IGD to guest address 00:02.0"), or NULL */
+    guint removed;               /* fixes: how many of @changes removed something the definition had (a display,
+                                  * an emulated video, <rom bar='off'>): what the watcher must not do to an edit */
     xmlNode *igd;                /* fixes: the IGD hostdev, made by the first fix when missing */
 } IgdRuleCtx;
 
 /* Add a finding for every rule of @ctx->mode that @ctx->dom breaks. */
 void igd_domain_rules_check(IgdRuleCtx *ctx);
-/* Apply every rule of @ctx->mode to @ctx->dom's document. */
+/*
+ * Apply every rule of @ctx->mode to @ctx->dom's document. Each fix that
+ * changes something says what in @ctx->changes (when not NULL), once per
+ * edit; a fix that changes nothing says nothing, so rewriting a rewrite
+ * reports no change.
+ */
 void igd_domain_rules_fix(IgdRuleCtx *ctx);
 
 G_END_DECLS

@@ -131,11 +131,13 @@ read_metadata(IgdDomain *dom)
     g_autofree char *host = NULL;
 
     for (xmlNode *c = dom->metadata ? dom->metadata->children : NULL; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
-            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "assign")) {
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || c->ns->href == NULL ||
+            !g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS))
+            continue;
+        if (g_str_equal((const char *)c->name, "assign") && dom->meta == NULL)
             dom->meta = c;
-            break;
-        }
+        else if (g_str_equal((const char *)c->name, "undone"))
+            dom->undone = TRUE;
     }
     if (dom->meta == NULL)
         return;

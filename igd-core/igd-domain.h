@@ -28,7 +28,7 @@
 
 G_BEGIN_DECLS
 
-/* Namespace of the <igd:assign> metadata element (xml-schemas/igd-assign-metadata.rng). */
+/* Namespace of the <igd:assign> and <igd:undone> metadata elements (xml-schemas/igd-assign-metadata.rng). */
 #define IGD_DOMAIN_NS        "http://igd-assign.org/schemas/domain/1.0"
 #define IGD_DOMAIN_NS_PREFIX "igd"
 /* The user alias given to the IGD hostdev (<qemu:override> targets it). */
@@ -70,6 +70,8 @@ typedef struct {
     char *not_x86_reason;        /* why not, when !x86 */
 
     gboolean has_metadata;       /* <igd:assign> present */
+    gboolean undone;             /* <igd:undone> present: `igd-assign undo` opted the domain out of the
+                                  * watcher's adjustments until `igd-assign setup` (which removes it) */
     IgdMode meta_mode;           /* its mode attribute (AUTO: absent or unknown) */
     gboolean meta_host_set;
     IgdPciAddress meta_host;     /* its host attribute */

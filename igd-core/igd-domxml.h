@@ -42,6 +42,11 @@ typedef struct {
     gboolean changed;      /* the output differs from the input */
     GPtrArray *findings;   /* IgdFinding*: NOTE: why `auto` chose the mode (and x-igd-gms); WARN: what could
                             * not be tailored or will not work well; on failure, the FAILs that refused */
+    GPtrArray *changes;    /* IgdFinding* NOTE, one per edit of the definition, in order ("moved the IGD to
+                            * guest address 00:02.0", "removed <graphics type='spice'>"); empty when the
+                            * rewrite changed nothing of meaning (only layout) */
+    guint removed;         /* how many of @changes took away something the definition had (a display, an
+                            * emulated video, <rom bar='off'>) */
 } IgdDomXmlReport;
 
 void igd_domxml_report_init(IgdDomXmlReport *report);
@@ -82,6 +87,15 @@ void igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGues
  * than @dom->host is ignored.
  */
 GPtrArray *igd_domxml_verify(const IgdDomain *dom, const IgdSnapshot *snapshot) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * @xml with <igd:undone at=@when/> in its <metadata> (made when missing,
+ * an earlier <igd:undone> replaced): `undo` records that the user opted
+ * the domain out of igd-assignd's watcher; the next rewrite (`setup`)
+ * removes it. @when (ISO 8601) may be NULL. Errors as igd_domain_read().
+ */
+gboolean igd_domxml_mark_undone(const char *xml, gsize len, const char *when, char **out, gsize *out_len,
+                                GError **error);
 
 /*
  * @xml parsed and serialised again without any change: what the same
