@@ -25,3 +25,4 @@ clean-local-xml-schemas:
 	rm -rf xml-schemas/libvirt
 .PHONY: clean-local-xml-schemas
 dist_igdschema_DATA += xml-schemas/igd-state.rng  # the daemon state file (daemon helper)
+dist_igdschema_DATA += xml-schemas/igd-watcher.rng  # the watcher's last action per domain (daemon state dir)
