@@ -57,7 +57,8 @@ static void change(IgdRuleCtx *ctx, const char *id, gboolean removes, const char
 
 /*
  * One edit a fix made, said once (the watcher's log line, `setup`, the
- * JSON "changes"): @removes when it took away something the definition had.
+ * JSON "changes"): a NOTE, or a WARN when it took away something the
+ * definition had (@removes).
  */
 static void
 change(IgdRuleCtx *ctx, const char *id, gboolean removes, const char *fmt, ...)
@@ -72,7 +73,8 @@ change(IgdRuleCtx *ctx, const char *id, gboolean removes, const char *fmt, ...)
     va_start(ap, fmt);
     message = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_ptr_array_add(ctx->changes, igd_finding_new(id, IGD_SEVERITY_NOTE, NULL, message, NULL));
+    g_ptr_array_add(ctx->changes,
+                    igd_finding_new(id, removes ? IGD_SEVERITY_WARN : IGD_SEVERITY_NOTE, NULL, message, NULL));
 }
 
 /* "<graphics type='spice'>", "<channel type='spicevmc'>", "<video>" of a device element, for change messages. */

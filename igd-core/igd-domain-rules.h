@@ -21,9 +21,11 @@ typedef struct {
     const char *romfile;         /* rewrite: <rom file=...> to set, NULL: keep */
     gboolean opregion;           /* rewrite: x-igd-opregion=true through <qemu:override> */
     GPtrArray *findings;         /* checks: what the definition breaks; fixes: what they say (WARN, NOTE) */
-    GPtrArray *changes;          /* fixes: one NOTE per edit made ("moved the IGD to guest address 00:02.0"), or NULL */
-    guint removed;               /* fixes: how many of @changes removed something the definition had (a display,
-                                  * an emulated video, <rom bar='off'>): what the watcher must not do to an edit */
+    GPtrArray *changes;          /* fixes: one finding per edit made, or NULL: NOTE ("moved the IGD to guest
+                                  * address 00:02.0"), WARN when it removed something the definition had (a
+                                  * display, an emulated video, <rom bar='off'>): what the watcher must not do
+                                  * to an edit */
+    guint removed;               /* fixes: how many of those removed something (the WARNs) */
     xmlNode *igd;                /* fixes: the IGD hostdev, made by the first fix when missing */
 } IgdRuleCtx;
 

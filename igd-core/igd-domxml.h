@@ -42,11 +42,11 @@ typedef struct {
     gboolean changed;      /* the output differs from the input */
     GPtrArray *findings;   /* IgdFinding*: NOTE: why `auto` chose the mode (and x-igd-gms); WARN: what could
                             * not be tailored or will not work well; on failure, the FAILs that refused */
-    GPtrArray *changes;    /* IgdFinding* NOTE, one per edit of the definition, in order ("moved the IGD to
-                            * guest address 00:02.0", "removed <graphics type='spice'>"); empty when the
-                            * rewrite changed nothing of meaning (only layout) */
-    guint removed;         /* how many of @changes took away something the definition had (a display, an
-                            * emulated video, <rom bar='off'>) */
+    GPtrArray *changes;    /* IgdFinding*, one per edit of the definition, in order: NOTE ("moved the IGD
+                            * to guest address 00:02.0"), WARN when it took away something the definition
+                            * had ("removed <graphics type='spice'>"; a display, an emulated video, <rom
+                            * bar='off'>); empty when the rewrite changed nothing of meaning (only layout) */
+    guint removed;         /* how many of @changes are such WARNs */
 } IgdDomXmlReport;
 
 void igd_domxml_report_init(IgdDomXmlReport *report);
