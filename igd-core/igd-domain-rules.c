@@ -669,9 +669,11 @@ fix_legacy_video(IgdRuleCtx *ctx)
                 igd_xml_remove(c);
                 /* an emulated video card is something the definition had; a 'none' is nothing */
                 if (!none)
-                    change(ctx, "legacy-video", TRUE, "removed %s (legacy mode: <video><model type='none'/>)", what);
+                    change(ctx, "legacy-video", TRUE, "removed %s", what);
             }
         }
+        if (first_video != NULL)
+            change(ctx, "legacy-video", FALSE, "added <video><model type='none'/>");
         if (first_video == NULL) {
             xmlNode *video = igd_xml_new("video");
             xmlNode *model = igd_xml_new("model");

@@ -1,7 +1,9 @@
 /*
  * cmd-undo.c: `igd-assign undo DOMAIN [--reattach]`: define again the
- * definition `setup` saved in the domain's <igd:assign> metadata, and with
- * --reattach give the IGD back to its host driver.
+ * definition `setup` saved in the domain's <igd:assign> metadata, marked
+ * <igd:undone/> so that igd-assignd's watcher leaves it alone until `setup`
+ * runs again (igd_domxml_mark_undone()), and with --reattach give the IGD
+ * back to its host driver.
  */
 #include "config.h"
 
@@ -25,7 +27,10 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
     g_autoptr(GError) error = NULL;
     g_autofree char *cur = NULL;
     g_autofree char *orig = NULL;
-    gsize orig_len = 0;
+    g_autofree char *marked = NULL;
+    g_autofree char *now = NULL;
+    g_autoptr(GDateTime) when = g_date_time_new_now_utc();
+    gsize orig_len = 0, marked_len = 0;
     g_autoptr(IgdDomain) dom = NULL;
     IgdPciAddress host;
     char hostname[13];
@@ -58,7 +63,11 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
     host = dom->host;
     igd_pci_address_format(&host, hostname);
 
-    if (!igd_virt_define(virt, orig, &error))
+    /* the restored definition opts the domain out of the watcher (adjust-hostdevs would adjust it again) */
+    now = g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ");
+    if (!igd_domxml_mark_undone(orig, orig_len, now, &marked, &marked_len, &error))
+        return igd_cli_error("undo", error, NULL);
+    if (!igd_virt_define(virt, marked, &error))
         return igd_cli_error("undo", error, NULL);
     if (reattach && !igd_virt_reattach_igd(virt, &host, &error))
         return igd_cli_error("undo", error, "'virsh nodedev-reattach' gives the device back by hand");
