@@ -193,6 +193,9 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         g_string_append_printf(text, "warning: ownership state unknown: %s\n", state_error->message);
     if (virt_error && cli->verbosity >= 0 && !cli->json)
         g_string_append_printf(text, "warning: configured domains unknown: %s\n", virt_error->message);
-    fputs(cli->json ? igd_json_get(json) : text->str, stdout);
+    if (cli->json)
+        igd_cli_print_json(igd_json_get(json));
+    else
+        fputs(text->str, stdout);
     return IGD_EXIT_OK;
 }

@@ -13,6 +13,7 @@
 #include "igd-cli.h"
 #include "igd-common.h"
 #include "igd-domxml.h"
+#include "igd-json.h"
 #include "igd-virt.h"
 
 int
@@ -71,8 +72,20 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
         return igd_cli_error("undo", error, NULL);
     if (reattach && !igd_virt_reattach_igd(virt, &host, &error))
         return igd_cli_error("undo", error, "'virsh nodedev-reattach' gives the device back by hand");
-    if (cli->verbosity >= 0)
+    if (cli->json) {
+        g_autoptr(IgdJson) j = igd_json_new();
+
+        igd_json_begin_object(j, NULL);
+        igd_json_string(j, "domain", name);
+        igd_json_bool(j, "restored", TRUE);
+        igd_json_bool(j, "opted_out", TRUE);
+        igd_json_string(j, "host", hostname);
+        igd_json_bool(j, "reattached", reattach);
+        igd_json_end_object(j);
+        igd_cli_print_json(igd_json_get(j));
+    } else if (cli->verbosity >= 0) {
         printf("Domain '%s' restored to its definition before igd-assign%s\n", name,
                reattach ? " (IGD reattached to its host driver)" : "");
+    }
     return IGD_EXIT_OK;
 }

@@ -95,5 +95,7 @@ gboolean igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host,
                                 int *exit_code);
 void igd_cli_print_report(IgdCli *cli, const IgdDomXmlReport *report);
 void igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity severity);
+/* The report's changes as a JSON array "changes" of {"id", "message", "removes"}. */
+void igd_cli_json_changes(IgdJson *json, const IgdDomXmlReport *report);
 
 G_END_DECLS
