@@ -728,14 +728,16 @@ fix_upt_video(IgdRuleCtx *ctx)
 
     if (igd_domain_has_emulated_video(dom)) {
         /* libvirt: "a 'none' video type must be the only video device defined for the domain" */
-        for (c = dom->devices->children; c; c = next) {
-            xmlNode *m = igd_xml_child(c, "model");
+        g_autoptr(GPtrArray) none = g_ptr_array_new();
 
-            next = c->next;
-            if (igd_xml_is(c, "video") && m && igd_xml_prop_eq(m, "type", "none")) {
-                igd_xml_remove(c);
-                change(ctx, "upt-video", FALSE, "removed <video><model type='none'/> next to an emulated video");
-            }
+        for (c = dom->devices->children; c; c = c->next) {
+            xmlNode *m = igd_xml_child(c, "model");
+            if (igd_xml_is(c, "video") && m && igd_xml_prop_eq(m, "type", "none"))
+                g_ptr_array_add(none, c);
+        }
+        for (guint i = 0; i < none->len; i++) {
+            igd_xml_remove(g_ptr_array_index(none, i));
+            change(ctx, "upt-video", FALSE, "removed <video><model type='none'/> next to an emulated video");
         }
         return;
     }

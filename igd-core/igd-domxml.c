@@ -73,19 +73,17 @@ metadata_container(IgdDomain *dom)
 static gboolean
 remove_undone(IgdDomain *dom)
 {
-    gboolean removed = FALSE;
-    xmlNode *next;
+    g_autoptr(GPtrArray) found = g_ptr_array_new();
 
-    for (xmlNode *c = dom->metadata ? dom->metadata->children : NULL; c; c = next) {
-        next = c->next;
+    /* collected first: igd_xml_remove() also frees the blanks around a node */
+    for (xmlNode *c = dom->metadata ? dom->metadata->children : NULL; c; c = c->next)
         if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
-            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "undone")) {
-            igd_xml_remove(c);
-            removed = TRUE;
-        }
-    }
+            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "undone"))
+            g_ptr_array_add(found, c);
+    for (guint i = 0; i < found->len; i++)
+        igd_xml_remove(g_ptr_array_index(found, i));
     dom->undone = FALSE;
-    return removed;
+    return found->len > 0;
 }
 
 static void

@@ -1119,6 +1119,34 @@ test_undone_marker(void)
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
 }
 
+/* UPT: a 'none' video next to an emulated one (libvirt refuses the pair) is removed, and said */
+static void
+test_upt_none_next_to_emulated(void)
+{
+    const char *xml = "<domain type='kvm'>\n  <name>m</name>\n  <memory>1048576</memory>\n  <os>\n"
+                      "    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n  <devices>\n"
+                      "    <video>\n      <model type='none'/>\n    </video>\n"
+                      "    <video>\n      <model type='qxl'/>\n    </video>\n  </devices>\n</domain>\n";
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = IGD_MODE_UPT;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(xml, strlen(xml), &o, &out, &n, &r, &error));
+    g_assert_no_error(error);
+    g_assert_null(strstr(out, "type=\"none\""));
+    g_assert_nonnull(strstr(out, "<model type=\"qxl\"/>"));
+    g_assert_cmpstr(igd_findings_find(r.changes, "upt-video")->message, ==,
+                    "removed <video><model type='none'/> next to an emulated video");
+    g_assert_cmpuint(r.removed, ==, 0);
+    g_assert_true(rng_valid(libvirt_rng, out, n, "domain.rng"));
+    igd_domxml_report_clear(&r);
+}
+
 /* igd_snapshot_gather() over captured host trees (tests/data/hosts, see their READMEs) */
 static void
 test_snapshot_skl_vfio(void)
@@ -1673,6 +1701,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/original/identity", test_original_identity);
     g_test_add_func("/domxml/mode-switch", test_mode_switch);
     g_test_add_func("/domxml/undone-marker", test_undone_marker);
+    g_test_add_func("/domxml/upt/none-next-to-emulated", test_upt_none_next_to_emulated);
     g_test_add_func("/domxml/legacy/crowded", test_legacy_crowded);
     g_test_add_func("/domxml/snapshot/skl-ideapad-vfio", test_snapshot_skl_vfio);
     g_test_add_func("/domxml/snapshot/not-igd", test_snapshot_not_igd);

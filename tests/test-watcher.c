@@ -426,6 +426,27 @@ test_decimal_slot(void)
     igd_test_rmtree(dir);
 }
 
+static char *dumpxml(virConnectPtr conn, const char *name);
+
+/* How many persistent domains @uri has now. */
+static int
+n_domains(virConnectPtr conn)
+{
+    virDomainPtr *doms = NULL;
+    int n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+
+    for (int i = 0; i < n; i++)
+        virDomainFree(doms[i]);
+    free(doms);
+    return n;
+}
+
+/*
+ * The threads: every defined domain is looked at once at start (a set-up
+ * legacy domain with a display added before the watcher started is
+ * switched to UPT then), and each later definition through its DEFINED
+ * event (a domain without an IGD, seen and left alone).
+ */
 static void
 test_events(void)
 {
@@ -436,21 +457,51 @@ test_events(void)
     IgdWatcherOptions opts = { "test:///default", TRUE, "", NULL, NULL, NULL, FALSE };
     virConnectPtr conn;
     virDomainPtr dom;
+    gsize len = 0;
+    g_autofree char *broken = load("legacy-display-added.xml", &len);
+    g_autofree char *after = NULL;
     const char *xml = "<domain type='test'><name>igd-watch-plain</name><memory>65536</memory>"
                       "<os><type>hvm</type></os></domain>";
+    int n0;
+
+    /* the connection keeps test:///default's state for the watcher's own connection */
+    conn = virConnectOpen("test:///default");
+    g_assert_nonnull(conn);
+    dom = virDomainDefineXML(conn, broken);
+    g_assert_nonnull(dom);
+    virDomainFree(dom);
+    n0 = n_domains(conn);
+    g_assert_cmpint(n0, >=, 2); /* the driver's own "test" and igd-watch */
 
     w = igd_watcher_new(&opts, sysroot, &error);
     g_assert_no_error(error);
-    conn = virConnectOpen("test:///default");
-    g_assert_nonnull(conn);
-    dom = virDomainDefineXML(conn, xml);
-    g_assert_nonnull(dom);
-    for (guint i = 0; i < 500 && igd_watcher_get_seen(w) == 0; i++)
+    for (guint i = 0; i < 1000 && (igd_watcher_get_seen(w) < (guint)n0 || igd_watcher_get_redefined(w) == 0); i++)
         g_usleep(10000);
-    g_assert_cmpuint(igd_watcher_get_seen(w), >=, 1);
-    g_assert_cmpuint(igd_watcher_get_redefined(w), ==, 0);
+    /* reconciled at start: every domain looked at, the broken one adjusted */
+    g_assert_cmpuint(igd_watcher_get_seen(w), >=, (guint)n0);
+    g_assert_cmpuint(igd_watcher_get_redefined(w), ==, 1);
+    after = dumpxml(conn, "igd-watch");
+    g_assert_nonnull(strstr(after, "mode=\"upt\""));
+
+    /* a later definition arrives as an event (its own redefinition's event came too: one more) */
+    for (guint i = 0; i < 500 && igd_watcher_get_seen(w) < (guint)n0 + 1; i++)
+        g_usleep(10000);
+    {
+        guint before = igd_watcher_get_seen(w);
+
+        dom = virDomainDefineXML(conn, xml);
+        g_assert_nonnull(dom);
+        for (guint i = 0; i < 500 && igd_watcher_get_seen(w) == before; i++)
+            g_usleep(10000);
+        g_assert_cmpuint(igd_watcher_get_seen(w), >, before);
+    }
+    g_assert_cmpuint(igd_watcher_get_redefined(w), ==, 1);
     g_assert_cmpint(virDomainUndefine(dom), ==, 0);
     virDomainFree(dom);
+    dom = virDomainLookupByName(conn, "igd-watch");
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+    virDomainFree(dom);
+    g_clear_pointer(&w, igd_watcher_free);
     virConnectClose(conn);
 }
 
