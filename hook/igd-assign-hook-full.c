@@ -371,8 +371,9 @@ hook_prepare(HookDomain *dom)
 
     igd_pci_address_format(&d->host, pci);
 
-    /* 1. The host device exists and is an Intel IGD: only what a start needs is read. */
-    snapshot = igd_snapshot_gather(dom->sysroot, &d->host, igd_requirements_parts(IGD_SCOPE_START), &error);
+    /* 1. The host device exists and is an Intel IGD: only what a start needs is read (QEMU in step 3). */
+    snapshot = igd_snapshot_gather(dom->sysroot, &d->host, igd_requirements_parts(IGD_SCOPE_START) & ~IGD_SNAPSHOT_QEMU,
+                                   &error);
     if (snapshot == NULL) {
         if (g_error_matches(error, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
             reason = g_strdup_printf("host device %s of its IGD hostdev does not exist on this host", pci);
@@ -395,7 +396,9 @@ hook_prepare(HookDomain *dom)
     if (refuse_first(dom, broken, suffix))
         return 1;
 
-    /* 3. What must hold at the start: on vfio-pci or bound for it by someone, no framebuffer on its BARs. */
+    /* 3. What must hold at the start: on vfio-pci or bound for it by someone, no framebuffer on its BARs, a
+     *    QEMU that does not crash on this domain (its x-igd-gms, addresses, x-igd-legacy-mode). */
+    igd_snapshot_set_qemu(snapshot, igd_snapshot_probe_qemu(NULL, NULL), TRUE);
     igd_domxml_guest(d, snapshot, &guest);
     start = igd_requirements_evaluate(snapshot, IGD_SCOPE_START, &guest);
     if (refuse_first(dom, start, NULL))

@@ -58,3 +58,13 @@ tests_test_verify_SOURCES = tests/test-verify.c
 tests_test_verify_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_verify_LDADD = $(IGD_TEST_LIBS)
 EXTRA_DIST += tests/verifydata
+
+# The domain rule iommu-width (OVMF guest within the IOMMU's address width):
+# the golden cases tests/domxmldata/ovmf-iommu-width*, and undo through the
+# CLI in this process against libvirt's test driver (as test-setup-undo).
+check_PROGRAMS += tests/test-iommu-width
+TESTS += tests/test-iommu-width
+tests_test_iommu_width_SOURCES = tests/test-iommu-width.c tools/cmd-undo.c tools/igd-virt.c
+tests_test_iommu_width_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/tools
+tests_test_iommu_width_CFLAGS = $(AM_CFLAGS) $(LIBVIRT_CFLAGS)
+tests_test_iommu_width_LDADD = tests/libigdcli.a $(IGD_TEST_LIBS) $(LIBVIRT_LIBS) -ldl

@@ -11,6 +11,7 @@
 #include "igd-opregion.h"
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
@@ -33,7 +34,7 @@ typedef struct {
 
 typedef struct {
     GBytes *opregion;   /* etc/igd-opregion contents */
-    guint64 bdsm_size;  /* etc/igd-bdsm-size value */
+    guint64 bdsm_size;  /* etc/igd-bdsm-size value (0: the device has no BDSM register) */
 } IgdBlobs;
 
 /* Frees the contents of @blobs (not @blobs itself); safe to call twice. */
@@ -47,9 +48,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(IgdBlobs, igd_blobs_clear)
  * @config->vbt_file is spliced in (igd_opregion_splice_vbt()). bdsm_size is
  * what @qemu's model puts in etc/igd-bdsm-size for this device (@qemu NULL:
  * the host's stolen size decoded from GGC for its generation). @config may
- * be NULL (defaults). When that size is 0 (GMS 0, or a QEMU that writes 0
- * for an unknown device), the host's own stolen size is used; when that is
- * 0 too: IGD_ERROR_CHECK_FAILED (OVMF refuses a zero etc/igd-bdsm-size).
+ * be NULL (defaults). A device without a BDSM register (Meteor Lake on,
+ * IGD_PLATFORM_FLAG_NO_BDSM) gets 0, as QEMU writes for it. Otherwise, when
+ * that size is 0 (GMS 0, or a QEMU that writes 0 for a device it does not
+ * know), the host's own stolen size is used; when that is 0 too:
+ * IGD_ERROR_CHECK_FAILED (a BDSM to program and nothing to reserve: the
+ * original IgdAssignmentDxe refuses a zero etc/igd-bdsm-size).
  * A VBT override that is not a VBT or does not fit: IGD_ERROR_INVALID
  * naming the file. @out is filled only on success.
  */
@@ -64,6 +68,17 @@ gboolean igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr,
 gboolean igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                               GBytes *opregion, const IgdBlobsConfig *config,
                               const IgdQemuCaps *qemu, IgdBlobs *out, GError **error);
+
+/*
+ * The etc/igd-bdsm-size value for the IGD of @snapshot (device part; its
+ * QEMU, may be NULL) and a guest of @machine (NULL: i440fx) with x-igd-gms
+ * @x_igd_gms (0 or -1: unset): what that QEMU writes itself when it creates
+ * the file, else the host's stolen size; 0 for an IGD without a BDSM
+ * register (Meteor Lake on). A BDSM register with no stolen memory is
+ * IGD_ERROR_CHECK_FAILED (the original IgdAssignmentDxe refuses 0).
+ */
+gboolean igd_blobs_bdsm_size(const IgdSnapshot *snapshot, const char *machine, gint x_igd_gms, guint64 *size,
+                             GError **error);
 
 /* The 8 bytes of etc/igd-bdsm-size for @size (little-endian). */
 GBytes *igd_blobs_bdsm_size_bytes(guint64 size);

@@ -10,6 +10,7 @@
 
 #include "igd-common.h"
 #include "igd-domain-rules.h"
+#include "igd-requirements.h"
 #include "igd-xml.h"
 
 #define MODE_LEGACY (1u << IGD_MODE_LEGACY)
@@ -590,11 +591,14 @@ needed_gms(const IgdRuleCtx *ctx)
 {
     const IgdSnapshot *s = ctx->snapshot;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     gint ret = -2;
 
     if (s == NULL || s->qemu == NULL || s->platform == NULL || !s->gmch_valid)
         return -2;
-    if (igd_qemu_model_igd(s->qemu, s->device_id, s->platform, &s->gmch, -1, ctx->dom->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.machine = ctx->dom->machine;
+    if (igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         ret = m.x_igd_gms_needed;
     igd_qemu_igd_model_clear(&m);
     return ret;
@@ -632,6 +636,27 @@ fix_legacy_gms(IgdRuleCtx *ctx)
         if (was != NULL)
             change(ctx, "legacy-gms", FALSE, "removed x-igd-gms, which this QEMU does not need");
     }
+}
+
+/*
+ * An x-igd-gms the installed QEMU crashes on (igd_qemu_gms_crashes(): 10.1
+ * and later take a refused value down with a NULL dereference) is never
+ * kept: the rewrite removes it, whatever the mode (the legacy-gms rule may
+ * then set the value QEMU needs). The requirement "qemu-crash" reports it
+ * for verify and the hook.
+ */
+static void
+fix_crashing_gms(IgdRuleCtx *ctx)
+{
+    const IgdSnapshot *s = ctx->snapshot;
+    g_autofree char *why = NULL;
+
+    if (s == NULL || ctx->dom->x_igd_gms <= 0 || !igd_qemu_gms_crashes(s->qemu, s->device_id, ctx->dom->x_igd_gms, &why))
+        return;
+    igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
+    igd_findings_add(ctx->findings, "x-igd-gms", IGD_SEVERITY_WARN, NULL, NULL, "x-igd-gms=%d removed: %s",
+                     ctx->dom->x_igd_gms, why);
+    change(ctx, "x-igd-gms", FALSE, "removed x-igd-gms=%d, which this QEMU crashes on", ctx->dom->x_igd_gms);
 }
 
 static void
@@ -807,6 +832,148 @@ fix_opregion(IgdRuleCtx *ctx)
         change(ctx, "opregion", FALSE, "set x-igd-opregion=true (<qemu:override>)");
 }
 
+/*
+ * ---- both modes, OVMF: the guest's physical address bits within the IOMMU's
+ * address width (QEMU docs/igd-assign.txt "Known issues"; igd-requirements.c
+ * judge_iommu_width() says why). Only where the host's width is known and
+ * bounds something QEMU can set (32..51 bits).
+ */
+static gboolean
+iommu_width_applies(const IgdRuleCtx *ctx, guint *width)
+{
+    const IgdSnapshot *s = ctx->snapshot;
+
+    if (!ctx->dom->ovmf || s == NULL || !(s->parts & IGD_SNAPSHOT_HOST) || s->iommu_width < IGD_QEMU_PHYS_BITS_MIN ||
+        s->iommu_width >= IGD_QEMU_PHYS_BITS_MAX)
+        return FALSE;
+    *width = s->iommu_width;
+    return TRUE;
+}
+
+/* -cpu host/max, or <maxphysaddr mode='passthrough'> (host-phys-bits=on): only a host-phys-bits-limit bounds it. */
+static gboolean
+uses_host_bits(const IgdDomain *dom)
+{
+    return dom->cpu_host || g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0;
+}
+
+static void
+check_iommu_width(IgdRuleCtx *ctx)
+{
+    guint w;
+    gint bits;
+    g_autofree char *fix = NULL;
+    g_autofree char *got = NULL;
+
+    if (!iommu_width_applies(ctx, &w))
+        return;
+    bits = igd_domain_guest_phys_bits(ctx->dom, ctx->snapshot->cpu_phys_bits);
+    if (bits > 0 && (guint)bits <= w)
+        return;
+    fix = igd_requirements_phys_bits_fix(uses_host_bits(ctx->dom), w);
+    got = bits > 0 ? g_strdup_printf("%d", bits) : g_strdup("the host CPU's (unknown here)");
+    warn(ctx, "iommu-width", fix,
+         "the guest CPU gets %s physical address bits, more than the IOMMU's %u: OVMF may place 64-bit PCI BARs "
+         "where VFIO cannot map them", got, w);
+}
+
+/* The domain's <cpu>, made where libvirt writes it (after <os> and <features>) when missing. */
+static xmlNode *
+ensure_cpu(IgdDomain *dom)
+{
+    xmlNode *after = NULL, *before;
+
+    if (dom->cpu)
+        return dom->cpu;
+    for (xmlNode *c = dom->root->children; c; c = c->next)
+        if (igd_xml_is(c, "os") || igd_xml_is(c, "features"))
+            after = c;
+    before = after ? after->next : NULL;
+    while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
+        before = before->next;
+    if (after == NULL)
+        before = dom->devices; /* no <os>: before <devices> (NULL: at the end) */
+    dom->cpu = igd_xml_new("cpu");
+    igd_xml_insert(dom->root, dom->cpu, before);
+    return dom->cpu;
+}
+
+static void
+fix_iommu_width(IgdRuleCtx *ctx)
+{
+    static const char *const drivers[] = { IGD_DOMAIN_CPU_GLOBAL, IGD_DOMAIN_CPU_GLOBAL_HOST, NULL };
+    IgdDomain *dom = ctx->dom;
+    guint w;
+    gint bits;
+    g_autofree char *wtext = NULL;
+    xmlNode *mpa;
+
+    if (!iommu_width_applies(ctx, &w))
+        return;
+    bits = igd_domain_guest_phys_bits(dom, ctx->snapshot->cpu_phys_bits);
+    if (bits > 0 && (guint)bits <= w)
+        return;
+    wtext = g_strdup_printf("%u", w);
+    mpa = igd_xml_child(dom->cpu, "maxphysaddr");
+    if (uses_host_bits(dom)) {
+        g_autofree char *old = NULL;
+        xmlNode *arg = igd_xml_commandline_find_global(dom->root, drivers, "host-phys-bits-limit", &old);
+
+        if (g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0 && dom->maxphysaddr_limit > (gint)w) {
+            /* a libvirt that wrote limit= (9.3+) reads it: lower it */
+            igd_xml_set(mpa, "limit", wtext);
+            change(ctx, "iommu-width", FALSE, "lowered <maxphysaddr limit> to %u", w);
+            igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
+                             "<maxphysaddr limit='%d'> lowered to %u, the IOMMU's address width (OVMF guest)",
+                             dom->maxphysaddr_limit, w);
+        } else if (arg != NULL) {
+            g_autofree char *value = igd_xml_prop(arg, "value");
+            g_autofree char *driver = g_strndup(value, strcspn(value, "."));
+            g_autofree char *set = g_strdup_printf("%s.host-phys-bits-limit=%u", driver, w);
+
+            igd_xml_set(arg, "value", set);
+            change(ctx, "iommu-width", FALSE, "lowered -global %s.host-phys-bits-limit to %u", driver, w);
+            igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
+                             "-global %s.host-phys-bits-limit=%s lowered to %u, the IOMMU's address width (OVMF guest)",
+                             driver, old, w);
+        } else {
+            igd_xml_commandline_set_global(dom->root, IGD_DOMAIN_CPU_GLOBAL, "host-phys-bits-limit", wtext);
+            change(ctx, "iommu-width", FALSE, "added -global " IGD_DOMAIN_CPU_GLOBAL ".host-phys-bits-limit=%u", w);
+            igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_NOTE, NULL, NULL,
+                             "-global " IGD_DOMAIN_CPU_GLOBAL ".host-phys-bits-limit=%u (<qemu:commandline>): the "
+                             "OVMF guest gets at most the IOMMU's %u physical address bits (-cpu host takes the "
+                             "host's and ignores <maxphysaddr mode='emulate'>)", w, w);
+        }
+        return;
+    }
+    if (mpa == NULL) {
+        mpa = igd_xml_new("maxphysaddr");
+        xmlSetProp(mpa, (const xmlChar *)"mode", (const xmlChar *)"emulate");
+        xmlSetProp(mpa, (const xmlChar *)"bits", (const xmlChar *)wtext);
+        igd_xml_insert(ensure_cpu(dom), mpa, NULL);
+        change(ctx, "iommu-width", FALSE, "added <maxphysaddr mode='emulate' bits='%u'/>", w);
+        igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_NOTE, NULL, NULL,
+                         "<maxphysaddr mode='emulate' bits='%u'/>: the OVMF guest gets at most the IOMMU's %u "
+                         "physical address bits (QEMU's default is %d)", w, w, IGD_DOMAIN_QEMU_DEFAULT_PHYS_BITS);
+    } else if (g_strcmp0(dom->maxphysaddr_mode, "emulate") == 0) {
+        igd_xml_set(mpa, "bits", wtext);
+        change(ctx, "iommu-width", FALSE, "set <maxphysaddr bits='%u'>", w);
+        if (dom->maxphysaddr_bits > 0)
+            igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
+                             "<maxphysaddr bits='%d'> lowered to %u, the IOMMU's address width (OVMF guest)",
+                             dom->maxphysaddr_bits, w);
+        else
+            igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_NOTE, NULL, NULL,
+                             "<maxphysaddr mode='emulate'> given bits='%u', the IOMMU's address width (OVMF guest)", w);
+    } else {
+        /* a mode libvirt does not know: the user's, left alone */
+        g_autofree char *fix = igd_requirements_phys_bits_fix(FALSE, w);
+        igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, fix,
+                         "<maxphysaddr mode='%s'> left alone: the OVMF guest may get more physical address bits than "
+                         "the IOMMU's %u", dom->maxphysaddr_mode, w);
+    }
+}
+
 /* The order libvirt writes a PCI hostdev's children in (and domain.rng accepts). */
 static const char *const hostdev_order[] = {
     "driver", "teaming", "source", "alias", "acpi", "boot", "rom", "address", "readonly", "shareable", NULL,
@@ -887,10 +1054,12 @@ static const Rule rules[] = {
     { "legacy-video", MODE_LEGACY, check_legacy_video, fix_legacy_video },
     { "legacy-displays", MODE_LEGACY, check_legacy_displays, fix_legacy_displays },
     { "legacy-root-bus", MODE_LEGACY, NULL, fix_legacy_root_bus },
+    { "x-igd-gms", MODE_BOTH, NULL, fix_crashing_gms },
     { "legacy-gms", MODE_LEGACY, check_legacy_gms, fix_legacy_gms },
     { "upt-address", MODE_UPT, check_upt_address, fix_upt_address },
     { "upt-video", MODE_UPT, check_upt_video, fix_upt_video },
     { "opregion", MODE_BOTH, NULL, fix_opregion },
+    { "iommu-width", MODE_BOTH, check_iommu_width, fix_iommu_width },
     { "layout", MODE_BOTH, NULL, fix_layout },
 };
 
@@ -908,4 +1077,18 @@ igd_domain_rules_fix(IgdRuleCtx *ctx)
     for (gsize i = 0; i < G_N_ELEMENTS(rules); i++)
         if ((rules[i].modes & (1u << ctx->mode)) && rules[i].fix)
             rules[i].fix(ctx);
+}
+
+void
+igd_domain_rules_mend_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest)
+{
+    IgdRuleCtx ctx = { 0 };
+    guint width = 0;
+
+    ctx.dom = (IgdDomain *)dom; /* read only */
+    ctx.snapshot = snapshot;
+    if (snapshot != NULL && igd_qemu_gms_crashes(snapshot->qemu, snapshot->device_id, guest->x_igd_gms, NULL))
+        guest->x_igd_gms = -1; /* rule "x-igd-gms" removes it */
+    if (iommu_width_applies(&ctx, &width) && (guest->phys_bits < 0 || (guint)guest->phys_bits > width))
+        guest->phys_bits = (gint)width; /* rule "iommu-width" limits it */
 }

@@ -10,6 +10,7 @@
 
 #include "igd-domain.h"
 #include "igd-finding.h"
+#include "igd-requirements.h"
 #include "igd-snapshot.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,13 @@ typedef struct {
 
 /* Add a finding for every rule of @ctx->mode that @ctx->dom breaks. */
 void igd_domain_rules_check(IgdRuleCtx *ctx);
+/*
+ * @guest (igd-requirements.h) as the fixes will leave @dom: an x-igd-gms
+ * that crashes the snapshot's QEMU removed, an OVMF guest's physical address
+ * bits brought within the IOMMU's. So rewrite judges the requirements of
+ * what it writes, not of what it mends.
+ */
+void igd_domain_rules_mend_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
 /*
  * Apply every rule of @ctx->mode to @ctx->dom's document. Each fix that
  * changes something says what in @ctx->changes (when not NULL), once per

@@ -57,6 +57,7 @@ igd_domain_free(IgdDomain *dom)
     g_free(dom->type);
     g_free(dom->machine);
     g_free(dom->not_x86_reason);
+    g_free(dom->maxphysaddr_mode);
     if (dom->doc)
         xmlFreeDoc(dom->doc);
     g_free(dom);
@@ -235,14 +236,76 @@ static void
 read_override(IgdDomain *dom)
 {
     IgdDomainHostdev *igd = igd_domain_get_igd(dom);
-    xmlNode *p = igd ? igd_xml_override_find(dom->root, igd->alias ? igd->alias : IGD_DOMAIN_ALIAS, "x-igd-gms")
-                     : NULL;
+    const char *alias = igd && igd->alias ? igd->alias : IGD_DOMAIN_ALIAS;
+    xmlNode *p = igd ? igd_xml_override_find(dom->root, alias, "x-igd-gms") : NULL;
+    xmlNode *l = igd ? igd_xml_override_find(dom->root, alias, "x-igd-legacy-mode") : NULL;
     g_autofree char *value = p ? igd_xml_prop(p, "value") : NULL;
+    g_autofree char *legacy = l ? igd_xml_prop(l, "value") : NULL;
     guint64 v = 0;
 
     dom->x_igd_gms = -1;
-    if (value && g_ascii_string_to_unsigned(value, 10, 0, 0xff, &v, NULL))
-        dom->x_igd_gms = (gint)v;
+    /* QEMU's x-igd-gms is a uint32 (DEFINE_PROP_UINT32): every value it takes is judged, a bad one too */
+    if (value && g_ascii_string_to_unsigned(value, 10, 0, G_MAXUINT32, &v, NULL))
+        dom->x_igd_gms = (gint)MIN(v, (guint64)G_MAXINT);
+    dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_AUTO;
+    if (g_strcmp0(legacy, "on") == 0)
+        dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_ON;
+    else if (g_strcmp0(legacy, "off") == 0)
+        dom->x_igd_legacy_mode = IGD_QEMU_LEGACY_OFF;
+}
+
+/* A bits/limit attribute as libvirt reads it (virXMLPropUInt, base 10), -1 when absent or not 1..64. */
+static gint
+phys_bits_prop(const xmlNode *node, const char *name)
+{
+    g_autofree char *v = node ? igd_xml_prop(node, name) : NULL;
+    guint64 n = 0;
+
+    if (v == NULL || !g_ascii_string_to_unsigned(v, 10, 1, 64, &n, NULL))
+        return -1;
+    return (gint)n;
+}
+
+static void
+read_cpu(IgdDomain *dom)
+{
+    static const char *const drivers[] = { IGD_DOMAIN_CPU_GLOBAL, IGD_DOMAIN_CPU_GLOBAL_HOST, NULL };
+    xmlNode *mpa;
+    g_autofree char *limit = NULL;
+    guint64 n = 0;
+
+    dom->cpu = igd_xml_child(dom->root, "cpu");
+    dom->cpu_host = igd_xml_prop_eq(dom->cpu, "mode", "host-passthrough") || igd_xml_prop_eq(dom->cpu, "mode", "maximum");
+    mpa = igd_xml_child(dom->cpu, "maxphysaddr");
+    dom->maxphysaddr_mode = mpa ? igd_xml_prop(mpa, "mode") : NULL;
+    if (mpa && dom->maxphysaddr_mode == NULL)
+        dom->maxphysaddr_mode = g_strdup("");
+    dom->maxphysaddr_bits = phys_bits_prop(mpa, "bits");
+    dom->maxphysaddr_limit = phys_bits_prop(mpa, "limit");
+    dom->global_phys_bits_limit = -1;
+    if (igd_xml_commandline_find_global(dom->root, drivers, "host-phys-bits-limit", &limit) &&
+        g_ascii_string_to_unsigned(limit, 10, 1, 64, &n, NULL))
+        dom->global_phys_bits_limit = (gint)n;
+}
+
+gint
+igd_domain_guest_phys_bits(const IgdDomain *dom, guint host_cpu_bits)
+{
+    gint limit = -1;
+
+    if (dom->cpu_host || g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0) {
+        /* host-phys-bits: the host's bits, at most a host-phys-bits-limit */
+        if (g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0 && dom->maxphysaddr_limit > 0)
+            limit = dom->maxphysaddr_limit;
+        if (dom->global_phys_bits_limit > 0 && (limit < 0 || dom->global_phys_bits_limit < limit))
+            limit = dom->global_phys_bits_limit;
+        if (host_cpu_bits == 0)
+            return limit;
+        return limit > 0 ? MIN((gint)host_cpu_bits, limit) : (gint)host_cpu_bits;
+    }
+    if (g_strcmp0(dom->maxphysaddr_mode, "emulate") == 0 && dom->maxphysaddr_bits > 0)
+        return dom->maxphysaddr_bits;
+    return IGD_DOMAIN_QEMU_DEFAULT_PHYS_BITS;
 }
 
 IgdDomain *
@@ -264,6 +327,7 @@ igd_domain_read(const char *xml, gsize len, const IgdDomainReadOptions *opts, GE
         dom->uuid = uuid ? uuid_canonical(uuid) : NULL;
     }
     read_os(dom);
+    read_cpu(dom);
     read_metadata(dom);
 
     dom->pci_hostdevs = g_ptr_array_new_with_free_func(hostdev_free);

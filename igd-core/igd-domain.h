@@ -84,8 +84,29 @@ typedef struct {
     GPtrArray *igd_hostdevs;     /* IgdDomainHostdev* (of @pci_hostdevs) whose source is @host */
     guint n_intel_hostdevs;      /* hostdevs found to be Intel display devices through the sysroot */
     IgdMode mode;                /* the intended mode: the metadata's, else legacy when the IGD is at guest 00:02.0 */
-    gint x_igd_gms;              /* x-igd-gms of the IGD hostdev's alias in <qemu:override>, -1: unset */
+    gint x_igd_gms;              /* x-igd-gms of the IGD hostdev's alias in <qemu:override>, -1: unset (a value
+                                  * past G_MAXINT reads as G_MAXINT: QEMU takes a uint32) */
+    IgdQemuLegacyMode x_igd_legacy_mode; /* x-igd-legacy-mode there ("on", "off", "auto"), default auto */
+
+    /* what bounds the guest CPU's physical address bits (igd_domain_guest_phys_bits()) */
+    xmlNode *cpu;                /* <cpu>, NULL: none */
+    gboolean cpu_host;           /* <cpu mode='host-passthrough'> or 'maximum': QEMU's -cpu host / -cpu max */
+    char *maxphysaddr_mode;      /* <cpu><maxphysaddr mode=...> as written, NULL: no <maxphysaddr> */
+    gint maxphysaddr_bits;       /* its bits= (mode='emulate': QEMU phys-bits), -1: unset or not a number */
+    gint maxphysaddr_limit;      /* its limit= (libvirt 9.3+, mode='passthrough': host-phys-bits-limit), -1: unset */
+    gint global_phys_bits_limit; /* a <qemu:commandline> -global IGD_DOMAIN_CPU_GLOBAL(s).host-phys-bits-limit=N, -1: none */
 } IgdDomain;
+
+/*
+ * The QOM types of QEMU's -cpu max and -cpu host (host is a subtype of max,
+ * so a -global on max-x86_64-cpu reaches both), whose host-phys-bits-limit
+ * a <qemu:commandline> -global can set where libvirt has no <maxphysaddr
+ * limit> (before 9.3).
+ */
+#define IGD_DOMAIN_CPU_GLOBAL      "max-x86_64-cpu"
+#define IGD_DOMAIN_CPU_GLOBAL_HOST "host-x86_64-cpu"
+/* QEMU's phys-bits when nothing sets it (target/i386/cpu.c: TCG_PHYS_ADDR_BITS, also under KVM). */
+#define IGD_DOMAIN_QEMU_DEFAULT_PHYS_BITS 40
 
 typedef struct {
     const IgdPciAddress *host;   /* the IGD's host address when the caller knows it (--host), NULL: the rule */
@@ -122,6 +143,21 @@ const char *igd_domain_romfile(const IgdDomain *dom, const char *romfile);
  * nodedev-detach`) or a domain without an IGD hostdev.
  */
 IgdBinder igd_domain_binder(const IgdDomain *dom);
+
+/*
+ * The most physical address bits the guest's CPU can get from this
+ * definition on a host whose CPU has @host_cpu_bits (0: unknown):
+ *  - -cpu host or max (<cpu mode='host-passthrough'|'maximum'>), or
+ *    <maxphysaddr mode='passthrough'> (host-phys-bits=on): the host's bits,
+ *    lowered by a host-phys-bits-limit (<maxphysaddr limit>, or a -global);
+ *    phys-bits (<maxphysaddr mode='emulate' bits>) does not count there, as
+ *    QEMU turns host-phys-bits on for -cpu host/max (target/i386/host-cpu.c
+ *    host_cpu_max_instance_init()) and then ignores phys-bits;
+ *  - any other CPU: <maxphysaddr mode='emulate' bits=N> gives N, else QEMU's
+ *    IGD_DOMAIN_QEMU_DEFAULT_PHYS_BITS.
+ * -1 when it depends on a host CPU whose bits are unknown.
+ */
+gint igd_domain_guest_phys_bits(const IgdDomain *dom, guint host_cpu_bits);
 
 /* TRUE when the video devices amount to exactly <video><model type='none'/></video>. */
 gboolean igd_domain_video_is_none(const IgdDomain *dom);

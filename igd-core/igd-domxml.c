@@ -244,14 +244,41 @@ snapshot_of(const IgdDomain *dom, const IgdSnapshot *s)
     return s != NULL && igd_pci_address_equal(&s->addr, &dom->host) ? s : NULL;
 }
 
-/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-gms and who binds the IGD. */
+/* TRUE when a device other than the IGD hostdev has a guest address on root bus slot @slot. */
+static gboolean
+root_slot_taken(const IgdDomain *dom, guint slot)
+{
+    IgdDomainHostdev *h = igd_domain_get_igd(dom);
+
+    for (xmlNode *c = dom->devices ? dom->devices->children : NULL; c; c = c->next) {
+        IgdPciAddress a;
+        if (c->type != XML_ELEMENT_NODE || (h && c == h->node))
+            continue;
+        if (igd_xml_parse_pci_address(igd_xml_device_address(c), &a) && a.domain == 0 && a.bus == 0 &&
+            a.slot == slot)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-*, addresses and who binds the
+ * IGD. */
 static void
 guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGuest *guest)
 {
+    IgdDomainHostdev *h = igd_domain_get_igd(dom);
+
     igd_guest_init(guest);
     guest->machine = dom->machine;
     guest->ovmf = dom->ovmf;
     guest->x_igd_gms = dom->x_igd_gms;
+    guest->phys_bits = igd_domain_guest_phys_bits(dom, s ? s->cpu_phys_bits : 0);
+    guest->cpu_host = dom->cpu_host || g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0;
+    guest->legacy_mode = dom->x_igd_legacy_mode;
+    /* without an address libvirt picks a free slot: 00:02.0 is the primary video's on i440fx */
+    guest->igd_elsewhere = !(h && h->guest_set && h->guest.domain == 0 && h->guest.bus == 0 && h->guest.slot == 2 &&
+                             h->guest.function == 0);
+    guest->slot_1f_taken = root_slot_taken(dom, 0x1f);
     guest->binder = igd_domain_binder(dom);
     /* a ROM file the snapshot does not describe (not readable here, or another file) is not judged */
     guest->romfile_unchecked = romfile != NULL && !(s && igd_snapshot_rom_is_file(s) &&
@@ -310,6 +337,7 @@ decide_mode(const IgdDomain *dom, const IgdSnapshot *s, const IgdDomXmlOptions *
         if (igd_requirements_met(legacy)) {
             *mode = IGD_MODE_LEGACY;
             add_findings(report->findings, legacy, IGD_SEVERITY_PASS, IGD_SEVERITY_NOTE);
+            add_findings(report->findings, legacy, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
         } else {
             *mode = IGD_MODE_UPT;
             add_findings(report->findings, legacy, IGD_SEVERITY_FAIL, IGD_SEVERITY_NOTE);
@@ -333,6 +361,7 @@ decide_mode(const IgdDomain *dom, const IgdSnapshot *s, const IgdDomXmlOptions *
                 g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "legacy mode is impossible on this host: %s", why);
                 return FALSE;
             }
+            add_findings(report->findings, legacy, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
         }
         if (dom->ovmf)
             igd_findings_add(report->findings, "legacy-ovmf", IGD_SEVERITY_WARN, NULL, NULL,
@@ -375,6 +404,8 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
         return FALSE;
     }
     guest_of(dom, s, igd_domain_romfile(dom, opts->romfile), &guest);
+    /* the requirements judge the domain as the rules will leave it */
+    igd_domain_rules_mend_guest(dom, s, &guest);
     if (!decide_mode(dom, s, opts, &guest, report, &mode, error))
         return FALSE;
     if (s == NULL)
@@ -384,6 +415,7 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     else if (mode == IGD_MODE_UPT) {
         g_autoptr(GPtrArray) upt = igd_requirements_evaluate(s, IGD_SCOPE_UPT, &guest);
         add_findings(report->findings, upt, IGD_SEVERITY_FAIL, IGD_SEVERITY_WARN);
+        add_findings(report->findings, upt, IGD_SEVERITY_WARN, IGD_SEVERITY_WARN);
     }
 
     ctx.dom = dom;

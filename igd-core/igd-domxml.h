@@ -72,9 +72,10 @@ gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *
                             GError **error);
 
 /*
- * The guest the requirements judge for @dom (igd-requirements.h): its
- * machine, firmware, ROM file (judged only when @snapshot describes it),
- * x-igd-gms and who binds its IGD for a start (igd_domain_binder()).
+ * The guest @dom is for the requirements (igd-requirements.h): its machine,
+ * firmware, ROM file (judged when @snapshot describes it), x-igd-gms,
+ * x-igd-legacy-mode, where the IGD and 00:1f.x sit and who binds its IGD
+ * for a start (igd_domain_binder()). For IGD_SCOPE_START.
  */
 void igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
 

@@ -14,7 +14,13 @@
  *     gen6_get_total_gtt_size(), gen8_get_total_gtt_size(),
  *     chv_get_total_gtt_size();
  *   BDSM: 32 bit at 0x5c (INTEL_BSM) up to gen 10, 64 bit at 0xc0/0xc4
- *     (INTEL_GEN11_BSM_DW0/DW1) from gen 11 (early-quirks gen11_stolen_base).
+ *     (INTEL_GEN11_BSM_DW0/DW1) from gen 11 (early-quirks gen11_stolen_base);
+ *     none from Meteor Lake on: "Starting from Meteor Lake, IGD devices
+ *     access stolen memory via its MMIO BAR2 (LMEMBAR) and removed the BDSM
+ *     register in config space" (QEMU docs/igd-assign.txt, v10.2.0), and
+ *     i915 i915_gem_stolen.c: "Starting MTL, in IGFX devices the stolen
+ *     memory is exposed via LMEMBAR and shall be considered similar to
+ *     stolen lmem".
  */
 #include "config.h"
 
@@ -100,6 +106,8 @@ igd_gmch_gtt_bytes(const IgdPlatformInfo *platform, guint ggms)
 guint
 igd_gmch_bdsm_offset(const IgdPlatformInfo *platform)
 {
+    if (igd_platform_has_flag(platform, IGD_PLATFORM_FLAG_NO_BDSM))
+        return 0;
     return platform != NULL && platform->gen >= 11 ? IGD_BDSM_GEN11 : IGD_BDSM;
 }
 
@@ -137,7 +145,7 @@ igd_gmch_decode(const IgdPlatformInfo *platform, const guint8 *config, gsize len
             info->bdsm = igd_le64(config + IGD_BDSM_GEN11);
             info->bdsm_present = TRUE;
         }
-    } else if (igd_range_ok(len, IGD_BDSM, IGD_BDSM_SIZE)) {
+    } else if (info->bdsm_offset == IGD_BDSM && igd_range_ok(len, IGD_BDSM, IGD_BDSM_SIZE)) {
         info->bdsm = igd_le32(config + IGD_BDSM);
         info->bdsm_present = TRUE;
     }

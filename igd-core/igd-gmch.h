@@ -1,7 +1,8 @@
 /*
  * igd-gmch.h: the IGD's stolen-memory registers in PCI config space:
  * Graphics Control (GGC: GMS, GGMS, IVD), Base of Data Stolen Memory
- * (BDSM, 0x5C, 64-bit at 0xC0 on gen 11+) and the OpRegion address (ASLS).
+ * (BDSM, 0x5C, 64-bit at 0xC0 on gen 11+, none from Meteor Lake on) and the
+ * OpRegion address (ASLS).
  *
  * Sizes follow Linux arch/x86/kernel/early-quirks.c (stolen memory) and
  * i915 gt/intel_ggtt.c (GTT size).
@@ -44,9 +45,9 @@ typedef struct {
     guint ggms;            /* raw GGMS field */
     guint64 stolen_bytes;  /* Linux early-quirks formula */
     guint64 gtt_bytes;     /* i915 GGTT size formula */
-    guint bdsm_offset;     /* 0x5c, or 0xc0 on gen >= 11 */
+    guint bdsm_offset;     /* 0x5c, 0xc0 on gen >= 11, 0: no BDSM register (IGD_PLATFORM_FLAG_NO_BDSM) */
     guint64 bdsm;          /* current BDSM register value, lock bit included (64-bit at 0xc0) */
-    gboolean bdsm_present; /* FALSE when the config dump is too short to hold it */
+    gboolean bdsm_present; /* FALSE when there is none or the config dump is too short to hold it */
     gboolean vga_disabled; /* GGC bit 1 (IVD) */
     guint32 asls;          /* config 0xfc, OpRegion address (0 = none) */
     gboolean asls_present; /* FALSE when the config dump is too short to hold it */
@@ -80,7 +81,11 @@ guint64 igd_gmch_stolen_bytes(const IgdPlatformInfo *platform, guint gms);
  */
 guint64 igd_gmch_gtt_bytes(const IgdPlatformInfo *platform, guint ggms);
 
-/* The BDSM register offset of @platform: 0xc0 on gen >= 11, else 0x5c. */
+/*
+ * The BDSM register offset of @platform: 0 when it has none (Meteor Lake and
+ * later: stolen memory through LMEMBAR, IGD_PLATFORM_FLAG_NO_BDSM), 0xc0 on
+ * gen >= 11, else 0x5c.
+ */
 guint igd_gmch_bdsm_offset(const IgdPlatformInfo *platform);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -39,6 +40,8 @@
 #define IOMMU_GROUPS_DIR  "/sys/kernel/iommu_groups"
 #define IOMMU_CLASS_DIR   "/sys/class/iommu"
 #define PCI_DEVICES_DIR   "/sys/bus/pci/devices"
+#define CPUINFO_PATH      "/proc/cpuinfo"
+#define CPUINFO_READ      (8u << 10)   /* the first CPU's stanza (~2 KiB); reading no further spares formatting every CPU */
 
 #define IORESOURCE_MEM    0x200        /* include/linux/ioport.h */
 #define CMDLINE_MAX       (64u << 10)  /* COMMAND_LINE_SIZE is 2048 on x86 */
@@ -47,31 +50,19 @@
 
 /* ------------------------------------------------------------------ small readers */
 
-static gboolean
-dir_has_entries(const IgdSysroot *sysroot, const char *abs_path)
-{
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-
-    return dir != NULL && g_dir_read_name(dir) != NULL;
-}
-
+/* Entries of a directory; 0 when it is missing or cannot be listed. */
 static guint
 dir_count_entries(const IgdSysroot *sysroot, const char *abs_path)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-    guint n = 0;
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, abs_path, NULL);
 
-    while (dir && g_dir_read_name(dir))
-        n++;
-    return n;
+    return names ? names->len : 0;
 }
 
 gboolean
 igd_host_iommu_enabled(const IgdSysroot *sysroot)
 {
-    return dir_has_entries(sysroot, IOMMU_GROUPS_DIR) || dir_has_entries(sysroot, IOMMU_CLASS_DIR);
+    return dir_count_entries(sysroot, IOMMU_GROUPS_DIR) > 0 || dir_count_entries(sysroot, IOMMU_CLASS_DIR) > 0;
 }
 
 guint
@@ -125,6 +116,135 @@ igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GErr
     }
     g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unexpected value '%.32s'", DISABLE_VGA_PATH,
                 line);
+    return FALSE;
+}
+
+/*
+ * Read a small host file: igd_sysroot_read() (never blocking, a regular
+ * file only, confined to a tree), at most @max bytes (more: INVALID, unless
+ * @truncate_ok, then the first @max). The text is NUL-terminated.
+ */
+static gboolean
+read_small(const IgdSysroot *sysroot, const char *abs_path, gsize max, gboolean truncate_ok, char **text,
+           gsize *len, GError **error)
+{
+    guint8 *data = NULL;
+    gsize have = 0;
+
+    if (!igd_sysroot_read(sysroot, abs_path, max, truncate_ok, &data, &have, error))
+        return FALSE;
+    *text = (char *)data;
+    if (len)
+        *len = have;
+    return TRUE;
+}
+
+/* A capability register as the kernel prints it: "%llx\n" (1 to 16 lower-case hex digits, one newline). */
+static gboolean
+parse_cap(const char *text, gsize len, guint64 *cap)
+{
+    guint64 v = 0;
+    gsize digits = len;
+
+    if (digits > 0 && text[digits - 1] == '\n')
+        digits--;
+    if (digits == 0 || digits > 16)
+        return FALSE;
+    for (gsize i = 0; i < digits; i++) {
+        char c = text[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return FALSE;
+        v = (v << 4) | (guint64)g_ascii_xdigit_value(c);
+    }
+    *cap = v;
+    return TRUE;
+}
+
+gboolean
+igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error)
+{
+    /* sorted: dmar0 before dmar1, the same error for the same tree */
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, IOMMU_CLASS_DIR, NULL);
+    guint n = 0, smallest = 0;
+
+    for (guint i = 0; names && i < names->len; i++) {
+        g_autofree char *abs = g_strdup_printf(IOMMU_CLASS_DIR "/%s/intel-iommu/cap", (const char *)names->pdata[i]);
+        g_autofree char *text = NULL;
+        g_autoptr(GError) local = NULL;
+        guint64 cap = 0;
+        gsize len = 0;
+
+        if (!read_small(sysroot, abs, IGD_HOST_IOMMU_CAP_MAX, FALSE, &text, &len, &local)) {
+            if (g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+                continue; /* another kind of IOMMU (virtio-iommu, AMD-Vi) has no intel-iommu/cap */
+            g_propagate_prefixed_error(error, g_steal_pointer(&local), "IOMMU address width: ");
+            return FALSE;
+        }
+        if (memchr(text, '\0', len) != NULL || !parse_cap(text, len, &cap)) {
+            g_autofree char *shown = g_strescape(text, NULL);
+            g_autofree char *path = igd_sysroot_path(sysroot, abs);
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                        "IOMMU address width: '%s' holds '%.40s', not a capability register in hex", path, shown);
+            return FALSE;
+        }
+        if (n == 0 || IGD_HOST_CAP_MGAW(cap) < smallest)
+            smallest = IGD_HOST_CAP_MGAW(cap);
+        n++;
+    }
+    if (n == 0) {
+        g_autofree char *path = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND,
+                    "IOMMU address width unknown: no <unit>/intel-iommu/cap in '%s' (DMA remapping off, or not "
+                    "Intel VT-d)", path);
+        return FALSE;
+    }
+    *width = smallest;
+    if (units)
+        *units = n;
+    return TRUE;
+}
+
+gboolean
+igd_host_cpu_phys_bits(const IgdSysroot *sysroot, guint *bits, GError **error)
+{
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    static const char key[] = "address sizes";
+
+    if (!read_small(sysroot, CPUINFO_PATH, CPUINFO_READ, TRUE, &text, &len, error))
+        return FALSE;
+    for (const char *line = text, *end = text + len; line < end;) {
+        const char *nl = memchr(line, '\n', (gsize)(end - line));
+        gsize llen = nl ? (gsize)(nl - line) : (gsize)(end - line);
+
+        if (llen > sizeof(key) - 1 && memcmp(line, key, sizeof(key) - 1) == 0) {
+            /* "address sizes\t: 39 bits physical, 48 bits virtual" */
+            const char *p = line + sizeof(key) - 1, *stop = line + llen;
+            guint64 v = 0;
+            int digits = 0;
+
+            while (p < stop && (*p == ' ' || *p == '\t'))
+                p++;
+            if (p < stop && *p == ':')
+                p++;
+            while (p < stop && *p == ' ')
+                p++;
+            while (p < stop && g_ascii_isdigit(*p) && digits < 3) {
+                v = v * 10 + (guint64)(*p++ - '0');
+                digits++;
+            }
+            if (digits == 0 || v < 32 || v > 64 || stop - p < 14 || memcmp(p, " bits physical", 14) != 0) {
+                g_autofree char *cut = g_strndup(line, MIN(llen, 80));
+                g_autofree char *shown = g_strescape(cut, NULL);
+                g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unexpected line '%s'", CPUINFO_PATH, shown);
+                return FALSE;
+            }
+            *bits = (guint)v;
+            return TRUE;
+        }
+        line += llen + 1;
+    }
+    g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "%s has no 'address sizes' line", CPUINFO_PATH);
     return FALSE;
 }
 
@@ -282,28 +402,19 @@ igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError
 /* ------------------------------------------------------------------ kernel log */
 
 /*
- * Read /dev/kmsg (or a regular file standing for it): non-blocking, one
- * record per read() on the real device, EAGAIN at the end, EPIPE when a
- * record was overwritten while reading (skip on).
+ * Read /dev/kmsg (or the regular file standing for it in a tree): opened
+ * non-blocking by the sysroot, one record per read() on the real device,
+ * EAGAIN at the end, EPIPE when a record was overwritten while reading
+ * (skip on). At most KMSG_MAX bytes.
  */
 static gboolean
 read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, KMSG_PATH);
     g_autoptr(GByteArray) buf = g_byte_array_new();
-    int fd;
+    int fd = igd_sysroot_open(sysroot, KMSG_PATH, IGD_SYSROOT_DEVICE, O_RDONLY, error);
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad path %s", KMSG_PATH);
+    if (fd < 0)
         return FALSE;
-    }
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot open '%s': %s", path, g_strerror(e));
-        return FALSE;
-    }
     for (;;) {
         gsize old = buf->len;
         gssize r;
@@ -314,11 +425,13 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
         r = read(fd, buf->data + old, KMSG_CHUNK);
         if (r < 0) {
             int e = errno;
+            g_autofree char *path = NULL;
             g_byte_array_set_size(buf, old);
             if (e == EINTR || e == EPIPE)
                 continue;
             if (e == EAGAIN)
                 break;
+            path = igd_sysroot_path(sysroot, KMSG_PATH);
             close(fd);
             g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
             return FALSE;
@@ -330,6 +443,16 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
     close(fd);
     *out = g_steal_pointer(&buf);
     return TRUE;
+}
+
+GBytes *
+igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error)
+{
+    GByteArray *log = NULL;
+
+    if (!read_kmsg(sysroot, &log, error))
+        return NULL;
+    return g_byte_array_free_to_bytes(log);
 }
 
 /*
@@ -415,37 +538,47 @@ memmem_str(const char *hay, gsize len, const char *needle)
     return NULL;
 }
 
-/* Parse a hex number of at most @max digits, optionally "0x"-prefixed. */
+/* Parse a hex number of at most @max_digits digits, optionally "0x"-prefixed; *@digits gets how many. */
 static gboolean
-parse_hex(const char **pp, const char *stop, guint max_digits, guint *value)
+parse_hex(const char **pp, const char *stop, guint max_digits, guint *value, guint *digits)
 {
     const char *p = *pp;
-    guint v = 0, digits = 0;
+    guint v = 0, n = 0;
 
     if (stop - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
         p += 2;
     while (p < stop && g_ascii_isxdigit(*p)) {
-        if (++digits > max_digits)
+        if (++n > max_digits)
             return FALSE;
         v = (v << 4) | (guint)g_ascii_xdigit_value(*p++);
     }
-    if (digits == 0)
+    if (n == 0)
         return FALSE;
     *value = v;
+    if (digits)
+        *digits = n;
     *pp = p;
     return TRUE;
 }
 
 /*
- * Does this DMAR fault report name @addr? The device appears as
- * "Request device [00:02.0]" (Linux ≤ 6.0) or "[0x00:0x02.0]" (6.1+); the
- * kernel does not print the PCI domain, so only bus:slot.function is matched.
+ * Does this DMAR fault report name @addr? drivers/iommu/intel/dmar.c
+ * dmar_fault_do_one() prints the requester as (pr_fmt "DMAR: "):
+ *   "[%s] Request device [%02x:%02x.%d] ..."                 up to 5.13 (5.4+: "PASID %x" after it)
+ *   "[%s NO_PASID] Request device [0x%02x:0x%02x.%d] ..."    5.14 only (719a19335692; also 5.15-rc1/rc2)
+ *   "[%s NO_PASID] Request device [%02x:%02x.%d] ..."        5.15-rc3 (0b482d0c75bf) on, v6.1 and v6.12
+ *   "[%s NO_PASID] Request device [%04x:%02x:%02x.%d] ..."   with the PCI segment (iommu->segment): seen in
+ *                                                            7.2.13 and 7.3-rc7 (and logs of 7.1.8)
+ * ("[%s PASID 0x%x]" instead of NO_PASID from 5.14). Without a segment only
+ * bus:slot.function is matched; with one, the domain too. Interrupt
+ * remapping faults ("[INTR-REMAP]") are not DMA faults of the device.
  */
 static gboolean
 is_dmar_fault_for(const char *text, gsize len, const IgdPciAddress *addr)
 {
     const char *p, *stop = text + len;
-    guint bus, slot, fn;
+    guint first, first_digits, bus, slot, fn, domain = 0;
+    gboolean segment = FALSE;
 
     if (memmem_str(text, len, "[DMA ") == NULL)
         return FALSE;
@@ -453,16 +586,32 @@ is_dmar_fault_for(const char *text, gsize len, const IgdPciAddress *addr)
     if (p == NULL)
         return FALSE;
     p += strlen("Request device [");
-    if (!parse_hex(&p, stop, 2, &bus) || p >= stop || *p++ != ':')
+    if (!parse_hex(&p, stop, 4, &first, &first_digits) || p >= stop || *p++ != ':')
         return FALSE;
-    if (!parse_hex(&p, stop, 2, &slot) || p >= stop || *p++ != '.')
+    if (!parse_hex(&p, stop, 2, &bus, NULL) || p >= stop)
         return FALSE;
+    if (*p == ':') {
+        /* segment:bus:slot.function */
+        p++;
+        if (first_digits != 4 || !parse_hex(&p, stop, 2, &slot, NULL) || p >= stop || *p++ != '.')
+            return FALSE;
+        domain = first;
+        segment = TRUE;
+    } else if (*p++ == '.') {
+        /* bus:slot.function: what was read as the bus is the slot */
+        if (first_digits > 2)
+            return FALSE;
+        slot = bus;
+        bus = first;
+    } else {
+        return FALSE;
+    }
     if (p >= stop || !g_ascii_isdigit(*p))
         return FALSE;
     fn = (guint)(*p++ - '0');
     if (p >= stop || *p != ']')
         return FALSE;
-    return bus == addr->bus && slot == addr->slot && fn == addr->function;
+    return (!segment || domain == addr->domain) && bus == addr->bus && slot == addr->slot && fn == addr->function;
 }
 
 guint
@@ -517,18 +666,16 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
 static char *
 debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
 {
-    g_autofree char *dir = NULL;
     g_autofree char *path = NULL;
     g_autofree char *needle = g_strdup_printf("dev=%s", name);
-    g_autoptr(GDir) d = NULL;
-    const char *entry;
+    g_autoptr(GPtrArray) entries = NULL;
 
     path = g_strdup_printf("/sys/kernel/debug/dri/%s/%s", name, file);
     if (igd_sysroot_exists(sysroot, path))
         return g_steal_pointer(&path);
-    dir = igd_sysroot_path(sysroot, "/sys/kernel/debug/dri");
-    d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    while (d && (entry = g_dir_read_name(d)) != NULL) {
+    entries = igd_sysroot_list(sysroot, "/sys/kernel/debug/dri", NULL);
+    for (guint i = 0; entries && i < entries->len; i++) {
+        const char *entry = entries->pdata[i];
         g_autofree char *name_path = NULL;
         g_autofree char *line = NULL;
 
@@ -541,6 +688,15 @@ debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
             return g_strdup_printf("/sys/kernel/debug/dri/%s/%s", entry, file);
     }
     return NULL;
+}
+
+char *
+igd_host_debugfs_path(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *file)
+{
+    char name[13];
+
+    igd_pci_address_format(addr, name);
+    return debugfs_file(sysroot, name, file);
 }
 
 GBytes *

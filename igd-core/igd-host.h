@@ -59,11 +59,47 @@ guint igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                            GError **error);
 
 /*
+ * The kernel log as igd_host_dmar_faults() reads it: /dev/kmsg read without
+ * blocking (one record per read on the real device, records overwritten
+ * meanwhile skipped), at most 64 MiB; under a sysroot, dev/kmsg is a
+ * regular file of records. NOT_FOUND / IO as igd_host_dmar_faults().
+ */
+GBytes *igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * The vfio-pci disable_vga parameter (/sys/module/vfio_pci/parameters/disable_vga,
  * "Y"/"N"/"1"/"0"). FALSE with IGD_ERROR_NOT_FOUND when vfio-pci is not
  * loaded (or built without VGA support), IGD_ERROR_INVALID for another value.
  */
 gboolean igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GError **error);
+
+/*
+ * The IOMMU address width guests can use: the smallest MGAW ("maximum
+ * guest address width") of every Intel VT-d unit, the capability register's
+ * bits 21:16 plus 1 (Linux drivers/iommu/intel/iommu.h cap_mgaw()). Each unit's
+ * register is read from /sys/class/iommu/<unit>/intel-iommu/cap (a link to
+ * /sys/devices/virtual/iommu/dmarN; the kernel prints it with "%llx\n":
+ * lower-case hex, no 0x, no leading zeros). Guest physical addresses above
+ * 2^width cannot be mapped for DMA (QEMU docs/igd-assign.txt, "Known issues").
+ * *@units (may be NULL) is the number of units read. NOT_FOUND when no unit
+ * has that file (DMA remapping off, or not Intel VT-d); INVALID when a cap
+ * file is not what the kernel writes (not a regular file, empty, not hex,
+ * more than 16 digits); IO when one cannot be read. Nothing blocks: a FIFO
+ * in place of the file is refused, not opened for reading.
+ */
+#define IGD_HOST_IOMMU_CAP_MAX 64 /* bytes of a cap file: 16 digits and a newline are the most the kernel writes */
+gboolean igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error);
+
+/* VT-d MGAW of a capability register value: bits 21:16 plus 1 (cap_mgaw()). */
+#define IGD_HOST_CAP_MGAW(cap) ((guint)(((cap) >> 16) & 0x3f) + 1)
+
+/*
+ * The host CPU's physical address bits: the first "address sizes : N bits
+ * physical, M bits virtual" line of /proc/cpuinfo (arch/x86/kernel/cpu/proc.c),
+ * what QEMU's -cpu host gives a guest (host-phys-bits). NOT_FOUND without
+ * the file or the line, INVALID when N is not a number from 32 to 64.
+ */
+gboolean igd_host_cpu_phys_bits(const IgdSysroot *sysroot, guint *bits, GError **error);
 
 /* The running kernel's release (/proc/sys/kernel/osrelease), e.g. "6.1.0-28-amd64". */
 char *igd_host_kernel_release(const IgdSysroot *sysroot, GError **error) G_GNUC_WARN_UNUSED_RESULT;
@@ -81,6 +117,13 @@ gboolean igd_host_parse_kernel_version(const char *release, guint *major, guint 
  */
 GBytes *igd_host_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *driver,
                                char **source, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The host path of i915's debugfs @file ("i915_opregion", "i915_vbt") for
+ * @addr: /sys/kernel/debug/dri/<pci name>/@file, or the numbered minor
+ * whose "name" says "dev=<pci name>". NULL when neither exists.
+ */
+char *igd_host_debugfs_path(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                            const char *file) G_GNUC_WARN_UNUSED_RESULT;
 /* The VBT from i915's debugfs (`i915_vbt`), for hosts where the OpRegion is not readable. */
 GBytes *igd_host_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -34,6 +34,8 @@ igd_inspect_free(IgdInspect *inspect)
     g_clear_pointer(&inspect->upt, g_ptr_array_unref);
     g_ptr_array_unref(inspect->reasons);
     g_ptr_array_unref(inspect->notes);
+    g_free(inspect->rom_seabios);
+    g_free(inspect->rom_uefi);
     g_free(inspect);
 }
 
@@ -58,12 +60,23 @@ collect_notes(IgdInspect *in)
 IgdInspect *
 igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu, GError **error)
 {
+    return igd_inspect_collect_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+IgdInspect *
+igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                            const char *romfile, GError **error)
+{
     g_autoptr(IgdInspect) in = NULL;
     g_autoptr(GError) local = NULL;
     IgdSnapshot *s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_ALL & ~IGD_SNAPSHOT_QEMU, error);
 
     if (s == NULL)
         return NULL;
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error)) {
+        igd_snapshot_free(s);
+        return NULL;
+    }
     in = g_new0(IgdInspect, 1);
     in->snapshot = s;
     in->reasons = g_ptr_array_new_with_free_func(g_free);
@@ -71,10 +84,19 @@ igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
 
     if (qemu && s->gmch_valid) {
-        in->qemu_model_valid = igd_qemu_model_igd(qemu, s->device_id, s->platform, &s->gmch, -1, "pc",
-                                                  &in->qemu_model, &local);
+        IgdQemuModelRequest req;
+
+        igd_snapshot_model_request(s, &req);
+        igd_snapshot_qemu_setup(s, &req.setup); /* this host's regions and VGA; the IGD at 00:02.0 of an i440fx guest */
+        req.machine = "pc";
+        in->qemu_model_valid = igd_qemu_model_igd(qemu, &req, &in->qemu_model, &local);
         if (!in->qemu_model_valid)
             note(in->notes, "QEMU model: %s", local->message);
+    }
+    if (qemu) {
+        g_autofree char *newer = igd_qemu_version_note(qemu);
+        if (newer)
+            note(in->notes, "%s", newer);
     }
     collect_notes(in);
 
@@ -93,8 +115,11 @@ igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         if (f->severity == IGD_SEVERITY_FAIL)
             note(in->reasons, "legacy: %s", f->message);
     }
-    if (s->vbt && igd_vbt_has_analog(s->vbt))
+    /* only where i915 can drive a CRT at all: a gen 9+ or Cherryview VBT's int_crt_support means nothing */
+    if (s->vbt && igd_vbt_has_analog(s->vbt) && igd_platform_has_crt(s->platform))
         note(in->reasons, "the VBT lists an analog VGA output: analog outputs may not work when assigned");
+    if (s->rom == NULL)
+        igd_requirements_rom_way_out(s, &in->rom_seabios, &in->rom_uefi);
     return g_steal_pointer(&in);
 }
 
@@ -139,7 +164,10 @@ igd_inspect_to_json(const IgdInspect *in)
         igd_json_uint(json, "ggms", s->gmch.ggms);
         igd_json_uint(json, "stolen_bytes", s->gmch.stolen_bytes);
         igd_json_uint(json, "gtt_bytes", s->gmch.gtt_bytes);
-        igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        if (s->gmch.bdsm_offset != 0)
+            igd_json_printf(json, "bdsm_offset", "0x%02x", s->gmch.bdsm_offset);
+        else
+            igd_json_null(json, "bdsm_offset"); /* Meteor Lake on: stolen memory through LMEMBAR */
         if (s->gmch.bdsm_present)
             igd_json_printf(json, "bdsm", "0x%" G_GINT64_MODIFIER "x", s->gmch.bdsm);
         else
@@ -199,6 +227,7 @@ igd_inspect_to_json(const IgdInspect *in)
 
     if (s->rom) {
         igd_json_begin_object(json, "rom");
+        igd_json_string(json, "source", s->rom_source);
         igd_json_uint(json, "size", s->rom_size);
         igd_json_begin_array(json, "images");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
@@ -219,6 +248,15 @@ igd_inspect_to_json(const IgdInspect *in)
     } else {
         igd_json_null(json, "rom");
     }
+    /* no usable ROM: what to give each firmware instead */
+    if (in->rom_uefi) {
+        igd_json_begin_object(json, "rom_way_out");
+        igd_json_string(json, "seabios", in->rom_seabios);
+        igd_json_string(json, "uefi", in->rom_uefi);
+        igd_json_end_object(json);
+    } else {
+        igd_json_null(json, "rom_way_out");
+    }
 
     if (s->qemu) {
         igd_json_begin_object(json, "qemu");
@@ -238,6 +276,7 @@ igd_inspect_to_json(const IgdInspect *in)
             igd_json_string(json, "legacy_reason", m->legacy_reason);
             igd_json_uint(json, "guest_gms", m->guest_gms);
             igd_json_uint(json, "guest_stolen_bytes", m->guest_stolen_bytes);
+            igd_json_uint(json, "guest_gtt_bytes", m->guest_gtt_bytes);
             igd_json_bool(json, "bdsm_size_file", m->bdsm_size_file);
             igd_json_uint(json, "bdsm_size", m->bdsm_size);
             if (m->x_igd_gms_needed >= 0)
@@ -245,6 +284,8 @@ igd_inspect_to_json(const IgdInspect *in)
             else
                 igd_json_null(json, "x_igd_gms_needed");
             igd_json_uint(json, "x_igd_gms_max", m->x_igd_gms_max);
+            igd_json_string(json, "vbios_bdsm", igd_qemu_vbios_bdsm_to_string(m->vbios_bdsm));
+            igd_json_string(json, "crash", m->crash_reason);
         }
         igd_json_end_object(json);
     } else {
@@ -297,7 +338,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_autofree char *gtt = format_size(s->gmch.gtt_bytes);
         g_string_append_printf(t, "  GMCH:       0x%04x: GMS 0x%02x = %s stolen memory, GGMS %u = %s GTT\n",
                                s->gmch.ggc, s->gmch.gms, stolen, s->gmch.ggms, gtt);
-        if (s->gmch.bdsm_present)
+        if (s->gmch.bdsm_offset == 0)
+            g_string_append(t, "  BDSM:       none (stolen memory through LMEMBAR, BAR2)\n");
+        else if (s->gmch.bdsm_present)
             g_string_append_printf(t, "  BDSM:       register 0x%02x = 0x%" G_GINT64_MODIFIER "x\n",
                                    s->gmch.bdsm_offset, s->gmch.bdsm);
         else
@@ -331,7 +374,9 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         g_string_append_c(t, '\n');
     }
     if (s->rom) {
-        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes,", s->rom_size);
+        g_string_append_printf(t, "  ROM:        %" G_GSIZE_FORMAT " bytes%s%s,", s->rom_size,
+                               igd_snapshot_rom_is_file(s) ? " from " : "",
+                               igd_snapshot_rom_is_file(s) ? s->rom_source : "");
         for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
             const IgdRomImage *img = igd_rom_get_image(s->rom, i);
             g_string_append_printf(t, " %s image %04x:%04x%s", igd_rom_code_type_name(img->code_type),
@@ -340,7 +385,13 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
         }
         g_string_append_c(t, '\n');
     } else {
-        g_string_append(t, "  ROM:        not readable or not valid\n");
+        g_string_append(t, "  ROM:        not readable or not valid; the way out:\n");
+        if (in->rom_seabios)
+            g_string_append_printf(t, "              - %s\n", in->rom_seabios);
+        else
+            g_string_append(t, "              - legacy BIOS (SeaBIOS) guests: none, SeaBIOS sets only the 32-bit BDSM "
+                               "of IGDs before generation 11\n");
+        g_string_append_printf(t, "              - %s\n", in->rom_uefi);
     }
     if (s->qemu) {
         g_string_append_printf(t, "  QEMU:       %u.%u.%u", s->qemu->major, s->qemu->minor, s->qemu->micro);
@@ -350,7 +401,8 @@ igd_inspect_to_text(const IgdInspect *in, gboolean verbose)
             const IgdFinding *verdict = igd_findings_find(in->legacy, "qemu-legacy");
             /* the requirement's verdict, so this line and the reasons below never disagree */
             g_string_append_printf(t, ": legacy mode %s, etc/igd-bdsm-size %s",
-                                   !m->legacy_possible ? "off"
+                                   m->crash != IGD_QEMU_CRASH_NONE ? "crashes QEMU (below)"
+                                   : !m->legacy_possible ? "off"
                                    : verdict && verdict->severity == IGD_SEVERITY_FAIL ? "engages but fails (below)"
                                                                                        : "possible",
                                    m->bdsm_size_file ? bdsm : "not created");

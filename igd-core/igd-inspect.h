@@ -27,6 +27,7 @@ typedef struct {
     gboolean upt_capable;
     GPtrArray *reasons;              /* char*: why a mode is not possible, or a caveat */
     GPtrArray *notes;                /* char*: facts that could not be gathered, and why */
+    char *rom_seabios, *rom_uefi;    /* no usable ROM: the way out (igd_requirements_rom_way_out()), else NULL */
 } IgdInspect;
 
 /*
@@ -38,6 +39,13 @@ typedef struct {
  */
 IgdInspect *igd_inspect_collect(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                 const IgdQemuCaps *qemu, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * igd_inspect_collect() judging the ROM file @romfile (NULL: the device's
+ * ROM) instead of the device's ROM (igd_snapshot_use_romfile()); a ROM file
+ * that cannot be read or is not an option ROM is an error.
+ */
+IgdInspect *igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                        const char *romfile, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 void igd_inspect_free(IgdInspect *inspect);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdInspect, igd_inspect_free)
 

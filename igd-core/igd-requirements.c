@@ -49,6 +49,7 @@ typedef struct {
     guint scopes;
     IgdSnapshotParts parts; /* what the judgement reads beyond the device (GUEST_ONLY: no snapshot at all) */
     JudgeFunc judge;
+    IgdSnapshotParts also;  /* read too when gathered (gatherers ask for them), judged as unknown otherwise */
 } Requirement;
 
 static IgdFinding *say(const Judge *j, IgdSeverity severity, const char *hint, const char *fmt, ...)
@@ -71,6 +72,27 @@ igd_guest_init(IgdGuest *guest)
 {
     memset(guest, 0, sizeof(*guest));
     guest->x_igd_gms = -1;
+    guest->phys_bits = -1;
+    guest->legacy_mode = IGD_QEMU_LEGACY_AUTO;
+}
+
+char *
+igd_requirements_phys_bits_fix(gboolean cpu_host, guint width)
+{
+    if (cpu_host)
+        return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` adds "
+                               "<qemu:commandline> -global max-x86_64-cpu.host-phys-bits-limit=%u (QEMU ignores "
+                               "<maxphysaddr mode='emulate'> for host-passthrough; libvirt 9.3+ also takes "
+                               "<maxphysaddr mode='passthrough' limit='%u'/>)", width, width, width);
+    return g_strdup_printf("limit the guest to %u physical address bits: `igd-assign setup DOMAIN` sets "
+                           "<cpu><maxphysaddr mode='emulate' bits='%u'/></cpu>", width, width);
+}
+
+/* The host graphics driver of this IGD: "xe" for the parts only xe drives (igd-devices.c), else "i915". */
+static const char *
+host_driver(const IgdSnapshot *s)
+{
+    return s->platform && s->platform->driver ? s->platform->driver : "i915";
 }
 
 /* The fix for a device held by a host driver, naming the device as virsh does (pci_0000_00_02_0). */
@@ -179,6 +201,44 @@ judge_iommu_group(const Judge *j)
                "every device of an IOMMU group goes to the guest together: the IGD must be alone in its "
                "group (check the BIOS VT-d/ACS settings)",
                "IOMMU group %d also holds %s", s->iommu_group, others->str);
+}
+
+/*
+ * The IOMMU address width (QEMU docs/igd-assign.txt, "Known issues"): with
+ * OVMF, a guest whose physical address bits exceed the IOMMU's gets its
+ * 64-bit PCI BARs placed where VFIO cannot map them for DMA
+ * (`vfio_container_dma_map(...) = -22 (Invalid argument)`). Not every OVMF
+ * places them that high, and a host CPU no wider than the IOMMU does no harm,
+ * so an unbounded guest is a WARN, not a FAIL.
+ */
+static IgdFinding *
+judge_iommu_width(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    guint w = s->iommu_width;
+    gint bits = j->guest->phys_bits;
+    g_autofree char *fix = NULL;
+    g_autofree char *got = NULL;
+
+    if (j->scope == IGD_SCOPE_CHECK) {
+        if (w == 0)
+            return say(j, IGD_SEVERITY_WARN,
+                       "OVMF guests need at most the IOMMU's address width in physical address bits: read it from "
+                       "/sys/class/iommu/dmar*/intel-iommu/cap (bits 21:16, plus 1) with DMA remapping on",
+                       "%s", s->iommu_width_error ? s->iommu_width_error->message : "IOMMU address width unknown");
+        return say(j, IGD_SEVERITY_PASS, NULL, "%u bits (the smallest of %u VT-d unit%s): OVMF guests get at most %u "
+                   "physical address bits", w, s->iommu_units, s->iommu_units == 1 ? "" : "s", w);
+    }
+    if (!j->guest->ovmf || w == 0 || w >= IGD_QEMU_PHYS_BITS_MAX)
+        return NULL; /* SeaBIOS keeps BARs low; unknown width: the check says so; nothing can exceed 52 */
+    if (bits > 0 && (guint)bits <= w)
+        return say(j, IGD_SEVERITY_PASS, NULL, "the guest CPU gets at most %d physical address bits, within the "
+                   "IOMMU's %u", bits, w);
+    fix = igd_requirements_phys_bits_fix(j->guest->cpu_host, w);
+    got = bits > 0 ? g_strdup_printf("%d", bits) : g_strdup("the host CPU's (unknown here)");
+    return say(j, IGD_SEVERITY_WARN, fix,
+               "the OVMF guest's CPU gets %s physical address bits, more than the IOMMU's %u: OVMF may place 64-bit "
+               "PCI BARs where VFIO cannot map them (QEMU: vfio_container_dma_map(...) = -22)", got, w);
 }
 
 static IgdFinding *
@@ -351,6 +411,37 @@ judge_kernel(const Judge *j)
     return say(j, IGD_SEVERITY_PASS, NULL, "kernel %s has the vfio IGD regions", s->kernel_release);
 }
 
+void
+igd_requirements_rom_way_out(const IgdSnapshot *s, char **seabios, char **uefi)
+{
+    gboolean gen11 = s->platform && s->platform->gen >= 11;
+
+    *seabios = gen11 ? NULL
+                     : g_strdup("legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with `igd-assign rewrite --romfile "
+                                "FILE` (`igd-assign dump rom` where the host booted it, legacy/CSM, or extracted from "
+                                "the host firmware)");
+    *uefi = g_strdup_printf("UEFI (OVMF) guests: `igd-assign rom build -o igd.rom --device %s --efi "
+                            "IgdAssignmentDxe.efi PlatformGopPolicy.efi IntelGopDriver.efi`, then --romfile igd.rom "
+                            "(IgdAssignmentDxe and PlatformGopPolicy: built from VfioIgdPkg with EDK2%s; "
+                            "IntelGopDriver: extracted from the host firmware, for a display before the guest's "
+                            "driver; docs/GUIDE.md)", s->name,
+                            gen11 ? ", whose IgdAssignmentDxe knows the 64-bit BDSM of generation 11 and newer" : "");
+}
+
+/* One hint of both ways out. */
+static char *
+rom_way_out_hint(const IgdSnapshot *s)
+{
+    g_autofree char *seabios = NULL;
+    g_autofree char *uefi = NULL;
+
+    igd_requirements_rom_way_out(s, &seabios, &uefi);
+    if (seabios == NULL)
+        return g_strdup_printf("%s; SeaBIOS cannot serve generation %u (it sets only the 32-bit BDSM)", uefi,
+                               s->platform->gen);
+    return g_strdup_printf("%s; %s", seabios, uefi);
+}
+
 static IgdFinding *
 judge_rom(const Judge *j)
 {
@@ -364,6 +455,23 @@ judge_rom(const Judge *j)
 
         if (j->guest->romfile_unchecked)
             return NULL; /* a ROM file the snapshot does not describe: the domain's concern */
+        if (s->rom == NULL && ovmf) {
+            g_autofree char *seabios = NULL;
+            g_autofree char *uefi = NULL;
+            igd_requirements_rom_way_out(s, &seabios, &uefi);
+            if (s->qemu != NULL)
+                return say(j, IGD_SEVERITY_FAIL, uefi,
+                           "the IGD's ROM could not be read (give one with --romfile; QEMU %u.%u: %s)", s->qemu->major,
+                           s->qemu->minor, igd_qemu_no_rom_message(s->qemu));
+            return say(j, IGD_SEVERITY_FAIL, uefi,
+                       "the IGD's ROM could not be read (give one with --romfile; QEMU: \"has no ROM, legacy mode "
+                       "disabled\")");
+        }
+        if (s->rom == NULL && s->qemu != NULL)
+            return say(j, IGD_SEVERITY_FAIL,
+                       "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
+                       "the IGD's ROM could not be read (give one with --romfile; QEMU %u.%u: %s)", s->qemu->major,
+                       s->qemu->minor, igd_qemu_no_rom_message(s->qemu));
         if (s->rom == NULL)
             return say(j, IGD_SEVERITY_FAIL,
                        "give a VGA ROM with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
@@ -378,14 +486,16 @@ judge_rom(const Judge *j)
         return say(j, IGD_SEVERITY_PASS, NULL, "the %s has the image the firmware (%s) needs", rom_name,
                    ovmf ? "OVMF" : "SeaBIOS");
     }
-    if (s->rom == NULL && s->rom_size == 0)
-        return say(j, IGD_SEVERITY_WARN,
-                   "legacy mode needs a VGA ROM: give one with `igd-assign rewrite --romfile FILE` (<rom file=...>)",
-                   "no ROM readable: %s", s->rom_error ? s->rom_error->message : "unknown");
-    if (s->rom == NULL)
-        return say(j, IGD_SEVERITY_FAIL,
-                   "the device ROM is not usable: give a VGA BIOS with `igd-assign rewrite --romfile FILE`",
-                   "the ROM of %s is invalid: %s", s->name, s->rom_error ? s->rom_error->message : "unknown");
+    if (s->rom == NULL && s->rom_size == 0) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_WARN, hint, "no ROM readable: %s",
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
+    if (s->rom == NULL) {
+        g_autofree char *hint = rom_way_out_hint(s);
+        return say(j, IGD_SEVERITY_FAIL, hint, "the ROM of %s is invalid: %s", s->name,
+                   s->rom_error ? s->rom_error->message : "unknown");
+    }
     for (guint i = 0; i < igd_rom_get_n_images(s->rom); i++) {
         const IgdRomImage *im = igd_rom_get_image(s->rom, i);
         g_string_append_printf(images, "%s%s %04x:%04x", i ? ", " : "", igd_rom_code_type_name(im->code_type),
@@ -403,6 +513,65 @@ judge_rom(const Judge *j)
     return say(j, IGD_SEVERITY_PASS, NULL, "valid ROM: %s", images->str);
 }
 
+/*
+ * The guest firmware's part: placing the OpRegion (etc/igd-opregion) and the
+ * stolen memory, and writing its base to the BDSM register the IGD reads.
+ *  - SeaBIOS (src/fw/pciinit.c intel_igd_setup(), rel-1.16.2 line 325, the
+ *    same at 41514a7 line 330): "pci_config_writel(dev->bdf, 0x5C,
+ *    cpu_to_le32((u32)addr));", never 0xC0; QEMU's docs/igd-assign.txt
+ *    (v10.2.0): "Upstream Seabios has OpRegion and BDSM (pre-Gen11 device
+ *    only) support." A gen 11+ IGD (64-bit BDSM at 0xC0) keeps BDSM unset
+ *    under SeaBIOS: legacy mode cannot work.
+ *  - OVMF has no IGD support upstream; IgdAssignmentDxe comes as a driver or
+ *    option ROM in two lineages. The original (Red Hat 2018, VfioIgdPkg's
+ *    import c64d051f) writes BDSM 32-bit at 0x5C only and fails as a whole
+ *    (EFI_PROTOCOL_ERROR: no OpRegion either) on an etc/igd-bdsm-size that
+ *    is not 8 bytes or is 0. VfioIgdPkg from 7802f4a (2025-05-05, "Get DSM
+ *    size directly from device") takes the size from the guest's GGC,
+ *    never reads etc/igd-bdsm-size, writes 0xC0 (64 bit) on gen 11/12 and
+ *    nothing from Meteor Lake on. Which one a guest runs is not known here:
+ *    what only VfioIgdPkg gets right is a WARN naming it.
+ */
+static IgdFinding *
+judge_firmware(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    const IgdPlatformInfo *p = s->platform;
+    const char *vfioigdpkg = "boot OVMF with VfioIgdPkg's IgdAssignmentDxe (github.com/tomitamoeko/VfioIgdPkg, "
+                             "7802f4a or later)";
+    gboolean bdsm64 = p != NULL && igd_gmch_bdsm_offset(p) == IGD_BDSM_GEN11;
+    IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
+    gboolean zero = FALSE;
+
+    if (p == NULL)
+        return NULL;
+    if (!j->guest->ovmf) {
+        if (j->scope != IGD_SCOPE_LEGACY || !bdsm64)
+            return NULL; /* UPT: no firmware programs BDSM off 00:02.0; pre-gen 11 or no BDSM: nothing to say */
+        return say(j, IGD_SEVERITY_FAIL, "boot OVMF with VfioIgdPkg's IgdAssignmentDxe (it writes 0xC0 on gen "
+                   "11/12), or use UPT mode",
+                   "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen 11); %s (gen %u) reads it "
+                   "at 0xC0, which stays unset in the guest", p->platform, p->gen);
+    }
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (s->qemu != NULL && igd_qemu_model_igd(s->qemu, &req, &m, NULL))
+        zero = m.bdsm_size_file && m.bdsm_size == 0 && m.crash == IGD_QEMU_CRASH_NONE && s->gmch_valid;
+    igd_qemu_igd_model_clear(&m);
+    if (zero)
+        return say(j, IGD_SEVERITY_WARN, vfioigdpkg,
+                   "QEMU %u.%u writes etc/igd-bdsm-size 0 for %s: the original IgdAssignmentDxe refuses it and sets "
+                   "up nothing, not even the OpRegion; VfioIgdPkg's (7802f4a on) does not read it",
+                   s->qemu->major, s->qemu->minor, p->platform);
+    if (j->scope == IGD_SCOPE_LEGACY && bdsm64)
+        return say(j, IGD_SEVERITY_WARN, vfioigdpkg,
+                   "%s (gen %u) reads BDSM at 0xC0: VfioIgdPkg's IgdAssignmentDxe writes it there, the original "
+                   "writes 0x5C only", p->platform, p->gen);
+    return NULL;
+}
+
 static IgdFinding *
 judge_opregion(const Judge *j)
 {
@@ -411,14 +580,18 @@ judge_opregion(const Judge *j)
 
     if (!s->gmch_valid || !s->gmch.asls_present)
         return say(j, IGD_SEVERITY_WARN, "check that config space is readable (run as root)",
-                   "cannot read ASLS from the config space of %s", s->name);
+                   "cannot read ASLS from the config space of %s%s%s", s->name, s->config_error ? ": " : "",
+                   s->config_error ? s->config_error->message : "");
     if (s->gmch.asls == 0)
         return say(j, IGD_SEVERITY_FAIL, "the firmware set no OpRegion (ASLS = 0): enable the IGD as a display in the BIOS",
                    "ASLS (config 0xfc) of %s is 0: no OpRegion", s->name);
-    if (s->opregion == NULL && s->opregion_source == NULL)
-        return say(j, IGD_SEVERITY_WARN, "bind the IGD to vfio-pci (VFIO OpRegion region) or mount debugfs with i915 bound",
-                   "OpRegion at 0x%08x not readable here: %s", s->gmch.asls,
+    if (s->opregion == NULL && s->opregion_source == NULL) {
+        /* xe builds i915's display code and its debugfs files too (i915_opregion, i915_vbt) */
+        g_autofree char *hint = g_strdup_printf("bind the IGD to vfio-pci (VFIO OpRegion region) or mount debugfs "
+                                                "with %s bound", host_driver(s));
+        return say(j, IGD_SEVERITY_WARN, hint, "OpRegion at 0x%08x not readable here: %s", s->gmch.asls,
                    s->opregion_error ? s->opregion_error->message : "unknown");
+    }
     if (s->opregion == NULL)
         return say(j, IGD_SEVERITY_FAIL,
                    "the OpRegion is not usable: pass a good one to the guest with the daemon's OpRegion override",
@@ -486,17 +659,26 @@ judge_qemu_legacy(const Judge *j)
     const IgdSnapshot *s = j->s;
     const IgdQemuCaps *q = s->qemu;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     IgdFinding *f;
 
     if (q == NULL || s->platform == NULL)
         return NULL; /* nothing known about QEMU: the caller says so */
-    if (!igd_qemu_model_igd(q, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
-                            j->guest->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (!igd_qemu_model_igd(q, &req, &m, NULL))
         return NULL;
-    if (!m.legacy_possible)
+    if (m.crash != IGD_QEMU_CRASH_NONE)
+        f = NULL; /* QEMU dies before legacy mode matters: "qemu-crash" says how */
+    else if (!m.legacy_possible)
         f = say(j, IGD_SEVERITY_FAIL, "use UPT mode, or a QEMU that supports legacy mode for this IGD",
                 "QEMU %u.%u cannot use legacy mode for this IGD: %s", q->major, q->minor,
                 m.legacy_reason ? m.legacy_reason : "unsupported");
+    else if (s->gmch_valid && s->gmch.bdsm_offset == 0)
+        f = say(j, IGD_SEVERITY_FAIL, "use UPT mode",
+                "%s has no BDSM register (stolen memory through LMEMBAR, BAR2) and QEMU %u.%u would emulate one "
+                "at 0x%02x for a legacy VGA BIOS", s->platform->platform, q->major, q->minor, m.bdsm_offset);
     else if (s->gmch_valid && s->gmch.bdsm_offset != m.bdsm_offset)
         f = say(j, IGD_SEVERITY_FAIL, "use QEMU 9.2 or later for legacy mode, or UPT mode",
                 "QEMU %u.%u emulates BDSM at 0x%02x but %s reads it at 0x%02x (QEMU 9.2 or later knows the 64-bit "
@@ -507,28 +689,96 @@ judge_qemu_legacy(const Judge *j)
     return f;
 }
 
+/* The fix for each way QEMU dies (IgdQemuCrash). */
+static char *
+crash_hint(const IgdQemuIgdModel *m, const IgdQemuSetup *setup)
+{
+    switch (m->crash) {
+    case IGD_QEMU_CRASH_GMS:
+        if (m->x_igd_gms_max == 0)
+            return g_strdup("remove x-igd-gms from the domain (`igd-assign rewrite` does): this QEMU does not know "
+                            "the device's generation");
+        if (m->x_igd_gms_max == 0xfe) /* gen 9+, 10.1+: 32 MiB steps to 0x40, 4 MiB steps from 0xf0 */
+            return g_strdup("remove x-igd-gms from the domain (`igd-assign rewrite` does), or give a value this "
+                            "QEMU accepts (0 to 0x40, or 0xf0 to 0xfe)");
+        return g_strdup_printf("remove x-igd-gms from the domain (`igd-assign rewrite` does), or give a value this "
+                               "QEMU accepts (0 to 0x%x)", m->x_igd_gms_max);
+    case IGD_QEMU_CRASH_LEGACY_SETUP:
+        if (!setup->slot_1f_free)
+            return g_strdup("free guest address 00:1f.0 (`igd-assign rewrite --mode legacy`), or set "
+                            "x-igd-legacy-mode=off");
+        return g_strdup("upgrade to a kernel with the vfio IGD regions (Linux 4.6+), or set x-igd-legacy-mode=off");
+    case IGD_QEMU_CRASH_VGA:
+        return g_strdup("set `options vfio-pci disable_vga=0` in /etc/modprobe.d/ (a kernel with "
+                        "CONFIG_VFIO_PCI_VGA), or use UPT mode (x-igd-legacy-mode=off)");
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Would the installed QEMU crash realizing this IGD for this guest
+ * (igd-qemu-model.c: a refused x-igd-gms on 10.1+, a failing LPC/OpRegion
+ * setup or no VGA region in legacy mode on 10.0+)? LEGACY judges the IGD at
+ * 00:02.0 with 1f.0 free (what the mode's rules make of the domain), UPT
+ * elsewhere, START the domain as it is. Nothing to say when it starts.
+ */
+static IgdFinding *
+judge_qemu_crash(const Judge *j)
+{
+    const IgdSnapshot *s = j->s;
+    IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
+    IgdQemuSetup *setup = &req.setup;
+    IgdFinding *f = NULL;
+
+    if (s->qemu == NULL)
+        return NULL;
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    req.legacy_mode = j->guest->legacy_mode;
+    igd_snapshot_qemu_setup(s, setup);
+    setup->at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
+    setup->slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
+    if (j->guest->romfile_unchecked)
+        setup->romfile = TRUE;
+    if (!igd_qemu_model_igd(s->qemu, &req, &m, NULL))
+        return NULL;
+    if (m.crash != IGD_QEMU_CRASH_NONE) {
+        g_autofree char *hint = crash_hint(&m, setup);
+        f = say(j, IGD_SEVERITY_FAIL, hint, "%s", m.crash_reason);
+    }
+    igd_qemu_igd_model_clear(&m);
+    return f;
+}
+
 /*
  * The table. Order is the order of `check` (and of the reasons `auto`
  * gives); "machine" first, as a guest's machine is the first thing legacy
  * mode asks.
  */
 static const Requirement requirements[] = {
-    { "machine", "i440fx machine", S_LEGACY, GUEST_ONLY, judge_machine },
-    { "igd-present", "Intel IGD present", S_CHECK, 0, judge_present },
-    { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation },
-    { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu },
-    { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group },
-    { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci },
-    { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga },
-    { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver },
+    { "machine", "i440fx machine", S_LEGACY, GUEST_ONLY, judge_machine, 0 },
+    { "igd-present", "Intel IGD present", S_CHECK, 0, judge_present, 0 },
+    { "generation", "IGD generation supported", S_CHECK | S_LEGACY | S_UPT, 0, judge_generation, 0 },
+    { "iommu", "IOMMU enabled", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu, 0 },
+    { "iommu-group", "IGD IOMMU group assignable", S_CHECK, IGD_SNAPSHOT_HOST, judge_iommu_group, 0 },
+    { "iommu-width", "IOMMU address width", S_CHECK | S_LEGACY | S_UPT, IGD_SNAPSHOT_HOST, judge_iommu_width, 0 },
+    { "vfio-pci", "VFIO PCI driver", S_CHECK, IGD_SNAPSHOT_HOST, judge_vfio_pci, 0 },
+    { "vfio-vga", "VFIO VGA access (disable_vga off)", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_vfio_vga, 0 },
+    { "driver", "IGD host driver", S_CHECK | S_START, 0, judge_driver, 0 },
     { "framebuffer", "no framebuffer driver on the IGD BARs", S_CHECK | S_START, IGD_SNAPSHOT_FRAMEBUFFER,
-      judge_framebuffer },
-    { "kernel", "kernel vfio IGD support", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_kernel },
-    { "rom", "IGD VGA ROM", S_CHECK | S_LEGACY, IGD_SNAPSHOT_ROM, judge_rom },
-    { "opregion", "IGD OpRegion", S_CHECK, IGD_SNAPSHOT_OPREGION, judge_opregion },
-    { "dmar", "no ongoing DMAR faults", S_CHECK, IGD_SNAPSHOT_DMAR, judge_dmar },
-    { "qemu", "QEMU vfio-pci IGD support", S_CHECK, IGD_SNAPSHOT_QEMU, judge_qemu },
-    { "qemu-legacy", "QEMU legacy mode for this IGD", S_LEGACY, IGD_SNAPSHOT_QEMU, judge_qemu_legacy },
+      judge_framebuffer, 0 },
+    { "kernel", "kernel vfio IGD support", S_CHECK | S_LEGACY, IGD_SNAPSHOT_HOST, judge_kernel, 0 },
+    { "rom", "IGD VGA ROM", S_CHECK | S_LEGACY, IGD_SNAPSHOT_ROM, judge_rom, 0 },
+    { "firmware", "guest firmware programs BDSM", S_LEGACY | S_UPT, 0, judge_firmware, IGD_SNAPSHOT_QEMU },
+    { "opregion", "IGD OpRegion", S_CHECK, IGD_SNAPSHOT_OPREGION, judge_opregion, 0 },
+    { "dmar", "no ongoing DMAR faults", S_CHECK, IGD_SNAPSHOT_DMAR, judge_dmar, 0 },
+    { "qemu", "QEMU vfio-pci IGD support", S_CHECK, IGD_SNAPSHOT_QEMU, judge_qemu, 0 },
+    { "qemu-legacy", "QEMU legacy mode for this IGD", S_LEGACY, IGD_SNAPSHOT_QEMU, judge_qemu_legacy, 0 },
+    { "qemu-crash", "QEMU starts this IGD without crashing", S_LEGACY | S_UPT | S_START, IGD_SNAPSHOT_QEMU,
+      judge_qemu_crash, IGD_SNAPSHOT_HOST },
 };
 
 IgdSnapshotParts
@@ -538,7 +788,7 @@ igd_requirements_parts(IgdScope scope)
 
     for (gsize i = 0; i < G_N_ELEMENTS(requirements); i++)
         if ((requirements[i].scopes & SCOPE(scope)) && requirements[i].parts != GUEST_ONLY)
-            parts |= requirements[i].parts;
+            parts |= requirements[i].parts | requirements[i].also;
     if (scope == IGD_SCOPE_CHECK)
         parts |= igd_requirements_parts(IGD_SCOPE_LEGACY) | igd_requirements_parts(IGD_SCOPE_UPT);
     return (IgdSnapshotParts)parts;
@@ -619,6 +869,13 @@ GPtrArray *
 igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
                             GError **error)
 {
+    return igd_requirements_check_host_romfile(sysroot, addr, qemu, NULL, error);
+}
+
+GPtrArray *
+igd_requirements_check_host_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdQemuCaps *qemu,
+                                    const char *romfile, GError **error)
+{
     g_autoptr(IgdSnapshot) s = NULL;
     g_autoptr(GError) local = NULL;
     IgdPciAddress def = { 0, 0, 2, 0 };
@@ -627,9 +884,12 @@ igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr
     if (addr == NULL)
         addr = &def;
     igd_pci_address_format(addr, name);
-    if (!igd_sysroot_exists(sysroot, "/sys/bus/pci/devices")) {
+    if (!igd_sysroot_lookup(sysroot, "/sys/bus/pci/devices", &local)) {
         g_autofree char *p = igd_sysroot_path(sysroot, "/sys/bus/pci/devices");
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
+        if (!g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            g_propagate_error(error, g_steal_pointer(&local)); /* a link out of the tree, a loop */
+        else
+            g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
         return NULL;
     }
     s = igd_snapshot_gather(sysroot, addr, igd_requirements_parts(IGD_SCOPE_CHECK) & ~IGD_SNAPSHOT_QEMU, &local);
@@ -643,6 +903,8 @@ igd_requirements_check_host(const IgdSysroot *sysroot, const IgdPciAddress *addr
                          "%s", local->message);
         return out;
     }
+    if (romfile && !igd_snapshot_use_romfile(s, romfile, error))
+        return NULL;
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
     return igd_requirements_evaluate(s, IGD_SCOPE_CHECK, NULL);
 }

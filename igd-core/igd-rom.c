@@ -87,11 +87,16 @@ parse_image(const guint8 *p, gsize len, gsize off, IgdRomImage *img, GError **er
     img->checksum_ok = TRUE;
 
     if (img->code_type == IGD_ROM_CODE_X86) {
+        /* What SeaBIOS sums (src/optionroms.c is_valid_rom(): "u32 len = rom->size * 512; u8 sum =
+         * checksum(rom, len);", a zero size refused): the header's initialization size, not the PCIR
+         * image length; a size past the end of the ROM cannot be summed and counts as bad. */
+        gsize n = (gsize)im[IGD_ROM_INIT_SIZE_OFFSET] * IGD_ROM_IMAGE_UNIT;
         guint8 sum = 0;
 
-        for (gsize i = 0; i < img->length; i++)
+        img->checksum_ok = n > 0 && igd_range_ok(avail, 0, n);
+        for (gsize i = 0; img->checksum_ok && i < n; i++)
             sum += im[i];
-        img->checksum_ok = sum == 0;
+        img->checksum_ok = img->checksum_ok && sum == 0;
     } else if (img->code_type == IGD_ROM_CODE_EFI) {
         guint32 efi_sig = igd_le32(im + IGD_ROM_EFI_SIGNATURE_OFFSET);
 

@@ -64,7 +64,8 @@ typedef struct {
     guint8 code_type;      /* 0 x86, 1 OpenFirmware, 2 HP PA-RISC, 3 EFI */
     guint16 efi_subsystem; /* EFI images: 10/11/12, 0 otherwise */
     gboolean last;
-    gboolean checksum_ok;  /* x86 images: bytes of the image sum to 0; other code types: TRUE (none defined) */
+    gboolean checksum_ok;  /* x86 images: the header's initialization size (byte 2) × 512 bytes sum to 0, as
+                            * SeaBIOS checks; other code types: TRUE (none defined) */
 } IgdRomImage;
 
 typedef struct _IgdRom IgdRom;

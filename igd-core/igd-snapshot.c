@@ -31,6 +31,8 @@ igd_snapshot_free(IgdSnapshot *s)
     g_clear_error(&s->vfio_vga_error);
     g_free(s->kernel_release);
     g_clear_error(&s->kernel_error);
+    g_clear_error(&s->iommu_width_error);
+    g_clear_error(&s->cpu_phys_bits_error);
     g_clear_pointer(&s->fb_claims, g_ptr_array_unref);
     g_clear_error(&s->fb_error);
     g_clear_error(&s->dmar_error);
@@ -43,13 +45,20 @@ IgdQemuCaps *
 igd_snapshot_probe_qemu(const char *binary, GError **error)
 {
     const char *cache = g_getenv("IGD_ASSIGN_CACHE_DIR");
+    const char *saved = g_getenv("IGD_QEMU_CAPS");
     g_autofree char *cache_dir = NULL;
 
+    if (saved != NULL && *saved != '\0') {
+        IgdQemuCaps *caps = igd_qemu_caps_load(saved, error);
+        if (caps == NULL)
+            g_prefix_error(error, "IGD_QEMU_CAPS: ");
+        return caps;
+    }
     if (cache == NULL)
         cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
     else if (*cache)
         cache_dir = g_strdup(cache);
-    return igd_qemu_caps_probe(binary, cache_dir, error);
+    return igd_qemu_caps_probe(binary, cache_dir, 0, error);
 }
 
 void
@@ -151,6 +160,10 @@ gather_host(IgdSnapshot *s, const IgdSysroot *sysroot, IgdPciDevice *dev)
     }
     s->vfio_pci_loaded = igd_host_vfio_pci_loaded(sysroot);
     s->vfio_vga_known = igd_host_vfio_disable_vga(sysroot, &s->vfio_disable_vga, &s->vfio_vga_error);
+    if (!igd_host_iommu_address_width(sysroot, &s->iommu_width, &s->iommu_units, &s->iommu_width_error))
+        s->iommu_width = 0;
+    if (!igd_host_cpu_phys_bits(sysroot, &s->cpu_phys_bits, &s->cpu_phys_bits_error))
+        s->cpu_phys_bits = 0;
     s->kernel_release = igd_host_kernel_release(sysroot, &s->kernel_error);
     if (s->kernel_release != NULL &&
         !igd_host_parse_kernel_version(s->kernel_release, &s->kernel_major, &s->kernel_minor, &s->kernel_error))
@@ -229,4 +242,30 @@ gboolean
 igd_snapshot_rom_is_file(const IgdSnapshot *s)
 {
     return s->rom_source != NULL && !g_str_equal(s->rom_source, "device");
+}
+
+void
+igd_snapshot_qemu_setup(const IgdSnapshot *s, IgdQemuSetup *setup)
+{
+    gboolean host = (s->parts & IGD_SNAPSHOT_HOST) != 0;
+    gboolean vga_class = (s->class_code >> 8) == 0x0300;
+    gboolean known = host && s->kernel_release != NULL;
+
+    igd_qemu_setup_init(setup);
+    /* drivers/vfio/pci/vfio_pci.c: the IGD regions since 4.6, for any display class since 6.15 */
+    if (known && (s->kernel_major < 4 || (s->kernel_major == 4 && s->kernel_minor < 6)))
+        setup->kernel_regions = FALSE;
+    else if (known && !vga_class && (s->kernel_major < 6 || (s->kernel_major == 6 && s->kernel_minor < 15)))
+        setup->kernel_regions = FALSE;
+    if (host && s->vfio_vga_known && s->vfio_disable_vga)
+        setup->vga_region = FALSE;
+    setup->romfile = igd_snapshot_rom_is_file(s);
+}
+
+void
+igd_snapshot_model_request(const IgdSnapshot *s, IgdQemuModelRequest *req)
+{
+    igd_qemu_model_request_init(req, s->device_id);
+    req->platform = s->platform;
+    req->gmch = s->gmch_valid ? &s->gmch : NULL;
 }

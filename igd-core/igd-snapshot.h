@@ -30,7 +30,8 @@ typedef enum {
     IGD_SNAPSHOT_DEVICE = 0,           /* always: ids, driver, IOMMU group, platform, config space (GMCH) */
     IGD_SNAPSHOT_ROM = 1 << 0,         /* the device's option ROM */
     IGD_SNAPSHOT_OPREGION = 1 << 1,    /* OpRegion (VFIO region or i915 debugfs) and its VBT */
-    IGD_SNAPSHOT_HOST = 1 << 2,        /* IOMMU, IOMMU group members, vfio-pci and disable_vga, the kernel */
+    IGD_SNAPSHOT_HOST = 1 << 2,        /* IOMMU (groups, group members, address width), vfio-pci and disable_vga,
+                                        * the kernel, the CPU's physical address bits */
     IGD_SNAPSHOT_FRAMEBUFFER = 1 << 3, /* framebuffer drivers on the BARs (/proc/iomem) */
     IGD_SNAPSHOT_DMAR = 1 << 4,        /* DMAR faults of the device (kernel log) */
     IGD_SNAPSHOT_QEMU = 1 << 5,        /* the installed QEMU (probed, cached) */
@@ -82,6 +83,11 @@ typedef struct {
     char *kernel_release;            /* NULL: unknown (see @kernel_error) */
     guint kernel_major, kernel_minor;
     GError *kernel_error;
+    guint iommu_width;               /* smallest VT-d MGAW (igd_host_iommu_address_width()), 0: unknown */
+    guint iommu_units;               /* VT-d units it was read from */
+    GError *iommu_width_error;
+    guint cpu_phys_bits;             /* host CPU physical address bits (/proc/cpuinfo), 0: unknown */
+    GError *cpu_phys_bits_error;
 
     /* IGD_SNAPSHOT_FRAMEBUFFER */
     GPtrArray *fb_claims;            /* char*: "efifb 4000000000-40001d4fff"; NULL: unknown (see @fb_error) */
@@ -129,9 +135,29 @@ gboolean igd_snapshot_use_romfile(IgdSnapshot *snapshot, const char *path, GErro
 gboolean igd_snapshot_rom_is_file(const IgdSnapshot *snapshot);
 
 /*
- * The QEMU every front end judges by: $IGD_QEMU, else @binary, else the
- * configured default, probed once and cached in $IGD_ASSIGN_CACHE_DIR (""
- * = no cache), else $XDG_CACHE_HOME/igd-assign.
+ * What this host gives QEMU for the IGD (IgdQemuSetup): the kernel's vfio
+ * IGD regions (Linux 4.6+, and until 6.15 only for a VGA-class IGD), the
+ * VFIO VGA region (vfio-pci disable_vga off), the ROM file. What
+ * IGD_SNAPSHOT_HOST did not gather, or could not tell, counts as present;
+ * the guest's part (at 00:02.0, 1f.0 free) is left as igd_qemu_setup_init()
+ * sets it.
+ */
+void igd_snapshot_qemu_setup(const IgdSnapshot *snapshot, IgdQemuSetup *setup);
+
+/*
+ * A question to the QEMU model about this IGD (igd_qemu_model_request_init()
+ * with the snapshot's device id, platform and GMCH): the caller adds the
+ * guest's machine and x-igd-*, and igd_snapshot_qemu_setup() when the
+ * host's regions matter.
+ */
+void igd_snapshot_model_request(const IgdSnapshot *snapshot, IgdQemuModelRequest *req);
+
+/*
+ * The QEMU every front end judges by: a saved probe named by
+ * $IGD_QEMU_CAPS (igd_qemu_caps_load(), the qemu-probe.ini of a report),
+ * else $IGD_QEMU, else @binary, else the configured default, probed once
+ * and cached in $IGD_ASSIGN_CACHE_DIR ("" = no cache), else
+ * $XDG_CACHE_HOME/igd-assign.
  */
 IgdQemuCaps *igd_snapshot_probe_qemu(const char *binary, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -22,9 +22,12 @@ G_BEGIN_DECLS
 #define IGD_VBT_VBT_SIZE_OFFSET     0x18 /* u16 vbt_size: bytes of the whole VBT */
 #define IGD_VBT_CHECKSUM_OFFSET     0x1A /* u8 vbt_checksum: makes the byte sum 0 */
 #define IGD_VBT_BDB_OFFSET_OFFSET   0x1C /* u32 bdb_offset from the VBT start */
-#define IGD_VBT_HEADER_MIN          0x20 /* bytes needed to read every field above */
+#define IGD_VBT_AIM_OFFSET_OFFSET   0x20 /* u32 aim_offset[4] */
+/* sizeof(struct vbt_header) (__packed): i915 intel_bios_is_valid_vbt() refuses fewer bytes, "VBT header incomplete" */
+#define IGD_VBT_HEADER_MIN          0x30
 G_STATIC_ASSERT(IGD_VBT_VERSION_OFFSET == IGD_VBT_SIGNATURE_OFFSET + IGD_VBT_SIGNATURE_LEN);
-G_STATIC_ASSERT(IGD_VBT_BDB_OFFSET_OFFSET + 4 == IGD_VBT_HEADER_MIN);
+G_STATIC_ASSERT(IGD_VBT_BDB_OFFSET_OFFSET + 4 == IGD_VBT_AIM_OFFSET_OFFSET);
+G_STATIC_ASSERT(IGD_VBT_AIM_OFFSET_OFFSET + 4 * 4 == IGD_VBT_HEADER_MIN);
 
 /* BDB header (struct bdb_header) */
 #define IGD_BDB_SIGNATURE           "BIOS_DATA_BLOCK "
@@ -105,7 +108,8 @@ GPtrArray *igd_vbt_get_outputs(const IgdVbt *vbt);
 /*
  * Block 1 int_crt_support: the integrated CRT (VGA) port is enabled. This is
  * how SNB..BDW VBTs describe VGA (no child device for it); i915's
- * intel_crt_present() ignores it on gen 9+ and on HSW/BDW ULT parts.
+ * intel_ddi_crt_present() ignores it on gen 9+ and on HSW/BDW ULT parts, and
+ * Cherryview never registers a CRT (igd_platform_has_crt()).
  */
 gboolean igd_vbt_get_int_crt_support(const IgdVbt *vbt);
 /*

@@ -543,3 +543,76 @@ igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop)
     }
 }
 
+
+/* ---- <qemu:commandline> -global options ---- */
+
+/* "<driver>.<prop>=" of one of @drivers at the start of @arg: the value after it, else NULL. */
+static const char *
+global_value(const char *arg, const char *const *drivers, const char *prop)
+{
+    for (guint i = 0; arg && drivers[i]; i++) {
+        gsize dl = strlen(drivers[i]), pl = strlen(prop);
+
+        if (strncmp(arg, drivers[i], dl) == 0 && arg[dl] == '.' && strncmp(arg + dl + 1, prop, pl) == 0 &&
+            arg[dl + 1 + pl] == '=')
+            return arg + dl + 1 + pl + 1;
+    }
+    return NULL;
+}
+
+xmlNode *
+igd_xml_commandline_find_global(xmlNode *root, const char *const *drivers, const char *prop, char **value)
+{
+    xmlNode *found = NULL;
+    g_autofree char *found_value = NULL;
+
+    for (xmlNode *cl = root->children; cl; cl = cl->next) {
+        gboolean after_global = FALSE;
+
+        if (!is_qemu(cl, "commandline"))
+            continue;
+        for (xmlNode *a = cl->children; a; a = a->next) {
+            g_autofree char *v = NULL;
+
+            if (!is_qemu(a, "arg"))
+                continue;
+            v = igd_xml_prop(a, "value");
+            if (after_global && global_value(v, drivers, prop)) {
+                found = a;
+                g_free(found_value);
+                found_value = g_strdup(global_value(v, drivers, prop));
+            }
+            after_global = g_strcmp0(v, "-global") == 0;
+        }
+    }
+    if (value)
+        *value = g_steal_pointer(&found_value);
+    return found;
+}
+
+void
+igd_xml_commandline_set_global(xmlNode *root, const char *driver, const char *prop, const char *value)
+{
+    const char *const drivers[] = { driver, NULL };
+    g_autofree char *arg = g_strdup_printf("%s.%s=%s", driver, prop, value);
+    xmlNode *a = igd_xml_commandline_find_global(root, drivers, prop, NULL);
+    xmlNode *cl;
+    xmlNs *ns;
+
+    if (a) {
+        igd_xml_set(a, "value", arg);
+        return;
+    }
+    ns = qemu_ns(root, TRUE);
+    cl = qemu_child(root, "commandline", NULL, NULL);
+    if (cl == NULL) {
+        cl = xmlNewNode(ns, (const xmlChar *)"commandline");
+        igd_xml_insert(root, cl, NULL);
+    }
+    a = xmlNewNode(ns, (const xmlChar *)"arg");
+    xmlSetProp(a, (const xmlChar *)"value", (const xmlChar *)"-global");
+    igd_xml_insert(cl, a, NULL);
+    a = xmlNewNode(ns, (const xmlChar *)"arg");
+    xmlSetProp(a, (const xmlChar *)"value", (const xmlChar *)arg);
+    igd_xml_insert(cl, a, NULL);
+}

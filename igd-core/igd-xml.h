@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-/* libvirt's QEMU namespace, for <qemu:override>. */
+/* libvirt's QEMU namespace, for <qemu:override> and <qemu:commandline>. */
 #define IGD_XML_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
 /* Largest domain XML accepted. */
 #define IGD_XML_MAX_SIZE (16u << 20)
@@ -87,5 +87,23 @@ xmlNode *igd_xml_override_find(xmlNode *root, const char *alias, const char *pro
 void igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const char *type, const char *value);
 /* Remove property @prop of @alias, and containers left empty. */
 void igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop);
+
+/* ---- <qemu:commandline> -global options ---- */
+
+/*
+ * The <qemu:arg> holding "<driver>.<prop>=VALUE" right after a "-global"
+ * <qemu:arg>, in any <qemu:commandline> of @root, for any driver of the
+ * NULL-terminated @drivers; the last one when several (QEMU applies global
+ * properties in order, the last wins). *@value (may be NULL) is VALUE
+ * (g_free). NULL when none.
+ */
+xmlNode *igd_xml_commandline_find_global(xmlNode *root, const char *const *drivers, const char *prop, char **value);
+/*
+ * Give "<driver>.<prop>" the value @value: in the <qemu:arg> of
+ * igd_xml_commandline_find_global() (drivers {@driver, NULL}) when there is
+ * one, else as two <qemu:arg>s "-global" "<driver>.<prop>=@value" appended to
+ * the first <qemu:commandline> (created, with the namespace, when missing).
+ */
+void igd_xml_commandline_set_global(xmlNode *root, const char *driver, const char *prop, const char *value);
 
 G_END_DECLS

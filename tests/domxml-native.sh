@@ -8,7 +8,10 @@
 #           no other display device; nothing at addr 0x1f
 #   upt:    the vfio-pci device not at 0x2; an emulated display present
 #   both:   every <qemu:property> of the IGD's <qemu:override> in the XML
-#           shows up on the vfio-pci device (x-igd-gms, x-igd-opregion)
+#           shows up on the vfio-pci device (x-igd-gms, x-igd-opregion);
+#           a <maxphysaddr mode="emulate" bits="N"/> gives -cpu ...,phys-bits=N
+#           and a -global ...host-phys-bits-limit=N in <qemu:commandline>
+#           reaches the command line (the iommu-width rule)
 # Prints TAP.
 set -u
 
@@ -151,6 +154,20 @@ for c in $cases; do
             if [ -z "$props" ] && printf '%s' "$igd" | grep -q '"x-igd-'; then
                 fail="unexpected x-igd property: $igd"
             fi
+        fi
+        # the guest CPU's physical address bits: phys-bits on -cpu, or the -global limit
+        if [ -z "$fail" ]; then
+            bits=$(sed -n 's/.*<maxphysaddr mode="emulate" bits="\([0-9]*\)".*/\1/p' "$xml" | head -n 1)
+            if [ -n "$bits" ]; then
+                cpu=$(printf '%s\n' "$argv" | sed -n 's/.*-cpu \([^ ]*\).*/\1/p' | head -n 1)
+                case ",$cpu," in
+                    *",phys-bits=$bits,"*) ;;
+                    *) fail="<maxphysaddr bits='$bits'> but -cpu '$cpu'" ;;
+                esac
+            fi
+            for g in $(sed -n 's/.*<qemu:arg value="\([a-z0-9_-]*\.host-phys-bits-limit=[0-9]*\)".*/\1/p' "$xml"); do
+                printf '%s\n' "$argv" | grep -q -- "-global $g\( \|$\)" || fail="${fail:+$fail; }-global $g missing"
+            done
         fi
     fi
     if [ -z "$fail" ]; then

@@ -10,9 +10,13 @@
 #include <string.h>
 
 #include "igd-common.h"
+#include "igd-devices.h"
 
 #define PAGE_SIZE 4096u
 #define SIZE_1MB (1u << 20)
+#define SIZE_4MB (G_GUINT64_CONSTANT(4) << 20)
+#define SIZE_8MB (G_GUINT64_CONSTANT(8) << 20)
+#define SIZE_32MB (G_GUINT64_CONSTANT(32) << 20)
 #define BASE_4GB (G_GUINT64_CONSTANT(1) << 32)
 
 #define CFG_VENDOR 0x00
@@ -20,6 +24,7 @@
 #define CFG_CLASS_PROG 0x09 /* ClassCode[0] */
 #define CFG_CLASS_SUB 0x0a  /* ClassCode[1] */
 #define CFG_CLASS_BASE 0x0b /* ClassCode[2] */
+#define CFG_GMCH 0x50       /* SNB_GMCH_CTRL (VfioIgdPkg IgdPrivate.c) */
 #define CFG_BDSM 0x5c       /* ASSIGNED_IGD_PCI_BDSM_OFFSET, SeaBIOS "0x5C" */
 #define CFG_BDSM64 0xc0     /* ASSIGNED_IGD_PCI_BDSM64_OFFSET */
 #define CFG_ASLS 0xfc       /* ASSIGNED_IGD_PCI_ASLS_OFFSET, SeaBIOS "0xFC" */
@@ -79,7 +84,10 @@ seabios_loadint(GBytes *file, guint64 defval)
  * of class 0x0300. The OpRegion goes to memalign_high(PAGE_SIZE, size) and
  * its address to 0xFC; a non-zero bdsm size, only for 00:02.0, to
  * memalign_tmphigh(1 MiB, size), e820 E820_RESERVED, address to 0x5C (32
- * bit, whatever the generation).
+ * bit, whatever the generation: "pci_config_writel(dev->bdf, 0x5C,
+ * cpu_to_le32((u32)addr));", pciinit.c line 325 at rel-1.16.2). There is no
+ * 0xC0 in SeaBIOS: a gen 11+ IGD's 64-bit BDSM is never written ("BDSM
+ * (pre-Gen11 device only)", QEMU docs/igd-assign.txt v10.2.0).
  */
 static void
 seabios_run(const IgdFwGuest *g, IgdFwResult *out)
@@ -114,25 +122,24 @@ seabios_run(const IgdFwGuest *g, IgdFwResult *out)
     }
 }
 
-gint
-igd_fw_ovmf_generation(guint16 device_id)
+const char *
+igd_fw_vfioigdpkg_private(guint16 device_id)
 {
-    static const struct { guint16 prefix; gint8 gen; } table[] = {
-        { 0x0100, 6 },
-        { 0x0400, 7 }, { 0x0a00, 7 }, { 0x0c00, 7 }, { 0x0d00, 7 }, { 0x0f00, 7 },
-        { 0x1600, 8 }, { 0x2200, 8 },
-        { 0x1900, 9 }, { 0x3100, 9 }, { 0x5900, 9 }, { 0x3e00, 9 }, { 0x9b00, 9 },
-        { 0x8a00, 11 }, { 0x4500, 11 }, { 0x4e00, 11 },
-        { 0x9a00, 12 }, { 0x4c00, 12 }, { 0x4600, 12 }, { 0xa700, 12 },
-    };
+    const IgdPlatformInfo *p = igd_platform_lookup(device_id);
 
-    /* Broxton/Apollo Lake first: 0x0a84, 0x1a84, 0x1a85, 0x5a84, 0x5a85 */
-    if ((device_id & 0xffe) == 0xa84)
-        return 9;
-    for (guint i = 0; i < G_N_ELEMENTS(table); i++)
-        if (table[i].prefix == (device_id & 0xff00))
-            return table[i].gen;
-    return -1;
+    if (p == NULL || p->gen == 10)
+        return NULL; /* not in IgdDeviceTable (Cannon Lake included: no INTEL_CNL_IDS line) */
+    if (igd_platform_has_flag(p, IGD_PLATFORM_FLAG_NO_BDSM))
+        return "NullPrivate"; /* MTL, ARL, LNL, PTL, WCL, NVLS, NVLP */
+    if (igd_platform_has_flag(p, IGD_PLATFORM_FLAG_CHERRYVIEW))
+        return "ChvPrivate";
+    if (p->gen < 8)
+        return "Gen6Private"; /* SNB, IVB, HSW, VLV */
+    if (p->gen == 8)
+        return "Gen8Private"; /* BDW */
+    if (p->gen == 9)
+        return "Gen9Private"; /* SKL, BXT, KBL, CFL, WHL, CML, GLK */
+    return "Gen11Private";    /* ICL, EHL, JSL, TGL, RKL, ADLS, ADLP, ADLN, RPLS, RPLU, RPLP */
 }
 
 /*
@@ -156,19 +163,59 @@ ovmf_alloc(Allocator *a, guint64 pages, guint64 align_pages)
     return fully;
 }
 
+/* SetupOpRegion(): EfiACPIMemoryNVS pages, the page tail zeroed, the address to ASLS. Both lineages. */
+static void
+ovmf_setup_opregion(Allocator *a, const IgdFwGuest *g, IgdFwResult *out)
+{
+    gsize op_size = g_bytes_get_size(g->opregion);
+    guint64 pages = (op_size + PAGE_SIZE - 1) / PAGE_SIZE;
+    guint64 addr = ovmf_alloc(a, pages, 1);
+    guint8 *mem;
+
+    if (addr == 0)
+        return;
+    mem = g_malloc0(pages * PAGE_SIZE);
+    memcpy(mem, g_bytes_get_data(g->opregion, NULL), op_size);
+    out->opregion_mem = g_bytes_new_take(mem, pages * PAGE_SIZE);
+    out->opregion_set = TRUE;
+    out->opregion_addr = addr;
+    igd_put_le32(out->config + CFG_ASLS, (guint32)addr);
+}
+
+/* SetupStolenMemory(): EFI_SIZE_TO_PAGES(size) pages, 1 MiB aligned, the address to BDSM at @offset. */
+static void
+ovmf_setup_stolen(Allocator *a, guint64 size, guint offset, IgdFwResult *out)
+{
+    guint64 pages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+    guint64 addr = ovmf_alloc(a, pages, SIZE_1MB / PAGE_SIZE);
+
+    if (addr == 0)
+        return;
+    out->bdsm_set = TRUE;
+    out->bdsm_addr = addr;
+    out->bdsm_reserved = pages * PAGE_SIZE;
+    out->bdsm_offset = offset;
+    if (offset == CFG_BDSM)
+        igd_put_le32(out->config + CFG_BDSM, (guint32)addr);
+    else
+        igd_put_le64(out->config + CFG_BDSM64, addr);
+}
+
 /*
- * OVMF IgdAssignmentEntry(): no etc/igd-opregion and no etc/igd-bdsm-size
- * → EFI_UNSUPPORTED (nothing assigned); an OpRegion of size 0, a
- * bdsm-size file that is not 8 bytes, or a bdsm size of 0 →
- * EFI_PROTOCOL_ERROR (the driver does nothing at all). PciIoNotify(): vendor
- * 0x8086, class 03 00 00 exactly, a generation GetIgdGeneration() knows;
- * OpRegion in EfiACPIMemoryNVS pages (4 KiB aligned, the page tail zeroed),
- * ASLS; at 00:02.0 only, stolen memory of EFI_SIZE_TO_PAGES(size) pages,
- * 1 MiB aligned (ASSIGNED_IGD_BDSM_ALIGN), zeroed, BDSM 32-bit at 0x5C for
- * gen < 11, 64-bit at 0xC0 otherwise.
+ * The original IgdAssignmentDxe (VfioIgdPkg c64d051f, IgdAssignment.c):
+ * IgdAssignmentEntry(): no etc/igd-opregion and no etc/igd-bdsm-size →
+ * EFI_UNSUPPORTED (nothing assigned, lines 521-523); an OpRegion of size 0
+ * (528-531), a bdsm-size file that is not 8 bytes ("invalid fw_cfg size",
+ * 537-540) or a bdsm size of 0 ("invalid value", 545-548) →
+ * EFI_PROTOCOL_ERROR: the driver does nothing at all. PciIoNotify(): vendor
+ * 0x8086 and class 03 00 00 exactly, no generation check; OpRegion in
+ * EfiACPIMemoryNVS pages (4 KiB aligned, the page tail zeroed), ASLS; at
+ * 00:02.0 only, stolen memory of EFI_SIZE_TO_PAGES(size) pages, 1 MiB
+ * aligned (ASSIGNED_IGD_BDSM_ALIGN), zeroed, its address written 32-bit to
+ * ASSIGNED_IGD_PCI_BDSM_OFFSET 0x5C (lines 391-394), for every generation.
  */
 static void
-ovmf_run(const IgdFwGuest *g, IgdFwResult *out)
+ovmf_original_run(const IgdFwGuest *g, IgdFwResult *out)
 {
     Allocator a = { g->ram_top };
     gsize op_size = g->opregion ? g_bytes_get_size(g->opregion) : 0;
@@ -198,39 +245,72 @@ ovmf_run(const IgdFwGuest *g, IgdFwResult *out)
     if (vendor != 0x8086 || g->config[CFG_CLASS_BASE] != 0x03 || g->config[CFG_CLASS_SUB] != 0x00 ||
         g->config[CFG_CLASS_PROG] != 0x00)
         return;
-    out->ovmf_gen = igd_fw_ovmf_generation(igd_le16(g->config + CFG_DEVICE));
-    if (out->ovmf_gen == -1)
-        return;
-    if (op_size > 0) {
-        guint64 pages = (op_size + PAGE_SIZE - 1) / PAGE_SIZE;
-        guint64 addr = ovmf_alloc(&a, pages, 1);
-        if (addr != 0) {
-            guint8 *mem = g_malloc0(pages * PAGE_SIZE);
-            memcpy(mem, g_bytes_get_data(g->opregion, NULL), op_size);
-            out->opregion_mem = g_bytes_new_take(mem, pages * PAGE_SIZE);
-            out->opregion_set = TRUE;
-            out->opregion_addr = addr;
-            igd_put_le32(out->config + CFG_ASLS, (guint32)addr);
-        }
-    }
+    if (op_size > 0)
+        ovmf_setup_opregion(&a, g, out);
     if (g->bus != 0 || g->slot != 2 || g->function != 0)
         return;
-    if (bdsm_size > 0) {
-        guint64 pages = (bdsm_size + PAGE_SIZE - 1) / PAGE_SIZE;
-        guint64 addr = ovmf_alloc(&a, pages, SIZE_1MB / PAGE_SIZE);
-        if (addr == 0)
-            return;
-        out->bdsm_set = TRUE;
-        out->bdsm_addr = addr;
-        out->bdsm_reserved = pages * PAGE_SIZE;
-        if (out->ovmf_gen < 11) {
-            out->bdsm_offset = CFG_BDSM;
-            igd_put_le32(out->config + CFG_BDSM, (guint32)addr);
-        } else {
-            out->bdsm_offset = CFG_BDSM64;
-            igd_put_le64(out->config + CFG_BDSM64, addr);
-        }
+    if (bdsm_size > 0)
+        ovmf_setup_stolen(&a, bdsm_size, CFG_BDSM, out);
+}
+
+/*
+ * VfioIgdPkg's IgdAssignmentDxe at 067328d: IgdAssignmentEntry() needs
+ * etc/igd-opregion (EFI_UNSUPPORTED without it, lines 539-549;
+ * EFI_PROTOCOL_ERROR for size 0, 555-558) and never looks at
+ * etc/igd-bdsm-size. PciIoNotify(): vendor 0x8086, class 03 with
+ * subclass/prog-if 00 00 or subclass 0x80 (lines 475-481); an id
+ * GetIgdPrivateData() does not know is skipped (486-490); OpRegion as the
+ * original; at 00:02.0, when the private data has a GetStolenSize, the size
+ * it reads from GGC (0x50) in the guest's config space (IgdPrivate.c
+ * Gen6/Gen8/Chv/Gen9StolenSize), SetupStolenMemory(): nothing for size 0
+ * (EFI_INVALID_PARAMETER), else 1 MiB-aligned pages and the address written
+ * 32-bit to 0x5C (IGD_FLAG_BDSM_32BIT) or 64-bit to 0xC0
+ * (IGD_FLAG_BDSM_64BIT, Gen11Private).
+ */
+static void
+ovmf_vfioigdpkg_run(const IgdFwGuest *g, IgdFwResult *out)
+{
+    Allocator a = { g->ram_top };
+    gsize op_size = g->opregion ? g_bytes_get_size(g->opregion) : 0;
+    guint16 vendor = igd_le16(g->config + CFG_VENDOR);
+    guint16 gmch = igd_le16(g->config + CFG_GMCH);
+    gboolean vga = g->config[CFG_CLASS_SUB] == 0x00 && g->config[CFG_CLASS_PROG] == 0x00;
+    guint64 size = 0;
+    guint gms;
+
+    if (g->opregion == NULL)
+        return; /* EFI_UNSUPPORTED */
+    if (op_size == 0) {
+        out->error = g_strdup("etc/igd-opregion: zero size");
+        return;
     }
+    out->loaded = TRUE;
+    if (vendor != 0x8086 || g->config[CFG_CLASS_BASE] != 0x03 || !(vga || g->config[CFG_CLASS_SUB] == 0x80))
+        return;
+    out->private = igd_fw_vfioigdpkg_private(igd_le16(g->config + CFG_DEVICE));
+    if (out->private == NULL)
+        return; /* "GetIgdPrivateData: Unsupported" */
+    ovmf_setup_opregion(&a, g, out);
+    if (g->bus != 0 || g->slot != 2 || g->function != 0)
+        return;
+    if (g_str_equal(out->private, "Gen6Private")) {
+        size = (guint64)((gmch >> 3) & 0x1f) * SIZE_32MB;
+    } else if (g_str_equal(out->private, "Gen8Private")) {
+        size = (guint64)((gmch >> 8) & 0xff) * SIZE_32MB;
+    } else if (g_str_equal(out->private, "ChvPrivate")) {
+        gms = (gmch >> 3) & 0x1f;
+        size = gms < 0x11 ? (guint64)gms * SIZE_32MB
+               : gms < 0x17 ? (guint64)(gms - 0x11) * SIZE_4MB + SIZE_8MB
+                            : (guint64)(gms - 0x17) * SIZE_4MB + SIZE_4MB + SIZE_32MB;
+    } else if (g_str_equal(out->private, "Gen9Private") || g_str_equal(out->private, "Gen11Private")) {
+        gms = (gmch >> 8) & 0xff;
+        size = gms < 0xf0 ? (guint64)gms * SIZE_32MB : (guint64)(gms - 0xf0) * SIZE_4MB + SIZE_4MB;
+    } else {
+        return; /* NullPrivate: GetStolenSize is NULL, BDSM is not touched */
+    }
+    if (size == 0)
+        return; /* EFI_INVALID_PARAMETER */
+    ovmf_setup_stolen(&a, size, g_str_equal(out->private, "Gen11Private") ? CFG_BDSM64 : CFG_BDSM, out);
 }
 
 void
@@ -239,8 +319,15 @@ igd_fw_run(IgdFwKind kind, const IgdFwGuest *guest, IgdFwResult *out)
     memset(out, 0, sizeof(*out));
     memcpy(out->config, guest->config, sizeof(out->config));
     g_assert(guest->ram_top <= BASE_4GB);
-    if (kind == IGD_FW_SEABIOS)
+    switch (kind) {
+    case IGD_FW_SEABIOS:
         seabios_run(guest, out);
-    else
-        ovmf_run(guest, out);
+        break;
+    case IGD_FW_OVMF_ORIGINAL:
+        ovmf_original_run(guest, out);
+        break;
+    case IGD_FW_OVMF_VFIOIGDPKG:
+        ovmf_vfioigdpkg_run(guest, out);
+        break;
+    }
 }

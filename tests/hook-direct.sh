@@ -313,6 +313,7 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     # VFIO device from the VFIO test double (tests/data/daemon/vfio-skl.conf,
     # OpRegion = the real dump in tests/data/fixtures/opregion).
     cp -a "$vfio" "$tmp/host-d"
+    : >"$tmp/host-d/dev/vfio/vfio"; : >"$tmp/host-d/dev/vfio/0" # the nodes the double answers for
     mkdir -p "$tmp/state"
     printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
     LD_PRELOAD=$vfiodouble IGD_VFIO_DOUBLE=$tmp/host-d/dev/vfio \
@@ -401,6 +402,7 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
         ln -s ../../../../bus/pci/drivers/i915 "$dev/driver"
         ln -s ../../devices/0000:00:02.0 "$1/sys/bus/pci/drivers/i915/0000:00:02.0"
         printf '(null)\n' >"$dev/driver_override"
+        : >"$1/dev/vfio/vfio"; : >"$1/dev/vfio/0" # the nodes the VFIO double answers for
     }
     start_reboot_daemon() { # on $tmp/host-r, log $tmp/daemon-r.log, sysfs writes in $tmp/sysfs-r.log
         : >"$tmp/sysfs-r.log"

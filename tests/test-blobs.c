@@ -1,8 +1,8 @@
 /*
  * test-blobs.c: etc/igd-opregion and etc/igd-bdsm-size for every captured
- * host tree, consumed by the firmware model (tests/firmware-model.c: SeaBIOS
- * intel_igd_setup, OVMF IgdAssignmentDxe), plus bad input and the atomic
- * writer.
+ * host tree, consumed by the firmware models (tests/firmware-model.c: SeaBIOS
+ * intel_igd_setup, the original OVMF IgdAssignmentDxe, VfioIgdPkg's), plus
+ * bad input and the atomic writer.
  *
  * The OpRegion comes from the VFIO double (LD_PRELOAD), whose region 9 is
  * the real dump fixtures/opregion/skl-asus-b150m-plus-d3-i7-6700.bin
@@ -54,37 +54,37 @@ typedef struct {
     guint64 stolen;         /* host stolen bytes (README) */
     guint64 qemu_7_2;       /* QEMU 7.2 etc/igd-bdsm-size */
     guint64 qemu_10_1;      /* QEMU 10.1 etc/igd-bdsm-size */
-    gint ovmf_gen;          /* VfioIgdPkg GetIgdGeneration() */
+    const char *private;    /* VfioIgdPkg GetIgdPrivateData() (IgdPrivate.c IgdDeviceTable) */
 } BlobHost;
 
 static const BlobHost hosts[] = {
     /* GGC 0x02c1: GMS 2 → 64 MiB; GGMS 3. 7.2: id 0x46xx → gen 8, 1 << 3 = 8 MiB. 10.1: gen 12, 64 MiB. */
-    { "adl-dsb1210", 0x4680, FALSE, 64 * MiB, 8 * MiB, 64 * MiB, 12 },
+    { "adl-dsb1210", 0x4680, FALSE, 64 * MiB, 8 * MiB, 64 * MiB, "Gen11Private" },
     /* GGC 0x01c1: GMS 1 → 32 MiB; GGMS 3. 7.2: 0x3e → gen 8 → 8 MiB. 10.1: gen 9 → 32 MiB. */
-    { "cfl-elitedesk-vfio", 0x3e92, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 9 },
+    { "cfl-elitedesk-vfio", 0x3e92, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen9Private" },
     /* GGC 0x0398: CHV GMS (7:3) 0x13 → 16 MiB. 7.2: gen 8, GGMS = (0x98 >> 6) & 3 = 2 → 4 MiB.
      * 10.1: gen 8 reads GMS from 15:8 = 3 → 96 MiB (QEMU does not know the Cherryview encoding). */
-    { "chv-ideapad-gms-13", 0x22b0, FALSE, 16 * MiB, 4 * MiB, 96 * MiB, 8 },
+    { "chv-ideapad-gms-13", 0x22b0, FALSE, 16 * MiB, 4 * MiB, 96 * MiB, "ChvPrivate" },
     /* GGC 0x01c1; EHL 0x45 → 7.2 gen 8 (8 MiB); 10.1 gen 11 → 32 MiB, BDSM at 0xC0. */
-    { "ehl-crb-bootfb", 0x4571, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 11 },
+    { "ehl-crb-bootfb", 0x4571, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen11Private" },
     /* GGC 0x0209: GMS (7:3) 1 → 32 MiB, GGMS (9:8) 2. 7.2: gen 6, raw 2 MiB. 10.1: gen 7, 32 MiB. */
-    { "hsw-dell-latitude-e6540-i7-4800mq", 0x0416, TRUE, 32 * MiB, 2 * MiB, 32 * MiB, 7 },
-    { "ivb-dell-latitude-e6430-i5-3340m", 0x0166, FALSE, 32 * MiB, 2 * MiB, 32 * MiB, 6 },
+    { "hsw-dell-latitude-e6540-i7-4800mq", 0x0416, TRUE, 32 * MiB, 2 * MiB, 32 * MiB, "Gen6Private" },
+    { "ivb-dell-latitude-e6430-i5-3340m", 0x0166, FALSE, 32 * MiB, 2 * MiB, 32 * MiB, "Gen6Private" },
     /* GGC 0x0211: GMS 2 → 64 MiB. */
-    { "ivb-intel-dh77df-i5-3450", 0x0152, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, 6 },
+    { "ivb-intel-dh77df-i5-3450", 0x0152, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, "Gen6Private" },
     /* GGC 0xf1c1: GMS 0xF1 → (0xF1 − 0xF0 + 1) × 4 = 8 MiB; GGMS 3 → 7.2: 8 MiB; 10.1: 8 MiB. */
-    { "skl-ideapad-gms-f1", 0x1916, FALSE, 8 * MiB, 8 * MiB, 8 * MiB, 9 },
-    { "skl-ideapad-vfio", 0x1916, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 9 },
-    { "skl-lenovo-ideapad-320-14isk", 0x1916, TRUE, 32 * MiB, 8 * MiB, 32 * MiB, 9 },
+    { "skl-ideapad-gms-f1", 0x1916, FALSE, 8 * MiB, 8 * MiB, 8 * MiB, "Gen9Private" },
+    { "skl-ideapad-vfio", 0x1916, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen9Private" },
+    { "skl-lenovo-ideapad-320-14isk", 0x1916, TRUE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen9Private" },
     /* GGC 0x0210: GMS 2 → 64 MiB, GGMS 2 → 7.2: 2 MiB. */
-    { "snb-gigabyte-h61m-ds2-dmar-ongoing", 0x0102, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, 6 },
-    { "snb-gigabyte-h61m-ds2-i3-2100", 0x0102, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, 6 },
-    { "snb-lenovo-17aa21d1-i7-2760qm", 0x0126, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, 6 },
-    { "snb-lenovo-17aa21da-earlydump", 0x0126, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, 6 },
+    { "snb-gigabyte-h61m-ds2-dmar-ongoing", 0x0102, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, "Gen6Private" },
+    { "snb-gigabyte-h61m-ds2-i3-2100", 0x0102, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, "Gen6Private" },
+    { "snb-lenovo-17aa21d1-i7-2760qm", 0x0126, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, "Gen6Private" },
+    { "snb-lenovo-17aa21da-earlydump", 0x0126, FALSE, 64 * MiB, 2 * MiB, 64 * MiB, "Gen6Private" },
     /* TGL 0x9a: 7.2 gen 8 → 8 MiB; 10.1 gen 12 → 32 MiB at 0xC0. */
-    { "tgl-nuc11-efifb", 0x9a49, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 12 },
-    { "tgl-rvp-efifb-32bit", 0x9a49, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 12 },
-    { "whl-maxtang-wl37-bootfb", 0x3ea0, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, 9 },
+    { "tgl-nuc11-efifb", 0x9a49, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen11Private" },
+    { "tgl-rvp-efifb-32bit", 0x9a49, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen11Private" },
+    { "whl-maxtang-wl37-bootfb", 0x3ea0, FALSE, 32 * MiB, 8 * MiB, 32 * MiB, "Gen9Private" },
 };
 
 typedef struct {
@@ -201,23 +201,31 @@ guest_config(const Host *h, guint8 config[256])
 }
 
 /*
- * Run both firmware models on @blobs and check what they did: ASLS 4 KiB
- * aligned below 4 GiB holding the blob, BDSM 1 MiB aligned below it at 0x5C
- * (SeaBIOS always; OVMF 0xC0 from gen 11) with @bdsm_size reserved. The
- * guest memory at ASLS is parsed as an OpRegion and its VBT compared with
- * @vbt (NULL: the fixture's own VBT, untouched).
+ * Run the three firmware models on @blobs and check what they did: ASLS
+ * 4 KiB aligned below 4 GiB holding the blob, BDSM 1 MiB aligned below it,
+ * and the guest memory at ASLS parsed as an OpRegion whose VBT is @vbt
+ * (NULL: the fixture's own VBT, untouched). The register and the size:
+ *  - SeaBIOS: 0x5C whatever the generation (0xC0 left 0), @blobs' size;
+ *  - the original IgdAssignmentDxe: 0x5C too, @blobs' size;
+ *  - VfioIgdPkg: 0x5C, or 0xC0 (64 bit) for Gen11Private, the size read
+ *    from the guest's GGC (here the host's: @stolen), etc/igd-bdsm-size
+ *    ignored.
  */
 static void
-check_firmware(const Host *h, const IgdBlobs *blobs, gint ovmf_gen, GBytes *vbt, gboolean absolute)
+check_firmware(const Host *h, const IgdBlobs *blobs, const char *private, guint64 stolen, GBytes *vbt,
+               gboolean absolute)
 {
     IgdFwGuest guest = { .slot = 2, .ram_top = GUEST_RAM_TOP };
     g_autoptr(GBytes) bdsm = igd_blobs_bdsm_size_bytes(blobs->bdsm_size);
     gsize op_size = g_bytes_get_size(blobs->opregion);
+    const IgdFwKind kinds[] = { IGD_FW_SEABIOS, IGD_FW_OVMF_ORIGINAL, IGD_FW_OVMF_VFIOIGDPKG };
 
     guest_config(h, guest.config);
     guest.opregion = blobs->opregion;
     guest.bdsm_size = bdsm;
-    for (IgdFwKind kind = IGD_FW_SEABIOS; kind <= IGD_FW_OVMF; kind++) {
+    for (guint k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        IgdFwKind kind = kinds[k];
+        gboolean bdsm64 = kind == IGD_FW_OVMF_VFIOIGDPKG && g_str_equal(private, "Gen11Private");
         IgdFwResult r;
         guint32 asls;
         guint64 bdsm_reg;
@@ -228,8 +236,8 @@ check_firmware(const Host *h, const IgdBlobs *blobs, gint ovmf_gen, GBytes *vbt,
         igd_fw_run(kind, &guest, &r);
         g_assert_null(r.error);
         g_assert_true(r.loaded);
-        if (kind == IGD_FW_OVMF)
-            g_assert_cmpint(r.ovmf_gen, ==, ovmf_gen);
+        if (kind == IGD_FW_OVMF_VFIOIGDPKG)
+            g_assert_cmpstr(r.private, ==, private);
         g_assert_true(r.opregion_set);
         asls = igd_le32(r.config + 0xfc);
         g_assert_cmphex(asls, ==, r.opregion_addr);
@@ -243,7 +251,7 @@ check_firmware(const Host *h, const IgdBlobs *blobs, gint ovmf_gen, GBytes *vbt,
             g_assert_cmphex(((const guint8 *)g_bytes_get_data(r.opregion_mem, NULL))[i], ==, 0);
 
         g_assert_true(r.bdsm_set);
-        if (kind == IGD_FW_SEABIOS || ovmf_gen < 11) {
+        if (!bdsm64) {
             g_assert_cmphex(r.bdsm_offset, ==, 0x5c);
             bdsm_reg = igd_le32(r.config + 0x5c);
             g_assert_cmphex(igd_le64(r.config + 0xc0), ==, 0);
@@ -254,7 +262,7 @@ check_firmware(const Host *h, const IgdBlobs *blobs, gint ovmf_gen, GBytes *vbt,
         }
         g_assert_cmphex(bdsm_reg, ==, r.bdsm_addr);
         g_assert_cmphex(bdsm_reg % MiB, ==, 0);
-        g_assert_cmpuint(r.bdsm_reserved, ==, blobs->bdsm_size);
+        g_assert_cmpuint(r.bdsm_reserved, ==, kind == IGD_FW_OVMF_VFIOIGDPKG ? stolen : blobs->bdsm_size);
         /* below the OpRegion: no overlap */
         g_assert_cmpuint(bdsm_reg + r.bdsm_reserved, <=, asls);
 
@@ -303,7 +311,7 @@ test_host(gconstpointer data)
             /* The host's VBT fits mailbox 4 (≤ 6144 bytes): the blob stays 8 KiB. */
             g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192);
         }
-        check_firmware(h, &blobs, c->ovmf_gen, vbt, FALSE);
+        check_firmware(h, &blobs, c->private, c->stolen, vbt, FALSE);
     }
 }
 
@@ -342,7 +350,7 @@ test_ext_vbt(gconstpointer data)
     g_assert_cmphex(igd_le64(p + 0x3ba), ==, absolute ? 0x7fffd000 : 0x2000); /* RVDA */
     g_assert_cmpuint(igd_le32(p + 0x3c2), ==, 8666);  /* RVDS */
     g_assert_cmphex(p[0x400], ==, 0);                 /* mailbox 4 emptied */
-    check_firmware(h, &blobs, 9, vbt, absolute);
+    check_firmware(h, &blobs, "Gen9Private", 32 * MiB, vbt, absolute);
 }
 
 /* An override OpRegion file: no VFIO at all (the tree stays bound to i915). */
@@ -481,6 +489,68 @@ test_no_stolen(void)
     g_assert_cmpuint(blobs.bdsm_size, ==, 8 * MiB);
 }
 
+/*
+ * The DERIVED Meteor Lake tree (tests/data/hosts/mtl-derived, 8086:7d55):
+ * no BDSM register, so etc/igd-bdsm-size is 0 whatever QEMU and however much
+ * stolen memory GGC declares (0x01c1: 32 MiB). QEMU docs/igd-assign.txt
+ * (v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory
+ * via its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space
+ * ... Value of this fw_cfg file is 0 in such case"; QEMU 10.1+ igd.c writes
+ * gms_size only "if (gen > 0)" (v10.2.0 line 640) and igd_gen() has no
+ * 0x7d00 case (-1). SeaBIOS then programs no BDSM ("if (bdsm_size && ...)",
+ * src/fw/pciinit.c @ 41514a7 line 321) and still places the OpRegion.
+ */
+static void
+test_mtl_no_bdsm(void)
+{
+    g_autoptr(Host) h = host_new("mtl-derived", "skl-opregion");
+    g_autoptr(IgdQemuCaps) q72 = igd_qemu_caps_new_for_version(7, 2, 0);
+    g_autoptr(IgdQemuCaps) q101 = igd_qemu_caps_new_for_version(10, 1, 0);
+    g_autoptr(IgdQemuCaps) q110 = igd_qemu_caps_new_for_version(11, 0, 0);
+    const IgdQemuCaps *qemus[] = { NULL, q72, q101, q110 };
+    g_autofree char *dir = g_build_filename(h->root, "run", "uuid", NULL);
+    g_autofree char *bdsm_path = g_build_filename(dir, "igd-bdsm-size", NULL);
+    static const guint8 zero[8] = { 0 };
+    g_autoptr(GBytes) want = g_bytes_new_static(zero, sizeof(zero));
+
+    for (guint i = 0; i < G_N_ELEMENTS(qemus); i++) {
+        g_auto(IgdBlobs) blobs = { 0 };
+        g_autoptr(GError) error = NULL;
+        g_autoptr(GBytes) bdsm = NULL;
+        g_autoptr(GBytes) written = NULL;
+        IgdFwGuest guest = { .slot = 2, .ram_top = GUEST_RAM_TOP };
+        IgdFwResult r;
+
+        g_assert_true(igd_blobs_build(h->sysroot, &h->addr, NULL, qemus[i], &blobs, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(blobs.bdsm_size, ==, 0);
+        bdsm = igd_blobs_bdsm_size_bytes(blobs.bdsm_size);
+        guest_config(h, guest.config);
+        guest.opregion = blobs.opregion;
+        guest.bdsm_size = bdsm;
+        igd_fw_run(IGD_FW_SEABIOS, &guest, &r);
+        g_assert_true(r.opregion_set);
+        g_assert_false(r.bdsm_set);
+        igd_fw_result_clear(&r);
+        /* VfioIgdPkg: NullPrivate, the OpRegion and no BDSM; the original IgdAssignmentDxe refuses the 0
+         * (EFI_PROTOCOL_ERROR: no OpRegion either), what the "firmware" requirement warns about */
+        igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &guest, &r);
+        g_assert_cmpstr(r.private, ==, "NullPrivate");
+        g_assert_true(r.opregion_set);
+        g_assert_false(r.bdsm_set);
+        igd_fw_result_clear(&r);
+        igd_fw_run(IGD_FW_OVMF_ORIGINAL, &guest, &r);
+        g_assert_cmpstr(r.error, ==, "etc/igd-bdsm-size: invalid value: 0");
+        g_assert_false(r.opregion_set);
+        igd_fw_result_clear(&r);
+        /* ... and the daemon writes it as it is: 8 zero bytes */
+        g_assert_true(igd_blobs_write(dir, &blobs, -1, &error));
+        g_assert_no_error(error);
+        written = igd_test_load(bdsm_path);
+        g_assert_true(g_bytes_equal(written, want));
+    }
+}
+
 static void
 assert_file(const char *path, GBytes *want, guint mode)
 {
@@ -552,10 +622,10 @@ test_write(void)
     g_assert_cmpuint(count_temp_files(dir), ==, 0);
     g_assert_cmpint(g_rmdir(bdsm_path), ==, 0);
 
-    /* Nothing to write is refused. */
+    /* No OpRegion to write is refused (a bdsm size of 0 is not: /blobs/mtl-no-bdsm). */
     {
-        IgdBlobs zero = { blobs.opregion, 0 };
-        g_assert_false(igd_blobs_write(dir, &zero, -1, &error));
+        IgdBlobs none = { NULL, 40 * MiB };
+        g_assert_false(igd_blobs_write(dir, &none, -1, &error));
         g_assert_error(error, IGD_ERROR, IGD_ERROR_INTERNAL);
         g_clear_error(&error);
     }
@@ -632,7 +702,25 @@ test_write_killed(void)
     igd_test_rmtree(root);
 }
 
-/* The firmware models' own refusals (their size checks). */
+/*
+ * The firmware models' own rules, each quoted from its source:
+ *  - the original IgdAssignmentDxe (VfioIgdPkg c64d051f IgdAssignment.c
+ *    lines 537-548): "if (BdsmItemSize != sizeof BdsmSize) ... invalid
+ *    fw_cfg size" and "if (BdsmSize == 0 || BdsmSize > MAX_UINTN) ...
+ *    invalid value" return EFI_PROTOCOL_ERROR: nothing is set up; its BDSM
+ *    write is "EfiPciIoWidthUint32, ASSIGNED_IGD_PCI_BDSM_OFFSET" for every
+ *    device (lines 391-394);
+ *  - VfioIgdPkg 067328d: "if (EFI_ERROR (OpRegionStatus)) { return
+ *    EFI_UNSUPPORTED; }" (IgdAssignment.c 548-549) and no read of
+ *    etc/igd-bdsm-size at all (7802f4a removed it); the size comes from
+ *    GGC ("Gms = (Gmch >> BDW_GMCH_GMS_SHIFT) & BDW_GMCH_GMS_MASK",
+ *    IgdPrivate.c Gen9StolenSize), 0 gives no BDSM ("if (Size == 0) return
+ *    EFI_INVALID_PARAMETER", IgdAssignment.c 379-380); a display-class 0x80
+ *    device is taken (e4f207c, lines 475-481); MTL/ARL/LNL/PTL/WCL/NVL are
+ *    NullPrivate (no GetStolenSize: BDSM untouched);
+ *  - SeaBIOS (pciinit.c rel-1.16.2 line 325): "pci_config_writel(dev->bdf,
+ *    0x5C, ...)": never 0xC0, gen 12 included.
+ */
 static void
 test_firmware_checks(void)
 {
@@ -646,30 +734,63 @@ test_firmware_checks(void)
     g_autoptr(GBytes) b3 = g_bytes_new_static(three, sizeof(three));
     g_autoptr(GBytes) b0 = g_bytes_new_static(zero8, sizeof(zero8));
     g_autoptr(GBytes) b32 = igd_blobs_bdsm_size_bytes(32 * MiB);
+    const IgdFwKind all[] = { IGD_FW_SEABIOS, IGD_FW_OVMF_ORIGINAL, IGD_FW_OVMF_VFIOIGDPKG };
     IgdFwGuest g = { .slot = 2, .ram_top = GUEST_RAM_TOP };
     IgdFwResult r;
 
     igd_put_le16(g.config, 0x8086);
     igd_put_le16(g.config + 2, 0x1916);
+    igd_put_le16(g.config + 0x50, 0x01c1); /* GGC: GMS 1 = 32 MiB */
     g.config[0x0b] = 0x03;
     g.opregion = op;
 
-    /* OVMF: a bdsm-size file that is not 8 bytes, or 0, or an empty OpRegion: the driver refuses. */
+    /* the original: a bdsm-size file that is not 8 bytes, or 0, or an empty OpRegion: the driver refuses */
     g.bdsm_size = b4;
-    igd_fw_run(IGD_FW_OVMF, &g, &r);
+    igd_fw_run(IGD_FW_OVMF_ORIGINAL, &g, &r);
     g_assert_cmpstr(r.error, ==, "etc/igd-bdsm-size: invalid fw_cfg size: 4");
     g_assert_false(r.opregion_set);
     igd_fw_result_clear(&r);
     g.bdsm_size = b0;
-    igd_fw_run(IGD_FW_OVMF, &g, &r);
+    igd_fw_run(IGD_FW_OVMF_ORIGINAL, &g, &r);
     g_assert_cmpstr(r.error, ==, "etc/igd-bdsm-size: invalid value: 0");
+    g_assert_false(r.opregion_set);
     igd_fw_result_clear(&r);
+    /* VfioIgdPkg does not read the file: OpRegion and a 32 MiB BDSM from GGC either way */
+    for (guint i = 0; i < 3; i++) {
+        GBytes *files[] = { b4, b0, NULL };
+        g.bdsm_size = files[i];
+        igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &g, &r);
+        g_assert_null(r.error);
+        g_assert_true(r.opregion_set);
+        g_assert_true(r.bdsm_set);
+        g_assert_cmphex(r.bdsm_offset, ==, 0x5c);
+        g_assert_cmpuint(r.bdsm_reserved, ==, 32 * MiB);
+        g_assert_cmpstr(r.private, ==, "Gen9Private");
+        igd_fw_result_clear(&r);
+    }
     g.bdsm_size = b32;
     g.opregion = empty;
-    igd_fw_run(IGD_FW_OVMF, &g, &r);
-    g_assert_cmpstr(r.error, ==, "etc/igd-opregion: zero size");
+    for (guint k = 1; k < G_N_ELEMENTS(all); k++) {
+        igd_fw_run(all[k], &g, &r);
+        g_assert_cmpstr(r.error, ==, "etc/igd-opregion: zero size");
+        igd_fw_result_clear(&r);
+    }
+    /* no OpRegion file: the original still programs BDSM, VfioIgdPkg does nothing */
+    g.opregion = NULL;
+    igd_fw_run(IGD_FW_OVMF_ORIGINAL, &g, &r);
+    g_assert_true(r.loaded && r.bdsm_set && !r.opregion_set);
+    igd_fw_result_clear(&r);
+    igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &g, &r);
+    g_assert_false(r.loaded || r.bdsm_set || r.opregion_set);
     igd_fw_result_clear(&r);
     g.opregion = op;
+    /* VfioIgdPkg with GMS 0: no stolen memory to place, no BDSM */
+    igd_put_le16(g.config + 0x50, 0x00c1);
+    igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &g, &r);
+    g_assert_true(r.opregion_set);
+    g_assert_false(r.bdsm_set);
+    igd_fw_result_clear(&r);
+    igd_put_le16(g.config + 0x50, 0x01c1);
 
     /* SeaBIOS: romfile_loadint() takes a 4-byte file, ignores a 3-byte one. */
     g.bdsm_size = b4;
@@ -687,32 +808,52 @@ test_firmware_checks(void)
     g_assert_true(r.opregion_set);
     igd_fw_result_clear(&r);
 
-    /* Not at 00:02.0: OpRegion yes, stolen memory no (both firmwares). */
+    /* Not at 00:02.0: OpRegion yes, stolen memory no (every firmware). */
     g.bdsm_size = b32;
     g.slot = 3;
-    for (IgdFwKind k = IGD_FW_SEABIOS; k <= IGD_FW_OVMF; k++) {
-        igd_fw_run(k, &g, &r);
+    for (guint k = 0; k < G_N_ELEMENTS(all); k++) {
+        igd_fw_run(all[k], &g, &r);
         g_assert_true(r.opregion_set);
         g_assert_false(r.bdsm_set);
         igd_fw_result_clear(&r);
     }
     g.slot = 2;
 
-    /* Class 0x0380 (GGC IVD set): neither SeaBIOS nor VfioIgdPkg be1b73d touch it. */
+    /* Class 0x0380 (GGC IVD set): SeaBIOS and the original skip it, VfioIgdPkg (e4f207c) takes it. */
     g.config[0x0a] = 0x80;
-    for (IgdFwKind k = IGD_FW_SEABIOS; k <= IGD_FW_OVMF; k++) {
-        igd_fw_run(k, &g, &r);
-        g_assert_false(r.opregion_set);
-        g_assert_false(r.bdsm_set);
+    for (guint k = 0; k < G_N_ELEMENTS(all); k++) {
+        gboolean taken = all[k] == IGD_FW_OVMF_VFIOIGDPKG;
+        igd_fw_run(all[k], &g, &r);
+        g_assert_cmpint(r.opregion_set, ==, taken);
+        g_assert_cmpint(r.bdsm_set, ==, taken);
         igd_fw_result_clear(&r);
     }
     g.config[0x0a] = 0x00;
 
-    /* OVMF skips an id its generation table does not know (Meteor Lake 0x7d55). */
+    /* Tiger Lake (gen 12, 64-bit BDSM at 0xC0): SeaBIOS and the original write 0x5C only, VfioIgdPkg 0xC0. */
+    igd_put_le16(g.config + 2, 0x9a49);
+    for (guint k = 0; k < G_N_ELEMENTS(all); k++) {
+        gboolean at_c0 = all[k] == IGD_FW_OVMF_VFIOIGDPKG;
+        igd_fw_run(all[k], &g, &r);
+        g_assert_true(r.bdsm_set);
+        g_assert_cmphex(r.bdsm_offset, ==, at_c0 ? 0xc0 : 0x5c);
+        g_assert_cmphex(igd_le64(r.config + 0xc0), ==, at_c0 ? r.bdsm_addr : 0);
+        g_assert_cmphex(igd_le32(r.config + 0x5c), ==, at_c0 ? 0 : r.bdsm_addr);
+        igd_fw_result_clear(&r);
+    }
+
+    /* Meteor Lake 0x7d55: VfioIgdPkg sets up the OpRegion and leaves BDSM alone (NullPrivate); Cannon
+     * Lake 0x5a52 is not in its table at all. */
     igd_put_le16(g.config + 2, 0x7d55);
-    igd_fw_run(IGD_FW_OVMF, &g, &r);
+    igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &g, &r);
+    g_assert_cmpstr(r.private, ==, "NullPrivate");
+    g_assert_true(r.opregion_set);
+    g_assert_false(r.bdsm_set);
+    igd_fw_result_clear(&r);
+    igd_put_le16(g.config + 2, 0x5a52);
+    igd_fw_run(IGD_FW_OVMF_VFIOIGDPKG, &g, &r);
     g_assert_true(r.loaded);
-    g_assert_cmpint(r.ovmf_gen, ==, -1);
+    g_assert_null(r.private);
     g_assert_false(r.opregion_set);
     igd_fw_result_clear(&r);
 }
@@ -787,15 +928,15 @@ test_kernel_extended(void)
     g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192 + 8666);
     g_assert_cmpmem(g_bytes_get_data(blobs.opregion, NULL), 8192 + 8666, region->data, region->len);
     g_assert_cmpuint(blobs.bdsm_size, ==, 32 * MiB);
-    /* TGL: OVMF gen 12, BDSM at 0xC0 */
-    check_firmware(h, &blobs, 12, vbt, FALSE);
+    /* TGL: VfioIgdPkg Gen11Private, BDSM at 0xC0 */
+    check_firmware(h, &blobs, "Gen11Private", 32 * MiB, vbt, FALSE);
 
     config.vbt_file = small_path;
     g_assert_true(igd_blobs_build(h->sysroot, &h->addr, &config, NULL, &blobs, &error));
     g_assert_no_error(error);
     g_assert_cmpuint(g_bytes_get_size(blobs.opregion), ==, 8192);
     g_assert_cmphex(igd_le64((const guint8 *)g_bytes_get_data(blobs.opregion, NULL) + 0x3ba), ==, 0);
-    check_firmware(h, &blobs, 12, small, FALSE);
+    check_firmware(h, &blobs, "Gen11Private", 32 * MiB, small, FALSE);
 }
 
 int
@@ -815,6 +956,7 @@ main(int argc, char **argv)
     for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++)
         g_test_add_data_func(bad_cases[i].path, &bad_cases[i], test_bad);
     g_test_add_func("/blobs/no-stolen", test_no_stolen);
+    g_test_add_func("/blobs/mtl-no-bdsm", test_mtl_no_bdsm);
     g_test_add_func("/blobs/write", test_write);
     g_test_add_func("/blobs/write-killed", test_write_killed);
     g_test_add_func("/blobs/firmware-checks", test_firmware_checks);

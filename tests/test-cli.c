@@ -15,9 +15,14 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include "igd-common.h"
+#include "igd-rom.h"
 #include "igd-test.h"
 
 typedef struct {
@@ -63,6 +68,13 @@ static const HostCase cases[] = {
     /* ADL-S gen 12: GGC 0x02c1 → GMS 2 → 64 MiB (= the iomem "Graphics Stolen Memory" 7c800000-807fffff) */
     { "adl-dsb1210", "0x4680", "Alder Lake-S", 12, 64 * MiB, 8 * MiB, "0xc0", "i915", "driver", NULL },
     { "snb-gigabyte-h61m-ds2-dmar-ongoing", "0x0102", "Sandy Bridge", 6, 64 * MiB, 2 * MiB, "0x5c", "vfio-pci", "dmar", NULL },
+    /* DERIVED Meteor Lake (the IdeaPad dump as 0x7d55): GGC 0x01c1 → 32 MiB, 8 MiB; no BDSM register:
+     * QEMU docs/igd-assign.txt (v10.2.0) "Starting from Meteor Lake, IGD devices access stolen memory via
+     * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space" → bdsm_offset null */
+    { "mtl-derived", "0x7d55", "Meteor Lake", 12, 32 * MiB, 8 * MiB, NULL, "i915", "driver", NULL },
+    /* DERIVED Lunar Lake bound to xe: pciids.h INTEL_LNL_IDS, graphics 20.04 (xe GMDID_CASE(LUNARLAKE, 2004,
+     * ...)); same GGC; no BDSM; xe is the host graphics driver, so the driver check fails as with i915 */
+    { "lnl-derived-xe", "0x64a0", "Lunar Lake", 20, 32 * MiB, 8 * MiB, NULL, "xe", "driver", NULL },
 };
 
 static char *
@@ -154,7 +166,12 @@ test_inspect_case(gconstpointer data)
     s = g_strdup_printf("\"generation\": %u,", c->gen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"stolen_bytes\": %" G_GUINT64_FORMAT ",", c->stolen); assert_contains(out, s); g_free(s);
     s = g_strdup_printf("\"gtt_bytes\": %" G_GUINT64_FORMAT ",", c->gtt); assert_contains(out, s); g_free(s);
-    s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset); assert_contains(out, s); g_free(s);
+    if (c->bdsm_offset)
+        s = g_strdup_printf("\"bdsm_offset\": \"%s\"", c->bdsm_offset);
+    else
+        s = g_strdup("\"bdsm_offset\": null");
+    assert_contains(out, s);
+    g_free(s);
     if (c->driver)
         s = g_strdup_printf("\"driver\": \"%s\"", c->driver);
     else
@@ -168,10 +185,19 @@ test_inspect_case(gconstpointer data)
     assert_contains(out, c->gen >= 8 ? "\"upt_capable\": true," : "\"upt_capable\": false,");
     assert_contains(out, "\"legacy_capable\": false,");
     assert_contains(out, "legacy: the IGD's ROM could not be read");
-    if (g_str_equal(c->bdsm_offset, "0xc0"))
+    if (g_strcmp0(c->bdsm_offset, "0xc0") == 0)
         assert_contains(out, "legacy: QEMU 7.2 emulates BDSM at 0x5c");
     else
         g_assert_null(strstr(out, "emulates BDSM"));
+    /* no ROM: the way out for this IGD; SeaBIOS sets only the 32-bit BDSM at 0x5C (QEMU docs: "pre-Gen11
+     * device only"), so from generation 11 on there is none for legacy BIOS guests */
+    assert_contains(out, "igd-assign rom build -o igd.rom --device 0000:00:02.0 --efi IgdAssignmentDxe.efi");
+    if (c->gen >= 11)
+        assert_contains(out, "\"rom_way_out\": {\n    \"seabios\": null,");
+    else
+        assert_contains(out, "\"seabios\": \"legacy BIOS (SeaBIOS) guests: the IGD's VGA BIOS with");
+    if (c->bdsm_offset == NULL)
+        assert_contains(out, "has no BDSM register (stolen memory through LMEMBAR, BAR2)");
 
     golden = g_strdup_printf("%s/golden/inspect/%s.json", TESTS_SRCDIR, c->name);
     igd_test_compare_file(out, golden);
@@ -222,11 +248,93 @@ test_check_case(gconstpointer data)
     igd_test_compare_file(out, golden);
     g_free(golden);
 
+    /* no ROM readable: the ROM check's hint names the way out */
+    {
+        const char *at = strstr(out, "\"id\": \"rom\",");
+        g_assert_nonnull(at);
+        at = strstr(at, "\"hint\": ");
+        g_assert_nonnull(at);
+        if (strstr(out, "no ROM readable"))
+            g_assert_true(g_str_has_prefix(at, c->gen >= 11 ? "\"hint\": \"UEFI (OVMF) guests: `igd-assign rom build"
+                                                            : "\"hint\": \"legacy BIOS (SeaBIOS) guests: "));
+    }
     rc_text = run(text_args, root, &text, &err2);
     g_assert_cmpint(rc_text, ==, rc);
     assert_contains(text, "IGD: Checking for ");
     golden = g_strdup_printf("%s/golden/check/%s.txt", TESTS_SRCDIR, c->name);
     igd_test_compare_file(text, golden);
+}
+
+/*
+ * A QEMU newer than the last hw/vfio/igd.c read (11.1.0-rc2, upstream
+ * e1705a25af) is judged as 11.1, and inspect says so: a stand-in that
+ * reports 11.2.0 with the captured 10.1 property list (vfio-pci's IGD
+ * properties are the same up to 11.1.0-rc2, hw/vfio/pci.c lines 3885-3924).
+ */
+static void
+test_inspect_qemu_newer(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *qemu = g_build_filename(dir, "qemu-system-x86_64", NULL);
+    g_autofree char *help = igd_test_srcpath("data/qemu/10.1/vfio-pci-help.txt");
+    g_autofree char *script = g_strdup_printf("#!/bin/sh\ncase \"$*\" in\n*--version*) echo 'QEMU emulator version "
+                                              "11.2.0' ;;\n*vfio-pci,help*) cat '%s' ;;\n*) exit 1 ;;\nesac\n", help);
+    const char *env[] = { "IGD_QEMU", qemu, NULL };
+    const char *json_args[] = { "--json", "inspect", NULL };
+    const char *text_args[] = { "-v", "inspect", NULL };
+    g_autofree char *out = NULL, *err = NULL, *text = NULL, *err2 = NULL;
+    const char *note = "QEMU 11.2.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1";
+
+    g_assert_true(g_file_set_contents(qemu, script, -1, NULL));
+    g_assert_cmpint(chmod(qemu, 0755), ==, 0);
+    g_assert_cmpint(run_env(json_args, root, env, &out, &err), ==, 0);
+    assert_contains(out, "\"version\": \"11.2.0\"");
+    assert_contains(out, "\"notes\": [\n");
+    assert_contains(out, note);
+    g_assert_cmpint(run_env(text_args, root, env, &text, &err2), ==, 0);
+    assert_contains(text, "  note: ");
+    assert_contains(text, note);
+    igd_test_rmtree(dir);
+}
+
+/*
+ * The analog-VGA reason is given only where i915 can drive a CRT: a VBT
+ * declaring the integrated CRT (block 1 int_crt_support, as the Broadwell
+ * VBT fixtures/vbt/bdw-purism-librem-bdw.vbt does) says nothing on
+ * Cherryview (intel_setup_outputs(): "if (display->platform.valleyview &&
+ * display->vbt.int_crt_support)") nor on gen 9+ (intel_ddi_crt_present():
+ * "if (DISPLAY_VER(display) >= 9) return false;"); Haswell keeps it
+ * (golden hsw-dell-latitude-e6540-i7-4800mq).
+ */
+static void
+test_inspect_analog(void)
+{
+    static const struct { const char *tree; gboolean note; } trees[] = {
+        { "chv-ideapad-gms-13", FALSE },
+        { "skl-ideapad-vfio", FALSE },
+        { "ivb-intel-dh77df-i5-3450", TRUE },
+    };
+    g_autofree char *vbt_path = igd_test_datapath("fixtures/vbt/bdw-purism-librem-bdw.vbt");
+    g_autoptr(GBytes) vbt = igd_test_load(vbt_path);
+
+    for (guint i = 0; i < G_N_ELEMENTS(trees); i++) {
+        g_autofree char *from = host_path(trees[i].tree);
+        g_autofree char *root = igd_test_mkdtemp();
+        g_autofree char *dir = g_build_filename(root, "sys/kernel/debug/dri/0000:00:02.0", NULL);
+        g_autofree char *file = g_build_filename(dir, "i915_vbt", NULL);
+        g_autofree char *out = NULL, *err = NULL;
+        const char *args[] = { "--json", "inspect", NULL };
+
+        g_test_message("%s", trees[i].tree);
+        igd_test_copytree(from, root);
+        g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+        g_assert_true(g_file_set_contents(file, g_bytes_get_data(vbt, NULL), (gssize)g_bytes_get_size(vbt), NULL));
+        g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+        assert_contains(out, "\"analog_outputs\": true");
+        g_assert_cmpint(strstr(out, "analog outputs may not work") != NULL, ==, trees[i].note);
+        igd_test_rmtree(root);
+    }
 }
 
 static void
@@ -275,11 +383,11 @@ test_version_help(void)
     g_assert_true(g_str_has_prefix(out, "igd-assign " PACKAGE_VERSION));
     g_clear_pointer(&out, g_free); g_clear_pointer(&err, g_free);
     g_assert_cmpint(run(h, NULL, &out, &err), ==, 0);
-    for (const char *cmd = "check\0inspect\0rewrite\0setup\0undo\0status\0dump\0"; *cmd; cmd += strlen(cmd) + 1)
+    for (const char *cmd = "check\0inspect\0rewrite\0setup\0undo\0status\0dump\0rom\0"; *cmd; cmd += strlen(cmd) + 1)
         assert_contains(out, cmd);
     g_clear_pointer(&out, g_free); g_clear_pointer(&err, g_free);
     g_assert_cmpint(run(ch, NULL, &out, &err), ==, 0);
-    assert_contains(out, "check [PCI]");
+    assert_contains(out, "check [--romfile FILE] [PCI]");
 }
 
 static void
@@ -554,6 +662,246 @@ test_json_everywhere(void)
     igd_test_rmtree(dir);
 }
 
+/* ------------------------------------------------------------------ rom build */
+
+/*
+ * A minimal PE32+ EFI driver written into @path: "MZ", e_lfanew (u32 @0x3C)
+ * = 0x80, "PE\0\0" there, Machine x64 (0x8664) @+4, SizeOfOptionalHeader
+ * 0xF0 @+0x14, optional header @+0x18 with Magic 0x20b and Subsystem @0x44
+ * (MdePkg/Include/IndustryStandard/PeImage.h); the rest a counting pattern.
+ */
+static void
+write_pe(const char *path, gsize size, guint16 subsystem)
+{
+    g_autofree guint8 *p = g_malloc(size);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpuint(size, >=, 0x80 + 0x18 + 0xF0);
+    for (gsize i = 0; i < size; i++)
+        p[i] = (guint8)(i * 7 + 3);
+    memset(p, 0, 0x80 + 0x18 + 0xF0);
+    memcpy(p, "MZ", 2);
+    p[0x3C] = 0x80;
+    memcpy(p + 0x80, "PE\0\0", 4);
+    p[0x84] = 0x64;
+    p[0x85] = 0x86;
+    p[0x94] = 0xF0;
+    p[0x98] = 0x0b;
+    p[0x99] = 0x02;
+    p[0x98 + 0x44] = (guint8)subsystem;
+    g_file_set_contents(path, (const char *)p, (gssize)size, &error);
+    g_assert_no_error(error);
+}
+
+static char *
+tmp_file(const char *dir, const char *name)
+{
+    return g_build_filename(dir, name, NULL);
+}
+
+/*
+ * `rom build` end to end: the three drivers QEMU docs/igd-assign.txt names,
+ * for the IdeaPad's IGD through --device (8086:1916, class 0x030000 in the
+ * tree), with the built VGA BIOS of tests/data/rom first; the file written
+ * is read back with igd_rom_parse(), and `inspect --romfile` and `check
+ * --romfile` judge it.
+ */
+static void
+test_rom_build(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *dxe = tmp_file(dir, "IgdAssignmentDxe.efi");
+    g_autofree char *policy = tmp_file(dir, "PlatformGopPolicy.efi");
+    g_autofree char *gop = tmp_file(dir, "IntelGopDriver.efi");
+    g_autofree char *rom = tmp_file(dir, "igd.rom");
+    g_autofree char *vbios = igd_test_datapath("rom/igd-x86-only.rom");
+    g_autofree char *out = NULL, *err = NULL;
+
+    write_pe(dxe, 3000, 11);
+    write_pe(policy, 1200, 11);
+    write_pe(gop, 60000, 11);
+    {
+        const char *args[] = { "rom", "build", "-o", rom, "--device", "00:02.0", "--legacy", vbios,
+                               "--efi", dxe, policy, gop, NULL };
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IgdRom) parsed = NULL;
+        g_autoptr(GError) error = NULL;
+        /* x86 1024; each EFI image ceil((0x38 + size) / 512) units: 3056 → 6, 1256 → 3, 60056 → 118 */
+        const gsize offsets[] = { 0, 1024, 1024 + 6 * 512, 1024 + 9 * 512 };
+
+        g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+        g_assert_cmpstr(err, ==, "");
+        assert_contains(out, "bytes, 4 images for 8086:1916 class 0x030000\n");
+        assert_contains(out, "IntelGopDriver.efi (boot-service driver), last\n");
+        bytes = igd_test_load(rom);
+        g_assert_cmpuint(g_bytes_get_size(bytes), ==, 1024 + (6 + 3 + 118) * 512);
+        parsed = igd_rom_parse(bytes, &error);
+        g_assert_no_error(error);
+        g_assert_cmpuint(igd_rom_get_n_images(parsed), ==, 4);
+        for (guint i = 0; i < 4; i++) {
+            const IgdRomImage *im = igd_rom_get_image(parsed, i);
+            g_assert_cmpuint(im->offset, ==, offsets[i]);
+            g_assert_cmphex(im->vendor_id, ==, 0x8086);
+            g_assert_cmphex(im->device_id, ==, 0x1916);
+            g_assert_cmphex(im->class_code, ==, 0x030000);
+            g_assert_cmpuint(im->code_type, ==, i == 0 ? 0 : 3);
+            g_assert_cmpint(im->last, ==, i == 3);
+            g_assert_true(im->checksum_ok);
+        }
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    /* inspect and check judge the file: legacy now has its VGA BIOS */
+    {
+        const char *args[] = { "--json", "inspect", "--romfile", rom, NULL };
+        g_autofree char *want = g_strdup_printf("\"source\": \"%s\"", rom);
+        g_assert_cmpint(run(args, root, &out, &err), ==, 0);
+        assert_contains(out, want);
+        assert_contains(out, "\"legacy\": true,\n    \"efi_gop\": true");
+        assert_contains(out, "\"legacy_capable\": true");
+        assert_contains(out, "\"rom_way_out\": null");
+        g_assert_null(strstr(out, "the IGD's ROM could not be read"));
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    {
+        const char *args[] = { "check", "--json", "--romfile", rom, NULL };
+        const char *at;
+        run(args, root, &out, &err);
+        at = strstr(out, "\"id\": \"rom\",");
+        g_assert_nonnull(at);
+        at = strstr(at, "\"result\": ");
+        g_assert_true(g_str_has_prefix(at, "\"result\": \"pass\""));
+        assert_contains(out, "valid ROM: x86 8086:1916, efi 8086:1916, efi 8086:1916, efi 8086:1916");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    /* --ids, JSON: one document, the images and their files */
+    {
+        const char *args[] = { "--json", "rom", "build", "-o", rom, "--ids", "8086:3E92", "--efi", dxe, NULL };
+        g_autofree char *want = g_strdup_printf("\"file\": \"%s\"", dxe);
+        g_assert_cmpint(run(args, NULL, &out, &err), ==, 0);
+        g_assert_cmpstr(err, ==, "");
+        g_assert_true(g_str_has_prefix(out, "{\n") && g_str_has_suffix(out, "}\n"));
+        assert_contains(out, "\"device_id\": \"0x3e92\"");
+        assert_contains(out, "\"class\": \"0x030000\"");
+        assert_contains(out, "\"size\": 3072,");
+        assert_contains(out, want);
+        assert_contains(out, "\"efi_subsystem\": 11,\n      \"last\": true");
+        assert_contains(out, "\"warnings\": []");
+    }
+    igd_test_rmtree(dir);
+}
+
+/* Refused input, each with its exit code (SPEC §3) and no file written; nothing blocks on a FIFO. */
+static void
+test_rom_build_refused(void)
+{
+    g_autofree char *root = host_path("skl-ideapad-vfio");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *good = tmp_file(dir, "good.efi");
+    g_autofree char *rom = tmp_file(dir, "out.rom");
+    g_autofree char *trunc = tmp_file(dir, "truncated.efi");
+    g_autofree char *magic = tmp_file(dir, "magic.efi");
+    g_autofree char *lfanew = tmp_file(dir, "lfanew.efi");
+    g_autofree char *subsys = tmp_file(dir, "subsystem.efi");
+    g_autofree char *huge = tmp_file(dir, "huge.efi");
+    g_autofree char *fifo = tmp_file(dir, "fifo.efi");
+    g_autofree char *efirom = igd_test_datapath("rom/igd-efi-only.rom");
+    g_autofree char *txt = igd_test_datapath("rom/README.md");
+    g_autofree char *gooddata = NULL;
+    gsize n = 0;
+    struct {
+        const char *args[12];
+        int rc;
+        const char *err;
+    } refused[] = {
+        /* usage */
+        { { "rom", NULL }, 2, "rom: expected 'build'" },
+        { { "rom", "frob", NULL }, 2, "rom: expected 'build'" },
+        { { "rom", "build", "--ids", "8086:1916", "--efi", good, NULL }, 2, "give -o FILE" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", NULL }, 2, "at least one --efi" },
+        { { "rom", "build", "-o", rom, "--efi", good, NULL }, 2, "one of --device PCI or --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--device", "00:02.0", "--efi", good, NULL }, 2,
+          "one of --device PCI or --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:19160", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "808:1916", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "8086-1916", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "0x86:1916", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "0000:1916", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:ffff", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--ids", " 8086:191", "--efi", good, NULL }, 2, "invalid --ids" },
+        { { "rom", "build", "-o", rom, "--device", "00:02", "--efi", good, NULL }, 2, "invalid PCI address" },
+        { { "rom", "build", "-o", good, "--ids", "8086:1916", "--efi", good, NULL }, 2, "is also an input" },
+        { { "--json", "rom", "build", "-o", "-", "--ids", "8086:1916", "--efi", good, NULL }, 2, "both want" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi=x", "y", NULL }, 2, "unexpected argument 'y'" },
+        /* --device: not there (3), not an IGD (1) */
+        { { "rom", "build", "-o", rom, "--device", "00:05.0", "--efi", good, NULL }, 3, "no PCI device 0000:00:05.0" },
+        { { "rom", "build", "-o", rom, "--device", "00:00.0", "--efi", good, NULL }, 1, "not an Intel graphics device" },
+        /* EFI drivers that are not */
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", trunc, NULL }, 1, "shorter than a DOS header" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", magic, NULL }, 1, "no 'MZ' at 0" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", lfanew, NULL }, 1, "e_lfanew 0x7fffff80" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", subsys, NULL }, 1, "PE subsystem 3 is not" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", good, huge, NULL }, 1, "larger than 16777216" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", fifo, NULL }, 1, "is not a regular file" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", dir, NULL }, 1, "is not a regular file" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", "/nonexistent.efi", NULL }, 3, "cannot open" },
+        /* legacy images that are not x86 option ROMs */
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--legacy", efirom, "--efi", good, NULL }, 1,
+          "code type 3 (efi), not x86" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--legacy", txt, "--efi", good, NULL }, 1,
+          "no 0x55 0xAA header" },
+        { { "rom", "build", "-o", rom, "--ids", "8086:1916", "--legacy", fifo, "--efi", good, NULL }, 1,
+          "is not a regular file" },
+    };
+
+    write_pe(good, 1000, 11);
+    g_assert_true(g_file_get_contents(good, &gooddata, &n, NULL));
+    g_assert_true(g_file_set_contents(trunc, gooddata, 40, NULL));
+    gooddata[0] = 'Z';
+    g_assert_true(g_file_set_contents(magic, gooddata, (gssize)n, NULL));
+    gooddata[0] = 'M';
+    gooddata[0x3F] = 0x7f; /* e_lfanew 0x7fffff80 */
+    gooddata[0x3E] = 0xff;
+    gooddata[0x3D] = 0xff;
+    g_assert_true(g_file_set_contents(lfanew, gooddata, (gssize)n, NULL));
+    write_pe(subsys, 1000, 3); /* Windows console */
+    {
+        FILE *f = fopen(huge, "w"); /* sparse: 16 MiB + 1 without writing them */
+        g_assert_nonnull(f);
+        g_assert_cmpint(ftruncate(fileno(f), (16 << 20) + 1), ==, 0);
+        fclose(f);
+    }
+    g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        g_autofree char *out = NULL, *err = NULL;
+        int rc = run(refused[i].args, root, &out, &err);
+
+        g_test_message("case %" G_GSIZE_FORMAT ": rc %d err %s", i, rc, err);
+        g_assert_cmpint(rc, ==, refused[i].rc);
+        if (!g_str_equal(refused[i].args[0], "--json"))
+            g_assert_cmpstr(out, ==, "");
+        g_assert_true(g_str_has_prefix(err, "igd-assign: "));
+        assert_contains(err, refused[i].err);
+        g_assert_false(g_file_test(rom, G_FILE_TEST_EXISTS));
+    }
+    /* --json errors are one JSON document on stdout */
+    {
+        const char *args[] = { "--json", "rom", "build", "-o", rom, "--ids", "8086:1916", "--efi", magic, NULL };
+        g_autofree char *out = NULL, *err = NULL;
+
+        g_assert_cmpint(run(args, root, &out, &err), ==, 1);
+        g_assert_true(g_str_has_prefix(out, "{\n  \"error\": {\n    \"what\": \"rom build: --efi\",\n"));
+        assert_contains(out, "\"why\": \"");
+        assert_contains(out, "no 'MZ' at 0");
+        assert_contains(out, "\"hint\": \"give UEFI driver images");
+    }
+    igd_test_rmtree(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -565,10 +913,14 @@ main(int argc, char **argv)
         g_test_add_data_func(p2, &cases[i], test_check_case);
     }
     g_test_add_func("/cli/usage", test_usage);
+    g_test_add_func("/cli/inspect-qemu-newer", test_inspect_qemu_newer);
+    g_test_add_func("/cli/inspect-analog", test_inspect_analog);
     g_test_add_func("/cli/version-help", test_version_help);
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);
     g_test_add_func("/cli/status", test_status);
     g_test_add_func("/cli/json-everywhere", test_json_everywhere);
+    g_test_add_func("/cli/rom-build", test_rom_build);
+    g_test_add_func("/cli/rom-build/refused", test_rom_build_refused);
     return g_test_run();
 }

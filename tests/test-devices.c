@@ -63,8 +63,8 @@ test_unknown_ids(void)
         0x4905,         /* DG1, discrete */
         0x56a0,         /* DG2, discrete */
         0xe202,         /* Battlemage, discrete */
-        0x6420,         /* Lunar Lake: xe only */
-        0xb080,         /* Panther Lake: xe only */
+        0x674c,         /* Crescent Island, discrete, no display */
+        0x6421, 0xb091, 0xd744, 0xfd82, /* neighbours of xe ids (0xb091 left PTL, 0xd744 NVL-S in v7.3-rc7) */
         0x0100,         /* Sandy Bridge host bridge, not the IGD */
         0x1904,         /* Skylake host bridge */
         0x0103, 0x1918, 0x9a4a, /* neighbours of real ids */
@@ -95,7 +95,9 @@ test_table_shape(void)
         g_assert_cmphex(t[i].device_id, !=, 0);
         g_assert_nonnull(t[i].platform);
         g_assert_cmpuint(strlen(t[i].platform), >, 0);
-        g_assert_true(t[i].gen >= 6 && t[i].gen <= 12);
+        /* i915's 6 – 12, xe's 20 (Xe2), 30 (Xe3), 35 (Xe3p) */
+        g_assert_true((t[i].gen >= 6 && t[i].gen <= 12) || t[i].gen == 20 || t[i].gen == 30 || t[i].gen == 35);
+        g_assert_true(g_strcmp0(t[i].driver, "i915") == 0 || g_strcmp0(t[i].driver, "xe") == 0);
         /* every entry is found by lookup, as itself */
         g_assert_true(igd_platform_lookup(t[i].device_id) == &t[i]);
     }
@@ -121,6 +123,11 @@ test_generations(void)
         { "Raptor Lake-U", 12, NULL }, { "Meteor Lake", 12, "12.70" }, { "Arrow Lake", 12, "12.70" },
         /* not in SPEC's list: i915 numbers them so */
         { "Valleyview", 7, NULL },    { "Cannon Lake", 10, NULL },
+        /* xe's platforms: xe tests/xe_pci.c (v7.3-rc7 lines 55-61) GMDID_CASE(LUNARLAKE, 2004, ...) and
+         * GMDID_CASE(PANTHERLAKE, 3000, ...); NVL-P is Xe3p_LPG, xe_pci.c "{ 3510, "Xe3p_LPG", ... }"
+         * (line 185); Wildcat Lake and Nova Lake-S have no version in the kernel's code: NULL */
+        { "Lunar Lake", 20, "20.04" }, { "Panther Lake", 30, "30.00" }, { "Wildcat Lake", 30, NULL },
+        { "Nova Lake-S", 30, NULL },   { "Nova Lake-P", 35, "35.10" },
     };
     gsize n = 0;
     const IgdPlatformInfo *t = igd_platform_table(&n);
@@ -190,6 +197,13 @@ test_group_sizes(void)
         { "Alder Lake-P", 18 },
         { "Meteor Lake", 5 },
         { "Arrow Lake", 5 },
+        /* v7.3-rc7 pciids.h: INTEL_LNL_IDS (846-849) 3, INTEL_PTL_IDS (871-883) 12, INTEL_WCL_IDS
+         * (886-888) 2, INTEL_NVLS_IDS (891-898) 7, INTEL_NVLP_IDS (909-918) 9 */
+        { "Lunar Lake", 3 },
+        { "Panther Lake", 12 },
+        { "Wildcat Lake", 2 },
+        { "Nova Lake-S", 7 },
+        { "Nova Lake-P", 9 },
     };
 
     for (guint j = 0; j < G_N_ELEMENTS(groups); j++) {
@@ -233,6 +247,73 @@ test_flags(void)
     g_assert_false(igd_platform_has_flag(NULL, IGD_PLATFORM_FLAG_LP));
 }
 
+/*
+ * The integrated parts only xe drives (Linux v7.3-rc7 drivers/gpu/drm/xe/xe_pci.c lines 531-537:
+ * INTEL_LNL_IDS(INTEL_VGA_DEVICE, &lnl_desc), INTEL_PTL_IDS(.., &ptl_desc), INTEL_WCL_IDS(.., &ptl_desc),
+ * INTEL_NVLS_IDS(.., &nvls_desc), INTEL_NVLP_IDS(.., &nvlp_desc); i915_pci.c's table ends with
+ * INTEL_ARL_IDS and INTEL_MTL_IDS, lines 869-870), named as the kernel names them (LUNARLAKE,
+ * PANTHERLAKE, NOVALAKE_S, NOVALAKE_P; WCL is i915 display's "wildcatlake" subplatform), all without a
+ * BDSM register (xe_ttm_stolen_mgr.c: GRAPHICS_VERx100(xe) >= 1270 → detect_lmembar_integrated()).
+ */
+static void
+test_xe_platforms(void)
+{
+    static const struct { guint16 id; const char *platform; guint gen; const char *version; } xe[] = {
+        { 0x6420, "Lunar Lake", 20, "20.04" }, { 0x64a0, "Lunar Lake", 20, "20.04" }, { 0x64b0, "Lunar Lake", 20, "20.04" },
+        { 0xb080, "Panther Lake", 30, "30.00" }, { 0xb08f, "Panther Lake", 30, "30.00" }, { 0xb0b0, "Panther Lake", 30, "30.00" },
+        { 0xfd80, "Wildcat Lake", 30, NULL }, { 0xfd81, "Wildcat Lake", 30, NULL },
+        { 0xd740, "Nova Lake-S", 30, NULL }, { 0xd74b, "Nova Lake-S", 30, NULL },
+        /* pciids.h v7.3-rc7 lines 914-917 spell these 0XD754 .. 0XD757 */
+        { 0xd750, "Nova Lake-P", 35, "35.10" }, { 0xd754, "Nova Lake-P", 35, "35.10" },
+        { 0xd757, "Nova Lake-P", 35, "35.10" }, { 0xd75f, "Nova Lake-P", 35, "35.10" },
+    };
+    gsize n = 0;
+    const IgdPlatformInfo *t = igd_platform_table(&n);
+    guint xe_count = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(xe); i++) {
+        const IgdPlatformInfo *p = igd_platform_lookup(xe[i].id);
+
+        g_test_message("0x%04x", xe[i].id);
+        g_assert_nonnull(p);
+        g_assert_cmpstr(p->platform, ==, xe[i].platform);
+        g_assert_cmpuint(p->gen, ==, xe[i].gen);
+        g_assert_cmpstr(p->graphics_version, ==, xe[i].version);
+        g_assert_cmpstr(p->driver, ==, "xe");
+        g_assert_true(igd_platform_has_flag(p, IGD_PLATFORM_FLAG_NO_BDSM));
+    }
+    /* Meteor/Arrow Lake stay i915's (xe's mtl_desc: .require_force_probe = true), everything older too */
+    g_assert_cmpstr(igd_platform_lookup(0x7d55)->driver, ==, "i915");
+    g_assert_cmpstr(igd_platform_lookup(0xb640)->driver, ==, "i915");
+    for (gsize i = 0; i < n; i++)
+        xe_count += g_str_equal(t[i].driver, "xe");
+    g_assert_cmpuint(xe_count, ==, 3 + 12 + 2 + 7 + 9);
+}
+
+/*
+ * Where i915 can drive an analog VGA (CRT) output (Linux v7.3-rc7
+ * drivers/gpu/drm/i915/display/intel_display.c intel_setup_outputs() and
+ * intel_ddi_crt_present(), lines 7895-7982): PCH split SNB/IVB
+ * unconditionally (7951); Haswell/Broadwell through DDI unless ULT or fused
+ * ("if (DISPLAY_VER(display) >= 9) return false;", 7897-7898); Valleyview
+ * "if (display->platform.valleyview && display->vbt.int_crt_support)"
+ * (7978-7982), which leaves Cherryview out; nothing from gen 9 on.
+ */
+static void
+test_crt(void)
+{
+    static const struct { guint16 id; gboolean crt; } ids[] = {
+        { 0x0102, TRUE }, { 0x0166, TRUE }, { 0x0416, TRUE }, { 0x0f31, TRUE }, { 0x1616, TRUE },
+        { 0x22b0, FALSE }, { 0x22b3, FALSE }, /* Cherryview */
+        { 0x1916, FALSE }, { 0x5a84, FALSE }, { 0x3184, FALSE }, { 0x9a49, FALSE }, { 0x7d55, FALSE },
+        { 0x64a0, FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(ids); i++)
+        g_assert_cmpint(igd_platform_has_crt(igd_platform_lookup(ids[i].id)), ==, ids[i].crt);
+    g_assert_false(igd_platform_has_crt(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -244,5 +325,7 @@ main(int argc, char **argv)
     g_test_add_func("/devices/qemu-prefixes", test_qemu_prefixes);
     g_test_add_func("/devices/group-sizes", test_group_sizes);
     g_test_add_func("/devices/flags", test_flags);
+    g_test_add_func("/devices/xe-platforms", test_xe_platforms);
+    g_test_add_func("/devices/crt", test_crt);
     return g_test_run();
 }

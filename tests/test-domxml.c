@@ -710,30 +710,45 @@ static void
 test_auto_bdsm_offset(void)
 {
     const char *const versions[] = { "7.2.0", "9.2.0" };
+    g_autofree char *ovmf = NULL;
 
+    /* the same domain booting OVMF: VfioIgdPkg writes the 64-bit BDSM of gen 11+, SeaBIOS only 0x5C */
+    ovmf = g_strdup(minimal);
+    g_assert_nonnull(strstr(ovmf, "<os>"));
+    {
+        g_auto(GStrv) parts = g_strsplit(ovmf, "<os>", 2);
+        g_free(ovmf);
+        ovmf = g_strconcat(parts[0], "<os firmware='efi'>", parts[1], NULL);
+    }
     for (gsize v = 0; v < G_N_ELEMENTS(versions); v++) {
         g_autoptr(IgdSnapshot) s = snapshot_tree("tgl-nuc11-efifb");
         IgdDomXmlOptions o;
         IgdDomXmlReport r;
         g_autofree char *out = NULL;
         gsize n = 0;
-        gboolean bdsm_reason;
 
         g_assert_true(s->gmch_valid);
         g_assert_cmphex(s->gmch.bdsm_offset, ==, 0xc0);
-        hand_snapshot_set_rom(s, "legacy"); /* test assumption: no ROM was captured for this machine */
+        hand_snapshot_set_rom(s, "both"); /* test assumption: no ROM was captured for this machine */
         hand_snapshot_set_qemu(s, versions[v]);
         igd_domxml_options_init(&o);
         o.snapshot = s;
+        /* SeaBIOS: never legacy for gen 12 (it programs only 0x5C: QEMU docs, "pre-Gen11 device only") */
         igd_domxml_report_init(&r);
         g_assert_true(igd_domxml_rewrite(minimal, strlen(minimal), &o, &out, &n, &r, NULL));
-        bdsm_reason = says(r.findings, IGD_SEVERITY_NOTE, "BDSM at 0x5c");
+        g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
+        g_assert_true(says(r.findings, IGD_SEVERITY_NOTE, "SeaBIOS"));
+        igd_domxml_report_clear(&r);
+        g_clear_pointer(&out, g_free);
+        /* OVMF: QEMU 7.2 emulates only BDSM at 0x5c (UPT), 9.2 knows 0xC0 (legacy) */
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(ovmf, strlen(ovmf), &o, &out, &n, &r, NULL));
         if (v == 0) {
             g_assert_cmpint(r.mode, ==, IGD_MODE_UPT);
-            g_assert_true(bdsm_reason);
+            g_assert_true(says(r.findings, IGD_SEVERITY_NOTE, "BDSM at 0x5c"));
         } else {
             g_assert_cmpint(r.mode, ==, IGD_MODE_LEGACY);
-            g_assert_false(bdsm_reason);
+            g_assert_false(says(r.findings, IGD_SEVERITY_NOTE, "BDSM at 0x5c"));
         }
         igd_domxml_report_clear(&r);
     }

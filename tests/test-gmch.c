@@ -194,8 +194,9 @@ static const CraftCase craft_cases[] = {
     /* Elkhart Lake 0x4571 (gen 11), BDSM at 0xc0 = 0x7c000001 (high dword 0), GGC 0xf2c1:
      * GMS 0xf2 → (0xf2 - 0xf0 + 1) × 4 = 12 MiB */
     { "/gmch/craft/ehl-bdsm64", 0x4571, 0xf2c1, 0x7c000001, 0xf2, 3, 12 * MiB, 8 * MiB, 0xc0, 0x7c000001, FALSE },
-    /* Meteor Lake 0x7d55 (12.70): same layout as gen 12 */
-    { "/gmch/craft/mtl-bdsm64", 0x7d55, 0x02c1, 0x7c000001, 0x02, 3, 64 * MiB, 8 * MiB, 0xc0, 0x7c000001, FALSE },
+    /* Meteor Lake 0x7d55 (12.70): GGC as gen 12, but no BDSM register: a value at 0xc0 is not read
+     * (QEMU docs/igd-assign.txt v10.2.0: "... removed the BDSM register in config space") */
+    { "/gmch/craft/mtl-no-bdsm", 0x7d55, 0x02c1, 0x7c000001, 0x02, 3, 64 * MiB, 8 * MiB, 0, 0, FALSE },
     /* Cherryview 0x22b0 (gen 8, SNB layout): GGC 0x02b8: GMS = 0xb8 >> 3 = 0x17 → (0x17 - 0x17) × 4 + 36
      * = 36 MiB; GGMS = (0x02b8 >> 8) & 3 = 2 → 1 << (20 + 2) = 4 MiB (chv_get_total_gtt_size) */
     { "/gmch/craft/chv-36m", 0x22b0, 0x02b8, 0, 0x17, 2, 36 * MiB, 4 * MiB, 0x5c, 0x8e000001, FALSE },
@@ -232,7 +233,7 @@ test_craft(gconstpointer data)
     g_assert_cmpuint(info.stolen_bytes, ==, c->stolen);
     g_assert_cmpuint(info.gtt_bytes, ==, c->gtt);
     g_assert_cmphex(info.bdsm_offset, ==, c->bdsm_offset);
-    g_assert_true(info.bdsm_present);
+    g_assert_cmpint(info.bdsm_present, ==, c->bdsm_offset != 0);
     g_assert_cmphex(info.bdsm, ==, c->bdsm);
     g_assert_cmpint(info.vga_disabled, ==, c->ivd);
     g_assert_cmphex(info.asls, ==, 0x8ce6f018); /* unchanged from the dump */
@@ -285,16 +286,50 @@ test_gtt_sizes(void)
 static void
 test_bdsm_offsets(void)
 {
-    /* 0x5c up to gen 10 (Cannon Lake 0x5a52 included), 0xc0 from gen 11 */
+    /*
+     * 0x5c up to gen 10 (Cannon Lake 0x5a52 included), 0xc0 from gen 11 to Raptor Lake, none (0) from
+     * Meteor Lake on: QEMU docs/igd-assign.txt (v10.2.0): "Starting from Meteor Lake, IGD devices access
+     * stolen memory via its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space"; Linux
+     * arch/x86/kernel/early-quirks.c intel_early_ids ends with INTEL_RPLP_IDS (v7.3-rc7 line 560), no MTL.
+     */
     static const struct { guint16 id; guint off; } offs[] = {
         { 0x0102, 0x5c }, { 0x0166, 0x5c }, { 0x0416, 0x5c }, { 0x1616, 0x5c }, { 0x22b0, 0x5c },
         { 0x1916, 0x5c }, { 0x3e92, 0x5c }, { 0x3184, 0x5c }, { 0x5a52, 0x5c },
         { 0x8a52, 0xc0 }, { 0x4571, 0xc0 }, { 0x4e61, 0xc0 }, { 0x9a49, 0xc0 }, { 0x46a6, 0xc0 },
-        { 0xa7a0, 0xc0 }, { 0x7d55, 0xc0 },
+        { 0xa7a0, 0xc0 },
+        { 0x7d40, 0 }, { 0x7d55, 0 }, { 0x7dd5, 0 }, /* Meteor Lake */
+        { 0x7d41, 0 }, { 0x7d51, 0 }, { 0xb640, 0 }, /* Arrow Lake */
     };
 
     for (guint i = 0; i < G_N_ELEMENTS(offs); i++)
         g_assert_cmphex(igd_gmch_bdsm_offset(igd_platform_lookup(offs[i].id)), ==, offs[i].off);
+}
+
+/*
+ * The DERIVED Meteor Lake tree (tests/data/hosts/mtl-derived: the IdeaPad
+ * Skylake dump with device id 0x7d55, 0x5C and 0xC0 zeroed): GGC decodes as
+ * on gen 9+ (0x01c1: GMS 1 = 32 MiB, i915 mtl_get_gms_size() "case 0x0 ...
+ * 0x04: return gms * 32"; GGMS 3 = 8 MiB), and there is no BDSM to read.
+ */
+static void
+test_mtl_no_bdsm(void)
+{
+    g_autofree char *path = igd_test_srcpath("data/hosts/mtl-derived/sys/bus/pci/devices/0000:00:02.0/config");
+    g_autoptr(GBytes) cfg = igd_test_load(path);
+    gsize len = 0;
+    const guint8 *bytes = g_bytes_get_data(cfg, &len);
+    g_autoptr(GError) error = NULL;
+    IgdGmchInfo info;
+
+    g_assert_true(igd_gmch_decode(igd_platform_lookup(0x7d55), bytes, len, &info, &error));
+    g_assert_no_error(error);
+    g_assert_cmphex(info.ggc, ==, 0x01c1);
+    g_assert_cmpuint(info.stolen_bytes, ==, 32 * MiB);
+    g_assert_cmpuint(info.gtt_bytes, ==, 8 * MiB);
+    g_assert_cmphex(info.bdsm_offset, ==, 0);
+    g_assert_false(info.bdsm_present);
+    g_assert_cmphex(info.bdsm, ==, 0);
+    g_assert_true(info.asls_present);
 }
 
 /* Truncated config spaces: an error or *_present FALSE, never a read past the end. */
@@ -375,6 +410,7 @@ main(int argc, char **argv)
     g_test_add_func("/gmch/chv-table", test_chv_table);
     g_test_add_func("/gmch/gtt-sizes", test_gtt_sizes);
     g_test_add_func("/gmch/bdsm-offsets", test_bdsm_offsets);
+    g_test_add_func("/gmch/mtl-no-bdsm", test_mtl_no_bdsm);
     g_test_add_func("/gmch/truncated", test_truncated);
     g_test_add_func("/gmch/unknown-platform", test_unknown_platform);
     return g_test_run();

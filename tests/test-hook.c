@@ -13,6 +13,10 @@
  *   @no-0002         skl-ideapad-vfio without a 00:02.0
  *   @tgl-efifb-vfio  tgl-nuc11-efifb (a real NUC11 /proc/iomem with efifb on
  *                    BAR2) with the IGD bound to vfio-pci
+ * The hook judges the QEMU it finds ($IGD_QEMU): tests/cli-fake-qemu (the
+ * captured Debian 12 QEMU 7.2), or with TREE written TREE,qemu=X.Y.Z a
+ * stand-in that reports version X.Y.Z (the captured 10.1 property list from
+ * 10.1 on, 7.2's before); nothing is cached.
  * Every file in tests/hookdata is used by a case (as libvirt's
  * testConfXMLCheck does for its data).
  */
@@ -20,6 +24,7 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "igd-test.h"
@@ -71,6 +76,32 @@ make_trees(void)
     g_assert_cmpint(symlink("../../../../bus/pci/drivers/vfio-pci", link), ==, 0);
 }
 
+/* A QEMU stand-in for version @version in the trees directory (made once); its path. */
+static char *
+fake_qemu(const char *version)
+{
+    g_autofree char *name = g_strdup_printf("qemu-%s", version);
+    char *path = g_build_filename(trees, name, NULL);
+    guint maj = 0, min = 0, mic = 0;
+    g_autofree char *help = NULL;
+    g_autofree char *script = NULL;
+
+    if (g_file_test(path, G_FILE_TEST_EXISTS))
+        return path;
+    g_assert_cmpint(sscanf(version, "%u.%u.%u", &maj, &min, &mic), ==, 3);
+    help = g_build_filename(TESTS_SRCDIR, "data", "qemu", maj > 10 || (maj == 10 && min >= 1) ? "10.1" : "7.2",
+                            "vfio-pci-help.txt", NULL);
+    script = g_strdup_printf("#!/bin/sh\n"
+                             "case \"$*\" in\n"
+                             "*--version*) echo 'QEMU emulator version %s' ;;\n"
+                             "*vfio-pci,help*) cat '%s' ;;\n"
+                             "*) exit 1 ;;\n"
+                             "esac\n", version, help);
+    g_assert_true(g_file_set_contents(path, script, -1, NULL));
+    g_assert_cmpint(g_chmod(path, 0755), ==, 0);
+    return path;
+}
+
 static void
 test_case(gconstpointer data)
 {
@@ -81,6 +112,8 @@ test_case(gconstpointer data)
     g_autofree char *expect_path = igd_test_srcpath(expect_rel);
     g_autofree char *line = NULL;
     g_autofree char *xml = NULL, *root = NULL, *hook = NULL, *full = NULL, *out = NULL, *err = NULL;
+    g_autofree char *qemu = NULL;
+    g_auto(GStrv) tree = NULL;
     g_autofree char *stdin_data = NULL;
     g_auto(GStrv) words = NULL;
     g_auto(GStrv) env = g_get_environ();
@@ -97,7 +130,14 @@ test_case(gconstpointer data)
     g_assert_cmpuint(g_strv_length(words), >=, 4); /* XML TREE NAME OP [SUBOP EXTRA...] */
     xml = g_build_filename(TESTS_SRCDIR, "data", "hook", words[0], NULL);
     g_hash_table_add(used, g_strdup(words[0]));
-    root = tree_path(words[1]);
+    tree = g_strsplit(words[1], ",", 2);
+    root = tree_path(tree[0]);
+    if (tree[1] != NULL) {
+        g_assert_true(g_str_has_prefix(tree[1], "qemu="));
+        qemu = fake_qemu(tree[1] + 5);
+    } else {
+        qemu = g_build_filename(TESTS_SRCDIR, "cli-fake-qemu", NULL);
+    }
     hook = g_build_filename(TESTS_BUILDDIR, "..", "hook", "igd-assign-hook", NULL);
     full = g_build_filename(TESTS_BUILDDIR, "..", "hook", "igd-assign-hook-full", NULL);
     g_assert_true(g_file_get_contents(xml, &stdin_data, NULL, &error));
@@ -108,6 +148,8 @@ test_case(gconstpointer data)
     env = g_environ_setenv(env, "IGD_ASSIGN_SYSFS_ROOT", root, TRUE);
     env = g_environ_setenv(env, "IGD_ASSIGND_BUS_ADDRESS", NO_BUS, TRUE);
     env = g_environ_setenv(env, "LC_ALL", "C", TRUE);
+    env = g_environ_setenv(env, "IGD_QEMU", qemu, TRUE);
+    env = g_environ_setenv(env, "IGD_ASSIGN_CACHE_DIR", "", TRUE);
     g_subprocess_launcher_set_environ(launcher, env);
     g_ptr_array_add(argv, hook);
     for (guint i = 2; words[i]; i++)

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -31,7 +32,7 @@
 
 /* `check`'s rows in the requirements table's order (igd-requirements.c), then the two mode verdicts. */
 static const char *const check_order[] = {
-    "igd-present", "generation", "iommu", "iommu-group", "vfio-pci", "vfio-vga", "driver",
+    "igd-present", "generation", "iommu", "iommu-group", "iommu-width", "vfio-pci", "vfio-vga", "driver",
     "framebuffer", "kernel", "rom", "opregion", "dmar", "qemu", "legacy", "upt",
 };
 
@@ -103,7 +104,7 @@ test_check_order(void)
         assert_result(checks, "qemu", W); /* no QEMU given */
         trees++;
     }
-    g_assert_cmpuint(trees, >=, 17);
+    g_assert_cmpuint(trees, >=, 19);
 }
 
 /* ------------------------------------------------------------------ building blocks on real trees */
@@ -148,7 +149,7 @@ test_framebuffer_claims_real(void)
 static void
 test_dmar_real(void)
 {
-    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]"):
+    /* Counted by hand in the fixtures (lines "Request device [00:02.0]" / "[0x00:0x02.0]" / "[0000:00:02.0]"):
      *  skl-asus-b150m-i7-6700-dmar-fault.txt: 3, 557.627586 .. 557.631261 (3.7 ms) → burst;
      *  tgl-sof-test-dmar-fault-issue744.txt: 3 timestamped, 0.938401 .. 0.960486 (22 ms) → burst;
      *  igd-guest-reboot-dmar-fault-issue23.txt: 6, 144.480641 .. 149.530635 (5 s) and
@@ -446,6 +447,66 @@ faults_in(Tmp *t, const char *log, gboolean *ongoing, GError **error)
     return igd_host_dmar_faults(t->sysroot, &a, ongoing, error);
 }
 
+/*
+ * One DMA fault report of 00:02.0 in each format drivers/iommu/intel/dmar.c
+ * dmar_fault_do_one() has printed (pr_fmt "DMAR: "):
+ *   ≤ 5.3:   "[%s] Request device [%02x:%02x.%d] fault addr %llx [fault reason %02d] %s\n"
+ *   5.4-5.13: "[%s] Request device [%02x:%02x.%d] PASID %x fault addr %llx [fault reason %02d] %s\n"
+ *   5.14:    "[%s NO_PASID] Request device [0x%02x:0x%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (719a19335692), and "[%s PASID 0x%x] Request device [0x%02x:0x%02x.%d] ..."
+ *   5.15-rc3 .. v6.12: "[%s NO_PASID] Request device [%02x:%02x.%d] fault addr 0x%llx ..." (0b482d0c75bf,
+ *            v6.1 dmar.c 1974, v6.12 1940)
+ *   7.2+:    "[%s NO_PASID] Request device [%04x:%02x:%02x.%d] fault addr 0x%llx [fault reason 0x%02x] %s\n"
+ *            (v7.3-rc7 1982-1995, iommu->segment), e.g. a 7.2.4 log: "DMAR: [DMA Write NO_PASID] Request
+ *            device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write access is not set"
+ * With a segment the PCI domain must match too.
+ */
+static void
+test_dmar_formats(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    static const struct { const char *line; gboolean ours; } lines[] = {
+        { "DMAR: [DMA Read] Request device [00:02.0] fault addr 7e4bd000 [fault reason 06] PTE Read access is not set",
+          TRUE },
+        { "DMAR: [DMA Read] Request device [00:02.0] PASID ffffffff fault addr 7e4bd000 [fault reason 06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [0x00:0x02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x1] Request device [0x00:0x02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Read NO_PASID] Request device [00:02.0] fault addr 0x7e4bd000 [fault reason 0x06] PTE Read "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        { "DMAR: [DMA Write PASID 0x2] Request device [0000:00:02.0] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", TRUE },
+        /* the 7.2.4 log line itself: another device */
+        { "DMAR: [DMA Write NO_PASID] Request device [0000:73:00.1] fault addr 0x0 [fault reason 0x05] PTE Write "
+          "access is not set", FALSE },
+        /* 00:02.0 of another segment, a 3-digit segment, interrupt remapping (7.2+ form) */
+        { "DMAR: [DMA Write NO_PASID] Request device [0001:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [DMA Write NO_PASID] Request device [000:00:02.0] fault addr 0x0 [fault reason 0x05] x", FALSE },
+        { "DMAR: [INTR-REMAP] Request device [0000:00:02.0] fault index 0x20 [fault reason 0x25] x", FALSE },
+    };
+    g_autoptr(GString) log = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    gboolean ongoing = TRUE;
+    guint want = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autoptr(GString) one = g_string_new(NULL);
+
+        g_string_printf(one, "3,%u,%u,-;%s\n", i, 1000000 + i, lines[i].line);
+        g_test_message("%s", lines[i].line);
+        g_assert_cmpuint(faults_in(t, one->str, NULL, &error), ==, lines[i].ours ? 1 : 0);
+        g_assert_no_error(error);
+        g_string_append(log, one->str);
+        want += lines[i].ours;
+    }
+    g_assert_cmpuint(faults_in(t, log->str, &ongoing, &error), ==, want);
+    g_assert_false(ongoing);
+}
+
 static void
 test_kmsg_broken(void)
 {
@@ -570,6 +631,282 @@ test_iommu_edits(void)
     }
 }
 
+/*
+ * The IOMMU address width: the smallest MGAW (VT-d cap bits 21:16, plus 1:
+ * Linux cap_mgaw()) over /sys/class/iommu/<unit>/intel-iommu/cap. The
+ * skl-ideapad-vfio tree holds the IdeaPad's two real registers (its boot log,
+ * tests/data/fixtures/README.md): 1c0000c40660462 and d2008c40660462, both
+ * bits 21:16 = 0x26 → 39. The 48- and 46-bit registers below are DERIVED: the
+ * dmar1 value with bits 21:16 set to 0x2f and 0x2d.
+ */
+#define CAP_MGAW48 "d2008c406f0462"
+#define CAP_MGAW46 "d2008c406d0462"
+
+static guint
+width_of(Tmp *t, guint *units, GError **error)
+{
+    guint w = 0;
+
+    if (!igd_host_iommu_address_width(t->sysroot, &w, units, error))
+        return 0;
+    return w;
+}
+
+static void
+tmp_fifo(Tmp *t, const char *rel)
+{
+    g_autofree char *path = g_build_filename(t->dir, rel, NULL);
+
+    tmp_remove(t, rel);
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+}
+
+static void
+test_iommu_width(void)
+{
+    const char *cap0 = "sys/class/iommu/dmar0/intel-iommu/cap";
+    const char *cap1 = "sys/class/iommu/dmar1/intel-iommu/cap";
+    guint units = 0;
+
+    g_assert_cmpuint(IGD_HOST_CAP_MGAW(G_GUINT64_CONSTANT(0x1c0000c40660462)), ==, 39);
+    g_assert_cmpuint(IGD_HOST_CAP_MGAW(G_GUINT64_CONSTANT(0xd2008c406f0462)), ==, 48);
+    /* the real registers */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        guint w = 0;
+
+        g_assert_true(igd_host_iommu_address_width(vfio, &w, &units, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(w, ==, 39);
+        g_assert_cmpuint(units, ==, 2);
+    }
+    /* the IdeaPad as captured: DMA remapping off, no unit */
+    {
+        g_autoptr(IgdSysroot) skl = host_sysroot("skl-lenovo-ideapad-320-14isk");
+        g_autoptr(GError) error = NULL;
+        guint w = 7;
+
+        g_assert_false(igd_host_iommu_address_width(skl, &w, NULL, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+        g_assert_cmpuint(w, ==, 7); /* untouched */
+    }
+    /* the smallest unit wins, whichever order */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+
+        tmp_write(t, cap0, CAP_MGAW48 "\n", -1);
+        tmp_write(t, cap1, CAP_MGAW46 "\n", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        g_assert_cmpuint(units, ==, 2);
+        tmp_write(t, cap0, CAP_MGAW46 "\n", -1);
+        tmp_write(t, cap1, CAP_MGAW48 "\n", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        /* no newline is still the register */
+        tmp_write(t, cap1, "1c0000c40660462", -1);
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 39);
+        g_assert_no_error(error);
+        /* units of another IOMMU (no intel-iommu/cap) are not VT-d: skipped */
+        tmp_write(t, "sys/class/iommu/ivhd0/amd-iommu/cap", "0\n", -1);
+        tmp_remove(t, "sys/class/iommu/dmar1");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 46);
+        g_assert_cmpuint(units, ==, 1);
+        tmp_remove(t, "sys/class/iommu/dmar0");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+        g_clear_error(&error);
+        tmp_remove(t, "sys/class/iommu");
+        g_assert_cmpuint(width_of(t, &units, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+    /* broken registers: anything but "%llx\n" is refused, never guessed */
+    {
+        static const char *const garbage[] = {
+            "", "\n", "0x1c0000c40660462\n", "1C0000C40660462\n", " 1c0000c40660462\n", "1c0000c40660462 \n",
+            "1c0000c40660462\n\n", "-1\n", "hello\n", "001c0000c40660462\n" /* 17 digits */,
+        };
+        static const char with_nul[] = { '1', 'c', '0', '0', '\0', '0', 'c', '4', '\n' };
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+
+        for (gsize i = 0; i <= G_N_ELEMENTS(garbage); i++) {
+            g_autoptr(GError) error = NULL;
+
+            if (i < G_N_ELEMENTS(garbage))
+                tmp_write(t, cap1, garbage[i], -1);
+            else
+                tmp_write(t, cap1, with_nul, sizeof(with_nul));
+            g_test_message("garbage %" G_GSIZE_FORMAT, i);
+            g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+            g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+            g_assert_nonnull(strstr(error->message, "dmar1/intel-iommu/cap"));
+        }
+    }
+    /* oversized: longer than a register can print */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        g_autofree char *big = g_strnfill(10 << 20, 'a');
+
+        tmp_write(t, cap0, big, IGD_HOST_IOMMU_CAP_MAX + 1);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "larger than 64 bytes"));
+        g_clear_error(&error);
+        tmp_write(t, cap0, big, -1); /* 10 MiB: read no further than the limit */
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    /* a FIFO or a directory in place of the register: refused at once, no read blocks */
+    {
+        g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+
+        tmp_fifo(t, cap0);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "not a regular file"));
+        g_clear_error(&error);
+        tmp_remove(t, cap0);
+        tmp_write(t, "sys/class/iommu/dmar0/intel-iommu/cap/x", "", -1);
+        g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    /* `check` says it: PASS with the width, WARN (with where to read it) when unknown */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(IgdSysroot) skl = host_sysroot("skl-lenovo-ideapad-320-14isk");
+        g_autoptr(GPtrArray) on = run(vfio, NULL);
+        g_autoptr(GPtrArray) off = run(skl, NULL);
+
+        assert_result(on, "iommu-width", P);
+        g_assert_nonnull(strstr(igd_findings_find(on, "iommu-width")->message, "39 bits (the smallest of 2 VT-d units)"));
+        assert_result(off, "iommu-width", W);
+        g_assert_nonnull(strstr(igd_findings_find(off, "iommu-width")->hint, "intel-iommu/cap"));
+    }
+    /* the snapshot keeps it (HOST part) */
+    {
+        g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(vfio, NULL, IGD_SNAPSHOT_HOST, &error);
+        g_autoptr(IgdSnapshot) dev_only = igd_snapshot_gather(vfio, NULL, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpuint(s->iommu_width, ==, 39);
+        g_assert_cmpuint(s->iommu_units, ==, 2);
+        g_assert_null(s->iommu_width_error);
+        g_assert_cmpuint(dev_only->iommu_width, ==, 0); /* not gathered */
+        /* no /proc/cpuinfo in the captured trees */
+        g_assert_cmpuint(s->cpu_phys_bits, ==, 0);
+        g_assert_error(s->cpu_phys_bits_error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+}
+
+/*
+ * The requirement for a domain (legacy and UPT scopes): an OVMF guest whose
+ * CPU may get more physical address bits than the IOMMU's 39 is a WARN naming
+ * the fix; SeaBIOS guests are not judged (it keeps BARs below 4 GiB).
+ */
+static void
+test_iommu_width_guest(void)
+{
+    g_autoptr(IgdSysroot) vfio = host_sysroot("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdSnapshot) s = igd_snapshot_gather(vfio, NULL, IGD_SNAPSHOT_HOST, &error);
+    const struct {
+        gboolean ovmf;
+        gint phys_bits;
+        gboolean cpu_host;
+        IgdSeverity want; /* NOTE: no finding */
+        const char *hint;
+    } cases[] = {
+        { FALSE, 46, FALSE, IGD_SEVERITY_NOTE, NULL },
+        { TRUE, 40, FALSE, W, "<maxphysaddr mode='emulate' bits='39'/>" },   /* QEMU's default phys-bits */
+        { TRUE, -1, TRUE, W, "-global max-x86_64-cpu.host-phys-bits-limit=39" }, /* host CPU, bits unknown */
+        { TRUE, 46, TRUE, W, "host-phys-bits-limit=39" },
+        { TRUE, 39, FALSE, P, NULL },
+        { TRUE, 36, TRUE, P, NULL },
+    };
+
+    g_assert_no_error(error);
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        for (IgdScope scope = IGD_SCOPE_LEGACY; scope <= IGD_SCOPE_UPT; scope++) {
+            IgdGuest g;
+            g_autoptr(GPtrArray) f = NULL;
+            const IgdFinding *w;
+
+            igd_guest_init(&g);
+            g.ovmf = cases[i].ovmf;
+            g.phys_bits = cases[i].phys_bits;
+            g.cpu_host = cases[i].cpu_host;
+            f = igd_requirements_evaluate(s, scope, &g);
+            w = igd_findings_find(f, "iommu-width");
+            g_test_message("case %" G_GSIZE_FORMAT ": %s", i, w ? w->message : "none");
+            if (cases[i].want == IGD_SEVERITY_NOTE) {
+                g_assert_null(w);
+                continue;
+            }
+            g_assert_nonnull(w);
+            g_assert_cmpint(w->severity, ==, cases[i].want);
+            if (cases[i].hint)
+                g_assert_nonnull(strstr(w->hint, cases[i].hint));
+            if (cases[i].want == W)
+                g_assert_nonnull(strstr(w->message, "more than the IOMMU's 39"));
+        }
+    }
+}
+
+/*
+ * /proc/cpuinfo "address sizes\t: N bits physical, M bits virtual"
+ * (arch/x86/kernel/cpu/proc.c). No cpuinfo was captured: the lines below are
+ * written in that format, the values DERIVED.
+ */
+static void
+test_cpu_phys_bits(void)
+{
+    g_autoptr(Tmp) t = tmp_copy("skl-ideapad-vfio");
+    static const char *const bad[] = {
+        "address sizes\t: abc bits physical, 48 bits virtual\n",
+        "address sizes\t: 31 bits physical, 48 bits virtual\n",
+        "address sizes\t: 65 bits physical, 48 bits virtual\n",
+        "address sizes\t: 39 bits\n",
+        "address sizes\t: 39\n",
+        "address sizes\t: 1234 bits physical, 48 bits virtual\n",
+    };
+    guint bits = 0;
+
+    tmp_write(t, "proc/cpuinfo",
+              "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: x\naddress sizes\t: 39 bits physical, "
+              "48 bits virtual\npower management:\n\nprocessor\t: 1\naddress sizes\t: 46 bits physical, 48 bits virtual\n",
+              -1);
+    g_assert_true(igd_host_cpu_phys_bits(t->sysroot, &bits, NULL));
+    g_assert_cmpuint(bits, ==, 39); /* the first CPU's */
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autoptr(GError) error = NULL;
+        tmp_write(t, "proc/cpuinfo", bad[i], -1);
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_write(t, "proc/cpuinfo", "processor\t: 0\naddress size\t: 39 bits physical\n", -1);
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_fifo(t, "proc/cpuinfo");
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+    {
+        g_autoptr(GError) error = NULL;
+        tmp_remove(t, "proc/cpuinfo");
+        g_assert_false(igd_host_cpu_phys_bits(t->sysroot, &bits, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
+    }
+}
+
 static void
 test_vfio_edits(void)
 {
@@ -664,6 +1001,170 @@ test_driver_edits(void)
         g_assert_nonnull(strstr(c->message, "i915"));
         g_assert_nonnull(strstr(c->hint, "virsh nodedev-detach pci_0000_00_02_0"));
         g_assert_nonnull(strstr(c->hint, "managed='no'"));
+    }
+}
+
+/* @text with every @from replaced by @to. */
+static char *
+replace_all(const char *text, const char *from, const char *to)
+{
+    g_auto(GStrv) parts = g_strsplit(text, from, -1);
+
+    return g_strjoinv(to, parts);
+}
+
+/* @a (about the i915-bound tree) and @b (the xe-bound one) say the same with the driver named. */
+static void
+assert_same_but_driver(const IgdFinding *a, const IgdFinding *b)
+{
+    g_autofree char *msg = replace_all(a->message, "i915", "xe");
+    g_autofree char *hint = a->hint ? replace_all(a->hint, "i915", "xe") : NULL;
+
+    g_assert_cmpint(a->severity, ==, b->severity);
+    g_assert_cmpstr(msg, ==, b->message);
+    g_assert_cmpstr(hint, ==, b->hint);
+}
+
+/*
+ * xe is the host graphics driver to detach exactly as i915 is: the DERIVED
+ * Lunar Lake tree bound to xe (tests/data/hosts/lnl-derived-xe; xe_pci.c
+ * v7.3-rc7 line 531 INTEL_LNL_IDS(INTEL_VGA_DEVICE, &lnl_desc), i915 has no
+ * LNL entry) against the DERIVED Meteor Lake tree bound to i915: the same
+ * severities, messages and hints but for the driver's name, in `check` and
+ * at the domain's start (the hook).
+ */
+static void
+test_driver_xe(void)
+{
+    g_autoptr(IgdSysroot) i915 = host_sysroot("mtl-derived");
+    g_autoptr(IgdSysroot) xe = host_sysroot("lnl-derived-xe");
+    g_autoptr(GPtrArray) ci = run(i915, NULL);
+    g_autoptr(GPtrArray) cx = run(xe, NULL);
+    IgdPciAddress a = { 0, 0, 2, 0 };
+    g_autofree char *op_hint = NULL;
+
+    assert_result(cx, "driver", F);
+    g_assert_cmpstr(igd_findings_find(cx, "driver")->message, ==,
+                    "0000:00:02.0 is bound to xe, the host graphics driver");
+    assert_same_but_driver(igd_findings_find(ci, "driver"), igd_findings_find(cx, "driver"));
+    /* the OpRegion through debugfs: xe builds i915's display code, file names included (i915_opregion) */
+    op_hint = replace_all(igd_findings_find(ci, "opregion")->hint, "i915", "xe");
+    g_assert_cmpstr(op_hint, ==, igd_findings_find(cx, "opregion")->hint);
+    g_assert_nonnull(strstr(op_hint, "mount debugfs with xe bound"));
+    {
+        g_autoptr(IgdSnapshot) si = igd_snapshot_gather(i915, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(IgdSnapshot) sx = igd_snapshot_gather(xe, &a, igd_requirements_parts(IGD_SCOPE_START), NULL);
+        g_autoptr(GPtrArray) starti = NULL, startx = NULL;
+
+        g_assert_nonnull(si);
+        g_assert_nonnull(sx);
+        igd_snapshot_set_qemu(si, NULL, FALSE);
+        igd_snapshot_set_qemu(sx, NULL, FALSE);
+        starti = igd_requirements_evaluate(si, IGD_SCOPE_START, NULL);
+        startx = igd_requirements_evaluate(sx, IGD_SCOPE_START, NULL);
+        g_assert_cmpstr(igd_findings_find(startx, "driver")->message, ==,
+                        "host device 0000:00:02.0 is bound to xe, not vfio-pci");
+        assert_same_but_driver(igd_findings_find(starti, "driver"), igd_findings_find(startx, "driver"));
+    }
+}
+
+/* The "firmware" finding of @scope for the IGD of tree @host with @qemu (X.Y, 0.0: none) and @ovmf. */
+static IgdFinding *
+firmware_finding(const char *host, IgdScope scope, guint major, guint minor, gboolean ovmf)
+{
+    g_autoptr(IgdSysroot) sysroot = host_sysroot(host);
+    g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, 0, NULL);
+    g_autoptr(GPtrArray) findings = NULL;
+    const IgdFinding *f;
+    IgdGuest guest;
+
+    g_assert_nonnull(s);
+    igd_snapshot_set_qemu(s, major ? igd_qemu_caps_new_for_version(major, minor, 0) : NULL, TRUE);
+    igd_guest_init(&guest);
+    guest.ovmf = ovmf;
+    findings = igd_requirements_evaluate(s, scope, &guest);
+    f = igd_findings_find(findings, "firmware");
+    return f ? igd_finding_new(f->id, f->severity, f->what, f->message, f->hint) : NULL;
+}
+
+/*
+ * What the guest firmware does with BDSM:
+ *  - SeaBIOS writes it at 0x5C only (src/fw/pciinit.c rel-1.16.2 line 325
+ *    "pci_config_writel(dev->bdf, 0x5C, cpu_to_le32((u32)addr));"; QEMU
+ *    docs/igd-assign.txt v10.2.0: "Upstream Seabios has OpRegion and BDSM
+ *    (pre-Gen11 device only) support"): legacy mode on a gen 11+ IGD
+ *    (BDSM at 0xC0) fails under SeaBIOS, not under OVMF, not in UPT;
+ *  - OVMF: only VfioIgdPkg's IgdAssignmentDxe writes 0xC0 ("EfiPciIoWidthUint64,
+ *    ASSIGNED_IGD_PCI_BDSM64_OFFSET" for IGD_FLAG_BDSM_64BIT, IgdAssignment.c
+ *    067328d lines 413-417), and only the original refuses the etc/igd-bdsm-size
+ *    0 that QEMU 10.1+ writes for a device it does not know ("if (gen > 0)",
+ *    hw/vfio/igd.c v10.2.0 line 640; c64d051f lines 545-548 "BdsmSize == 0"):
+ *    WARNs naming VfioIgdPkg.
+ */
+static void
+test_firmware_requirement(void)
+{
+    g_autoptr(IgdFinding) tgl_seabios = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, FALSE);
+    g_autoptr(IgdFinding) tgl_ovmf = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_LEGACY, 0, 0, TRUE);
+    g_autoptr(IgdFinding) tgl_upt = firmware_finding("tgl-nuc11-efifb", IGD_SCOPE_UPT, 0, 0, FALSE);
+    g_autoptr(IgdFinding) ehl = firmware_finding("ehl-crb-bootfb", IGD_SCOPE_LEGACY, 10, 0, FALSE);
+    g_autoptr(IgdFinding) skl_seabios = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, FALSE);
+    g_autoptr(IgdFinding) skl_ovmf = firmware_finding("skl-ideapad-vfio", IGD_SCOPE_LEGACY, 10, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, TRUE);
+    g_autoptr(IgdFinding) mtl_ovmf72 = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 7, 2, TRUE);
+    g_autoptr(IgdFinding) mtl_seabios = firmware_finding("mtl-derived", IGD_SCOPE_UPT, 10, 1, FALSE);
+
+    g_assert_nonnull(tgl_seabios);
+    g_assert_cmpint(tgl_seabios->severity, ==, F);
+    g_assert_cmpstr(tgl_seabios->message, ==, "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen "
+                    "11); Tiger Lake (gen 12) reads it at 0xC0, which stays unset in the guest");
+    g_assert_nonnull(strstr(tgl_seabios->hint, "VfioIgdPkg"));
+    g_assert_nonnull(ehl);
+    g_assert_cmpint(ehl->severity, ==, F);
+    g_assert_nonnull(tgl_ovmf);
+    g_assert_cmpint(tgl_ovmf->severity, ==, W);
+    g_assert_nonnull(strstr(tgl_ovmf->message, "VfioIgdPkg's IgdAssignmentDxe writes it there, the original writes "
+                            "0x5C only"));
+    g_assert_null(tgl_upt);
+    g_assert_null(skl_seabios);
+    g_assert_null(skl_ovmf);
+    g_assert_nonnull(mtl_ovmf);
+    g_assert_cmpint(mtl_ovmf->severity, ==, W);
+    g_assert_cmpstr(mtl_ovmf->message, ==, "QEMU 10.1 writes etc/igd-bdsm-size 0 for Meteor Lake: the original "
+                    "IgdAssignmentDxe refuses it and sets up nothing, not even the OpRegion; VfioIgdPkg's (7802f4a on) "
+                    "does not read it");
+    g_assert_null(mtl_ovmf72); /* 7.2 writes the GTT size it thinks of */
+    g_assert_null(mtl_seabios);
+}
+
+/*
+ * Legacy mode without a ROM quotes what the installed QEMU prints (no tree
+ * has a ROM): 7.2 "IGD device %s has no ROM, legacy mode disabled"
+ * (hw/vfio/igd.c v7.2.0 line 426), 10.x "Device has no ROM" (v10.2.0 574)
+ * then "IGD legacy mode disabled" (677).
+ */
+static void
+test_rom_message_per_qemu(void)
+{
+    static const struct { guint major, minor; const char *quote; } qemus[] = {
+        { 7, 2, "QEMU 7.2: \"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\")" },
+        { 10, 2, "QEMU 10.2: \"Device has no ROM\", then \"IGD legacy mode disabled\")" },
+    };
+    g_autoptr(IgdSysroot) sysroot = host_sysroot("skl-ideapad-vfio");
+
+    for (guint i = 0; i < G_N_ELEMENTS(qemus); i++) {
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, NULL, IGD_SNAPSHOT_ROM, NULL);
+        g_autoptr(GPtrArray) legacy = NULL;
+        const IgdFinding *rom;
+
+        g_assert_nonnull(s);
+        igd_snapshot_set_qemu(s, igd_qemu_caps_new_for_version(qemus[i].major, qemus[i].minor, 0), TRUE);
+        legacy = igd_requirements_evaluate(s, IGD_SCOPE_LEGACY, NULL);
+        rom = igd_findings_find(legacy, "rom");
+        g_assert_nonnull(rom);
+        g_assert_cmpint(rom->severity, ==, F);
+        if (!g_str_has_suffix(rom->message, qemus[i].quote))
+            g_error("'%s' does not end with '%s'", rom->message, qemus[i].quote);
     }
 }
 
@@ -867,15 +1368,22 @@ main(int argc, char **argv)
     g_test_add_func("/host/check-order", test_check_order);
     g_test_add_func("/host/framebuffer-claims/real", test_framebuffer_claims_real);
     g_test_add_func("/host/dmar/real", test_dmar_real);
+    g_test_add_func("/host/dmar/formats", test_dmar_formats);
     g_test_add_func("/host/readers", test_small_readers);
     g_test_add_func("/host/qemu", test_qemu_check);
     g_test_add_func("/host/iomem/broken", test_iomem_broken);
     g_test_add_func("/host/iomem/no-bars", test_iomem_no_bars);
     g_test_add_func("/host/kmsg/broken", test_kmsg_broken);
     g_test_add_func("/host/iommu/edits", test_iommu_edits);
+    g_test_add_func("/host/iommu/width", test_iommu_width);
+    g_test_add_func("/host/iommu/width-guest", test_iommu_width_guest);
+    g_test_add_func("/host/cpu-phys-bits", test_cpu_phys_bits);
     g_test_add_func("/host/vfio/edits", test_vfio_edits);
     g_test_add_func("/host/kernel/edits", test_kernel_edits);
     g_test_add_func("/host/driver/edits", test_driver_edits);
+    g_test_add_func("/host/driver/xe-like-i915", test_driver_xe);
+    g_test_add_func("/host/requirements/firmware", test_firmware_requirement);
+    g_test_add_func("/host/requirements/rom-per-qemu", test_rom_message_per_qemu);
     g_test_add_func("/host/rom-opregion/edits", test_rom_opregion_edits);
     g_test_add_func("/host/not-igd", test_not_igd);
     g_test_add_func("/host/opregion/debugfs-minors", test_debugfs_minors);

@@ -15,8 +15,30 @@
 #include <utime.h>
 
 #include "igd-common.h"
+#include "igd-devices.h"
+#include "igd-gmch.h"
 #include "igd-qemu.h"
 #include "igd-test.h"
+
+/* The model asked with every field of its request (tests vary them one at a time). */
+static gboolean
+run_model(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform, const IgdGmchInfo *gmch,
+          gint x_igd_gms, const char *machine, IgdQemuLegacyMode legacy_mode, const IgdQemuSetup *setup,
+          IgdQemuIgdModel *out, GError **error)
+{
+    IgdQemuModelRequest req;
+
+    igd_qemu_model_request_init(&req, device_id);
+    req.platform = platform;
+    req.gmch = gmch;
+    req.x_igd_gms = x_igd_gms;
+    req.machine = machine;
+    req.legacy_mode = legacy_mode;
+    if (setup != NULL)
+        req.setup = *setup;
+    return igd_qemu_model_igd(caps, &req, out, error);
+}
+
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
@@ -194,11 +216,11 @@ static const ModelCase model_cases[] = {
       9, TRUE, TRUE, 1, 0x01c1, TRUE, 32 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.1/skl-1916-gms-0xf2", 10, 1, 0, 0x1916, &GGC_SKL, 0xf2, I440FX, AUTO,
       9, TRUE, TRUE, 0xf2, 0xf2c1, TRUE, 12 * MiB, 0x5c, -1, 0xfe, TRUE, NULL, NULL, NULL },
+    /* a refused x-igd-gms crashes 10.1+ (no start error, no legacy mode: /qemu/model/crashes) */
     { "/qemu/model/10.1/skl-1916-gms-0x41", 10, 1, 0, 0x1916, &GGC_SKL, 0x41, I440FX, AUTO,
-      9, TRUE, TRUE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, FALSE, NULL,
-      "Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe", NULL },
+      9, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0xfe, FALSE, NULL, NULL, NULL },
     { "/qemu/model/10.1/snb-0102-gms-0x11", 10, 1, 0, 0x0102, &GGC_SNB_H61, 0x11, I440FX, AUTO,
-      6, TRUE, TRUE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, FALSE, NULL, "Parameter 'x-igd-gms' expects 0~0x10", NULL },
+      6, TRUE, FALSE, 2, 0x0210, FALSE, 0, 0, -1, 0x10, FALSE, NULL, NULL, NULL },
     { "/qemu/model/10.1/hsw-0416", 10, 1, 0, 0x0416, &GGC_HSW_E6540, -1, I440FX, AUTO,
       7, TRUE, TRUE, 1, 0x0209, TRUE, 32 * MiB, 0x5c, -1, 0x10, TRUE, NULL, NULL, NULL },
     { "/qemu/model/10.1/tgl-9a49", 10, 1, 0, 0x9a49, &GGC_SKL, -1, I440FX, AUTO,
@@ -212,8 +234,7 @@ static const ModelCase model_cases[] = {
     { "/qemu/model/10.1/mtl-7d55", 10, 1, 0, 0x7d55, &GGC_SKL, -1, I440FX, AUTO,
       -1, TRUE, FALSE, 1, 0x01c1, TRUE, 0, 0, -1, 0, TRUE, "device 7d55 (gen -1)", NULL, "etc/igd-bdsm-size is 0 for device 7d55" },
     { "/qemu/model/10.1/mtl-7d55-gms1", 10, 1, 0, 0x7d55, &GGC_SKL, 1, I440FX, AUTO,
-      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, FALSE, "(gen -1)",
-      "x-igd-gms is not supported on this device", NULL },
+      -1, TRUE, FALSE, 1, 0x01c1, FALSE, 0, 0, -1, 0, FALSE, "(gen -1)", NULL, NULL },
     { "/qemu/model/10.1/skl-1916-ivd", 10, 1, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
       9, FALSE, FALSE, 1, 0x01c3, FALSE, 0, 0, -1, 0, TRUE, "IVD", NULL, NULL },
     { "/qemu/model/10.2/skl-1916-ivd", 10, 2, 0, 0x1916, &GGC_SKL_IVD, -1, I440FX, AUTO,
@@ -236,8 +257,7 @@ test_model_case(gconstpointer data)
         gmch.stolen_bytes = c->ggc->stolen;
         gmch.vga_disabled = c->ggc->ivd;
     }
-    g_assert_true(igd_qemu_model_igd_full(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms,
-                                          c->machine, c->legacy_mode, &m, &error));
+    g_assert_true(run_model(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &m, &error));
     g_assert_no_error(error);
     g_assert_cmpint(m.qemu_gen, ==, c->gen);
     g_assert_cmpint(m.recognised, ==, c->recognised);
@@ -321,6 +341,309 @@ test_gen_tables(void)
     }
 }
 
+/*
+ * What crashes QEMU instead of being refused (the model used to call the
+ * first one a start error). Each case quotes the QEMU source it follows:
+ *
+ * A. x-igd-gms refused, 10.1 and later: hw/vfio/igd.c v10.2.0 lines 628-630
+ *    "if (!vfio_pci_igd_override_gms(gen, vdev->igd_gms, &gmch)) { return
+ *    false; }" (v10.1.0 623, v11.0.0 628, v11.1.0-rc2 627), where
+ *    vfio_pci_igd_override_gms() only calls error_report(
+ *    QERR_INVALID_PARAMETER_VALUE, "x-igd-gms", "0~0x40 or 0xf0~0xfe") (or
+ *    "x-igd-gms is not supported on this device" for gen -1); realize's
+ *    error_prepend() → error_vprepend() "g_string_append(newmsg,
+ *    (*errp)->msg);" (util/error.c v10.2.0 line 137) on a NULL *errp.
+ *    10.0 only reports it and keeps the host GMS.
+ * B. auto legacy mode, LPC bridge setup fails: v10.2.0 line 610
+ *    "!vfio_pci_igd_setup_lpc_bridge(vdev, errp)) { goto error;" with
+ *    "Cannot create LPC bridge due to existing device at 1f.0"; the label
+ *    (line 676) "error_report_err(err);" with err NULL →
+ *    error_get_pretty() "return err->msg;" (util/error.c line 224). With
+ *    x-igd-legacy-mode=on the same error is a clean start error. 10.0 also
+ *    for a kernel without the OpRegion region (line 574
+ *    vfio_pci_igd_setup_opregion(vdev, errp), "Device does not supports IGD
+ *    OpRegion feature"); 10.1+ gives such a device no quirk at all.
+ * C. legacy mode, no VGA region: v10.2.0 lines 584-586 "if
+ *    (vfio_populate_vga(vdev, &err)) ... else { error_setg(&err, "Unable to
+ *    enable VGA access");" after vfio_populate_vga() set err → error_setv()
+ *    "assert(*errp == NULL);" (util/error.c line 62): abort.
+ */
+static void
+test_model_crashes(void)
+{
+    static const struct {
+        guint major, minor, micro;
+        guint16 id;
+        gint gms;
+        IgdQemuLegacyMode mode;
+        gboolean vga, regions, slot_1f_free;
+        IgdQemuCrash crash;
+        const char *reason;      /* substring of crash_reason */
+        const char *start_error; /* instead of a crash */
+    } cases[] = {
+        /* A */
+        { 10, 1, 0, 0x1916, 0x41, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS,
+          "prints \"Parameter 'x-igd-gms' expects 0~0x40 or 0xf0~0xfe\" and returns false without setting errp "
+          "(hw/vfio/igd.c v10.1.0 line 623)", NULL },
+        { 10, 2, 0, 0x1916, 0x50, OFF, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS, "v10.2.0 line 628", NULL },
+        { 11, 0, 0, 0x0102, 0x11, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS,
+          "\"Parameter 'x-igd-gms' expects 0~0x10\"", NULL },
+        { 11, 0, 92, 0x0102, 0x11, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS, "v11.1.0-rc2 line 627", NULL },
+        { 10, 1, 0, 0x7d55, 1, OFF, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS,
+          "\"x-igd-gms is not supported on this device\"", NULL },
+        { 10, 1, 0, 0x64a0, 2, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_GMS, "(util/error.c line 140)", NULL },
+        { 10, 0, 0, 0x1916, 0x41, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* 10.0: ignored */
+        { 10, 1, 0, 0x1916, 0xf2, AUTO, TRUE, TRUE, TRUE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* accepted */
+        /* B */
+        { 10, 2, 0, 0x1916, -1, AUTO, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_LEGACY_SETUP,
+          "\"Cannot create LPC bridge due to existing device at 1f.0\" into errp (hw/vfio/igd.c v10.2.0 line 610), "
+          "and the error label calls error_report_err(err) with its own err still NULL (line 676; util/error.c line "
+          "224", NULL },
+        { 10, 2, 0, 0x1916, -1, ON, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_NONE, NULL,
+          "Cannot create LPC bridge due to existing device at 1f.0" },
+        { 10, 0, 0, 0x1916, -1, AUTO, TRUE, FALSE, TRUE, IGD_QEMU_CRASH_LEGACY_SETUP,
+          "\"Device does not supports IGD OpRegion feature\" into errp (hw/vfio/igd.c v10.0.0 line 574)", NULL },
+        { 10, 1, 0, 0x1916, -1, AUTO, TRUE, FALSE, TRUE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* no quirk at all */
+        { 11, 1, 0, 0x1916, -1, AUTO, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_LEGACY_SETUP, "line 675", NULL },
+        { 10, 2, 0, 0x1916, -1, OFF, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* no legacy mode */
+        { 10, 2, 0, 0x9a49, -1, AUTO, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* gen 12: no legacy */
+        { 9, 2, 0, 0x1916, -1, AUTO, TRUE, TRUE, FALSE, IGD_QEMU_CRASH_NONE, NULL, NULL },
+        /* C */
+        { 10, 2, 0, 0x1916, -1, AUTO, FALSE, TRUE, TRUE, IGD_QEMU_CRASH_VGA,
+          "error_setg(&err, \"Unable to enable VGA access\") asserts that it is unset (hw/vfio/igd.c v10.2.0 line "
+          "586; util/error.c line 62, assert(*errp == NULL))", NULL },
+        { 10, 0, 0, 0x1916, -1, ON, FALSE, TRUE, TRUE, IGD_QEMU_CRASH_VGA, "v10.0.0 line 559", NULL },
+        { 11, 0, 0, 0x0416, -1, AUTO, FALSE, TRUE, TRUE, IGD_QEMU_CRASH_VGA, "v11.0.0 line 586", NULL },
+        { 7, 2, 0, 0x1916, -1, AUTO, FALSE, TRUE, TRUE, IGD_QEMU_CRASH_NONE, NULL, NULL }, /* legacy off only */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, cases[i].micro);
+        IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
+        IgdQemuSetup setup;
+        IgdQemuIgdModel m;
+        g_autofree char *why = NULL;
+
+        g_test_message("case %u: QEMU %u.%u.%u %04x x-igd-gms %d", i, cases[i].major, cases[i].minor,
+                       cases[i].micro, cases[i].id, cases[i].gms);
+        igd_qemu_setup_init(&setup);
+        setup.vga_region = cases[i].vga;
+        setup.kernel_regions = cases[i].regions;
+        setup.slot_1f_free = cases[i].slot_1f_free;
+        g_assert_true(run_model(caps, cases[i].id, NULL, &gmch, cases[i].gms, I440FX, cases[i].mode, &setup, &m, NULL));
+        g_assert_cmpint(m.crash, ==, cases[i].crash);
+        if (cases[i].crash == IGD_QEMU_CRASH_NONE) {
+            g_assert_null(m.crash_reason);
+        } else {
+            g_assert_nonnull(m.crash_reason);
+            if (strstr(m.crash_reason, cases[i].reason) == NULL)
+                g_error("'%s' does not contain '%s'", m.crash_reason, cases[i].reason);
+            g_assert_null(m.start_error); /* a crash is not a refusal */
+            g_assert_false(m.legacy_possible);
+        }
+        g_assert_cmpstr(m.start_error, ==, cases[i].start_error);
+        /* the pure x-igd-gms check agrees with the model */
+        g_assert_cmpint(igd_qemu_gms_crashes(caps, cases[i].id, cases[i].gms, &why), ==,
+                        cases[i].crash == IGD_QEMU_CRASH_GMS);
+        g_assert_true((why != NULL) == (cases[i].crash == IGD_QEMU_CRASH_GMS));
+        igd_qemu_igd_model_clear(&m);
+    }
+}
+
+/*
+ * QEMU after 10.2, hw/vfio/igd.c at each release's VERSION commit:
+ *  - v11.0.0 (98b060da3a): differs from v10.2.0 only in two #include lines
+ *    (hw/boards.h → hw/core/boards.h, hw/hw.h → hw/core/hw-error.h): every
+ *    10.2 case of the table gives the same model on 11.0.0;
+ *  - v11.1.0-rc2 (e1705a25af, VERSION 11.0.92) adds vfio_igd_legacy_rom_quirk()
+ *    (commit 256229e8f9, not in rc1 = 11.0.91): "if (gen < 6 || gen > 9)
+ *    { return; }", then "memset(rom + bdsm_offset, 0, sizeof(uint32_t));" on
+ *    the VBIOS's saved BDSM, for the ROM vfio_pci_load_rom() read from the
+ *    device only (hw/vfio/pci.c: "if (pdev->romfile || !pdev->rom_bar)" leaves
+ *    a romfile= to the PCI core);
+ *  - 10.0 removed the IO BAR4 GTT write quirk (5aed8b0f0b), which 7.2 – 9.2
+ *    used to relocate the VBIOS's host-BDSM GTT entries;
+ *  - nothing newer than 11.1.0-rc2 was read: such a version is judged as 11.1
+ *    and the model says so.
+ */
+static void
+test_model_versions(void)
+{
+    static const struct {
+        guint major, minor, micro;
+        const char *machine;
+        gboolean romfile;
+        IgdQemuVbiosBdsm vbios;
+        const char *note;
+    } cases[] = {
+        { 7, 2, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_RELOCATED, NULL },
+        { 9, 2, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_RELOCATED, NULL },
+        { 10, 0, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_STALE, NULL },
+        { 10, 2, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_STALE, NULL },
+        { 11, 0, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_STALE, NULL },
+        { 11, 0, 91, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_STALE, NULL },  /* 11.1.0-rc1 */
+        { 11, 0, 92, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_CLEARED, NULL }, /* 11.1.0-rc2 */
+        { 11, 0, 92, I440FX, TRUE, IGD_QEMU_VBIOS_BDSM_STALE, NULL },    /* romfile= is not patched */
+        { 11, 0, 92, "pc-q35-11.0", FALSE, IGD_QEMU_VBIOS_BDSM_NONE, NULL },
+        { 11, 1, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_CLEARED,
+          "QEMU 11.1.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1" },
+        { 11, 2, 0, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_CLEARED,
+          "QEMU 11.2.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1" },
+        { 11, 1, 50, I440FX, FALSE, IGD_QEMU_VBIOS_BDSM_CLEARED,
+          "QEMU 11.1.50 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1" },
+        { 12, 0, 0, I440FX, TRUE, IGD_QEMU_VBIOS_BDSM_STALE,
+          "QEMU 12.0.0 is newer than the last igd.c read (11.1.0-rc2): judged as 11.1" },
+    };
+    IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, cases[i].micro);
+        g_autofree char *note = igd_qemu_version_note(caps);
+        IgdQemuSetup setup;
+        IgdQemuIgdModel m;
+
+        g_test_message("QEMU %u.%u.%u", cases[i].major, cases[i].minor, cases[i].micro);
+        igd_qemu_setup_init(&setup);
+        setup.romfile = cases[i].romfile;
+        g_assert_true(run_model(caps, 0x1916, NULL, &gmch, -1, cases[i].machine, AUTO, &setup, &m, NULL));
+        g_assert_cmpint(m.vbios_bdsm, ==, cases[i].vbios);
+        g_assert_cmpstr(m.note, ==, cases[i].note);
+        g_assert_cmpstr(note, ==, cases[i].note);
+        /* vfio-pci's IGD properties did not change after 10.1 (hw/vfio/pci.c v11.1.0-rc2 lines 3885-3924:
+         * x-igd-opregion, x-igd-lpc, x-igd-legacy-mode, x-igd-gms) */
+        if (cases[i].major >= 11)
+            g_assert_true(caps->x_igd_opregion && caps->x_igd_gms && caps->x_igd_legacy_mode && caps->x_igd_lpc &&
+                          caps->x_igd_opregion_default_on && caps->vfio_pci_props->len == 4);
+        igd_qemu_igd_model_clear(&m);
+    }
+    g_assert_cmpstr(igd_qemu_vbios_bdsm_to_string(IGD_QEMU_VBIOS_BDSM_CLEARED), ==, "cleared");
+    g_assert_null(igd_qemu_vbios_bdsm_to_string(IGD_QEMU_VBIOS_BDSM_NONE));
+
+    /* 11.0.0 is 10.2.0 for every 10.2 row of the table */
+    for (guint i = 0; i < G_N_ELEMENTS(model_cases); i++) {
+        const ModelCase *c = &model_cases[i];
+        g_autoptr(IgdQemuCaps) c102 = NULL;
+        g_autoptr(IgdQemuCaps) c110 = NULL;
+        IgdGmchInfo g = { 0 };
+        IgdQemuIgdModel a, b;
+
+        if (c->major != 10 || c->minor != 2)
+            continue;
+        c102 = igd_qemu_caps_new_for_version(10, 2, 0);
+        c110 = igd_qemu_caps_new_for_version(11, 0, 0);
+        if (c->ggc) {
+            g.ggc = c->ggc->ggc;
+            g.stolen_bytes = c->ggc->stolen;
+            g.vga_disabled = c->ggc->ivd;
+        }
+        g_assert_true(run_model(c102, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &a, NULL));
+        g_assert_true(run_model(c110, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &b, NULL));
+        g_assert_cmpint(a.legacy_possible, ==, b.legacy_possible);
+        g_assert_cmphex(a.guest_ggc, ==, b.guest_ggc);
+        g_assert_cmpuint(a.bdsm_size, ==, b.bdsm_size);
+        g_assert_cmpint(a.bdsm_size_file, ==, b.bdsm_size_file);
+        g_assert_cmpstr(a.legacy_reason, ==, b.legacy_reason);
+        g_assert_cmpint(a.vbios_bdsm, ==, b.vbios_bdsm);
+        igd_qemu_igd_model_clear(&a);
+        igd_qemu_igd_model_clear(&b);
+    }
+}
+
+/*
+ * Cherryview under QEMU, on tests/data/hosts/chv-ideapad-gms-13 (GGC 0x0398:
+ * Cherryview GMS bits 7:3 = 0x13 → (0x13 - 0x11) × 4 + 8 = 16 MiB, GGMS
+ * bits 9:8 = 3 → 1 << (20 + 3) = 8 MiB of GTT; Linux early-quirks
+ * chv_stolen_size(), i915 chv_get_total_gtt_size()). Every QEMU takes
+ * 0x22b0 for gen 8 ("case 0x2200: return 8", igd_gen() 7.2 and 10.0+) and
+ * so reads and writes GMS in bits 15:8:
+ *  - 7.2 – 9.1: "gmch &= ~((gen < 8 ? 0x1f : 0xff) << (gen < 8 ? 3 : 8))"
+ *    (v7.2.0 igd.c line 543) → guest GGC 0x0098: GMS 0x13 kept (16 MiB),
+ *    GGMS 0: no GTT; bdsm-size = ggms_mb from "(gmch >> (gen < 8 ? 8 : 6)) &
+ *    0x3" = 2 → 1 << 2 = 4 MiB (line 532) + 0. x-igd-gms=3 is OR'd back into
+ *    bits 15:8 ("gmch |= vdev->igd_gms << (gen < 8 ? 3 : 8)", line 548): GGC
+ *    0x0398 again, bdsm-size 4 + 3 × 32 = 100 MiB.
+ *  - 10.1: GGC passes through (emulated only with x-igd-gms): 16 MiB, 8 MiB
+ *    of GTT; bdsm-size igd_stolen_memory_size(8, gmch) = ((0x0398 >> 8) &
+ *    0xff) × 32 = 96 MiB. x-igd-gms=1 → GGC 0x0198: Cherryview GGMS 1 (2 MiB
+ *    of GTT), GMS still 0x13 (16 MiB), bdsm-size 32 MiB.
+ * The model used to say 0 MiB (7.2) and 32 MiB (10.1, x-igd-gms=1): QEMU's
+ * gms × 32 MiB, not what the Cherryview guest reads.
+ */
+static void
+test_model_chv(void)
+{
+    static const struct {
+        guint major, minor;
+        gint gms;
+        guint16 ggc;
+        guint guest_gms;
+        guint64 stolen, gtt, bdsm;
+        gint needed;
+    } cases[] = {
+        { 7, 2, -1, 0x0098, 0x13, 16 * MiB, 0, 4 * MiB, 3 },
+        { 7, 2, 3, 0x0398, 0x13, 16 * MiB, 8 * MiB, 100 * MiB, 3 },
+        { 9, 1, -1, 0x0098, 0x13, 16 * MiB, 0, 4 * MiB, 3 },
+        { 10, 1, -1, 0x0398, 0x13, 16 * MiB, 8 * MiB, 96 * MiB, -1 },
+        { 10, 1, 1, 0x0198, 0x13, 16 * MiB, 2 * MiB, 32 * MiB, -1 },
+    };
+    g_autofree char *path = igd_test_srcpath("data/hosts/chv-ideapad-gms-13/sys/bus/pci/devices/0000:00:02.0/config");
+    g_autoptr(GBytes) cfg = igd_test_load(path);
+    const IgdPlatformInfo *chv = igd_platform_lookup(0x22b0);
+    gsize len = 0;
+    const guint8 *bytes = g_bytes_get_data(cfg, &len);
+    IgdGmchInfo gmch;
+
+    g_assert_true(igd_gmch_decode(chv, bytes, len, &gmch, NULL));
+    g_assert_cmphex(gmch.ggc, ==, 0x0398);
+    g_assert_cmpuint(gmch.stolen_bytes, ==, 16 * MiB);
+    g_assert_cmpuint(gmch.gtt_bytes, ==, 8 * MiB);
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, 0);
+        IgdQemuIgdModel m;
+
+        g_test_message("QEMU %u.%u x-igd-gms %d", cases[i].major, cases[i].minor, cases[i].gms);
+        g_assert_true(run_model(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
+        g_assert_cmpint(m.qemu_gen, ==, 8);
+        g_assert_true(m.legacy_possible);
+        g_assert_cmphex(m.guest_ggc, ==, cases[i].ggc);
+        g_assert_cmphex(m.guest_gms, ==, cases[i].guest_gms);
+        g_assert_cmpuint(m.guest_stolen_bytes, ==, cases[i].stolen);
+        g_assert_cmpuint(m.guest_gtt_bytes, ==, cases[i].gtt);
+        g_assert_cmpuint(m.bdsm_size, ==, cases[i].bdsm);
+        g_assert_cmpint(m.x_igd_gms_needed, ==, cases[i].needed);
+        g_assert_nonnull(m.warning);
+        g_assert_nonnull(strstr(m.warning, "Cherryview keeps GMS in GGC bits 7:3"));
+        igd_qemu_igd_model_clear(&m);
+    }
+}
+
+/*
+ * The no-ROM message as each version prints it: 7.2 – 9.2
+ * "error_report("IGD device %s has no ROM, legacy mode disabled",
+ * vdev->vbasedev.name)" (hw/vfio/igd.c v7.2.0 line 426, v9.1.0 429, v9.2.0
+ * 569); 10.0 on "error_setg(&err, "Device has no ROM")" (v10.0.0 548,
+ * v10.2.0 574, v11.0.0 574, v11.1.0-rc2 573) then "error_report("IGD legacy
+ * mode disabled")" (v10.0.0 651, v10.2.0 677).
+ */
+static void
+test_no_rom_message(void)
+{
+    static const struct { guint major, minor, micro; const char *msg; } cases[] = {
+        { 7, 2, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 1, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 2, 0, "\"IGD device 0000:00:02.0 has no ROM, legacy mode disabled\"" },
+        { 9, 2, 50, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 10, 0, 0, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 10, 2, 0, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+        { 11, 0, 92, "\"Device has no ROM\", then \"IGD legacy mode disabled\"" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, cases[i].micro);
+        g_assert_cmpstr(igd_qemu_no_rom_message(caps), ==, cases[i].msg);
+    }
+}
+
 /* QEMU's own GMS → bytes per version (igd_get_stolen_mb 9.2, igd_stolen_memory_size 10.0+). */
 static void
 test_gms_to_bytes(void)
@@ -351,18 +674,18 @@ test_model_errors(void)
     IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_false(igd_qemu_model_igd(caps, 0x1916, NULL, &gmch, -1, NULL, &m, &error));
+    g_assert_false(run_model(caps, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     igd_qemu_igd_model_clear(&m);
 
     /* A build without x-igd-gms cannot be told a value. */
     nogms->x_igd_gms = FALSE;
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, "microvm", &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, "microvm", IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_false(m.legacy_possible);
     g_assert_nonnull(strstr(m.legacy_reason, "'microvm' is not i440fx"));
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     igd_qemu_igd_model_clear(&m);
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible); /* NULL machine = i440fx */
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     g_assert_cmpuint(m.x_igd_gms_max, ==, 0);
@@ -377,20 +700,20 @@ test_model_errors(void)
 static void
 test_model_warnings(void)
 {
-    static const IgdPlatformInfo tgl = { 0x9a49, "Tiger Lake", 12, NULL, 0 };
-    static const IgdPlatformInfo skl = { 0x1916, "Skylake", 9, NULL, 0 };
+    static const IgdPlatformInfo tgl = { 0x9a49, "Tiger Lake", 12, NULL, "i915", 0 };
+    static const IgdPlatformInfo skl = { 0x1916, "Skylake", 9, NULL, "i915", 0 };
     g_autoptr(IgdQemuCaps) c72 = igd_qemu_caps_new_for_version(7, 2, 0);
     IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
     IgdGmchInfo big = { .ggc = 0x11c1, .stolen_bytes = 544 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x9a49, &tgl, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x9a49, &tgl, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible);
     g_assert_cmpstr(m.warning, ==, "QEMU 7.2 runs device 9a49 (gen 12) as gen 8: it emulates the 32-bit BDSM "
                     "at 0x5C, the device uses the 64-bit one at 0xC0");
     igd_qemu_igd_model_clear(&m);
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x1916, &skl, &big, 0x20, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x1916, &skl, &big, 0x20, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_cmpint(m.x_igd_gms_needed, ==, 0x10);
     g_assert_cmpstr(m.warning, ==, "Unsupported IGD GMS value 0x20; host stolen memory 544 MiB is more than "
                     "x-igd-gms can give (0x10 = 512 MiB)");
@@ -530,7 +853,7 @@ test_probe_real(void)
         g_test_skip("no QEMU installed at " IGD_DEFAULT_QEMU);
         return;
     }
-    caps = igd_qemu_caps_probe(real, NULL, &error);
+    caps = igd_qemu_caps_probe(real, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_nonnull(caps);
     g_assert_cmpstr(caps->binary, ==, real);
@@ -628,7 +951,7 @@ test_probe_fake_72(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *log = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(caps->binary, ==, f->binary);
     g_assert_cmpuint(caps->major, ==, 7);
@@ -650,7 +973,7 @@ test_probe_fake_101(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(caps->major, ==, 10);
     g_assert_cmpuint(caps->minor, ==, 1);
@@ -667,7 +990,7 @@ test_probe_env(void)
     g_autofree char *old = g_strdup(g_getenv("IGD_QEMU"));
 
     g_setenv("IGD_QEMU", f->binary, TRUE);
-    caps = igd_qemu_caps_probe(NULL, NULL, &error);
+    caps = igd_qemu_caps_probe(NULL, NULL, 0, &error);
     if (old)
         g_setenv("IGD_QEMU", old, TRUE);
     else
@@ -684,7 +1007,7 @@ test_probe_novfio(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_false(caps->has_vfio_pci);
     g_assert_false(caps->x_igd_opregion || caps->x_igd_gms);
@@ -713,7 +1036,7 @@ test_probe_broken(void)
         g_autofree char *cache_file = NULL;
 
         g_test_message("%s", cases[i].name);
-        caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_null(caps);
         g_assert_error(error, IGD_ERROR, cases[i].code);
         g_assert_nonnull(strstr(error->message, cases[i].msg));
@@ -732,7 +1055,7 @@ test_probe_hang(void)
     gint64 start = g_get_monotonic_time();
     gint64 elapsed;
 
-    caps = igd_qemu_caps_probe_full(f->binary, NULL, 300, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 300, &error);
     elapsed = g_get_monotonic_time() - start;
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
@@ -753,21 +1076,21 @@ test_probe_missing(void)
     g_autoptr(GError) error4 = NULL;
     IgdQemuCaps *caps;
 
-    caps = igd_qemu_caps_probe(missing, NULL, &error);
+    caps = igd_qemu_caps_probe(missing, NULL, 0, &error);
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, missing));
 
     g_assert_true(g_file_set_contents(plain, "#!/bin/sh\n", -1, NULL));
-    caps = igd_qemu_caps_probe(plain, NULL, &error2);
+    caps = igd_qemu_caps_probe(plain, NULL, 0, &error2);
     g_assert_null(caps);
     g_assert_error(error2, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe(dir, NULL, &error3);
+    caps = igd_qemu_caps_probe(dir, NULL, 0, &error3);
     g_assert_null(caps);
     g_assert_error(error3, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, &error4);
+    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, 0, &error4);
     g_assert_null(caps);
     g_assert_error(error4, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     igd_test_rmtree(dir);
@@ -803,13 +1126,13 @@ test_cache(void)
     g_autofree char *file = NULL;
     struct utimbuf times = { .actime = 1000000000, .modtime = 1000000000 };
 
-    a = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    a = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     file = fake_cache_file(f);
 
     /* hit: the binary is not run again, and the answer is the same */
-    b = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    b = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     g_assert_cmpstr(b->binary, ==, a->binary);
@@ -822,7 +1145,7 @@ test_cache(void)
 
     /* stale: a new mtime (a QEMU upgrade) means probing again */
     g_assert_cmpint(utime(f->binary, &times), ==, 0);
-    c = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    c = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 4);
     g_assert_cmpuint(c->micro, ==, 22);
@@ -859,7 +1182,7 @@ test_cache_corrupt(void)
         struct stat st;
 
         g_test_message("corrupt cache %u", i);
-        first = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        first = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         file = fake_cache_file(f);
         g_assert_cmpint(stat(f->binary, &st), ==, 0);
@@ -883,13 +1206,13 @@ test_cache_corrupt(void)
         s1 = g_strjoinv(text, parts);
         g_assert_true(g_file_set_contents(file, s1, -1, NULL));
 
-        again = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        again = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4); /* probed again */
         g_assert_cmpuint(again->major, ==, 7);
         g_assert_true(again->x_igd_gms);
         /* and the cache is whole again */
-        cached = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        cached = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4);
         g_assert_cmpuint(cached->micro, ==, 22);
@@ -905,6 +1228,10 @@ main(int argc, char **argv)
         g_test_add_data_func(model_cases[i].path, &model_cases[i], test_model_case);
     g_test_add_func("/qemu/model/gen-tables", test_gen_tables);
     g_test_add_func("/qemu/model/gms-to-bytes", test_gms_to_bytes);
+    g_test_add_func("/qemu/model/crashes", test_model_crashes);
+    g_test_add_func("/qemu/model/versions", test_model_versions);
+    g_test_add_func("/qemu/model/chv", test_model_chv);
+    g_test_add_func("/qemu/model/no-rom-message", test_no_rom_message);
     g_test_add_func("/qemu/model/errors", test_model_errors);
     g_test_add_func("/qemu/model/warnings", test_model_warnings);
     g_test_add_func("/qemu/caps/for-version", test_caps_for_version);

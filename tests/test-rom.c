@@ -148,6 +148,51 @@ test_variants(void)
     }
 }
 
+/*
+ * The x86 checksum covers what SeaBIOS sums: src/optionroms.c is_valid_rom()
+ * (coreboot/seabios rel-1.16.2, unchanged at 41514a7, lines 74-84):
+ * "if (! rom->size) return 0; u32 len = rom->size * 512; u8 sum =
+ * checksum(rom, len); if (sum != 0) { ... if (EnforceChecksum) return 0;",
+ * rom->size being the u8 at offset 2 (src/std/optionrom.h), not the PCIR
+ * image length. Built ROM: x86 image of 1024 bytes (PCIR length 2), size
+ * byte 2 (tests/data/rom/make-roms.py).
+ */
+static void
+test_checksum_length(void)
+{
+    g_autoptr(GBytes) orig = load_rom("igd-x86-efi.rom");
+    gsize len = g_bytes_get_size(orig);
+    static const struct { guint8 size; gboolean fix_512, fix_1024; gboolean ok; } cases[] = {
+        { 1, TRUE, FALSE, TRUE },   /* sums 512 bytes to 0, the 1024 of the PCIR length do not */
+        { 1, FALSE, TRUE, FALSE },  /* the reverse: SeaBIOS refuses it */
+        { 2, FALSE, TRUE, TRUE },
+        { 0, FALSE, TRUE, FALSE },  /* "if (! rom->size)" */
+        { 9, FALSE, TRUE, FALSE },  /* 4608 bytes: past the 4096-byte ROM, cannot be summed */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree guint8 *b = g_memdup2(g_bytes_get_data(orig, NULL), len);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(IgdRom) rom = NULL;
+
+        g_test_message("size byte %u", cases[i].size);
+        b[IGD_ROM_INIT_SIZE_OFFSET] = cases[i].size;
+        b[0x100] = 0x5a;   /* some byte inside the first 512 */
+        b[0x300] = 0xa5;   /* and one after them */
+        if (cases[i].fix_1024)
+            fix_x86_checksum(b, 1024);
+        if (cases[i].fix_512) {
+            fix_x86_checksum(b, 512);
+            b[0x3ff] = 0x77; /* keeps the 1024-byte sum off zero */
+        }
+        bytes = g_bytes_new(b, len);
+        rom = igd_rom_parse(bytes, NULL);
+        g_assert_nonnull(rom);
+        g_assert_cmpuint(igd_rom_get_image(rom, 0)->length, ==, 1024);
+        g_assert_cmpint(igd_rom_get_image(rom, 0)->checksum_ok, ==, cases[i].ok);
+    }
+}
+
 /* ---- broken input ---- */
 
 static void
@@ -319,6 +364,7 @@ main(int argc, char **argv)
     g_test_add_func("/rom/single-image", test_single);
     g_test_add_func("/rom/code-type-names", test_names);
     g_test_add_func("/rom/variants", test_variants);
+    g_test_add_func("/rom/checksum-length", test_checksum_length);
     g_test_add_func("/rom/broken/truncated", test_truncated);
     g_test_add_func("/rom/broken/fields", test_broken);
     g_test_add_func("/rom/broken/max-images", test_max_images);

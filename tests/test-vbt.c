@@ -215,6 +215,39 @@ test_truncated(void)
 }
 
 /*
+ * The header i915 needs: Linux v7.3-rc7 intel_bios.c intel_bios_is_valid_vbt()
+ * (lines 3089-3131): "if (sizeof(struct vbt_header) > size) {
+ * drm_dbg_kms(display->drm, "VBT header incomplete\n"); return false; }",
+ * and struct vbt_header (intel_vbt_defs.h lines 97-108, __packed) is u8
+ * signature[20], u16 version, header_size, vbt_size, u8 vbt_checksum,
+ * reserved0, u32 bdb_offset, aim_offset[4]: 20 + 6 + 2 + 4 + 16 = 48 bytes.
+ * The parser used to stop at bdb_offset (0x20).
+ */
+static void
+test_header_min(void)
+{
+    g_autoptr(GBytes) orig = load_fixture(X220);
+    g_autofree guint8 *buf = g_memdup2(g_bytes_get_data(orig, NULL), 0x30);
+
+    g_assert_cmpuint(IGD_VBT_HEADER_MIN, ==, 48);
+    for (gsize len = 0x20; len <= 0x30; len++) {
+        g_autoptr(GBytes) b = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdVbt) vbt = NULL;
+
+        igd_put_le16(buf + IGD_VBT_VBT_SIZE_OFFSET, (guint16)len); /* a VBT that claims to be this short */
+        g_assert_cmpint(igd_vbt_looks_valid(buf, len), ==, len == 0x30);
+        if (len == 0x30)
+            continue;
+        b = g_bytes_new(buf, len);
+        vbt = igd_vbt_parse(b, &error);
+        g_assert_null(vbt);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+        g_assert_nonnull(strstr(error->message, "the header needs 48"));
+    }
+}
+
+/*
  * Truncated consistently: vbt_size and bdb_size shrunk together to every
  * length, so the parser walks a BDB that ends at each byte of the real
  * block list. The buffer is exactly that long (valgrind sees any overread).
@@ -445,6 +478,7 @@ main(int argc, char **argv)
     g_test_add_func("/vbt/analog", test_analog);
     g_test_add_func("/vbt/type-names", test_type_names);
     g_test_add_func("/vbt/broken/truncated", test_truncated);
+    g_test_add_func("/vbt/broken/header-min", test_header_min);
     g_test_add_func("/vbt/broken/truncated-bdb", test_truncated_bdb);
     g_test_add_func("/vbt/broken/fields", test_broken);
     g_test_add_func("/vbt/block-overrun-tolerated", test_block_overrun_tolerated);

@@ -88,6 +88,71 @@ test_all_used(gconstpointer data)
     }
 }
 
+/*
+ * The rewrite never keeps an x-igd-gms that crashes the QEMU it writes for:
+ * 65 (0x41) on Skylake (QEMU gen 9) is refused by 10.1+'s
+ * vfio_pci_igd_override_gms() ("0~0x40 or 0xf0~0xfe") without an error,
+ * a NULL dereference (hw/vfio/igd.c v10.2.0 lines 628-630). The value is
+ * removed in either mode, auto is not pushed away from legacy by it, and
+ * what comes out verifies clean of "qemu-crash". QEMU 10.0 only reported
+ * such a value and kept the host GMS: there it stays.
+ */
+static void
+test_rewrite_crashing_gms(void)
+{
+    static const struct {
+        const char *xml;
+        guint major, minor;
+        IgdMode mode, want;
+        gboolean removed;
+    } cases[] = {
+        { "upt-gms-crash", 10, 2, IGD_MODE_AUTO, IGD_MODE_LEGACY, TRUE },
+        { "upt-gms-crash", 10, 2, IGD_MODE_UPT, IGD_MODE_UPT, TRUE },
+        { "legacy-gms-crash", 11, 1, IGD_MODE_LEGACY, IGD_MODE_LEGACY, TRUE },
+        { "legacy-gms-crash", 10, 0, IGD_MODE_UPT, IGD_MODE_UPT, FALSE },
+    };
+    g_autofree char *tree = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(tree);
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *rel = g_strdup_printf("verifydata/%s.xml", cases[i].xml);
+        g_autofree char *path = igd_test_srcpath(rel);
+        g_autoptr(GBytes) xml = igd_test_load(path);
+        g_autoptr(IgdSnapshot) snapshot = NULL;
+        g_autoptr(IgdDomain) dom = NULL;
+        g_autoptr(GPtrArray) findings = NULL;
+        g_autoptr(GError) error = NULL;
+        g_autofree char *out = NULL;
+        gsize out_len = 0, len = 0;
+        const char *bytes = g_bytes_get_data(xml, &len);
+        IgdDomainReadOptions ro = { NULL, sysroot };
+        IgdDomXmlOptions opts;
+        IgdDomXmlReport report;
+
+        g_test_message("%s, QEMU %u.%u", cases[i].xml, cases[i].major, cases[i].minor);
+        snapshot = igd_snapshot_gather(sysroot, NULL, 0, &error);
+        g_assert_no_error(error);
+        igd_snapshot_set_qemu(snapshot, igd_qemu_caps_new_for_version(cases[i].major, cases[i].minor, 0), TRUE);
+        igd_domxml_options_init(&opts);
+        opts.mode = cases[i].mode;
+        opts.snapshot = snapshot;
+        igd_domxml_report_init(&report);
+        g_assert_true(igd_domxml_rewrite(bytes, len, &opts, &out, &out_len, &report, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(report.mode, ==, cases[i].want);
+        g_assert_cmpint(strstr(out, "x-igd-gms") == NULL, ==, cases[i].removed);
+        g_assert_cmpint(igd_findings_find(report.findings, "x-igd-gms") != NULL, ==, cases[i].removed);
+        if (cases[i].removed)
+            g_assert_nonnull(strstr(igd_findings_find(report.findings, "x-igd-gms")->message,
+                                    "x-igd-gms=65 removed: QEMU"));
+        dom = igd_domain_read(out, out_len, &ro, &error);
+        g_assert_no_error(error);
+        findings = igd_domxml_verify(dom, snapshot);
+        g_assert_null(igd_findings_find(findings, "qemu-crash"));
+        igd_domxml_report_clear(&report);
+    }
+}
+
 static gint
 cmp_names(gconstpointer a, gconstpointer b)
 {
@@ -115,5 +180,6 @@ main(int argc, char **argv)
         g_test_add_data_func(path, names->pdata[i], test_case);
     }
     g_test_add_data_func("/verify/every-file-used", names, test_all_used);
+    g_test_add_func("/verify/rewrite/crashing-gms", test_rewrite_crashing_gms);
     return g_test_run();
 }

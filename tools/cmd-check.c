@@ -14,6 +14,12 @@
 int
 igd_cmd_check(IgdCli *cli, int argc, char **argv)
 {
+    g_autofree char *romfile = NULL;
+    const GOptionEntry entries[] = {
+        { "romfile", 0, 0, G_OPTION_ARG_FILENAME, &romfile,
+          "check this ROM file (a VGA BIOS, or `igd-assign rom build`'s) instead of the device's ROM", "FILE" },
+        { NULL },
+    };
     IgdPciAddress addr;
     g_autoptr(IgdQemuCaps) qemu = NULL;
     g_autoptr(GPtrArray) checks = NULL;
@@ -21,18 +27,25 @@ igd_cmd_check(IgdCli *cli, int argc, char **argv)
     g_autofree char *out = NULL;
     int ret;
 
-    if (!igd_cli_parse_pci_command(cli, "check",
-                                   "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
-                                   "every check passes or warns, 1 when one fails.",
-                                   &argc, &argv, &addr, &ret))
+    if (!igd_cli_parse_options(cli, "check", "[--romfile FILE] [PCI]",
+                               "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
+                               "every check passes or warns, 1 when one fails.",
+                               entries, &argc, &argv, &ret))
+        return ret;
+    if (argc > 2) {
+        igd_cli_message("igd-assign check --help", "check: too many arguments");
+        return IGD_EXIT_USAGE;
+    }
+    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
         return ret;
 
     qemu = igd_snapshot_probe_qemu(NULL, &error);
     g_clear_error(&error); /* the QEMU check reports its absence */
 
-    checks = igd_requirements_check_host(cli->sysroot, &addr, qemu, &error);
+    checks = igd_requirements_check_host_romfile(cli->sysroot, &addr, qemu, romfile, &error);
     if (checks == NULL)
-        return igd_cli_error("check", error, NULL);
+        return igd_cli_error(romfile ? "check --romfile" : "check", error,
+                             romfile ? "give a PCI option ROM image (55 AA)" : NULL);
     if (cli->json)
         out = igd_report_checks_json(&addr, checks);
     else

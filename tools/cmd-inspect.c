@@ -13,6 +13,12 @@
 int
 igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
 {
+    g_autofree char *romfile = NULL;
+    const GOptionEntry entries[] = {
+        { "romfile", 0, 0, G_OPTION_ARG_FILENAME, &romfile,
+          "judge this ROM file (a VGA BIOS, or `igd-assign rom build`'s) instead of the device's ROM", "FILE" },
+        { NULL },
+    };
     IgdPciAddress addr;
     g_autoptr(IgdQemuCaps) qemu = NULL;
     g_autoptr(IgdInspect) in = NULL;
@@ -20,11 +26,17 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
     g_autofree char *out = NULL;
     int ret;
 
-    if (!igd_cli_parse_pci_command(cli, "inspect",
-                                   "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
-                                   "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
-                                   "installed QEMU will do with it.",
-                                   &argc, &argv, &addr, &ret))
+    if (!igd_cli_parse_options(cli, "inspect", "[--romfile FILE] [PCI]",
+                               "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
+                               "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
+                               "installed QEMU will do with it. Without a usable ROM, the way out for this IGD.",
+                               entries, &argc, &argv, &ret))
+        return ret;
+    if (argc > 2) {
+        igd_cli_message("igd-assign inspect --help", "inspect: too many arguments");
+        return IGD_EXIT_USAGE;
+    }
+    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
         return ret;
 
     qemu = igd_snapshot_probe_qemu(NULL, &error);
@@ -32,7 +44,9 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
         igd_cli_warning("QEMU: %s", error->message);
     g_clear_error(&error);
 
-    in = igd_inspect_collect(cli->sysroot, &addr, qemu, &error);
+    in = igd_inspect_collect_romfile(cli->sysroot, &addr, qemu, romfile, &error);
+    if (in == NULL && romfile && g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
+        return igd_cli_error("inspect --romfile", error, "give a PCI option ROM image (55 AA)");
     if (in == NULL) {
         char name[13];
         g_autofree char *what = NULL;

@@ -21,7 +21,7 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
 {
     gboolean reattach = FALSE;
     const GOptionEntry entries[] = {
-        { "reattach", 0, 0, G_OPTION_ARG_NONE, &reattach, "give the IGD back to its host driver (i915)", NULL },
+        { "reattach", 0, 0, G_OPTION_ARG_NONE, &reattach, "give the IGD back to its host driver (i915 or xe)", NULL },
         { NULL },
     };
     g_autoptr(IgdVirt) virt = NULL;

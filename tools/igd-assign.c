@@ -28,6 +28,10 @@ static const IgdCliCommand commands[] = {
     { "undo", "DOMAIN [--reattach]", "restore the definition saved by setup", igd_cmd_undo },
     { "status", "", "every IGD on the host: driver, owner, configured domains", igd_cmd_status },
     { "dump", "opregion|vbt|rom [PCI] -o FILE", "write the OpRegion, VBT or ROM to a file", igd_cmd_dump },
+    { "report", "-o FILE.tar.xz", "archive what igd-assign reads about this host (private data left out)",
+      igd_cmd_report },
+    { "rom", "build -o FILE (--device PCI|--ids VVVV:DDDD) --efi DRIVER.efi... [--legacy VBIOS.bin]",
+      "build a PCI option ROM from UEFI drivers (and a VGA BIOS)", igd_cmd_rom },
 };
 
 static void
@@ -111,6 +115,13 @@ igd_cli_error(const char *what, const GError *error, const char *hint)
         fprintf(stderr, "hint: %s\n", hint);
     json_error(what ? what : "igd-assign", why, hint);
     return error ? igd_error_exit_code(error) : IGD_EXIT_ENV;
+}
+
+int
+igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint)
+{
+    (void)cli;
+    return igd_cli_error(what, error, hint);
 }
 
 void

@@ -57,6 +57,8 @@ int igd_cli_error(const char *what, const GError *error, const char *hint);
  * the exit code.
  */
 void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* igd_cli_error() (which prints the --json error document itself; @cli is not needed). */
+int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
 /* Not an error: "igd-assign: <message>" on stderr only (warnings, progress). */
 void igd_cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* --json is on for this run (seen anywhere before "--", so that even a usage error is JSON). */
@@ -91,5 +93,7 @@ int igd_cmd_setup(IgdCli *cli, int argc, char **argv);
 int igd_cmd_undo(IgdCli *cli, int argc, char **argv);
 int igd_cmd_status(IgdCli *cli, int argc, char **argv);
 int igd_cmd_dump(IgdCli *cli, int argc, char **argv);
+int igd_cmd_report(IgdCli *cli, int argc, char **argv);
+int igd_cmd_rom(IgdCli *cli, int argc, char **argv);
 
 G_END_DECLS
