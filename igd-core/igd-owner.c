@@ -17,6 +17,7 @@
 #include "igd-report.h"
 #include "igd-sysroot.h"
 #include "igd-vfio.h"
+#include "igd-watchlog.h"
 
 typedef struct {
     char *opregion_file;
@@ -38,6 +39,8 @@ struct _IgdOwner {
     gpointer log_data;
     IgdOwnerClockFunc clock_func; /* NULL = g_get_real_time() */
     gpointer clock_data;
+    IgdWatchLog *watch_log;   /* the libvirt watcher's records, read by each status */
+    char *watch_log_error;    /* why they could not be read, NULL = they could */
 };
 
 static void
@@ -75,6 +78,8 @@ igd_owner_free(IgdOwner *owner)
     g_free(owner->state_error);
     igd_qemu_caps_free(owner->qemu);
     g_hash_table_unref(owner->overrides);
+    igd_watch_log_free(owner->watch_log);
+    g_free(owner->watch_log_error);
     g_free(owner);
 }
 
@@ -485,6 +490,10 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     }
     if (stale_uuid != NULL && igd_state_lookup_uuid(owner->state, stale_uuid) == NULL)
         remove_blobs(owner, stale_uuid);
+    /* a device this call took from its host driver (after a reboot): the journal says so */
+    if (bound_here)
+        log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci, "bound %s to vfio-pci for domain '%s' (%s): it was on %s",
+                  pci, shown_name, canon, driver ? driver : "no driver");
     log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci,
               "prepared %s for domain '%s' (%s), mode %s, bdsm-size %" G_GUINT64_FORMAT ", opregion %" G_GSIZE_FORMAT
               " bytes, %" G_GINT64_FORMAT " us",
@@ -672,15 +681,41 @@ status_device(IgdOwner *owner, IgdJson *json, const IgdPciAddress *addr, IgdOwne
     igd_json_end_object(json);
 }
 
+/* The watcher's records as they are now (the daemon's watcher thread replaces the file atomically). */
+static void
+load_watch_log(IgdOwner *owner)
+{
+    g_autofree char *path = g_build_filename(owner->state_dir, IGD_WATCH_LOG_FILE_NAME, NULL);
+    g_autoptr(GError) local = NULL;
+
+    g_clear_pointer(&owner->watch_log, igd_watch_log_free);
+    g_clear_pointer(&owner->watch_log_error, g_free);
+    owner->watch_log = igd_watch_log_load(path, &local);
+    if (owner->watch_log == NULL) {
+        owner->watch_log_error = g_strdup(local->message);
+        owner->watch_log = igd_watch_log_new();
+    }
+}
+
+const IgdWatchLog *
+igd_owner_get_watch_log(IgdOwner *owner)
+{
+    if (owner->watch_log == NULL)
+        load_watch_log(owner);
+    return owner->watch_log;
+}
+
 gboolean
 igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, gpointer user_data,
                        GError **error)
 {
     g_autoptr(GPtrArray) found = igd_pci_find_intel_displays(owner->sysroot, error);
     GPtrArray *entries = igd_state_get_entries(owner->state);
+    g_autoptr(GPtrArray) records = NULL;
 
     if (found == NULL)
         return FALSE;
+    load_watch_log(owner);
     igd_json_string(json, "state_file", owner->state_path);
     igd_json_string(json, "state_error", owner->state_error);
     igd_json_begin_array(json, "devices");
@@ -696,6 +731,12 @@ igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, 
             status_device(owner, json, &e->address, func, user_data);
     }
     igd_json_end_array(json);
+    records = igd_watch_log_get_records(owner->watch_log);
+    igd_json_begin_array(json, "watcher");
+    for (guint i = 0; i < records->len; i++)
+        igd_watch_record_write_json(g_ptr_array_index(records, i), json, NULL);
+    igd_json_end_array(json);
+    igd_json_string(json, "watcher_error", owner->watch_log_error);
     return TRUE;
 }
 

@@ -30,6 +30,7 @@
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
 #include "igd-state.h"
+#include "igd-watchlog.h"
 
 G_BEGIN_DECLS
 
@@ -170,7 +171,10 @@ typedef void (*IgdOwnerStatusFunc)(IgdJson *json, const IgdOwnerDeviceStatus *de
  *                  "owner": { "uuid", "name", "mode",
  *                             "since": "2025-11-24T16:00:00Z" (ISO 8601, UTC),
  *                             "blobs": "<state_dir>/<uuid>" } | null,
- *                  ...what @func adds } ]
+ *                  ...what @func adds } ],
+ *   "watcher": [ the libvirt watcher's last action per domain, as
+ *                igd_watch_record_write_json() writes it ],
+ *   "watcher_error": "..." | null  (its file <state_dir>/watcher.xml unreadable)
  *
  * Devices: every Intel display device of the host, sorted, then owned
  * devices that are not (or no longer) one. @func may be NULL. Fails only
@@ -178,6 +182,12 @@ typedef void (*IgdOwnerStatusFunc)(IgdJson *json, const IgdOwnerDeviceStatus *de
  */
 gboolean igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, gpointer user_data,
                                 GError **error);
+/*
+ * The libvirt watcher's records (<state_dir>/watcher.xml) as the last
+ * igd_owner_status_write() read them (read now when it has not run): what
+ * @func looks a domain up in. Belongs to @owner.
+ */
+const IgdWatchLog *igd_owner_get_watch_log(IgdOwner *owner);
 /* The whole status document (igd_owner_status_write() in an object of its own). */
 char *igd_owner_get_status(IgdOwner *owner, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

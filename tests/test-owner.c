@@ -866,6 +866,43 @@ test_status_absent(Fixture *f, gconstpointer data)
     g_assert_cmpuint(disk_entries(f), ==, 1);
 }
 
+/* The libvirt watcher's records (<state_dir>/watcher.xml) are in the status document; a corrupt file is said. */
+static void
+test_status_watcher(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *path = path_in(f->state_dir, IGD_WATCH_LOG_FILE_NAME, NULL);
+    g_autoptr(IgdWatchLog) log = igd_watch_log_new();
+    IgdWatchRecord *r = igd_watch_record_new(UUID_A, "desk", T0, "switched", "upt",
+                                             "domain 'desk': switched to UPT mode");
+
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher\": [],\n  \"watcher_error\": null\n}"));
+    g_clear_pointer(&status, g_free);
+
+    g_ptr_array_add(r->changes, g_strdup("moved the IGD to guest address 00:03.0"));
+    igd_watch_log_put(log, r);
+    g_assert_true(igd_watch_log_save(log, path, &error));
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher\": [\n    {\n      \"uuid\": \"" UUID_A "\",\n      \"name\": \"desk\",\n"
+                                    "      \"at\": \"2025-11-24T16:00:00Z\",\n      \"action\": \"switched\",\n"
+                                    "      \"mode\": \"upt\",\n"));
+    g_assert_nonnull(strstr(status, "\"changes\": [\n        \"moved the IGD to guest address 00:03.0\"\n      ],"));
+    g_assert_nonnull(igd_watch_log_lookup(igd_owner_get_watch_log(f->owner), UUID_A));
+    g_clear_pointer(&status, g_free);
+
+    g_assert_true(g_file_set_contents(path, "<igd-assign-watcher version=\"9\"/>", -1, NULL));
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher_error\": \""));
+    g_assert_nonnull(strstr(status, "unsupported watcher log version '9'"));
+    /* the devices are still there */
+    g_assert_nonnull(strstr(status, "\"address\": \"" IGD "\""));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -873,6 +910,7 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 #define OWNER_TEST(path, func, data) g_test_add(path, Fixture, data, fixture_setup, func, fixture_teardown)
     OWNER_TEST("/owner/prepare", test_prepare, NULL);
+    OWNER_TEST("/owner/status/watcher", test_status_watcher, NULL);
     OWNER_TEST("/owner/prepare/qemu-7.2", test_prepare_qemu, NULL);
     OWNER_TEST("/owner/prepare/bad-input", test_bad_input, NULL);
     OWNER_TEST("/owner/prepare/vbt-override", test_vbt_override, NULL);
