@@ -179,8 +179,8 @@ check_mode(const char *mode, GError **error)
 
     if (igd_state_mode_is_valid(mode ? mode : ""))
         return TRUE;
-    shown = g_strescape(mode, NULL);
-    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid mode '%.40s' (legacy, upt, auto or empty)", shown);
+    shown = igd_shown(mode, 40);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid mode '%s' (legacy, upt, auto or empty)", shown);
     return FALSE;
 }
 
@@ -194,8 +194,8 @@ check_machine(const char *machine, GError **error)
         ok = g_ascii_isalnum(*p) || *p == '.' || *p == '-' || *p == '_';
     if (ok)
         return TRUE;
-    shown = g_strescape(machine, NULL);
-    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%.64s'", shown);
+    shown = igd_shown(machine, 64);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%s'", shown);
     return FALSE;
 }
 
@@ -379,9 +379,31 @@ owner_is_gone(IgdOwner *owner, const IgdStateEntry *e)
     return dev != NULL;
 }
 
+/* No string of @req longer than IGD_OWNER_ARG_MAX: refused before it is copied, escaped or logged. */
+static gboolean
+check_sizes(const IgdPrepareRequest *req, GError **error)
+{
+    const struct {
+        const char *what, *value;
+    } args[] = { { "domain UUID", req->uuid }, { "domain name", req->name }, { "PCI address", req->pci },
+                 { "mode", req->mode }, { "machine type", req->machine } };
+
+    for (guint i = 0; i < G_N_ELEMENTS(args); i++) {
+        gsize len = args[i].value ? strnlen(args[i].value, IGD_OWNER_ARG_MAX + 1) : 0;
+        if (len > IGD_OWNER_ARG_MAX) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "%s of %" G_GSIZE_FORMAT " bytes, more than %u",
+                        args[i].what, strlen(args[i].value), IGD_OWNER_ARG_MAX);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 check_request(const IgdPrepareRequest *req, char **canon, IgdPciAddress *addr, char pci[static 13], GError **error)
 {
+    if (!check_sizes(req, error))
+        return FALSE;
     *canon = igd_state_canonical_uuid(req->uuid, error);
     if (*canon == NULL || !parse_pci(req->pci, addr, pci, error) || !check_mode(req->mode, error))
         return FALSE;
@@ -442,7 +464,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
 
     if (!check_request(req, &canon, &addr, pci, error))
         return FALSE;
-    shown_name = g_strescape(req->name ? req->name : "", NULL);
+    shown_name = igd_shown(req->name ? req->name : "", IGD_SHOWN_MAX);
     dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
     if (dev == NULL)
         return FALSE;
@@ -452,7 +474,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
         g_autofree char *owner_name = NULL;
         if (!owner_is_gone(owner, owned))
             return igd_state_check_claim(owner->state, &addr, canon, error);
-        owner_name = g_strescape(owned->name, NULL);
+        owner_name = igd_shown(owned->name, IGD_SHOWN_MAX);
         log_event(owner, G_LOG_LEVEL_WARNING, owned->uuid, pci,
                   "domain '%s' (%s) owns %s but no QEMU holds the device: it stopped without a release; "
                   "handing the device to domain '%s' (%s)",
@@ -520,7 +542,7 @@ igd_owner_release(IgdOwner *owner, const char *uuid, GError **error)
     entries = igd_state_get_entries(released);
     for (guint i = 0; i < entries->len; i++) {
         const IgdStateEntry *e = g_ptr_array_index(entries, i);
-        g_autofree char *shown_name = g_strescape(e->name, NULL);
+        g_autofree char *shown_name = igd_shown(e->name, IGD_SHOWN_MAX);
         char pci[13];
 
         igd_pci_address_format(&e->address, pci);
@@ -598,7 +620,7 @@ igd_owner_rebind(IgdOwner *owner, const char *pci, GError **error)
         return FALSE;
     owned = igd_state_lookup(owner->state, &addr);
     if (owned != NULL) {
-        g_autofree char *shown = g_strescape(owned->name, NULL);
+        g_autofree char *shown = igd_shown(owned->name, IGD_SHOWN_MAX);
         g_set_error(error, IGD_ERROR, IGD_ERROR_CONFLICT,
                     "device %s is owned by running domain '%s' (uuid %s): stop it first", name, shown, owned->uuid);
         return FALSE;

@@ -41,6 +41,15 @@ G_BEGIN_DECLS
  */
 #define IGD_OWNER_STALE_GRACE_SEC 60
 
+/*
+ * The longest string argument of any operation, in bytes: a domain name
+ * (libvirt's QEMU driver cannot start a domain whose name does not fit a
+ * file name, NAME_MAX 255 bytes, in /var/log/libvirt/qemu/<name>.log) and
+ * everything else is far shorter. Longer is IGD_ERROR_USAGE before any
+ * work; igd-assignd refuses it before identifying the caller.
+ */
+#define IGD_OWNER_ARG_MAX 4096u
+
 typedef struct _IgdOwner IgdOwner;
 
 typedef struct {

@@ -359,6 +359,24 @@ test_bad_input(Fixture *f, gconstpointer data)
         if (strstr(e->message, cases[i].message) == NULL)
             g_error("case %u: '%s' does not contain '%s'", i, e->message, cases[i].message);
     }
+    /* Longer than any valid argument (10 MB, as one was sent): refused before anything, the bound named. */
+    {
+        gsize big = 10u << 20;
+        g_autofree char *huge = g_malloc(big + 1);
+        IgdPrepareRequest req = { UUID_A, huge, IGD, "legacy", NULL, 0 };
+
+        memset(huge, 'x', big);
+        huge[big] = '\0';
+        g_assert_false(igd_owner_prepare(f->owner, &req, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+        g_assert_cmpstr(error->message, ==, "domain name of 10485760 bytes, more than 4096");
+        g_clear_error(&error);
+        req.name = "x";
+        req.machine = huge;
+        g_assert_false(igd_owner_prepare(f->owner, &req, &error));
+        g_assert_cmpstr(error->message, ==, "machine type of 10485760 bytes, more than 4096");
+        g_clear_error(&error);
+    }
     g_assert_false(igd_owner_release(f->owner, "../" UUID_A, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
     g_clear_error(&error);
@@ -371,6 +389,35 @@ test_bad_input(Fixture *f, gconstpointer data)
     after = tree_of(f->dir);
     g_assert_cmpstr(after, ==, before);
     g_assert_cmpuint(igd_state_get_entries(igd_owner_get_state(f->owner))->len, ==, 0);
+}
+
+/*
+ * A name is only shown: logged escaped and cut to IGD_SHOWN_MAX bytes
+ * with its length (a 4000-byte name with control characters is accepted,
+ * stored cut to IGD_STATE_NAME_MAX, and no log line carries it whole).
+ */
+static void
+test_long_name(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = g_strnfill(4000, 'n');
+    const char *line;
+
+    name[10] = '\n';
+    name[11] = '\033';
+    g_assert_true(prepare(f, UUID_A, name, &error));
+    g_assert_no_error(error);
+    g_assert_true(igd_owner_release(f->owner, UUID_A, &error));
+    for (guint i = 0; i < f->log->len; i++) {
+        line = g_ptr_array_index(f->log, i);
+        g_assert_cmpuint(strlen(line), <, 2 * IGD_SHOWN_MAX);
+        g_assert_null(strchr(line, '\n'));
+        g_assert_null(strchr(line, '\033'));
+    }
+    assert_logged(f, "for domain 'nnnnnnnnnn\\n\\033nnnn");
+    assert_logged(f, "nnn...(4000 bytes)' (" UUID_A "), mode legacy");
+    /* The state keeps it printable (control characters as '?'), IGD_STATE_NAME_MAX bytes. */
+    assert_logged(f, "released " IGD " from domain 'nnnnnnnnnn??nnn");
 }
 
 /* ---- two domains ---- */
@@ -876,6 +923,7 @@ main(int argc, char **argv)
     OWNER_TEST("/owner/prepare/qemu-7.2", test_prepare_qemu, NULL);
     OWNER_TEST("/owner/prepare/bad-input", test_bad_input, NULL);
     OWNER_TEST("/owner/prepare/vbt-override", test_vbt_override, NULL);
+    OWNER_TEST("/owner/prepare/long-name", test_long_name, NULL);
     OWNER_TEST("/owner/conflict", test_conflict, NULL);
     OWNER_TEST("/owner/takeover", test_takeover, NULL);
     OWNER_TEST("/owner/takeover/busy", test_takeover_busy, NULL);
