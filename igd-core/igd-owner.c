@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -317,7 +319,11 @@ is_state_temp_file(const char *name)
            strchr(name + prefix, '.') == NULL;
 }
 
-/* Blob directories nobody owns (a prepare that was killed, a missed release) and state temp files. */
+/*
+ * Blob directories nobody owns (a prepare that was killed, a missed
+ * release), what a killed blob writer or state save left, and the temp
+ * files older writers left inside owned blob directories.
+ */
 static void
 remove_leftovers(IgdOwner *owner)
 {
@@ -337,14 +343,46 @@ remove_leftovers(IgdOwner *owner)
             }
             continue;
         }
-        if (!g_uuid_string_is_valid(name) || igd_state_lookup_uuid(owner->state, name) != NULL ||
-            !g_file_test(path, G_FILE_TEST_IS_DIR))
+        if (igd_blobs_is_leftover(name)) {
+            /* A blob directory being written, or the pair it replaced, when the daemon was killed. */
+            igd_blobs_remove_leftover(path);
             continue;
+        }
+        if (!g_uuid_string_is_valid(name) || !g_file_test(path, G_FILE_TEST_IS_DIR))
+            continue;
+        if (igd_state_lookup_uuid(owner->state, name) != NULL) {
+            igd_blobs_tidy(path);
+            continue;
+        }
         if (!igd_blobs_remove(path, &error))
             log_event(owner, G_LOG_LEVEL_WARNING, name, NULL, "cannot remove unowned blobs: %s", error->message);
         else
             log_event(owner, G_LOG_LEVEL_MESSAGE, name, NULL, "removed blobs of domain %s, which owns no device", name);
     }
+}
+
+/*
+ * QEMU, not root, opens the blobs: every directory down to them must let
+ * it pass (x for group and others), whatever the umask made of it. Only a
+ * directory of ours is changed.
+ */
+static void
+make_traversable(IgdOwner *owner)
+{
+    GStatBuf st;
+
+    if (g_lstat(owner->state_dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 0011) == 0011)
+        return;
+    if (g_chmod(owner->state_dir, (st.st_mode & 07777) | 0711) != 0) {
+        int saved = errno;
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL,
+                  "state directory %s is mode %04o, and QEMU cannot reach its blobs: %s", owner->state_dir,
+                  st.st_mode & 07777, g_strerror(saved));
+        return;
+    }
+    log_event(owner, G_LOG_LEVEL_MESSAGE, NULL, NULL, "state directory %s was mode %04o, now %04o (QEMU reads the "
+              "blobs under it)", owner->state_dir, st.st_mode & 07777, (st.st_mode & 07777) | 0711);
 }
 
 void
@@ -355,6 +393,7 @@ igd_owner_reconcile(IgdOwner *owner)
         log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot create state directory %s: %s", owner->state_dir,
                   g_strerror(saved));
     }
+    make_traversable(owner);
     load_at_start(owner);
     drop_stale_entries(owner);
     remove_leftovers(owner);

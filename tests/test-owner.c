@@ -264,6 +264,14 @@ test_prepare(Fixture *f, gconstpointer data)
     g_assert_cmpuint(bdsm_size(f, UUID_A), ==, 33554432);
     g_assert_cmpint(g_stat(op_path, &sb), ==, 0);
     g_assert_cmpint(sb.st_mode & 0777, ==, 0640);
+    /* QEMU's group enters <state>/<uuid>/ (0750) through the state directory (x for all). */
+    {
+        g_autofree char *dir = path_in(f->state_dir, UUID_A, NULL);
+        g_assert_cmpint(g_stat(dir, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 07777, ==, 0750);
+        g_assert_cmpint(g_stat(f->state_dir, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 0011, ==, 0011);
+    }
 
     st = disk_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 1);
@@ -585,18 +593,28 @@ make_blob_dir(Fixture *f, const char *name)
 }
 
 /*
- * At start: A owns 00:02.0 (on vfio-pci: kept, blobs kept), B owns
+ * At start: A owns 00:02.0 (on vfio-pci: kept, blobs kept, the temp file a
+ * killed writer of an older version left among them removed), B owns
  * 00:03.0 (no such device: dropped), C owns nothing but has blobs (a killed
- * prepare: removed), a killed state save left state.xml.XXXXXX (removed);
- * what is not ours is left alone.
+ * prepare: removed), a killed state save left state.xml.XXXXXX and a
+ * killed blob writer its new directory and the pair it replaced (all
+ * removed); what is not ours is left alone. A state directory group and
+ * others cannot enter (made under umask 077) is opened to them: QEMU reads
+ * the blobs below it.
  */
 static void
 test_reconcile(Fixture *f, gconstpointer data)
 {
     g_autofree char *temp = path_in(f->state_dir, IGD_STATE_FILE_NAME ".Xy12Zq", NULL);
     g_autofree char *other = path_in(f->state_dir, "not-a-uuid", NULL);
+    g_autofree char *writing = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ab12Cd", NULL);
+    g_autofree char *replaced = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ef34Gh", NULL);
+    g_autofree char *writing_op = path_in(writing, "igd-opregion", NULL);
+    g_autofree char *replaced_op = path_in(replaced, "igd-opregion", NULL);
+    g_autofree char *replaced_bdsm = path_in(replaced, "igd-bdsm-size", NULL);
     g_autofree char *state = NULL;
     g_autoptr(IgdState) st = NULL;
+    GStatBuf sb;
 
     write_state(f, "<igd-assign-state version=\"1\">\n"
                    "  <device address=\"0000:00:02.0\" uuid=\"" UUID_A "\" name=\"win10\" mode=\"legacy\" since=\"1\"/>\n"
@@ -606,9 +624,18 @@ test_reconcile(Fixture *f, gconstpointer data)
     make_blob_dir(f, UUID_C);
     g_assert_true(g_file_set_contents(temp, "<igd-assign-st", -1, NULL));
     g_assert_cmpint(g_mkdir(other, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir(writing, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(writing_op, "half", -1, NULL));
+    g_assert_cmpint(g_mkdir(replaced, 0750), ==, 0);
+    g_assert_true(g_file_set_contents(replaced_op, "old", -1, NULL));
+    g_assert_true(g_file_set_contents(replaced_bdsm, "01234567", -1, NULL));
+    g_assert_cmpint(g_chmod(f->state_dir, 0700), ==, 0);
 
     fixture_owner(f, FALSE);
     igd_owner_reconcile(f->owner);
+    g_assert_cmpint(g_stat(f->state_dir, &sb), ==, 0);
+    g_assert_cmphex(sb.st_mode & 07777, ==, 0711);
+    assert_logged(f, "was mode 0700, now 0711");
     st = disk_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 1);
     g_assert_nonnull(igd_state_lookup_uuid(st, UUID_A));
@@ -617,7 +644,7 @@ test_reconcile(Fixture *f, gconstpointer data)
     assert_logged(f, "WARNING " UUID_B " 0000:00:03.0: dropping stale ownership of 0000:00:03.0 by domain " UUID_B);
     assert_logged(f, "MESSAGE " UUID_C " -: removed blobs of domain " UUID_C ", which owns no device");
     state = tree_of(f->state_dir);
-    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/.igd-opregion.AbC123 " UUID_A "/igd-opregion not-a-uuid state.xml");
+    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/igd-opregion not-a-uuid state.xml");
 
     /* Then A's device leaves vfio-pci (i915 took it back while the daemon was down): dropped at the next start. */
     to_i915(f);
