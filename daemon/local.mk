@@ -57,8 +57,8 @@ CLEANFILES += daemon/igd-assignd.service daemon/org.igdassign.Manager1.service d
 EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.service.in daemon/org.igdassign.policy.in
 
 # Tests on a real private bus (tests/data/daemon/bus.conf) and of `make install`.
-dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh
-TESTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh
+dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh
+TESTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh
 
 check_PROGRAMS += tests/test-daemon-config
 TESTS += tests/test-daemon-config
@@ -77,3 +77,12 @@ tests_test_watcher_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)
 check_PROGRAMS += tests/dbus-load
 tests_dbus_load_SOURCES = tests/dbus-load.c
 tests_dbus_load_LDADD = $(GIO_LIBS)
+
+# A fault at the Nth file change under some directories (LD_PRELOAD), for
+# tests/daemon-faults.sh: igd-assignd killed before each step of Prepare,
+# or the step failing as a full disk does.
+check_PROGRAMS += tests/libigdfaultdouble.so
+tests_libigdfaultdouble_so_SOURCES = tests/fault-double.c
+tests_libigdfaultdouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdfaultdouble_so_LDFLAGS = -shared -fPIC
+tests_libigdfaultdouble_so_LDADD = -ldl

@@ -24,8 +24,17 @@
  *       (more than a command line may carry). Exit 0 on a reply, 1 on an
  *       error.
  *
+ *   dbus-load --address ADDR --concurrent N --call M [--uuid U] [--name NAME]
+ *       N connections of their own; once all are up, prints "connected N"
+ *       and waits for SIGUSR2 (so that two such processes fire together),
+ *       then sends the one call on every connection at once. Prints
+ *       "concurrent: ok O errors E" and then each distinct answer with its
+ *       count: "N x error: <name>: <message>" or "N x reply: ...".
+ *
  * Methods and their arguments: GetStatus (), Release (UUID),
- * Prepare (UUID, name, "0000:00:02.0", "legacy"), Check ("0000:00:02.0").
+ * Prepare (UUID, name, "0000:00:02.0", "legacy"), Check ("0000:00:02.0");
+ * UUID is --uuid (default c7a5fdbd-...) and name --name (default "load",
+ * or --name-bytes of 'x').
  */
 #include "config.h"
 
@@ -45,6 +54,8 @@
 typedef struct {
     const char *address;
     const char *method;
+    const char *uuid;
+    const char *name;
     int inflight;
     int timeout_ms;
     gsize name_bytes;
@@ -62,7 +73,7 @@ method_args(const Load *load)
     if (g_str_equal(load->method, "GetStatus"))
         return NULL;
     if (g_str_equal(load->method, "Release"))
-        return g_variant_new("(s)", UUID);
+        return g_variant_new("(s)", load->uuid);
     if (g_str_equal(load->method, "Check"))
         return g_variant_new("(s)", "0000:00:02.0");
     if (g_str_equal(load->method, "Prepare")) {
@@ -73,7 +84,7 @@ method_args(const Load *load)
             memset(name, 'x', load->name_bytes);
             name[load->name_bytes] = '\0';
         }
-        return g_variant_new("(ssss)", UUID, name ? name : "load", "0000:00:02.0", "legacy");
+        return g_variant_new("(ssss)", load->uuid, name ? name : load->name, "0000:00:02.0", "legacy");
     }
     g_printerr("dbus-load: unknown method %s\n", load->method);
     exit(2);
@@ -230,6 +241,84 @@ probe(Load *load, int n, gboolean allow_errors)
     return ok == n || (allow_errors && ms[n - 1] < load->timeout_ms) ? 0 : 1;
 }
 
+/* ---- concurrent calls ---- */
+
+typedef struct {
+    Load *load;
+    GHashTable *answers; /* "error: name: message" → count */
+    int outstanding;
+    int ok, errors;
+} Concurrent;
+
+static char *
+answer_text(GVariant *reply, GError *error)
+{
+    g_autofree char *remote = NULL;
+
+    if (reply != NULL) {
+        g_autofree char *text = g_variant_print(reply, FALSE);
+        return g_strdup_printf("reply: %.200s", text);
+    }
+    remote = g_dbus_error_get_remote_error(error);
+    g_dbus_error_strip_remote_error(error);
+    return g_strdup_printf("error: %s: %.200s", remote ? remote : "(local)", error->message);
+}
+
+static void
+concurrent_done(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Concurrent *cc = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), res, &error);
+    char *text = answer_text(reply, error);
+
+    if (reply != NULL)
+        cc->ok++;
+    else
+        cc->errors++;
+    g_hash_table_insert(cc->answers, text, GINT_TO_POINTER(GPOINTER_TO_INT(g_hash_table_lookup(cc->answers, text)) + 1));
+    if (--cc->outstanding == 0)
+        g_main_loop_quit(cc->load->loop);
+}
+
+static gboolean
+concurrent_go(gpointer user_data)
+{
+    Concurrent *cc = user_data;
+
+    for (guint i = 0; i < cc->load->connections->len; i++)
+        g_dbus_connection_call(g_ptr_array_index(cc->load->connections, i), DEST, PATH, IFACE, cc->load->method,
+                               method_args(cc->load), NULL, G_DBUS_CALL_FLAGS_NONE, cc->load->timeout_ms, NULL,
+                               concurrent_done, cc);
+    return G_SOURCE_REMOVE;
+}
+
+static int
+concurrent(Load *load, int n)
+{
+    Concurrent cc = { load, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL), n, 0, 0 };
+    GHashTableIter iter;
+    gpointer key, value;
+
+    load->loop = g_main_loop_new(NULL, FALSE);
+    load->connections = g_ptr_array_new_with_free_func(g_object_unref);
+    for (int i = 0; i < n; i++)
+        g_ptr_array_add(load->connections, connect_sync(load->address));
+    printf("connected %d\n", n);
+    fflush(stdout);
+    g_unix_signal_add(SIGUSR2, concurrent_go, &cc);
+    g_main_loop_run(load->loop);
+    printf("concurrent: ok %d errors %d\n", cc.ok, cc.errors);
+    g_hash_table_iter_init(&iter, cc.answers);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        printf("%d x %s\n", GPOINTER_TO_INT(value), (const char *)key);
+    fflush(stdout);
+    g_hash_table_unref(cc.answers);
+    g_ptr_array_unref(load->connections);
+    g_main_loop_unref(load->loop);
+    return 0;
+}
+
 /* ---- one call ---- */
 
 static int
@@ -240,17 +329,10 @@ one_call(Load *load)
     g_autoptr(GVariant) reply = g_dbus_connection_call_sync(c, DEST, PATH, IFACE, load->method, method_args(load),
                                                             NULL, G_DBUS_CALL_FLAGS_NONE, load->timeout_ms, NULL,
                                                             &error);
-    g_autofree char *remote = NULL;
+    g_autofree char *text = answer_text(reply, error);
 
-    if (reply != NULL) {
-        g_autofree char *text = g_variant_print(reply, FALSE);
-        printf("reply: %.200s\n", text);
-        return 0;
-    }
-    remote = g_dbus_error_get_remote_error(error);
-    g_dbus_error_strip_remote_error(error);
-    printf("error: %s: %.200s\n", remote ? remote : "(local)", error->message);
-    return 1;
+    printf("%s\n", text);
+    return reply != NULL ? 0 : 1;
 }
 
 int
@@ -259,6 +341,9 @@ main(int argc, char **argv)
     g_autofree char *address = NULL;
     g_autofree char *method = NULL;
     g_autofree char *call = NULL;
+    g_autofree char *uuid = NULL;
+    g_autofree char *name = NULL;
+    int concurrent_n = 0;
     int flood_n = 0, probe_n = 0, inflight = 1, seconds = 0, timeout_ms = 25000, name_bytes = 0;
     gboolean allow_errors = FALSE;
     GOptionEntry entries[] = {
@@ -269,6 +354,9 @@ main(int argc, char **argv)
         { "probe", 0, 0, G_OPTION_ARG_INT, &probe_n, "Time N calls one after another", "N" },
         { "allow-errors", 0, 0, G_OPTION_ARG_NONE, &allow_errors, "An error reply counts as an answer", NULL },
         { "call", 0, 0, G_OPTION_ARG_STRING, &call, "One call of METHOD", "METHOD" },
+        { "concurrent", 0, 0, G_OPTION_ARG_INT, &concurrent_n, "The --call on N connections at once", "N" },
+        { "uuid", 0, 0, G_OPTION_ARG_STRING, &uuid, "Domain UUID of Prepare and Release", "UUID" },
+        { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Domain name of Prepare", "NAME" },
         { "method", 0, 0, G_OPTION_ARG_STRING, &method, "Method to flood or probe [GetStatus]", "M" },
         { "name-bytes", 0, 0, G_OPTION_ARG_INT, &name_bytes, "Prepare's name: B bytes", "B" },
         { "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms, "Call timeout [25000]", "T" },
@@ -280,13 +368,16 @@ main(int argc, char **argv)
 
     g_option_context_add_main_entries(context, entries, NULL);
     if (!g_option_context_parse(context, &argc, &argv, &error) || address == NULL ||
-        (flood_n > 0) + (probe_n > 0) + (call != NULL) != 1 || inflight < 1 || name_bytes < 0) {
+        (flood_n > 0) + (probe_n > 0) + (call != NULL) != 1 || inflight < 1 || name_bytes < 0 ||
+        (concurrent_n > 0 && call == NULL)) {
         g_printerr("dbus-load: %s\n", error ? error->message : "need --address and one of --flood, --probe, --call");
         return 2;
     }
     memset(&load, 0, sizeof load);
     load.address = address;
     load.method = call ? call : method ? method : "GetStatus";
+    load.uuid = uuid ? uuid : UUID;
+    load.name = name ? name : "load";
     load.inflight = inflight;
     load.timeout_ms = timeout_ms;
     load.name_bytes = (gsize)name_bytes;
@@ -294,5 +385,7 @@ main(int argc, char **argv)
         return flood(&load, flood_n, seconds);
     if (probe_n > 0)
         return probe(&load, probe_n, allow_errors);
+    if (concurrent_n > 0)
+        return concurrent(&load, concurrent_n);
     return one_call(&load);
 }
