@@ -57,8 +57,9 @@ CLEANFILES += daemon/igd-assignd.service daemon/org.igdassign.Manager1.service d
 EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.service.in daemon/org.igdassign.policy.in
 
 # Tests on a real private bus (tests/data/daemon/bus.conf) and of `make install`.
-dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh
-TESTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh
+dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh \
+	tests/daemon-polkit.sh
+TESTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh tests/daemon-polkit.sh
 
 check_PROGRAMS += tests/test-daemon-config
 TESTS += tests/test-daemon-config
