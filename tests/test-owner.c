@@ -21,6 +21,7 @@
 #include "igd-owner.h"
 #include "igd-state.h"
 #include "igd-test.h"
+#include "sysfs-double-client.h"
 #include "vfio-double-client.h"
 
 #define UUID_A "c7a5fdbd-edaf-9455-926a-d65c16db1809"
@@ -656,6 +657,60 @@ test_reconcile(Fixture *f, gconstpointer data)
                      ": no longer bound to vfio-pci");
 }
 
+/*
+ * A host reboot: the IGD is on i915 again (the driver links and an empty
+ * driver_override as the kernel shows them after boot), and a state
+ * directory that is not a tmpfs still says A owns it. The start drops the
+ * owner and its blobs; the next prepare binds the IGD to vfio-pci (the
+ * sysfs double plays the kernel) and works; with rebind-on-release, the
+ * release gives it back to i915.
+ */
+static void
+test_reconcile_reboot(Fixture *f, gconstpointer data)
+{
+    g_autofree char *pci = g_build_filename(f->root, "sys/bus/pci", NULL);
+    g_autofree char *vfio_link = g_build_filename(pci, "drivers/vfio-pci/" IGD, NULL);
+    g_autofree char *i915_link = g_build_filename(pci, "drivers/i915/" IGD, NULL);
+    g_autofree char *override = g_build_filename(f->root, DEV_DIR, "driver_override", NULL);
+    g_autofree char *driver = g_build_filename(f->root, DEV_DIR, "driver", NULL);
+    g_autofree char *target = NULL;
+    g_autoptr(GError) error = NULL;
+    const IgdStateEntry *e;
+
+    g_assert_true(prepare(f, UUID_A, "win10", &error));
+    g_assert_no_error(error);
+    /* The reboot. */
+    to_i915(f);
+    g_assert_cmpint(g_unlink(vfio_link), ==, 0);
+    g_assert_cmpint(symlink("../../devices/" IGD, i915_link), ==, 0);
+    g_assert_true(g_file_set_contents(override, "(null)\n", -1, NULL));
+
+    fixture_owner(f, TRUE);
+    igd_owner_reconcile(f->owner);
+    assert_logged(f, "dropping stale ownership of " IGD " by domain " UUID_A ": no longer bound to vfio-pci");
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    g_assert_false(blob_dir_exists(f, UUID_A));
+
+    igd_sysfs_double_setup(f->root, NULL, NULL);
+    f->now = T0 + 86400;
+    g_assert_true(prepare(f, UUID_A, "win10", &error));
+    g_assert_no_error(error);
+    target = g_file_read_link(driver, NULL);
+    g_assert_cmpstr(target, ==, "../../../../bus/pci/drivers/vfio-pci");
+    e = igd_state_lookup_uuid(igd_owner_get_state(f->owner), UUID_A);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->previous_driver, ==, "i915");
+    g_assert_cmpint(e->since, ==, T0 + 86400);
+    g_assert_cmpuint(bdsm_size(f, UUID_A), ==, 33554432);
+    g_assert_true(igd_owner_release(f->owner, UUID_A, &error));
+    g_assert_no_error(error);
+    g_free(target);
+    target = g_file_read_link(driver, NULL);
+    g_assert_cmpstr(target, ==, "../../../../bus/pci/drivers/i915");
+    g_assert_cmpint(igd_sysfs_double_count_fds(), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
+}
+
 /* A corrupt state file is set aside, not trusted, said in the status; the owner serves. */
 static void
 test_reconcile_corrupt(Fixture *f, gconstpointer data)
@@ -943,6 +998,7 @@ test_status_absent(Fixture *f, gconstpointer data)
 int
 main(int argc, char **argv)
 {
+    igd_sysfs_double_reexec(argc, argv);
     igd_vfio_double_reexec(argc, argv);
     g_test_init(&argc, &argv, NULL);
 #define OWNER_TEST(path, func, data) g_test_add(path, Fixture, data, fixture_setup, func, fixture_teardown)
@@ -958,6 +1014,7 @@ main(int argc, char **argv)
     OWNER_TEST("/owner/reconnect", test_reconnect, NULL);
     OWNER_TEST("/owner/reconcile", test_reconcile, NULL);
     OWNER_TEST("/owner/reconcile/corrupt", test_reconcile_corrupt, NULL);
+    OWNER_TEST("/owner/reconcile/reboot", test_reconcile_reboot, NULL);
     OWNER_TEST("/owner/rollback/state-dir", test_fail_state_dir, NULL);
     OWNER_TEST("/owner/rollback/state-save", test_fail_state_save, NULL);
     OWNER_TEST("/owner/rollback/no-opregion", test_fail_opregion, "no-opregion");
