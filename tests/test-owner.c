@@ -427,6 +427,23 @@ test_long_name(Fixture *f, gconstpointer data)
     assert_logged(f, "nnn...(4000 bytes)' (" UUID_A "), mode legacy");
     /* The state keeps it printable (control characters as '?'), IGD_STATE_NAME_MAX bytes. */
     assert_logged(f, "released " IGD " from domain 'nnnnnnnnnn??nnn");
+
+    /* A message longer than 2048 bytes (here a configured VBT file of a 3000-byte path) is cut. */
+    {
+        g_autofree char *dirs = g_strnfill(3000, 'd');
+        g_autofree char *path = g_strdup_printf("/%s/override.vbt", dirs);
+        IgdOwnerOverrides o = { NULL, path, IGD_OPREGION_EXT_RELATIVE };
+        IgdPciAddress addr;
+
+        g_assert_true(igd_pci_address_parse(IGD, &addr, NULL));
+        igd_owner_set_overrides(f->owner, &addr, &o);
+        g_assert_false(prepare(f, UUID_B, "other", &error));
+        g_clear_error(&error);
+        line = g_ptr_array_index(f->log, f->log->len - 1);
+        g_assert_nonnull(strstr(line, "prepare of " IGD " for domain 'other'"));
+        g_assert_true(g_str_has_suffix(line, "..."));
+        g_assert_cmpuint(strlen(line), <=, 2048 + strlen("WARNING " UUID_B " " IGD ": "));
+    }
 }
 
 /* ---- two domains ---- */
