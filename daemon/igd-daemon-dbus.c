@@ -407,7 +407,6 @@ authorize_known(Call *call)
 {
     IgdDaemonBus *bus = call->bus;
     Peer *peer = call->peer;
-
     const char *outright = denied_outright(bus, peer->uid);
 
     if (peer->uid == 0) {
@@ -549,9 +548,11 @@ name_owner_changed(GDBusConnection *connection, const char *sender_name, const c
     if (!g_variant_is_of_type(parameters, G_VARIANT_TYPE("(sss)")))
         return;
     g_variant_get(parameters, "(&s&s&s)", &name, &old_owner, &new_owner);
-    if (*new_owner != '\0' || name[0] != ':' || (peer = g_hash_table_lookup(bus->peers, name)) == NULL)
+    if (*new_owner != '\0' || name[0] != ':')
         return;
     igd_tarpit_forget(bus->tarpit, name);
+    if ((peer = g_hash_table_lookup(bus->peers, name)) == NULL)
+        return;
     peer->gone = TRUE;
     peer_maybe_forget(bus, peer);
 }
