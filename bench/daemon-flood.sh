@@ -60,6 +60,7 @@ trap cleanup EXIT
 
 addr=unix:path=$tmp/bus
 cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$tmp/host"
+: >"$tmp/host/dev/vfio/vfio"; : >"$tmp/host/dev/vfio/0" # the nodes the VFIO double answers for
 dbus-daemon --config-file="$top_srcdir/tests/data/daemon/bus.conf" --address="$addr" --nofork --nopidfile \
     >/dev/null 2>&1 &
 bus_pid=$!

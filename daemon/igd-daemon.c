@@ -33,7 +33,7 @@ probe_qemu(const IgdDaemonConfig *config)
 
     if (g_strcmp0(config->qemu_binary, "none") == 0)
         return NULL;
-    caps = igd_qemu_caps_probe(config->qemu_binary, config->state_dir, &error);
+    caps = igd_qemu_caps_probe(config->qemu_binary, config->state_dir, 0, &error);
     if (caps == NULL)
         g_warning("QEMU not probed, stolen-memory size taken from the host: %s", error->message);
     else

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "igd-blobs.h"
+#include "igd-snapshot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -44,35 +45,15 @@ igd_blobs_bdsm_size_bytes(guint64 size)
     return g_bytes_new_take(b, IGD_BLOBS_BDSM_SIZE_LEN);
 }
 
-/* The etc/igd-bdsm-size value for this device and QEMU. */
-static gboolean
-igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdBlobsConfig *config,
-                    const IgdQemuCaps *qemu, guint64 *size, GError **error)
+gboolean
+igd_blobs_bdsm_size(const IgdSnapshot *s, const char *machine, gint x_igd_gms, guint64 *size, GError **error)
 {
-    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(sysroot, addr, error);
-    g_autoptr(GBytes) cfg = NULL;
-    const IgdPlatformInfo *platform;
-    IgdGmchInfo gmch;
-    const guint8 *p;
-    gsize len;
-
-    if (dev == NULL)
-        return FALSE;
-    if (!igd_pci_device_is_intel_display(dev)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_UNSUPPORTED, "%s is not an Intel display device",
-                    igd_pci_device_get_name(dev));
+    if (!s->gmch_valid) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED, "%s (8086:%04x): %s", s->name, s->device_id,
+                    s->config_error ? s->config_error->message : "no stolen-memory decode for this device id");
         return FALSE;
     }
-    cfg = igd_pci_device_read_config(dev, error);
-    if (cfg == NULL)
-        return FALSE;
-    platform = igd_platform_lookup(igd_pci_device_get_device_id(dev));
-    p = g_bytes_get_data(cfg, &len);
-    if (!igd_gmch_decode(platform, p, len, &gmch, error)) {
-        g_prefix_error(error, "%s (8086:%04x): ", igd_pci_device_get_name(dev), igd_pci_device_get_device_id(dev));
-        return FALSE;
-    }
-    if (gmch.bdsm_offset == 0) {
+    if (s->gmch.bdsm_offset == 0) {
         /* No BDSM register (Meteor Lake on): nothing for the firmware to reserve or program. QEMU docs
          * (docs/igd-assign.txt, v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory via
          * its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space. ... Value of this fw_cfg
@@ -80,13 +61,15 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         *size = 0;
         return TRUE;
     }
-    *size = gmch.stolen_bytes;
-    if (qemu != NULL) {
+    *size = s->gmch.stolen_bytes;
+    if (s->qemu != NULL) {
         IgdQemuIgdModel m;
-        gint x_igd_gms = config && config->x_igd_gms > 0 ? config->x_igd_gms : -1;
+        IgdQemuModelRequest req;
 
-        if (!igd_qemu_model_igd(qemu, igd_pci_device_get_device_id(dev), platform, &gmch, x_igd_gms,
-                                config ? config->machine : NULL, &m, error))
+        igd_snapshot_model_request(s, &req);
+        req.x_igd_gms = x_igd_gms > 0 ? x_igd_gms : -1;
+        req.machine = machine;
+        if (!igd_qemu_model_igd(s->qemu, &req, &m, error))
             return FALSE;
         /* What this QEMU writes itself when it creates the file; its 0 (unknown device) is not kept. */
         if (m.bdsm_size_file && m.bdsm_size > 0)
@@ -99,7 +82,7 @@ igd_blobs_bdsm_size(const IgdSysroot *sysroot, const IgdPciAddress *addr, const 
         g_set_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED,
                     "%s has no stolen memory (GGC 0x%04x, GMS 0): etc/igd-bdsm-size would be 0, which the "
                     "original OVMF IgdAssignmentDxe refuses; set DVMT pre-allocated memory in the host firmware",
-                    igd_pci_device_get_name(dev), gmch.ggc);
+                    s->name, s->gmch.ggc);
         return FALSE;
     }
     return TRUE;
@@ -159,8 +142,16 @@ igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GByte
             return FALSE;
         }
     }
-    if (!igd_blobs_bdsm_size(sysroot, addr, config, qemu, &bdsm_size, error))
-        return FALSE;
+    {
+        /* the device as every other part of igd-core sees it (refused unless it is an Intel IGD) */
+        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_DEVICE, error);
+
+        if (s == NULL)
+            return FALSE;
+        igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
+        if (!igd_blobs_bdsm_size(s, config->machine, config->x_igd_gms, &bdsm_size, error))
+            return FALSE;
+    }
 
     igd_blobs_clear(out);
     out->opregion = g_steal_pointer(&op);

@@ -11,6 +11,7 @@
 #include "igd-opregion.h"
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
@@ -67,6 +68,17 @@ gboolean igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr,
 gboolean igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                               GBytes *opregion, const IgdBlobsConfig *config,
                               const IgdQemuCaps *qemu, IgdBlobs *out, GError **error);
+
+/*
+ * The etc/igd-bdsm-size value for the IGD of @snapshot (device part; its
+ * QEMU, may be NULL) and a guest of @machine (NULL: i440fx) with x-igd-gms
+ * @x_igd_gms (0 or -1: unset): what that QEMU writes itself when it creates
+ * the file, else the host's stolen size; 0 for an IGD without a BDSM
+ * register (Meteor Lake on). A BDSM register with no stolen memory is
+ * IGD_ERROR_CHECK_FAILED (the original IgdAssignmentDxe refuses 0).
+ */
+gboolean igd_blobs_bdsm_size(const IgdSnapshot *snapshot, const char *machine, gint x_igd_gms, guint64 *size,
+                             GError **error);
 
 /* The 8 bytes of etc/igd-bdsm-size for @size (little-endian). */
 GBytes *igd_blobs_bdsm_size_bytes(guint64 size);

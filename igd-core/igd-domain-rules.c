@@ -497,11 +497,14 @@ needed_gms(const IgdRuleCtx *ctx)
 {
     const IgdSnapshot *s = ctx->snapshot;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     gint ret = -2;
 
     if (s == NULL || s->qemu == NULL || s->platform == NULL || !s->gmch_valid)
         return -2;
-    if (igd_qemu_model_igd(s->qemu, s->device_id, s->platform, &s->gmch, -1, ctx->dom->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.machine = ctx->dom->machine;
+    if (igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         ret = m.x_igd_gms_needed;
     igd_qemu_igd_model_clear(&m);
     return ret;

@@ -50,31 +50,19 @@
 
 /* ------------------------------------------------------------------ small readers */
 
-static gboolean
-dir_has_entries(const IgdSysroot *sysroot, const char *abs_path)
-{
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-
-    return dir != NULL && g_dir_read_name(dir) != NULL;
-}
-
+/* Entries of a directory; 0 when it is missing or cannot be listed. */
 static guint
 dir_count_entries(const IgdSysroot *sysroot, const char *abs_path)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autoptr(GDir) dir = path ? g_dir_open(path, 0, NULL) : NULL;
-    guint n = 0;
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, abs_path, NULL);
 
-    while (dir && g_dir_read_name(dir))
-        n++;
-    return n;
+    return names ? names->len : 0;
 }
 
 gboolean
 igd_host_iommu_enabled(const IgdSysroot *sysroot)
 {
-    return dir_has_entries(sysroot, IOMMU_GROUPS_DIR) || dir_has_entries(sysroot, IOMMU_CLASS_DIR);
+    return dir_count_entries(sysroot, IOMMU_GROUPS_DIR) > 0 || dir_count_entries(sysroot, IOMMU_CLASS_DIR) > 0;
 }
 
 guint
@@ -132,66 +120,20 @@ igd_host_vfio_disable_vga(const IgdSysroot *sysroot, gboolean *disable_vga, GErr
 }
 
 /*
- * Read a small host file without ever blocking: opened O_NONBLOCK (a FIFO
- * put in its place opens at once and is refused as not regular), at most
- * @max bytes (more: INVALID, unless @truncate_ok, then the first @max). sysfs
- * and procfs attributes are regular files whose size says nothing, so the
- * bytes are counted, not stat()ed. The text is NUL-terminated.
+ * Read a small host file: igd_sysroot_read() (never blocking, a regular
+ * file only, confined to a tree), at most @max bytes (more: INVALID, unless
+ * @truncate_ok, then the first @max). The text is NUL-terminated.
  */
 static gboolean
 read_small(const IgdSysroot *sysroot, const char *abs_path, gsize max, gboolean truncate_ok, char **text,
            gsize *len, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    g_autofree char *buf = NULL;
-    struct stat st;
+    guint8 *data = NULL;
     gsize have = 0;
-    int fd;
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_path);
+    if (!igd_sysroot_read(sysroot, abs_path, max, truncate_ok, &data, &have, error))
         return FALSE;
-    }
-    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO, "cannot open '%s': %s", path,
-                    g_strerror(e));
-        return FALSE;
-    }
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is not a regular file", path);
-        return FALSE;
-    }
-    buf = g_malloc(max + 2);
-    for (;;) {
-        ssize_t n = read(fd, buf + have, max + 1 - have);
-        if (n < 0) {
-            int e = errno;
-            if (e == EINTR)
-                continue;
-            close(fd);
-            g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
-            return FALSE;
-        }
-        if (n == 0)
-            break;
-        have += (gsize)n;
-        if (have > max)
-            break;
-    }
-    close(fd);
-    if (have > max) {
-        if (!truncate_ok) {
-            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%s' is longer than %" G_GSIZE_FORMAT " bytes", path,
-                        max);
-            return FALSE;
-        }
-        have = max;
-    }
-    buf[have] = '\0';
-    *text = g_steal_pointer(&buf);
+    *text = (char *)data;
     if (len)
         *len = have;
     return TRUE;
@@ -218,25 +160,14 @@ parse_cap(const char *text, gsize len, guint64 *cap)
     return TRUE;
 }
 
-static gint
-compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 gboolean
 igd_host_iommu_address_width(const IgdSysroot *sysroot, guint *width, guint *units, GError **error)
 {
-    g_autofree char *dir = igd_sysroot_path(sysroot, IOMMU_CLASS_DIR);
-    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    /* sorted: dmar0 before dmar1, the same error for the same tree */
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, IOMMU_CLASS_DIR, NULL);
     guint n = 0, smallest = 0;
-    const char *e;
 
-    while (d && (e = g_dir_read_name(d)) != NULL)
-        g_ptr_array_add(names, g_strdup(e));
-    g_ptr_array_sort(names, compare_names); /* dmar0 before dmar1: the same error for the same tree */
-    for (guint i = 0; i < names->len; i++) {
+    for (guint i = 0; names && i < names->len; i++) {
         g_autofree char *abs = g_strdup_printf(IOMMU_CLASS_DIR "/%s/intel-iommu/cap", (const char *)names->pdata[i]);
         g_autofree char *text = NULL;
         g_autoptr(GError) local = NULL;
@@ -471,28 +402,19 @@ igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError
 /* ------------------------------------------------------------------ kernel log */
 
 /*
- * Read /dev/kmsg (or a regular file standing for it): non-blocking, one
- * record per read() on the real device, EAGAIN at the end, EPIPE when a
- * record was overwritten while reading (skip on).
+ * Read /dev/kmsg (or the regular file standing for it in a tree): opened
+ * non-blocking by the sysroot, one record per read() on the real device,
+ * EAGAIN at the end, EPIPE when a record was overwritten while reading
+ * (skip on). At most KMSG_MAX bytes.
  */
 static gboolean
 read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, KMSG_PATH);
     g_autoptr(GByteArray) buf = g_byte_array_new();
-    int fd;
+    int fd = igd_sysroot_open(sysroot, KMSG_PATH, IGD_SYSROOT_DEVICE, O_RDONLY, error);
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad path %s", KMSG_PATH);
+    if (fd < 0)
         return FALSE;
-    }
-    fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, e == ENOENT ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot open '%s': %s", path, g_strerror(e));
-        return FALSE;
-    }
     for (;;) {
         gsize old = buf->len;
         gssize r;
@@ -503,11 +425,13 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
         r = read(fd, buf->data + old, KMSG_CHUNK);
         if (r < 0) {
             int e = errno;
+            g_autofree char *path = NULL;
             g_byte_array_set_size(buf, old);
             if (e == EINTR || e == EPIPE)
                 continue;
             if (e == EAGAIN)
                 break;
+            path = igd_sysroot_path(sysroot, KMSG_PATH);
             close(fd);
             g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read '%s': %s", path, g_strerror(e));
             return FALSE;
@@ -519,6 +443,16 @@ read_kmsg(const IgdSysroot *sysroot, GByteArray **out, GError **error)
     close(fd);
     *out = g_steal_pointer(&buf);
     return TRUE;
+}
+
+GBytes *
+igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error)
+{
+    GByteArray *log = NULL;
+
+    if (!read_kmsg(sysroot, &log, error))
+        return NULL;
+    return g_byte_array_free_to_bytes(log);
 }
 
 /*
@@ -732,18 +666,16 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
 static char *
 debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
 {
-    g_autofree char *dir = NULL;
     g_autofree char *path = NULL;
     g_autofree char *needle = g_strdup_printf("dev=%s", name);
-    g_autoptr(GDir) d = NULL;
-    const char *entry;
+    g_autoptr(GPtrArray) entries = NULL;
 
     path = g_strdup_printf("/sys/kernel/debug/dri/%s/%s", name, file);
     if (igd_sysroot_exists(sysroot, path))
         return g_steal_pointer(&path);
-    dir = igd_sysroot_path(sysroot, "/sys/kernel/debug/dri");
-    d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    while (d && (entry = g_dir_read_name(d)) != NULL) {
+    entries = igd_sysroot_list(sysroot, "/sys/kernel/debug/dri", NULL);
+    for (guint i = 0; entries && i < entries->len; i++) {
+        const char *entry = entries->pdata[i];
         g_autofree char *name_path = NULL;
         g_autofree char *line = NULL;
 
@@ -756,6 +688,15 @@ debugfs_file(const IgdSysroot *sysroot, const char *name, const char *file)
             return g_strdup_printf("/sys/kernel/debug/dri/%s/%s", entry, file);
     }
     return NULL;
+}
+
+char *
+igd_host_debugfs_path(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *file)
+{
+    char name[13];
+
+    igd_pci_address_format(addr, name);
+    return debugfs_file(sysroot, name, file);
 }
 
 GBytes *

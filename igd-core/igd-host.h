@@ -59,6 +59,14 @@ guint igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                            GError **error);
 
 /*
+ * The kernel log as igd_host_dmar_faults() reads it: /dev/kmsg read without
+ * blocking (one record per read on the real device, records overwritten
+ * meanwhile skipped), at most 64 MiB; under a sysroot, dev/kmsg is a
+ * regular file of records. NOT_FOUND / IO as igd_host_dmar_faults().
+ */
+GBytes *igd_host_read_kmsg(const IgdSysroot *sysroot, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * The vfio-pci disable_vga parameter (/sys/module/vfio_pci/parameters/disable_vga,
  * "Y"/"N"/"1"/"0"). FALSE with IGD_ERROR_NOT_FOUND when vfio-pci is not
  * loaded (or built without VGA support), IGD_ERROR_INVALID for another value.
@@ -109,6 +117,13 @@ gboolean igd_host_parse_kernel_version(const char *release, guint *major, guint 
  */
 GBytes *igd_host_read_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, const char *driver,
                                char **source, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The host path of i915's debugfs @file ("i915_opregion", "i915_vbt") for
+ * @addr: /sys/kernel/debug/dri/<pci name>/@file, or the numbered minor
+ * whose "name" says "dev=<pci name>". NULL when neither exists.
+ */
+char *igd_host_debugfs_path(const IgdSysroot *sysroot, const IgdPciAddress *addr,
+                            const char *file) G_GNUC_WARN_UNUSED_RESULT;
 /* The VBT from i915's debugfs (`i915_vbt`), for hosts where the OpRegion is not readable. */
 GBytes *igd_host_read_debugfs_vbt(const IgdSysroot *sysroot, const IgdPciAddress *addr,
                                   GError **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -84,11 +84,12 @@ igd_inspect_collect_romfile(const IgdSysroot *sysroot, const IgdPciAddress *addr
     igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
 
     if (qemu && s->gmch_valid) {
-        IgdQemuSetup setup;
+        IgdQemuModelRequest req;
 
-        igd_snapshot_qemu_setup(s, &setup); /* this host's regions and VGA; the IGD at 00:02.0 of an i440fx guest */
-        in->qemu_model_valid = igd_qemu_model_igd_setup(qemu, s->device_id, s->platform, &s->gmch, -1, "pc",
-                                                        IGD_QEMU_LEGACY_AUTO, &setup, &in->qemu_model, &local);
+        igd_snapshot_model_request(s, &req);
+        igd_snapshot_qemu_setup(s, &req.setup); /* this host's regions and VGA; the IGD at 00:02.0 of an i440fx guest */
+        req.machine = "pc";
+        in->qemu_model_valid = igd_qemu_model_igd(qemu, &req, &in->qemu_model, &local);
         if (!in->qemu_model_valid)
             note(in->notes, "QEMU model: %s", local->message);
     }

@@ -167,6 +167,7 @@ IgdPciDevice *
 igd_pci_device_new(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error)
 {
     g_autoptr(IgdPciDevice) dev = g_new0(IgdPciDevice, 1);
+    g_autoptr(GError) local = NULL;
     guint64 v = 0;
 
     g_return_val_if_fail(sysroot != NULL && addr != NULL, NULL);
@@ -177,7 +178,11 @@ igd_pci_device_new(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError 
     dev->dir = g_strconcat(PCI_DEVICES_DIR "/", dev->name, NULL);
     dev->iommu_group = -1;
 
-    if (!igd_sysroot_exists(dev->sysroot, dev->dir)) {
+    if (!igd_sysroot_lookup(dev->sysroot, dev->dir, &local)) {
+        if (!g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND)) {
+            g_propagate_error(error, g_steal_pointer(&local)); /* a link out of the tree, a loop */
+            return NULL;
+        }
         g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "PCI device '%s' not found in '%s%s'",
                     dev->name, igd_sysroot_get_root(dev->sysroot), PCI_DEVICES_DIR);
         return NULL;
@@ -490,28 +495,15 @@ sort_unique(GPtrArray *list)
 static GPtrArray *
 list_addresses(const IgdSysroot *sysroot, const char *abs_dir, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_dir);
     g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GDir) dir = NULL;
-    GError *local = NULL;
-    const char *name;
+    g_autoptr(GPtrArray) names = igd_sysroot_list(sysroot, abs_dir, error);
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_dir);
+    if (names == NULL)
         return NULL;
-    }
-    dir = g_dir_open(path, 0, &local);
-    if (dir == NULL) {
-        gboolean missing = g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT);
-        g_set_error(error, IGD_ERROR, missing ? IGD_ERROR_NOT_FOUND : IGD_ERROR_IO,
-                    "cannot list '%s': %s", path, local->message);
-        g_error_free(local);
-        return NULL;
-    }
-    while ((name = g_dir_read_name(dir)) != NULL) {
+    for (guint i = 0; i < names->len; i++) {
         IgdPciAddress addr;
 
-        if (!igd_pci_address_parse(name, &addr, NULL))
+        if (!igd_pci_address_parse(names->pdata[i], &addr, NULL))
             continue;
         g_ptr_array_add(list, address_dup(&addr));
     }

@@ -797,14 +797,27 @@ igd_qemu_model_10(const IgdQemuCaps *caps, IgdQemuEra era, const IgdPlatformInfo
     }
 }
 
-gboolean
-igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                         const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine, IgdQemuLegacyMode legacy_mode,
-                         const IgdQemuSetup *setup, IgdQemuIgdModel *out, GError **error)
+void
+igd_qemu_model_request_init(IgdQemuModelRequest *req, guint16 device_id)
 {
-    IgdMachineKind kind = igd_machine_kind(machine);
-    const char *machine_name = machine ? machine : "pc";
-    IgdQemuSetup assumed;
+    memset(req, 0, sizeof(*req));
+    req->device_id = device_id;
+    req->x_igd_gms = -1;
+    req->legacy_mode = IGD_QEMU_LEGACY_AUTO;
+    igd_qemu_setup_init(&req->setup);
+}
+
+gboolean
+igd_qemu_model_igd(const IgdQemuCaps *caps, const IgdQemuModelRequest *req, IgdQemuIgdModel *out, GError **error)
+{
+    guint16 device_id = req->device_id;
+    const IgdPlatformInfo *platform = req->platform;
+    const IgdGmchInfo *gmch = req->gmch;
+    gint x_igd_gms = req->x_igd_gms;
+    IgdQemuLegacyMode legacy_mode = req->legacy_mode;
+    const IgdQemuSetup *setup = &req->setup;
+    IgdMachineKind kind = igd_machine_kind(req->machine);
+    const char *machine_name = req->machine ? req->machine : "pc";
     IgdQemuEra era;
     gint gen;
 
@@ -818,10 +831,6 @@ igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPl
     if (caps->major == 0) {
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "QEMU capabilities without a version");
         return FALSE;
-    }
-    if (setup == NULL) {
-        igd_qemu_setup_init(&assumed);
-        setup = &assumed;
     }
     era = igd_qemu_era(caps);
     gen = igd_qemu_gen(caps, device_id);
@@ -878,20 +887,3 @@ igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPl
     return TRUE;
 }
 
-gboolean
-igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                        const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
-                        IgdQemuLegacyMode legacy_mode, IgdQemuIgdModel *out, GError **error)
-{
-    return igd_qemu_model_igd_setup(caps, device_id, platform, gmch, x_igd_gms, machine, legacy_mode, NULL, out,
-                                    error);
-}
-
-gboolean
-igd_qemu_model_igd(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                   const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine, IgdQemuIgdModel *out,
-                   GError **error)
-{
-    return igd_qemu_model_igd_full(caps, device_id, platform, gmch, x_igd_gms, machine, IGD_QEMU_LEGACY_AUTO,
-                                   out, error);
-}

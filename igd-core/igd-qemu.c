@@ -342,27 +342,88 @@ igd_qemu_cache_bool(GKeyFile *kf, const char *key, gboolean *value)
     return e == NULL;
 }
 
+/*
+ * The caps in the "qemu" group of @kf (format, binary, version, vfio-pci,
+ * opregion-default-on, props); NULL with the reason when a key is missing
+ * or malformed. The cache adds mtime/mtime-nsec/size; a saved probe
+ * (igd_qemu_caps_save()) has none.
+ */
+static IgdQemuCaps *
+igd_qemu_caps_from_keyfile(GKeyFile *kf, GError **error)
+{
+    g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new();
+    g_autofree char *binary = NULL;
+    g_autofree char *version = NULL;
+    g_auto(GStrv) props = NULL;
+    gint64 format;
+
+    if (!igd_qemu_cache_int64(kf, "format", &format) || format != IGD_QEMU_CACHE_FORMAT) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "not a QEMU probe of format %d", IGD_QEMU_CACHE_FORMAT);
+        return NULL;
+    }
+    binary = g_key_file_get_string(kf, IGD_QEMU_CACHE_GROUP, "binary", NULL);
+    version = g_key_file_get_string(kf, IGD_QEMU_CACHE_GROUP, "version", NULL);
+    if (binary == NULL || version == NULL || !igd_qemu_caps_parse_version(caps, version, NULL)) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "no binary or no parsable version");
+        return NULL;
+    }
+    if (!igd_qemu_cache_bool(kf, "vfio-pci", &caps->has_vfio_pci) ||
+        !igd_qemu_cache_bool(kf, "opregion-default-on", &caps->x_igd_opregion_default_on)) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "vfio-pci or opregion-default-on missing");
+        return NULL;
+    }
+    /* An empty list is not written: a missing "props" key means none. */
+    if (g_key_file_has_key(kf, IGD_QEMU_CACHE_GROUP, "props", NULL)) {
+        props = g_key_file_get_string_list(kf, IGD_QEMU_CACHE_GROUP, "props", NULL, NULL);
+        if (props == NULL) {
+            g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "props is not a list");
+            return NULL;
+        }
+    }
+    for (guint i = 0; props != NULL && props[i] != NULL; i++) {
+        if (!igd_qemu_prop_name_ok(props[i])) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "'%.64s' is not a vfio-pci IGD property", props[i]);
+            return NULL;
+        }
+        igd_qemu_caps_add_prop(caps, props[i]);
+    }
+    caps->binary = g_steal_pointer(&binary);
+    return g_steal_pointer(&caps);
+}
+
+/* @caps as a key file: the fields igd_qemu_caps_from_keyfile() reads. */
+static GKeyFile *
+igd_qemu_caps_to_keyfile(const IgdQemuCaps *caps)
+{
+    GKeyFile *kf = g_key_file_new();
+
+    g_key_file_set_integer(kf, IGD_QEMU_CACHE_GROUP, "format", IGD_QEMU_CACHE_FORMAT);
+    g_key_file_set_string(kf, IGD_QEMU_CACHE_GROUP, "binary", caps->binary ? caps->binary : "");
+    g_key_file_set_string(kf, IGD_QEMU_CACHE_GROUP, "version", caps->version_string ? caps->version_string : "");
+    g_key_file_set_boolean(kf, IGD_QEMU_CACHE_GROUP, "vfio-pci", caps->has_vfio_pci);
+    g_key_file_set_boolean(kf, IGD_QEMU_CACHE_GROUP, "opregion-default-on", caps->x_igd_opregion_default_on);
+    if (caps->vfio_pci_props->len > 0)
+        g_key_file_set_string_list(kf, IGD_QEMU_CACHE_GROUP, "props",
+                                   (const char *const *)caps->vfio_pci_props->pdata, caps->vfio_pci_props->len);
+    return kf;
+}
+
 /* The cached caps of @binary when the cache file matches @st; NULL for a missing, stale or corrupt cache. */
 static IgdQemuCaps *
 igd_qemu_cache_load(const char *path, const char *binary, const struct stat *st)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
-    g_autoptr(IgdQemuCaps) caps = igd_qemu_caps_new();
+    g_autoptr(IgdQemuCaps) caps = NULL;
     g_autofree char *contents = NULL;
-    g_autofree char *cached_binary = NULL;
-    g_autofree char *version = NULL;
-    g_auto(GStrv) props = NULL;
     gsize len = 0;
-    gint64 format, mtime, mtime_nsec, size;
+    gint64 mtime, mtime_nsec, size;
 
     if (!g_file_get_contents(path, &contents, &len, NULL) || len > IGD_QEMU_CACHE_MAX)
         return NULL;
     if (!g_key_file_load_from_data(kf, contents, len, G_KEY_FILE_NONE, NULL))
         return NULL;
-    if (!igd_qemu_cache_int64(kf, "format", &format) || format != IGD_QEMU_CACHE_FORMAT)
-        return NULL;
-    cached_binary = g_key_file_get_string(kf, IGD_QEMU_CACHE_GROUP, "binary", NULL);
-    if (cached_binary == NULL || !g_str_equal(cached_binary, binary))
+    caps = igd_qemu_caps_from_keyfile(kf, NULL);
+    if (caps == NULL || !g_str_equal(caps->binary, binary))
         return NULL;
     if (!igd_qemu_cache_int64(kf, "mtime", &mtime) || !igd_qemu_cache_int64(kf, "mtime-nsec", &mtime_nsec) ||
         !igd_qemu_cache_int64(kf, "size", &size))
@@ -370,24 +431,6 @@ igd_qemu_cache_load(const char *path, const char *binary, const struct stat *st)
     if (mtime != (gint64)st->st_mtim.tv_sec || mtime_nsec != (gint64)st->st_mtim.tv_nsec ||
         size != (gint64)st->st_size)
         return NULL; /* stale: the binary was replaced */
-    version = g_key_file_get_string(kf, IGD_QEMU_CACHE_GROUP, "version", NULL);
-    if (version == NULL || !igd_qemu_caps_parse_version(caps, version, NULL))
-        return NULL;
-    if (!igd_qemu_cache_bool(kf, "vfio-pci", &caps->has_vfio_pci) ||
-        !igd_qemu_cache_bool(kf, "opregion-default-on", &caps->x_igd_opregion_default_on))
-        return NULL;
-    /* An empty list is not written: a missing "props" key means none. */
-    if (g_key_file_has_key(kf, IGD_QEMU_CACHE_GROUP, "props", NULL)) {
-        props = g_key_file_get_string_list(kf, IGD_QEMU_CACHE_GROUP, "props", NULL, NULL);
-        if (props == NULL)
-            return NULL;
-    }
-    for (guint i = 0; props != NULL && props[i] != NULL; i++) {
-        if (!igd_qemu_prop_name_ok(props[i]))
-            return NULL;
-        igd_qemu_caps_add_prop(caps, props[i]);
-    }
-    caps->binary = g_strdup(binary);
     return g_steal_pointer(&caps);
 }
 
@@ -395,26 +438,53 @@ igd_qemu_cache_load(const char *path, const char *binary, const struct stat *st)
 static void
 igd_qemu_cache_store(const char *cache_dir, const char *path, const IgdQemuCaps *caps, const struct stat *st)
 {
-    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GKeyFile) kf = igd_qemu_caps_to_keyfile(caps);
     g_autofree char *data = NULL;
     gsize len = 0;
 
     if (g_mkdir_with_parents(cache_dir, 0755) < 0)
         return;
-    g_key_file_set_integer(kf, IGD_QEMU_CACHE_GROUP, "format", IGD_QEMU_CACHE_FORMAT);
-    g_key_file_set_string(kf, IGD_QEMU_CACHE_GROUP, "binary", caps->binary);
     g_key_file_set_int64(kf, IGD_QEMU_CACHE_GROUP, "mtime", (gint64)st->st_mtim.tv_sec);
     g_key_file_set_int64(kf, IGD_QEMU_CACHE_GROUP, "mtime-nsec", (gint64)st->st_mtim.tv_nsec);
     g_key_file_set_int64(kf, IGD_QEMU_CACHE_GROUP, "size", (gint64)st->st_size);
-    g_key_file_set_string(kf, IGD_QEMU_CACHE_GROUP, "version", caps->version_string);
-    g_key_file_set_boolean(kf, IGD_QEMU_CACHE_GROUP, "vfio-pci", caps->has_vfio_pci);
-    g_key_file_set_boolean(kf, IGD_QEMU_CACHE_GROUP, "opregion-default-on", caps->x_igd_opregion_default_on);
-    if (caps->vfio_pci_props->len > 0)
-        g_key_file_set_string_list(kf, IGD_QEMU_CACHE_GROUP, "props",
-                                   (const char *const *)caps->vfio_pci_props->pdata, caps->vfio_pci_props->len);
     data = g_key_file_to_data(kf, &len, NULL);
     /* g_file_set_contents() writes a temporary file and renames it: readers never see half a cache. */
     (void)g_file_set_contents(path, data, (gssize)len, NULL);
+}
+
+char *
+igd_qemu_caps_save(const IgdQemuCaps *caps, gsize *len)
+{
+    g_autoptr(GKeyFile) kf = igd_qemu_caps_to_keyfile(caps);
+
+    g_key_file_set_comment(kf, NULL, NULL,
+                           " igd-assign: a saved QEMU probe (qemu --version, -device vfio-pci,help);\n"
+                           " judge by it with IGD_QEMU_CAPS=<this file>", NULL);
+    return g_key_file_to_data(kf, len, NULL);
+}
+
+IgdQemuCaps *
+igd_qemu_caps_load(const char *path, GError **error)
+{
+    g_autoptr(GBytes) bytes = igd_read_regular_file(path, IGD_QEMU_CACHE_MAX, "QEMU probe file", error);
+    g_autoptr(GKeyFile) kf = g_key_file_new();
+    g_autoptr(GError) local = NULL;
+    IgdQemuCaps *caps;
+    gsize len = 0;
+    const char *data;
+
+    if (bytes == NULL)
+        return NULL;
+    data = g_bytes_get_data(bytes, &len);
+    if (len == 0 || !g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "QEMU probe file '%s' is not a key file%s%s", path,
+                    local ? ": " : "", local ? local->message : "");
+        return NULL;
+    }
+    caps = igd_qemu_caps_from_keyfile(kf, &local);
+    if (caps == NULL)
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "QEMU probe file '%s': %s", path, local->message);
+    return caps;
 }
 
 /* The binary to probe: @binary, else $IGD_QEMU, else IGD_DEFAULT_QEMU; made absolute through $PATH. */
@@ -445,8 +515,10 @@ igd_qemu_resolve_binary(const char *binary, GError **error)
 }
 
 IgdQemuCaps *
-igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeout_ms, GError **error)
+igd_qemu_caps_probe(const char *binary, const char *cache_dir, guint timeout_ms, GError **error)
 {
+    if (timeout_ms == 0)
+        timeout_ms = IGD_QEMU_TIMEOUT_MS;
     static const char *const version_args[] = { "--version", NULL };
     static const char *const help_args[] = {
         "-machine", "none", "-nodefaults", "-display", "none", "-device", "vfio-pci,help", NULL,
@@ -507,11 +579,6 @@ igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeou
     return g_steal_pointer(&caps);
 }
 
-IgdQemuCaps *
-igd_qemu_caps_probe(const char *binary, const char *cache_dir, GError **error)
-{
-    return igd_qemu_caps_probe_full(binary, cache_dir, IGD_QEMU_TIMEOUT_MS, error);
-}
 
 IgdMachineKind
 igd_machine_kind(const char *machine)

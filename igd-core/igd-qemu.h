@@ -32,18 +32,29 @@ typedef struct {
 /*
  * Probe @binary (NULL → $IGD_QEMU, else IGD_DEFAULT_QEMU from config.h) with
  * `--version` and `-machine none -nodefaults -display none -device
- * vfio-pci,help` (no KVM needed). Each run is capped at 10 s. The result is
+ * vfio-pci,help` (no KVM needed). Each run is capped at @timeout_ms (0: 10 s). The result is
  * cached in @cache_dir (NULL → no cache) in a key file named after the
  * binary, keyed by binary path + mtime + size; a stale or corrupt cache is
  * ignored and rewritten. Errors: IGD_ERROR_NOT_FOUND (no such binary),
  * IGD_ERROR_IO (cannot run, timed out), IGD_ERROR_INVALID (no parsable
  * version line).
  */
-IgdQemuCaps *igd_qemu_caps_probe(const char *binary, const char *cache_dir, GError **error) G_GNUC_WARN_UNUSED_RESULT;
+IgdQemuCaps *igd_qemu_caps_probe(const char *binary, const char *cache_dir, guint timeout_ms,
+                                  GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* As igd_qemu_caps_probe() with a per-run timeout in milliseconds (tests). */
-IgdQemuCaps *igd_qemu_caps_probe_full(const char *binary, const char *cache_dir, guint timeout_ms,
-                                      GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * @caps as a saved probe: the key file of the probe cache without the
+ * binary's mtime and size (a report carries it as qemu-probe.ini). Returns
+ * the text (g_free), its length in *@len.
+ */
+char *igd_qemu_caps_save(const IgdQemuCaps *caps, gsize *len) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * A probe saved by igd_qemu_caps_save() (or a cache file), whatever QEMU
+ * is installed: the file must be a regular file of at most 64 KiB
+ * (NOT_FOUND, INVALID otherwise) holding a valid probe (INVALID).
+ */
+IgdQemuCaps *igd_qemu_caps_load(const char *path, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * Caps of an upstream QEMU version without a binary, its vfio-pci IGD
@@ -142,34 +153,32 @@ typedef struct {
     char *note;               /* the version is newer than the last hw/vfio/igd.c read (igd_qemu_version_note()) */
 } IgdQemuIgdModel;
 
-/*
- * What this QEMU does with the IGD @device_id whose host GMCH decodes to
- * @gmch (@platform may be NULL = unknown id; @gmch may be NULL = unknown,
- * then sizes are 0), given an explicit x-igd-gms (-1 = unset) and the
- * machine type ("pc-i440fx-7.2", "pc-q35-...", "pc", "q35"; NULL = i440fx),
- * assuming the device sits at guest 00:02.0 with a ROM and the kernel
- * regions present (the domain-level conditions are the caller's). Fills
- * @out (clear it with igd_qemu_igd_model_clear()). FALSE only for a caps
- * without a version (IGD_ERROR_INVALID).
- */
-gboolean igd_qemu_model_igd(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                            const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
-                            IgdQemuIgdModel *out, GError **error);
+/* What the model is asked: one IGD, one guest, one QEMU (igd_qemu_model_request_init() gives the defaults). */
+typedef struct {
+    guint16 device_id;
+    const IgdPlatformInfo *platform; /* NULL: an id the table does not know (QEMU knows only the id; the platform
+                                      * feeds what the guest reads and warnings about what QEMU gets wrong) */
+    const IgdGmchInfo *gmch;         /* the host's GMCH decode, NULL: unknown (sizes are then 0) */
+    gint x_igd_gms;                  /* the domain's x-igd-gms, -1: unset */
+    const char *machine;             /* "pc-i440fx-7.2", "pc-q35-...", "pc", "q35"; NULL: i440fx */
+    IgdQemuLegacyMode legacy_mode;   /* x-igd-legacy-mode (ignored before 10.0) */
+    IgdQemuSetup setup;              /* what the host and the domain give QEMU */
+} IgdQemuModelRequest;
 
-/* As igd_qemu_model_igd() with the x-igd-legacy-mode value (ignored before 10.0). */
-gboolean igd_qemu_model_igd_full(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                                 const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
-                                 IgdQemuLegacyMode legacy_mode, IgdQemuIgdModel *out, GError **error);
+/* @device_id with unknown platform and GMCH, no x-igd-*, i440fx, auto, igd_qemu_setup_init()'s setup. */
+void igd_qemu_model_request_init(IgdQemuModelRequest *req, guint16 device_id);
 
 /*
- * As igd_qemu_model_igd_full() with what the host and the domain give QEMU
- * (@setup NULL: igd_qemu_setup_init()'s assumptions). This is where the
- * model finds the crashes (IgdQemuIgdModel.crash) that depend on them.
+ * What this QEMU does with the IGD of @req (its device at guest 00:02.0, a
+ * ROM and the kernel regions present unless @req->setup says otherwise):
+ * the generation it computes, whether legacy mode engages, the GGC and
+ * stolen size the guest sees, etc/igd-bdsm-size, the x-igd-gms needed, and
+ * where it crashes instead of refusing. Fills @out (clear it with
+ * igd_qemu_igd_model_clear()). FALSE only for a caps without a version
+ * (IGD_ERROR_INVALID).
  */
-gboolean igd_qemu_model_igd_setup(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform,
-                                  const IgdGmchInfo *gmch, gint x_igd_gms, const char *machine,
-                                  IgdQemuLegacyMode legacy_mode, const IgdQemuSetup *setup, IgdQemuIgdModel *out,
-                                  GError **error);
+gboolean igd_qemu_model_igd(const IgdQemuCaps *caps, const IgdQemuModelRequest *req, IgdQemuIgdModel *out,
+                            GError **error);
 
 /*
  * TRUE when x-igd-gms=@x_igd_gms (> 0) on @device_id crashes @caps's QEMU

@@ -527,6 +527,7 @@ judge_firmware(const Judge *j)
                              "7802f4a or later)";
     gboolean bdsm64 = p != NULL && igd_gmch_bdsm_offset(p) == IGD_BDSM_GEN11;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     gboolean zero = FALSE;
 
     if (p == NULL)
@@ -539,9 +540,10 @@ judge_firmware(const Judge *j)
                    "SeaBIOS writes the stolen memory base only to BDSM at 0x5C (pre-gen 11); %s (gen %u) reads it "
                    "at 0xC0, which stays unset in the guest", p->platform, p->gen);
     }
-    if (s->qemu != NULL &&
-        igd_qemu_model_igd(s->qemu, s->device_id, p, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
-                           j->guest->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (s->qemu != NULL && igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         zero = m.bdsm_size_file && m.bdsm_size == 0 && m.crash == IGD_QEMU_CRASH_NONE && s->gmch_valid;
     igd_qemu_igd_model_clear(&m);
     if (zero)
@@ -564,7 +566,8 @@ judge_opregion(const Judge *j)
 
     if (!s->gmch_valid || !s->gmch.asls_present)
         return say(j, IGD_SEVERITY_WARN, "check that config space is readable (run as root)",
-                   "cannot read ASLS from the config space of %s", s->name);
+                   "cannot read ASLS from the config space of %s%s%s", s->name, s->config_error ? ": " : "",
+                   s->config_error ? s->config_error->message : "");
     if (s->gmch.asls == 0)
         return say(j, IGD_SEVERITY_FAIL, "the firmware set no OpRegion (ASLS = 0): enable the IGD as a display in the BIOS",
                    "ASLS (config 0xfc) of %s is 0: no OpRegion", s->name);
@@ -642,12 +645,15 @@ judge_qemu_legacy(const Judge *j)
     const IgdSnapshot *s = j->s;
     const IgdQemuCaps *q = s->qemu;
     IgdQemuIgdModel m = { 0 };
+    IgdQemuModelRequest req;
     IgdFinding *f;
 
     if (q == NULL || s->platform == NULL)
         return NULL; /* nothing known about QEMU: the caller says so */
-    if (!igd_qemu_model_igd(q, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL, j->guest->x_igd_gms,
-                            j->guest->machine, &m, NULL))
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    if (!igd_qemu_model_igd(q, &req, &m, NULL))
         return NULL;
     if (m.crash != IGD_QEMU_CRASH_NONE)
         f = NULL; /* QEMU dies before legacy mode matters: "qemu-crash" says how */
@@ -708,21 +714,25 @@ judge_qemu_crash(const Judge *j)
 {
     const IgdSnapshot *s = j->s;
     IgdQemuIgdModel m = { 0 };
-    IgdQemuSetup setup;
+    IgdQemuModelRequest req;
+    IgdQemuSetup *setup = &req.setup;
     IgdFinding *f = NULL;
 
     if (s->qemu == NULL)
         return NULL;
-    igd_snapshot_qemu_setup(s, &setup);
-    setup.at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
-    setup.slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
+    igd_snapshot_model_request(s, &req);
+    req.x_igd_gms = j->guest->x_igd_gms;
+    req.machine = j->guest->machine;
+    req.legacy_mode = j->guest->legacy_mode;
+    igd_snapshot_qemu_setup(s, setup);
+    setup->at_02_0 = j->scope == IGD_SCOPE_LEGACY || (j->scope != IGD_SCOPE_UPT && !j->guest->igd_elsewhere);
+    setup->slot_1f_free = j->scope == IGD_SCOPE_LEGACY || !j->guest->slot_1f_taken;
     if (j->guest->romfile_unchecked)
-        setup.romfile = TRUE;
-    if (!igd_qemu_model_igd_setup(s->qemu, s->device_id, s->platform, s->gmch_valid ? &s->gmch : NULL,
-                                  j->guest->x_igd_gms, j->guest->machine, j->guest->legacy_mode, &setup, &m, NULL))
+        setup->romfile = TRUE;
+    if (!igd_qemu_model_igd(s->qemu, &req, &m, NULL))
         return NULL;
     if (m.crash != IGD_QEMU_CRASH_NONE) {
-        g_autofree char *hint = crash_hint(&m, &setup);
+        g_autofree char *hint = crash_hint(&m, setup);
         f = say(j, IGD_SEVERITY_FAIL, hint, "%s", m.crash_reason);
     }
     igd_qemu_igd_model_clear(&m);
@@ -860,9 +870,12 @@ igd_requirements_check_host_romfile(const IgdSysroot *sysroot, const IgdPciAddre
     if (addr == NULL)
         addr = &def;
     igd_pci_address_format(addr, name);
-    if (!igd_sysroot_exists(sysroot, "/sys/bus/pci/devices")) {
+    if (!igd_sysroot_lookup(sysroot, "/sys/bus/pci/devices", &local)) {
         g_autofree char *p = igd_sysroot_path(sysroot, "/sys/bus/pci/devices");
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
+        if (!g_error_matches(local, IGD_ERROR, IGD_ERROR_NOT_FOUND))
+            g_propagate_error(error, g_steal_pointer(&local)); /* a link out of the tree, a loop */
+        else
+            g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "cannot read '%s': no such directory", p);
         return NULL;
     }
     s = igd_snapshot_gather(sysroot, addr, igd_requirements_parts(IGD_SCOPE_CHECK) & ~IGD_SNAPSHOT_QEMU, &local);

@@ -45,13 +45,20 @@ IgdQemuCaps *
 igd_snapshot_probe_qemu(const char *binary, GError **error)
 {
     const char *cache = g_getenv("IGD_ASSIGN_CACHE_DIR");
+    const char *saved = g_getenv("IGD_QEMU_CAPS");
     g_autofree char *cache_dir = NULL;
 
+    if (saved != NULL && *saved != '\0') {
+        IgdQemuCaps *caps = igd_qemu_caps_load(saved, error);
+        if (caps == NULL)
+            g_prefix_error(error, "IGD_QEMU_CAPS: ");
+        return caps;
+    }
     if (cache == NULL)
         cache_dir = g_build_filename(g_get_user_cache_dir(), "igd-assign", NULL);
     else if (*cache)
         cache_dir = g_strdup(cache);
-    return igd_qemu_caps_probe(binary, cache_dir, error);
+    return igd_qemu_caps_probe(binary, cache_dir, 0, error);
 }
 
 void
@@ -253,4 +260,12 @@ igd_snapshot_qemu_setup(const IgdSnapshot *s, IgdQemuSetup *setup)
     if (host && s->vfio_vga_known && s->vfio_disable_vga)
         setup->vga_region = FALSE;
     setup->romfile = igd_snapshot_rom_is_file(s);
+}
+
+void
+igd_snapshot_model_request(const IgdSnapshot *s, IgdQemuModelRequest *req)
+{
+    igd_qemu_model_request_init(req, s->device_id);
+    req->platform = s->platform;
+    req->gmch = s->gmch_valid ? &s->gmch : NULL;
 }

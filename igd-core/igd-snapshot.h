@@ -145,9 +145,19 @@ gboolean igd_snapshot_rom_is_file(const IgdSnapshot *snapshot);
 void igd_snapshot_qemu_setup(const IgdSnapshot *snapshot, IgdQemuSetup *setup);
 
 /*
- * The QEMU every front end judges by: $IGD_QEMU, else @binary, else the
- * configured default, probed once and cached in $IGD_ASSIGN_CACHE_DIR (""
- * = no cache), else $XDG_CACHE_HOME/igd-assign.
+ * A question to the QEMU model about this IGD (igd_qemu_model_request_init()
+ * with the snapshot's device id, platform and GMCH): the caller adds the
+ * guest's machine and x-igd-*, and igd_snapshot_qemu_setup() when the
+ * host's regions matter.
+ */
+void igd_snapshot_model_request(const IgdSnapshot *snapshot, IgdQemuModelRequest *req);
+
+/*
+ * The QEMU every front end judges by: a saved probe named by
+ * $IGD_QEMU_CAPS (igd_qemu_caps_load(), the qemu-probe.ini of a report),
+ * else $IGD_QEMU, else @binary, else the configured default, probed once
+ * and cached in $IGD_ASSIGN_CACHE_DIR ("" = no cache), else
+ * $XDG_CACHE_HOME/igd-assign.
  */
 IgdQemuCaps *igd_snapshot_probe_qemu(const char *binary, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

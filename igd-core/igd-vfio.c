@@ -86,23 +86,23 @@ igd_vfio_errno_code(int e)
     }
 }
 
+/*
+ * A VFIO node under the sysroot: opened O_RDWR as a character device on the
+ * host (the regular file standing for it in a tree), never through a link
+ * out of a tree (igd_sysroot_open()).
+ */
 static int
 igd_vfio_open_path(const IgdSysroot *sysroot, const char *abs_path, GError **error)
 {
-    g_autofree char *path = igd_sysroot_path(sysroot, abs_path);
-    int fd;
+    g_autoptr(GError) local = NULL;
+    int fd = igd_sysroot_open(sysroot, abs_path, IGD_SYSROOT_DEVICE, O_RDWR, &local);
 
-    if (path == NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INTERNAL, "bad host path '%s'", abs_path);
-        return -1;
-    }
-    do {
-        fd = open(path, O_RDWR | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
     if (fd < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, igd_vfio_errno_code(e), "cannot open '%s': %s%s", path,
-                    g_strerror(e), e == EBUSY ? " (in use by another process, e.g. QEMU)" : "");
+        if (g_error_matches(local, IGD_ERROR, IGD_ERROR_CONFLICT))
+            g_set_error(error, IGD_ERROR, IGD_ERROR_CONFLICT, "%s (in use by another process, e.g. QEMU)",
+                        local->message);
+        else
+            g_propagate_error(error, g_steal_pointer(&local));
         return -1;
     }
     return fd;
@@ -261,13 +261,11 @@ igd_vfio_device_open_cdev(IgdVfioDevice *dev, const IgdSysroot *sysroot, const c
 static char *
 igd_vfio_find_cdev(const IgdSysroot *sysroot, const char *name)
 {
-    g_autofree char *dir = igd_sysroot_pathf(sysroot, "/sys/bus/pci/devices/%s/vfio-dev", name);
-    g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
-    const char *entry;
+    g_autofree char *dir = g_strdup_printf("/sys/bus/pci/devices/%s/vfio-dev", name);
+    g_autoptr(GPtrArray) entries = igd_sysroot_list(sysroot, dir, NULL);
 
-    if (d == NULL)
-        return NULL;
-    while ((entry = g_dir_read_name(d)) != NULL) {
+    for (guint i = 0; entries && i < entries->len; i++) {
+        const char *entry = entries->pdata[i];
         guint64 n;
         if (g_str_has_prefix(entry, "vfio") &&
             g_ascii_string_to_unsigned(entry + 4, 10, 0, G_MAXINT, &n, NULL))

@@ -34,3 +34,4 @@ igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-inspect.c igd-core/igd-inspect.h \
 	igd-core/igd-report.c igd-core/igd-report.h
 include igd-core/qemu.mk
+include igd-core/capture.mk

@@ -103,6 +103,7 @@ i=0; while [ ! -S "$tmp/bus" ] && [ $i -lt 250 ]; do sleep 0.02; i=$((i + 1)); d
 fresh_tree() { # fresh_tree [i915]: the captured host, its IGD on vfio-pci, or on i915 (a host just booted)
     rm -rf "$root"
     cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$root"
+    : >"$root/dev/vfio/vfio"; : >"$root/dev/vfio/0" # the nodes the VFIO double answers for
     [ "${1:-}" = i915 ] && to_i915
 }
 to_i915() {

@@ -58,6 +58,7 @@ root=$tmp/root
 state=$tmp/state
 uuid_a=c7a5fdbd-edaf-9455-926a-d65c16db1809
 cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$root"
+: >"$root/dev/vfio/vfio"; : >"$root/dev/vfio/0" # the nodes the VFIO double answers for
 printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
 dbus-daemon --config-file="$top_srcdir/tests/data/daemon/bus.conf" --address="$addr" --nofork --nopidfile \
     2>/dev/null &

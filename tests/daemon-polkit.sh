@@ -129,6 +129,7 @@ check "Debian's polkitd serves org.freedesktop.PolicyKit1 on it, with org.igdass
 root=$tmp/root
 state=$tmp/state
 cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$root"
+: >"$root/dev/vfio/vfio"; : >"$root/dev/vfio/0" # the nodes the VFIO double answers for
 printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$tmp/igd-assignd.conf"
 start_wait=500
 [ -n "${IGD_VALGRIND:-}" ] && start_wait=3000

@@ -55,6 +55,7 @@ conf=$tmp/igd-assignd.conf
 uuid_a=c7a5fdbd-edaf-9455-926a-d65c16db1809
 uuid_b=6695eb01-f6a4-8304-79aa-97f2502e193f
 cp -a "$top_srcdir/tests/data/hosts/skl-ideapad-vfio" "$root"
+: >"$root/dev/vfio/vfio"; : >"$root/dev/vfio/0" # the nodes the VFIO double answers for
 printf '[daemon]\nqemu-binary=none\nqemu-group=root\n' >"$conf"
 vfio_conf=$tmp/vfio.conf # the double re-reads it whenever no VFIO fd is open
 cp "$top_srcdir/tests/data/daemon/vfio-skl.conf" "$vfio_conf"

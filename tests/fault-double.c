@@ -6,7 +6,8 @@
  * full disk does, without a line of test code in the daemon.
  *
  * A step is one call that changes a file or directory under a watched
- * directory: open() and openat() for writing or creating, write(),
+ * directory: open(), openat() and openat2() (through syscall(), as
+ * igd-sysroot.c opens a tree's files) for writing or creating, write(),
  * pwrite(), fsync(), fdatasync(), fchmod(), fchown(), ftruncate() of a file
  * opened under one (directories too: a directory's fsync is a step),
  * mkdir(), rmdir(), unlink(), rename() and their *at() forms, renameat2(),
@@ -40,8 +41,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <unistd.h>
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define FAULT_HAVE_OPENAT2 1
+#endif
 
 #define IGD_FAULT_MAX_FDS 4096
 #define IGD_FAULT_MAX_DIRS 8
@@ -76,6 +82,7 @@ int link(const char *from, const char *to);
 int chmod(const char *path, mode_t mode);
 int chown(const char *path, uid_t uid, gid_t gid);
 int truncate(const char *path, off_t length);
+long syscall(long number, ...);
 
 static char *watched[IGD_FAULT_MAX_DIRS];
 static int n_watched = -1;
@@ -322,6 +329,49 @@ int
 __openat_2(int dirfd, const char *path, int flags)
 {
     return do_openat("openat", dirfd, path, flags, 0);
+}
+
+static long (*real_syscall)(long, ...);
+
+/* Before any thread: GLib's locks call syscall(). */
+__attribute__((constructor)) static void
+fault_ctor(void)
+{
+    real_syscall = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+}
+
+long
+syscall(long number, ...)
+{
+    long a[6];
+    va_list ap;
+
+    va_start(ap, number);
+    for (int i = 0; i < 6; i++)
+        a[i] = va_arg(ap, long);
+    va_end(ap);
+    if (real_syscall == NULL)
+        fault_ctor();
+#ifdef FAULT_HAVE_OPENAT2
+    if (number == SYS_openat2 && a[2] != 0) {
+        const struct open_how *how = (const struct open_how *)a[2];
+        const char *path = (const char *)a[1];
+        char buf[PATH_MAX];
+        const char *abs;
+        long fd;
+        int e;
+
+        fault_init();
+        abs = n_watched > 0 ? absolute((int)a[0], path, buf) : NULL;
+        if (mutates((int)how->flags) && (e = step("openat2", abs)) != 0)
+            return fail(e);
+        fd = real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+        if (fd >= 0 && abs != NULL)
+            fd_remember((int)fd, abs);
+        return fd;
+    }
+#endif
+    return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 int

@@ -16,6 +16,15 @@ tests_test_common_LDADD = $(IGD_TEST_LIBS)
 
 EXTRA_DIST += tests/data
 
+# Host trees as outside input: every igd-sysroot reader, with openat2() and
+# with the user-space walk, the real host, the CLI and the owner on hostile trees.
+check_PROGRAMS += tests/test-sysroot
+TESTS += tests/test-sysroot
+tests_test_sysroot_SOURCES = tests/test-sysroot.c tests/no-openat2.c tests/no-openat2.h \
+	tests/vfio-double-client.c tests/vfio-double-client.h tests/double-preload.c tests/double-preload.h
+tests_test_sysroot_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_test_sysroot_LDADD = $(IGD_TEST_LIBS) -ldl
+
 # The CLI on every captured host tree (tests/golden/), usage errors.
 check_PROGRAMS += tests/test-cli
 TESTS += tests/test-cli

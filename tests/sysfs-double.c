@@ -2,9 +2,14 @@
  * sysfs-double.c: the Linux PCI core's answer to driver binding writes, for
  * a copy of a host tree, loaded with LD_PRELOAD (tests/libigdsysfsdouble.so).
  *
- * igd_sysroot_write() opens an attribute with open(O_WRONLY|O_CLOEXEC|
- * O_NOFOLLOW), write()s the value and close()s it. Under the root named by
- * $IGD_SYSFS_DOUBLE the double catches those writes to
+ * igd_sysroot_write() opens an attribute for writing, write()s the value
+ * and close()s it. Under a tree the open is openat2(rootfd, "sys/...",
+ * RESOLVE_BENEATH) through syscall() (glibc 2.36 has no wrapper), or, on
+ * kernels without openat2(), openat(dirfd, "<attribute>", O_NOFOLLOW) at
+ * the end of a walk; on the host a plain open(). The double sees all three
+ * (open/openat and syscall(SYS_openat2) are overridden; a dirfd is turned
+ * into its path through /proc/self/fd). Under the root named by
+ * $IGD_SYSFS_DOUBLE it catches the writes to
  *
  *   sys/bus/pci/devices/<dev>/driver_override
  *   sys/bus/pci/drivers/<drv>/unbind, sys/bus/pci/drivers/<drv>/bind
@@ -34,7 +39,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define DOUBLE_HAVE_OPENAT2 1
+#endif
 
 #define DOUBLE_MAX_FDS 16
 #define DOUBLE_DEFAULT_DRIVER "i915"
@@ -50,6 +60,7 @@ int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int openat(int dirfd, const char *path, int flags, ...);
 int openat64(int dirfd, const char *path, int flags, ...);
+long syscall(long number, ...);
 ssize_t write(int fd, const void *buf, size_t count);
 int close(int fd);
 
@@ -77,6 +88,7 @@ static GRecMutex lock; /* recursive: loading the config closes fds */
 static int (*real_openat)(int, const char *, int, ...);
 static ssize_t (*real_write)(int, const void *, size_t);
 static int (*real_close)(int);
+static long (*real_syscall)(long, ...);
 
 static void
 double_init(void)
@@ -85,7 +97,15 @@ double_init(void)
         return;
     real_write = dlsym(RTLD_NEXT, "write");
     real_close = dlsym(RTLD_NEXT, "close");
+    real_syscall = dlsym(RTLD_NEXT, "syscall");
     real_openat = dlsym(RTLD_NEXT, "openat");
+}
+
+/* Before any thread: syscall() is called by GLib's own locks. */
+__attribute__((constructor)) static void
+double_ctor(void)
+{
+    double_init();
 }
 
 static const struct {
@@ -501,6 +521,27 @@ double_root(void)
     return g_steal_pointer(&root);
 }
 
+/*
+ * @abs as the engine named it: an open relative to a dirfd comes back from
+ * /proc/self/fd with the root's real path, which is put back as $IGD_SYSFS_DOUBLE
+ * spells it (the engine opens "sys/bus/pci/devices/<dev>/..." from the
+ * root, so the rest is the path the engine asked for).
+ */
+static char *
+logical_path(const char *abs, const char *root)
+{
+    g_autofree char *real = NULL;
+    gsize n;
+
+    if (root == NULL || under(abs, root))
+        return g_strdup(abs);
+    real = realpath(root, NULL);
+    if (real == NULL || !under(abs, real))
+        return g_strdup(abs);
+    n = strlen(real);
+    return g_strconcat(root, abs + n, NULL);
+}
+
 /* Which attribute @abs is under @root ("/sys/bus/pci/..." in *@host_path, the name in *@name). */
 static Attr
 classify(const char *abs, const char *root, char **host_path, char **name)
@@ -549,8 +590,22 @@ caught_lookup(int fd)
     return NULL;
 }
 
+/* The real open: openat(), or openat2() with @how when the engine used it. */
 static int
-double_openat(int dirfd, const char *path, int flags, mode_t mode)
+real_open_how(int dirfd, const char *path, int flags, mode_t mode, const void *how, size_t how_size)
+{
+#ifdef DOUBLE_HAVE_OPENAT2
+    if (how != NULL)
+        return (int)real_syscall(SYS_openat2, (long)dirfd, (long)path, (long)how, (long)how_size, 0L, 0L);
+#else
+    (void)how;
+    (void)how_size;
+#endif
+    return real_openat(dirfd, path, flags, mode);
+}
+
+static int
+double_openat(int dirfd, const char *path, int flags, mode_t mode, const void *how, size_t how_size)
 {
     g_autofree char *abs = NULL;
     g_autofree char *root = NULL;
@@ -561,15 +616,19 @@ double_openat(int dirfd, const char *path, int flags, mode_t mode)
 
     double_init();
     if (path == NULL || !opens_for_writing(flags))
-        return real_openat(dirfd, path, flags, mode);
+        return real_open_how(dirfd, path, flags, mode, how, how_size);
     abs = absolute_path(dirfd, path);
     root = double_root();
     if (abs == NULL)
         double_die("cannot tell where %s (dirfd %d) is: refusing to open it for writing", path, dirfd);
     guard_real_sys(abs, root);
-    if (root != NULL)
+    if (root != NULL) {
+        g_autofree char *logical = logical_path(abs, root);
+        g_free(abs);
+        abs = g_steal_pointer(&logical);
         attr = classify(abs, root, &host_path, &name);
-    fd = real_openat(dirfd, path, flags, mode);
+    }
+    fd = real_open_how(dirfd, path, flags, mode, how, how_size);
     if (fd < 0 || attr == ATTR_NONE)
         return fd;
 
@@ -613,7 +672,7 @@ open(const char *path, int flags, ...)
     va_start(ap, flags);
     mode = open_mode(flags, ap);
     va_end(ap);
-    return double_openat(AT_FDCWD, path, flags, mode);
+    return double_openat(AT_FDCWD, path, flags, mode, NULL, 0);
 }
 
 int
@@ -625,19 +684,19 @@ open64(const char *path, int flags, ...)
     va_start(ap, flags);
     mode = open_mode(flags, ap);
     va_end(ap);
-    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, mode);
+    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, mode, NULL, 0);
 }
 
 int
 __open_2(const char *path, int flags)
 {
-    return double_openat(AT_FDCWD, path, flags, 0);
+    return double_openat(AT_FDCWD, path, flags, 0, NULL, 0);
 }
 
 int
 __open64_2(const char *path, int flags)
 {
-    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, 0);
+    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, 0, NULL, 0);
 }
 
 int
@@ -649,7 +708,7 @@ openat(int dirfd, const char *path, int flags, ...)
     va_start(ap, flags);
     mode = open_mode(flags, ap);
     va_end(ap);
-    return double_openat(dirfd, path, flags, mode);
+    return double_openat(dirfd, path, flags, mode, NULL, 0);
 }
 
 int
@@ -661,7 +720,32 @@ openat64(int dirfd, const char *path, int flags, ...)
     va_start(ap, flags);
     mode = open_mode(flags, ap);
     va_end(ap);
-    return double_openat(dirfd, path, flags | O_LARGEFILE, mode);
+    return double_openat(dirfd, path, flags | O_LARGEFILE, mode, NULL, 0);
+}
+
+/*
+ * syscall(SYS_openat2, dirfd, path, how, size): the engine's confined open
+ * under a tree. Everything else goes to libc untouched (up to six
+ * arguments, as glibc's syscall() itself passes on).
+ */
+long
+syscall(long number, ...)
+{
+    va_list ap;
+    long a[6];
+
+    va_start(ap, number);
+    for (guint i = 0; i < G_N_ELEMENTS(a); i++)
+        a[i] = va_arg(ap, long);
+    va_end(ap);
+    double_init();
+#ifdef DOUBLE_HAVE_OPENAT2
+    if (number == SYS_openat2 && a[2] != 0 && (size_t)a[3] >= sizeof(struct open_how)) {
+        const struct open_how *how = (const struct open_how *)a[2];
+        return double_openat((int)a[0], (const char *)a[1], (int)how->flags, (mode_t)how->mode, how, (size_t)a[3]);
+    }
+#endif
+    return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 /* Each write() to a caught attribute is one store, as sysfs calls the attribute's store(). */

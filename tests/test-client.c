@@ -221,6 +221,11 @@ fixture_daemon(Fixture *f, gconstpointer data)
     f->config = g_build_filename(f->dir, "igd-assignd.conf", NULL);
     f->vbt = g_build_filename(f->dir, "override.vbt", NULL);
     igd_test_copytree(host, f->root);
+    /* the tree's stand-ins for the nodes the VFIO double answers for (tests/data/vfio/README.md) */
+    for (const char *const *node = (const char *const[]){ "dev/vfio/vfio", "dev/vfio/0", NULL }; *node; node++) {
+        g_autofree char *path = g_build_filename(f->root, *node, NULL);
+        g_assert_true(g_file_set_contents(path, "", 0, NULL));
+    }
     f->variant = data;
     extra = g_strdup_printf("[device 0000:00:02.0]\n%s%s\n", g_strcmp0(data, "vbt") == 0 ? "vbt=" : "",
                             g_strcmp0(data, "vbt") == 0 ? f->vbt : "");

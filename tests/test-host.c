@@ -751,7 +751,7 @@ test_iommu_width(void)
         tmp_write(t, cap0, big, IGD_HOST_IOMMU_CAP_MAX + 1);
         g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);
         g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
-        g_assert_nonnull(strstr(error->message, "longer than 64 bytes"));
+        g_assert_nonnull(strstr(error->message, "larger than 64 bytes"));
         g_clear_error(&error);
         tmp_write(t, cap0, big, -1); /* 10 MiB: read no further than the limit */
         g_assert_cmpuint(width_of(t, NULL, &error), ==, 0);

@@ -20,6 +20,26 @@
 #include "igd-qemu.h"
 #include "igd-test.h"
 
+/* The model asked with every field of its request (tests vary them one at a time). */
+static gboolean
+run_model(const IgdQemuCaps *caps, guint16 device_id, const IgdPlatformInfo *platform, const IgdGmchInfo *gmch,
+          gint x_igd_gms, const char *machine, IgdQemuLegacyMode legacy_mode, const IgdQemuSetup *setup,
+          IgdQemuIgdModel *out, GError **error)
+{
+    IgdQemuModelRequest req;
+
+    igd_qemu_model_request_init(&req, device_id);
+    req.platform = platform;
+    req.gmch = gmch;
+    req.x_igd_gms = x_igd_gms;
+    req.machine = machine;
+    req.legacy_mode = legacy_mode;
+    if (setup != NULL)
+        req.setup = *setup;
+    return igd_qemu_model_igd(caps, &req, out, error);
+}
+
+
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
 /* ---- model ------------------------------------------------------------------------------------------------ */
@@ -237,8 +257,7 @@ test_model_case(gconstpointer data)
         gmch.stolen_bytes = c->ggc->stolen;
         gmch.vga_disabled = c->ggc->ivd;
     }
-    g_assert_true(igd_qemu_model_igd_full(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms,
-                                          c->machine, c->legacy_mode, &m, &error));
+    g_assert_true(run_model(caps, c->device_id, NULL, c->ggc ? &gmch : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &m, &error));
     g_assert_no_error(error);
     g_assert_cmpint(m.qemu_gen, ==, c->gen);
     g_assert_cmpint(m.recognised, ==, c->recognised);
@@ -411,8 +430,7 @@ test_model_crashes(void)
         setup.vga_region = cases[i].vga;
         setup.kernel_regions = cases[i].regions;
         setup.slot_1f_free = cases[i].slot_1f_free;
-        g_assert_true(igd_qemu_model_igd_setup(caps, cases[i].id, NULL, &gmch, cases[i].gms, I440FX, cases[i].mode,
-                                               &setup, &m, NULL));
+        g_assert_true(run_model(caps, cases[i].id, NULL, &gmch, cases[i].gms, I440FX, cases[i].mode, &setup, &m, NULL));
         g_assert_cmpint(m.crash, ==, cases[i].crash);
         if (cases[i].crash == IGD_QEMU_CRASH_NONE) {
             g_assert_null(m.crash_reason);
@@ -487,8 +505,7 @@ test_model_versions(void)
         g_test_message("QEMU %u.%u.%u", cases[i].major, cases[i].minor, cases[i].micro);
         igd_qemu_setup_init(&setup);
         setup.romfile = cases[i].romfile;
-        g_assert_true(igd_qemu_model_igd_setup(caps, 0x1916, NULL, &gmch, -1, cases[i].machine, AUTO, &setup, &m,
-                                               NULL));
+        g_assert_true(run_model(caps, 0x1916, NULL, &gmch, -1, cases[i].machine, AUTO, &setup, &m, NULL));
         g_assert_cmpint(m.vbios_bdsm, ==, cases[i].vbios);
         g_assert_cmpstr(m.note, ==, cases[i].note);
         g_assert_cmpstr(note, ==, cases[i].note);
@@ -519,10 +536,8 @@ test_model_versions(void)
             g.stolen_bytes = c->ggc->stolen;
             g.vga_disabled = c->ggc->ivd;
         }
-        g_assert_true(igd_qemu_model_igd_full(c102, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine,
-                                              c->legacy_mode, &a, NULL));
-        g_assert_true(igd_qemu_model_igd_full(c110, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine,
-                                              c->legacy_mode, &b, NULL));
+        g_assert_true(run_model(c102, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &a, NULL));
+        g_assert_true(run_model(c110, c->device_id, NULL, c->ggc ? &g : NULL, c->x_igd_gms, c->machine, c->legacy_mode, NULL, &b, NULL));
         g_assert_cmpint(a.legacy_possible, ==, b.legacy_possible);
         g_assert_cmphex(a.guest_ggc, ==, b.guest_ggc);
         g_assert_cmpuint(a.bdsm_size, ==, b.bdsm_size);
@@ -587,7 +602,7 @@ test_model_chv(void)
         IgdQemuIgdModel m;
 
         g_test_message("QEMU %u.%u x-igd-gms %d", cases[i].major, cases[i].minor, cases[i].gms);
-        g_assert_true(igd_qemu_model_igd(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, &m, NULL));
+        g_assert_true(run_model(caps, 0x22b0, chv, &gmch, cases[i].gms, I440FX, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
         g_assert_cmpint(m.qemu_gen, ==, 8);
         g_assert_true(m.legacy_possible);
         g_assert_cmphex(m.guest_ggc, ==, cases[i].ggc);
@@ -659,18 +674,18 @@ test_model_errors(void)
     IgdGmchInfo gmch = { .ggc = 0x01c1, .stolen_bytes = 32 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_false(igd_qemu_model_igd(caps, 0x1916, NULL, &gmch, -1, NULL, &m, &error));
+    g_assert_false(run_model(caps, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
     igd_qemu_igd_model_clear(&m);
 
     /* A build without x-igd-gms cannot be told a value. */
     nogms->x_igd_gms = FALSE;
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, "microvm", &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, "microvm", IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_false(m.legacy_possible);
     g_assert_nonnull(strstr(m.legacy_reason, "'microvm' is not i440fx"));
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     igd_qemu_igd_model_clear(&m);
-    g_assert_true(igd_qemu_model_igd(nogms, 0x1916, NULL, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(nogms, 0x1916, NULL, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible); /* NULL machine = i440fx */
     g_assert_cmpint(m.x_igd_gms_needed, ==, -1);
     g_assert_cmpuint(m.x_igd_gms_max, ==, 0);
@@ -692,13 +707,13 @@ test_model_warnings(void)
     IgdGmchInfo big = { .ggc = 0x11c1, .stolen_bytes = 544 * MiB };
     IgdQemuIgdModel m;
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x9a49, &tgl, &gmch, -1, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x9a49, &tgl, &gmch, -1, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_true(m.legacy_possible);
     g_assert_cmpstr(m.warning, ==, "QEMU 7.2 runs device 9a49 (gen 12) as gen 8: it emulates the 32-bit BDSM "
                     "at 0x5C, the device uses the 64-bit one at 0xC0");
     igd_qemu_igd_model_clear(&m);
 
-    g_assert_true(igd_qemu_model_igd(c72, 0x1916, &skl, &big, 0x20, NULL, &m, NULL));
+    g_assert_true(run_model(c72, 0x1916, &skl, &big, 0x20, NULL, IGD_QEMU_LEGACY_AUTO, NULL, &m, NULL));
     g_assert_cmpint(m.x_igd_gms_needed, ==, 0x10);
     g_assert_cmpstr(m.warning, ==, "Unsupported IGD GMS value 0x20; host stolen memory 544 MiB is more than "
                     "x-igd-gms can give (0x10 = 512 MiB)");
@@ -838,7 +853,7 @@ test_probe_real(void)
         g_test_skip("no QEMU installed at " IGD_DEFAULT_QEMU);
         return;
     }
-    caps = igd_qemu_caps_probe(real, NULL, &error);
+    caps = igd_qemu_caps_probe(real, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_nonnull(caps);
     g_assert_cmpstr(caps->binary, ==, real);
@@ -936,7 +951,7 @@ test_probe_fake_72(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *log = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpstr(caps->binary, ==, f->binary);
     g_assert_cmpuint(caps->major, ==, 7);
@@ -958,7 +973,7 @@ test_probe_fake_101(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(caps->major, ==, 10);
     g_assert_cmpuint(caps->minor, ==, 1);
@@ -975,7 +990,7 @@ test_probe_env(void)
     g_autofree char *old = g_strdup(g_getenv("IGD_QEMU"));
 
     g_setenv("IGD_QEMU", f->binary, TRUE);
-    caps = igd_qemu_caps_probe(NULL, NULL, &error);
+    caps = igd_qemu_caps_probe(NULL, NULL, 0, &error);
     if (old)
         g_setenv("IGD_QEMU", old, TRUE);
     else
@@ -992,7 +1007,7 @@ test_probe_novfio(void)
     g_autoptr(IgdQemuCaps) caps = NULL;
     g_autoptr(GError) error = NULL;
 
-    caps = igd_qemu_caps_probe(f->binary, NULL, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 0, &error);
     g_assert_no_error(error);
     g_assert_false(caps->has_vfio_pci);
     g_assert_false(caps->x_igd_opregion || caps->x_igd_gms);
@@ -1021,7 +1036,7 @@ test_probe_broken(void)
         g_autofree char *cache_file = NULL;
 
         g_test_message("%s", cases[i].name);
-        caps = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        caps = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_null(caps);
         g_assert_error(error, IGD_ERROR, cases[i].code);
         g_assert_nonnull(strstr(error->message, cases[i].msg));
@@ -1040,7 +1055,7 @@ test_probe_hang(void)
     gint64 start = g_get_monotonic_time();
     gint64 elapsed;
 
-    caps = igd_qemu_caps_probe_full(f->binary, NULL, 300, &error);
+    caps = igd_qemu_caps_probe(f->binary, NULL, 300, &error);
     elapsed = g_get_monotonic_time() - start;
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
@@ -1061,21 +1076,21 @@ test_probe_missing(void)
     g_autoptr(GError) error4 = NULL;
     IgdQemuCaps *caps;
 
-    caps = igd_qemu_caps_probe(missing, NULL, &error);
+    caps = igd_qemu_caps_probe(missing, NULL, 0, &error);
     g_assert_null(caps);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, missing));
 
     g_assert_true(g_file_set_contents(plain, "#!/bin/sh\n", -1, NULL));
-    caps = igd_qemu_caps_probe(plain, NULL, &error2);
+    caps = igd_qemu_caps_probe(plain, NULL, 0, &error2);
     g_assert_null(caps);
     g_assert_error(error2, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe(dir, NULL, &error3);
+    caps = igd_qemu_caps_probe(dir, NULL, 0, &error3);
     g_assert_null(caps);
     g_assert_error(error3, IGD_ERROR, IGD_ERROR_IO);
 
-    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, &error4);
+    caps = igd_qemu_caps_probe("igd-no-such-qemu-in-path", NULL, 0, &error4);
     g_assert_null(caps);
     g_assert_error(error4, IGD_ERROR, IGD_ERROR_NOT_FOUND);
     igd_test_rmtree(dir);
@@ -1111,13 +1126,13 @@ test_cache(void)
     g_autofree char *file = NULL;
     struct utimbuf times = { .actime = 1000000000, .modtime = 1000000000 };
 
-    a = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    a = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     file = fake_cache_file(f);
 
     /* hit: the binary is not run again, and the answer is the same */
-    b = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    b = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 2);
     g_assert_cmpstr(b->binary, ==, a->binary);
@@ -1130,7 +1145,7 @@ test_cache(void)
 
     /* stale: a new mtime (a QEMU upgrade) means probing again */
     g_assert_cmpint(utime(f->binary, &times), ==, 0);
-    c = igd_qemu_caps_probe(f->binary, f->cache, &error);
+    c = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
     g_assert_no_error(error);
     g_assert_cmpuint(fake_runs(f), ==, 4);
     g_assert_cmpuint(c->micro, ==, 22);
@@ -1167,7 +1182,7 @@ test_cache_corrupt(void)
         struct stat st;
 
         g_test_message("corrupt cache %u", i);
-        first = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        first = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         file = fake_cache_file(f);
         g_assert_cmpint(stat(f->binary, &st), ==, 0);
@@ -1191,13 +1206,13 @@ test_cache_corrupt(void)
         s1 = g_strjoinv(text, parts);
         g_assert_true(g_file_set_contents(file, s1, -1, NULL));
 
-        again = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        again = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4); /* probed again */
         g_assert_cmpuint(again->major, ==, 7);
         g_assert_true(again->x_igd_gms);
         /* and the cache is whole again */
-        cached = igd_qemu_caps_probe(f->binary, f->cache, &error);
+        cached = igd_qemu_caps_probe(f->binary, f->cache, 0, &error);
         g_assert_no_error(error);
         g_assert_cmpuint(fake_runs(f), ==, 4);
         g_assert_cmpuint(cached->micro, ==, 22);

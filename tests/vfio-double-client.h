@@ -21,7 +21,9 @@ int igd_vfio_double_count_fds(void);
 /*
  * Point the double at @sysroot_dir/dev/vfio, with the config
  * tests/data/vfio/@conf.conf, its group number replaced by @group (a
- * config written under @sysroot_dir). @log: IGD_VFIO_DOUBLE_LOG or NULL.
+ * config written under @sysroot_dir), and the tree's stand-ins for
+ * /dev/vfio/vfio and /dev/vfio/@group made (empty files) when missing.
+ * @log: IGD_VFIO_DOUBLE_LOG or NULL.
  */
 void igd_vfio_double_setup(const char *sysroot_dir, const char *conf, gint group, const char *log);
 

@@ -1,7 +1,10 @@
 /*
  * vfio-double.c: a test double for /dev/vfio, loaded with LD_PRELOAD
- * (tests/libigdvfiodouble.so). It overrides open/openat/close/ioctl for
- * paths under $IGD_VFIO_DOUBLE (the sysroot's /dev/vfio) and answers the
+ * (tests/libigdvfiodouble.so). It overrides open/openat/close/ioctl, and
+ * syscall(SYS_openat2) (the engine's confined open under a tree: glibc
+ * 2.36 has no openat2() wrapper), for paths under $IGD_VFIO_DOUBLE (the
+ * sysroot's /dev/vfio; a dirfd is turned into its path through
+ * /proc/self/fd) and answers the
  * real VFIO ioctls of <linux/vfio.h> the way Linux's vfio core and vfio-pci
  * do (drivers/vfio/container.c, group.c, pci/vfio_pci_core.c
  * vfio_pci_ioctl_get_region_info), so igd-vfio.c's real ioctl and
@@ -18,6 +21,13 @@
  * The device fd is a memfd whose bytes at each region's offset (index << 40,
  * vfio-pci's VFIO_PCI_OFFSET_SHIFT) are the region contents, so pread() on
  * it is real.
+ *
+ * The kernel is asked first: an open the double answers is done for real
+ * on the tree's stand-in file (an empty regular file), so a link out of the
+ * tree, a missing node or a loop fails as it would without the double.
+ * O_PATH opens (the engine looking at what a node is) are not the double's.
+ * The fds it hands out are memfds: regular files, as the engine expects of
+ * a node in a tree.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -29,7 +39,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define DOUBLE_HAVE_OPENAT2 1
+#endif
 
 #ifndef VFIO_DEVICE_BIND_IOMMUFD
 struct vfio_device_bind_iommufd {
@@ -56,6 +71,7 @@ int openat(int dirfd, const char *path, int flags, ...);
 int openat64(int dirfd, const char *path, int flags, ...);
 int close(int fd);
 int ioctl(int fd, unsigned long request, ...);
+long syscall(long number, ...);
 
 typedef enum {
     KIND_NONE,
@@ -110,16 +126,25 @@ static int (*real_open)(const char *, int, ...);
 static int (*real_openat)(int, const char *, int, ...);
 static int (*real_close)(int);
 static int (*real_ioctl)(int, unsigned long, ...);
+static long (*real_syscall)(long, ...);
 
 static void
 double_init(void)
 {
     if (real_open != NULL)
         return;
-    real_open = dlsym(RTLD_NEXT, "open");
     real_openat = dlsym(RTLD_NEXT, "openat");
     real_close = dlsym(RTLD_NEXT, "close");
     real_ioctl = dlsym(RTLD_NEXT, "ioctl");
+    real_syscall = dlsym(RTLD_NEXT, "syscall");
+    real_open = dlsym(RTLD_NEXT, "open");
+}
+
+/* Before any thread: syscall() is called by GLib's own locks. */
+__attribute__((constructor)) static void
+double_ctor(void)
+{
+    double_init();
 }
 
 static void
@@ -347,10 +372,11 @@ group_is_open(void)
     return FALSE;
 }
 
+/* A container, group or iommufd fd: a memfd, a regular file as the tree's stand-in is. */
 static int
 placeholder_fd(void)
 {
-    return real_open("/dev/null", O_RDWR | O_CLOEXEC);
+    return memfd_create("vfio-double", MFD_CLOEXEC);
 }
 
 /* A memfd holding every region at index << 40. */
@@ -389,23 +415,17 @@ device_fd_new(void)
     return fd;
 }
 
-/* What does @path name under the double? KIND_NONE when it is not ours. */
+/* What @path names under the double rooted at @root (its /dev/vfio). */
 static Kind
-double_classify(const char *path)
+classify_under(const char *path, const char *root)
 {
-    const char *root = g_getenv("IGD_VFIO_DOUBLE");
-    g_autofree char *parent = NULL;
-    g_autofree char *iommu = NULL;
-    gsize n;
+    g_autofree char *parent = g_path_get_dirname(root);
+    g_autofree char *iommu = g_build_filename(parent, "iommu", NULL);
+    gsize n = strlen(root);
     const char *rest;
 
-    if (root == NULL || *root == '\0' || path == NULL)
-        return KIND_NONE;
-    parent = g_path_get_dirname(root);
-    iommu = g_build_filename(parent, "iommu", NULL);
     if (g_str_equal(path, iommu))
         return KIND_IOMMUFD;
-    n = strlen(root);
     if (strncmp(path, root, n) != 0 || path[n] != '/')
         return KIND_NONE;
     rest = path + n + 1;
@@ -416,6 +436,49 @@ double_classify(const char *path)
     if (*rest != '\0' && strspn(rest, "0123456789") == strlen(rest))
         return KIND_GROUP;
     return KIND_NONE;
+}
+
+/*
+ * What does @path name under the double? KIND_NONE when it is not ours. An
+ * open relative to a dirfd comes back from /proc/self/fd with real paths,
+ * so $IGD_VFIO_DOUBLE's real path counts too.
+ */
+static Kind
+double_classify(const char *path)
+{
+    const char *root = g_getenv("IGD_VFIO_DOUBLE");
+    g_autofree char *real = NULL;
+    Kind kind;
+
+    if (root == NULL || *root == '\0' || path == NULL)
+        return KIND_NONE;
+    kind = classify_under(path, root);
+    if (kind != KIND_NONE)
+        return kind;
+    real = realpath(root, NULL);
+    return real ? classify_under(path, real) : KIND_NONE;
+}
+
+/* @path relative to @dirfd as an absolute path (NULL when the dirfd has none). */
+static char *
+absolute_path(int dirfd, const char *path)
+{
+    g_autofree char *proc = NULL;
+    g_autofree char *base = NULL;
+
+    if (path == NULL)
+        return NULL;
+    if (path[0] == '/')
+        return g_strdup(path);
+    if (dirfd == AT_FDCWD) {
+        base = g_get_current_dir();
+    } else {
+        proc = g_strdup_printf("/proc/self/fd/%d", dirfd);
+        base = g_file_read_link(proc, NULL);
+        if (base == NULL)
+            return NULL;
+    }
+    return g_build_filename(base, path, NULL);
 }
 
 static int
@@ -471,83 +534,126 @@ double_open(const char *path, Kind kind)
     return fd;
 }
 
+/*
+ * An open of @path (@abs absolute) through the kernel first (openat(), or
+ * openat2() with @how), then, when it is ours and the kernel let it
+ * through, answered by the double.
+ */
+static int
+double_openat(int dirfd, const char *path, int flags, mode_t mode, const void *how, size_t how_size)
+{
+    g_autofree char *abs = NULL;
+    Kind kind = KIND_NONE;
+    int fd;
+
+    double_init();
+    if (!(flags & O_PATH)) {
+        abs = absolute_path(dirfd, path);
+        kind = double_classify(abs);
+    }
+#ifdef DOUBLE_HAVE_OPENAT2
+    if (how != NULL)
+        fd = (int)real_syscall(SYS_openat2, (long)dirfd, (long)path, (long)how, (long)how_size, 0L, 0L);
+    else
+#endif
+        fd = real_openat(dirfd, path, flags, mode);
+    if (fd < 0 || kind == KIND_NONE)
+        return fd;
+    real_close(fd);
+    return double_open(abs, kind);
+}
+
+static mode_t
+open_mode(int flags, va_list ap)
+{
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+        return va_arg(ap, mode_t);
+    return 0;
+}
+
 int
 open(const char *path, int flags, ...)
 {
-    mode_t mode = 0;
-    Kind kind;
+    va_list ap;
+    mode_t mode;
 
-    double_init();
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    kind = double_classify(path);
-    if (kind != KIND_NONE)
-        return double_open(path, kind);
-    return real_open(path, flags, mode);
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return double_openat(AT_FDCWD, path, flags, mode, NULL, 0);
 }
 
 int
 open64(const char *path, int flags, ...)
 {
-    mode_t mode = 0;
+    va_list ap;
+    mode_t mode;
 
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    return open(path, flags | O_LARGEFILE, mode);
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, mode, NULL, 0);
 }
 
 int
 __open_2(const char *path, int flags)
 {
-    return open(path, flags);
+    return double_openat(AT_FDCWD, path, flags, 0, NULL, 0);
 }
 
 int
 __open64_2(const char *path, int flags)
 {
-    return open(path, flags | O_LARGEFILE);
+    return double_openat(AT_FDCWD, path, flags | O_LARGEFILE, 0, NULL, 0);
 }
 
 int
 openat(int dirfd, const char *path, int flags, ...)
 {
-    mode_t mode = 0;
+    va_list ap;
+    mode_t mode;
 
-    double_init();
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
-    }
-    if (path[0] == '/') {
-        Kind kind = double_classify(path);
-        if (kind != KIND_NONE)
-            return double_open(path, kind);
-    }
-    return real_openat(dirfd, path, flags, mode);
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return double_openat(dirfd, path, flags, mode, NULL, 0);
 }
 
 int
 openat64(int dirfd, const char *path, int flags, ...)
 {
-    mode_t mode = 0;
+    va_list ap;
+    mode_t mode;
 
-    if (flags & (O_CREAT | O_TMPFILE)) {
-        va_list ap;
-        va_start(ap, flags);
-        mode = va_arg(ap, mode_t);
-        va_end(ap);
+    va_start(ap, flags);
+    mode = open_mode(flags, ap);
+    va_end(ap);
+    return double_openat(dirfd, path, flags | O_LARGEFILE, mode, NULL, 0);
+}
+
+/*
+ * syscall(SYS_openat2, dirfd, path, how, size): the engine's confined open
+ * under a tree. Everything else goes to libc untouched (up to six
+ * arguments, as glibc's syscall() itself passes on).
+ */
+long
+syscall(long number, ...)
+{
+    va_list ap;
+    long a[6];
+
+    va_start(ap, number);
+    for (guint i = 0; i < G_N_ELEMENTS(a); i++)
+        a[i] = va_arg(ap, long);
+    va_end(ap);
+    double_init();
+#ifdef DOUBLE_HAVE_OPENAT2
+    if (number == SYS_openat2 && a[2] != 0 && (size_t)a[3] >= sizeof(struct open_how)) {
+        const struct open_how *how = (const struct open_how *)a[2];
+        return double_openat((int)a[0], (const char *)a[1], (int)how->flags, (mode_t)how->mode, how, (size_t)a[3]);
     }
-    return openat(dirfd, path, flags | O_LARGEFILE, mode);
+#endif
+    return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 int

@@ -23,4 +23,5 @@ __attribute__((weak)) int igd_cmd_status(IgdCli *cli, int argc, char **argv) { r
 __attribute__((weak)) int igd_cmd_dump(IgdCli *cli, int argc, char **argv) { return pending("dump"); }
 __attribute__((weak)) int igd_cmd_inspect(IgdCli *cli, int argc, char **argv) { return pending("inspect"); }
 __attribute__((weak)) int igd_cmd_check(IgdCli *cli, int argc, char **argv) { return pending("check"); }
+__attribute__((weak)) int igd_cmd_report(IgdCli *cli, int argc, char **argv) { return pending("report"); }
 __attribute__((weak)) int igd_cmd_rom(IgdCli *cli, int argc, char **argv) { return pending("rom"); }

@@ -28,6 +28,8 @@ static const IgdCliCommand commands[] = {
     { "undo", "DOMAIN [--reattach]", "restore the definition saved by setup", igd_cmd_undo },
     { "status", "", "every IGD on the host: driver, owner, configured domains", igd_cmd_status },
     { "dump", "opregion|vbt|rom [PCI] -o FILE", "write the OpRegion, VBT or ROM to a file", igd_cmd_dump },
+    { "report", "-o FILE.tar.xz", "archive what igd-assign reads about this host (private data left out)",
+      igd_cmd_report },
     { "rom", "build -o FILE (--device PCI|--ids VVVV:DDDD) --efi DRIVER.efi... [--legacy VBIOS.bin]",
       "build a PCI option ROM from UEFI drivers (and a VGA BIOS)", igd_cmd_rom },
 };

@@ -83,6 +83,7 @@ int igd_cmd_setup(IgdCli *cli, int argc, char **argv);
 int igd_cmd_undo(IgdCli *cli, int argc, char **argv);
 int igd_cmd_status(IgdCli *cli, int argc, char **argv);
 int igd_cmd_dump(IgdCli *cli, int argc, char **argv);
+int igd_cmd_report(IgdCli *cli, int argc, char **argv);
 int igd_cmd_rom(IgdCli *cli, int argc, char **argv);
 
 G_END_DECLS

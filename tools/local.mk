@@ -15,3 +15,8 @@ dist_bashcompletion_DATA = tools/completion/igd-assign
 # rewrite/setup/undo (the domain-XML area): libvirt's headers only, libvirt
 # itself is dlopen()ed by tools/igd-virt.c.
 tools_igd_assign_SOURCES += tools/cmd-rewrite.c tools/cmd-setup.c tools/cmd-undo.c tools/igd-virt.c tools/igd-virt.h
+
+# report: the capture writes .tar.xz through liblzma (already in $(IGD_CLI_LIBS)
+# when that is static; configure says which).
+tools_igd_assign_SOURCES += tools/cmd-report.c
+tools_igd_assign_LDADD += $(IGD_CLI_LZMA_LIBS)
