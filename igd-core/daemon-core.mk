@@ -25,7 +25,7 @@ tests_test_watchlog_LDADD = $(IGD_TEST_LIBS)
 check_PROGRAMS += tests/test-owner
 TESTS += tests/test-owner
 tests_test_owner_SOURCES = tests/test-owner.c tests/vfio-double-client.c tests/vfio-double-client.h \
-	tests/double-preload.c tests/double-preload.h
+	tests/sysfs-double-client.c tests/sysfs-double-client.h tests/double-preload.c tests/double-preload.h
 tests_test_owner_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_owner_LDADD = $(IGD_TEST_LIBS) -ldl
 

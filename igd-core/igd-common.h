@@ -40,6 +40,16 @@ int igd_error_exit_code(const GError *error);
  */
 GBytes *igd_read_regular_file(const char *path, gsize max, const char *what, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * Outside text made safe for one log line or message: C escapes as
+ * g_strescape() makes them (control characters, quotes, backslashes and
+ * every byte over 0x7e escaped, so the result is printable ASCII), cut to
+ * at most @max bytes (escapes are never split; at least 32) with
+ * "...(N bytes)" naming the length of @s when cut. NULL is "(null)".
+ */
+#define IGD_SHOWN_MAX 256 /* bytes of one outside string in a log line */
+char *igd_shown(const char *s, gsize max) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Little-endian readers over a byte buffer; the caller checks bounds first. */
 static inline guint16 igd_le16(const guint8 *p) { return (guint16)(p[0] | (p[1] << 8)); }
 static inline guint32 igd_le32(const guint8 *p)

@@ -42,6 +42,15 @@ G_BEGIN_DECLS
  */
 #define IGD_OWNER_STALE_GRACE_SEC 60
 
+/*
+ * The longest string argument of any operation, in bytes: a domain name
+ * (libvirt's QEMU driver cannot start a domain whose name does not fit a
+ * file name, NAME_MAX 255 bytes, in /var/log/libvirt/qemu/<name>.log) and
+ * everything else is far shorter. Longer is IGD_ERROR_USAGE before any
+ * work; igd-assignd refuses it before identifying the caller.
+ */
+#define IGD_OWNER_ARG_MAX 4096u
+
 typedef struct _IgdOwner IgdOwner;
 
 typedef struct {
@@ -105,13 +114,16 @@ const char *igd_owner_get_state_path(const IgdOwner *owner);
 gboolean igd_owner_load(IgdOwner *owner, GError **error);
 
 /*
- * Start (igd-assignd): create the state directory, load the state file (a
- * corrupt one is moved aside with a warning and the state starts empty),
- * drop the entries whose device is gone or no longer bound to vfio-pci
- * (saving the result), remove the blob directories of domains that own
- * nothing and the temp files of a killed state save. Never fails: an
- * unwritable state directory is a warning (every prepare will then fail
- * with the reason).
+ * Start (igd-assignd): create the state directory (0755; one of ours
+ * that group or others cannot enter gets x for them, with a message: QEMU
+ * opens the blobs under it), load the state file (a corrupt one is moved
+ * aside with a warning and the state starts empty), drop the entries whose
+ * device is gone or no longer bound to vfio-pci (saving the result), remove
+ * the blob directories of domains that own nothing, and everything a killed
+ * daemon left: the temp file of a state save, a blob directory being
+ * written or replaced (igd_blobs_is_leftover()), old writers' temp files in
+ * owned blob directories. Never fails: an unwritable state directory is a
+ * warning (every prepare will then fail with the reason).
  */
 void igd_owner_reconcile(IgdOwner *owner);
 
