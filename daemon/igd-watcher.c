@@ -95,7 +95,7 @@ watcher_log(IgdWatcher *w, GLogLevelFlags level, const char *uuid, const char *f
     va_list ap;
 
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    msg = igd_log_message_bound(g_strdup_vprintf(fmt, ap));
     va_end(ap);
     if (w->log_func != NULL) {
         w->log_func(level, uuid, msg, w->log_data);
@@ -457,7 +457,7 @@ igd_watcher_handle(IgdWatcher *w, const char *uuid)
             watcher_log(w, G_LOG_LEVEL_WARNING, uuid, "cannot read domain %s: %s", uuid, virGetLastErrorMessage());
         return;
     }
-    shown = g_strescape(name, NULL);
+    shown = igd_shown(name, IGD_SHOWN_MAX);
     key = content_key(xml);
     seen = seen_of(w, uuid);
     /* the same definition again (a start, a second event), or the watcher's own: judged already */

@@ -101,6 +101,14 @@ shown_char(guchar c, char esc[5])
 }
 
 char *
+igd_log_message_bound(char *msg)
+{
+    if (msg != NULL && strlen(msg) > IGD_LOG_MESSAGE_MAX)
+        strcpy(msg + IGD_LOG_MESSAGE_MAX - 3, "...");
+    return msg;
+}
+
+char *
 igd_shown(const char *s, gsize max)
 {
     GString *out;

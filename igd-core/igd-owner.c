@@ -138,8 +138,6 @@ igd_owner_get_state_path(const IgdOwner *owner)
 
 /* ---- helpers ---- */
 
-#define IGD_OWNER_LOG_MAX 2048 /* bytes of one log line's message */
-
 static void log_event(IgdOwner *owner, GLogLevelFlags level, const char *uuid, const char *pci, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 
@@ -153,9 +151,7 @@ log_event(IgdOwner *owner, GLogLevelFlags level, const char *uuid, const char *p
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    /* Its outside parts are bounded where they are put in (igd_shown()); this is the last guard. */
-    if (strlen(msg) > IGD_OWNER_LOG_MAX)
-        strcpy(msg + IGD_OWNER_LOG_MAX - 3, "...");
+    igd_log_message_bound(msg);
     if (owner->log_func != NULL) {
         owner->log_func(level, uuid, pci, msg, owner->log_data);
         return;

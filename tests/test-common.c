@@ -247,6 +247,22 @@ test_shown(void)
     }
 }
 
+/* A log message over 2048 bytes is cut there, ending "..."; shorter ones are kept. */
+static void
+test_log_message_bound(void)
+{
+    g_autofree char *shortmsg = g_strdup("prepared 0000:00:02.0 for 'win10'");
+    g_autofree char *exact = g_strnfill(2048, 'a');
+    g_autofree char *longmsg = g_strnfill(3000, 'b');
+
+    g_assert_cmpstr(igd_log_message_bound(shortmsg), ==, "prepared 0000:00:02.0 for 'win10'");
+    g_assert_cmpuint(strlen(igd_log_message_bound(exact)), ==, 2048);
+    g_assert_true(g_str_has_suffix(exact, "aaa"));
+    g_assert_cmpuint(strlen(igd_log_message_bound(longmsg)), ==, 2048);
+    g_assert_true(g_str_has_suffix(longmsg, "bb..."));
+    g_assert_null(igd_log_message_bound(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -257,5 +273,6 @@ main(int argc, char **argv)
     g_test_add_func("/sysroot/write-confined", test_sysroot_write_confined);
     g_test_add_func("/json/writer", test_json);
     g_test_add_func("/shown/bounded-escaped", test_shown);
+    g_test_add_func("/shown/log-message-bound", test_log_message_bound);
     return g_test_run();
 }

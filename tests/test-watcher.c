@@ -668,6 +668,56 @@ test_handle(void)
     igd_test_rmtree(state);
 }
 
+/*
+ * Issue 12: every outside string in a log line is bounded and escaped. A
+ * domain name of 602 bytes, non-ASCII first, is shown as igd_shown() shows
+ * it (C escapes, cut at IGD_SHOWN_MAX = 256 bytes with the length said).
+ */
+static void
+test_long_name(void)
+{
+    g_autoptr(IgdWatcher) w = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *root = igd_test_srcpath("data/hosts/skl-ideapad-vfio");
+    g_autoptr(IgdSysroot) sysroot = igd_sysroot_new(root);
+    g_autofree char *state = igd_test_mkdtemp();
+    Captured cap = { g_ptr_array_new_with_free_func(g_free) };
+    IgdWatcherOptions opts = { "test:///default", FALSE, "", state, capture_log, &cap, TRUE };
+    const char *uuid = "3b0a5f4e-5a8c-4f4e-9d55-0d6e2f1c7a11";
+    g_autofree char *xml = load("legacy-display-added.xml", NULL);
+    g_autofree char *xs = g_strnfill(600, 'x');
+    g_autofree char *name = g_strconcat("\xc3\xa9", xs, NULL);
+    g_autofree char *tag = g_strdup_printf("<name>%s</name>", name);
+    g_autoptr(GString) doc = g_string_new(xml);
+    const char *line;
+    virConnectPtr conn;
+    virDomainPtr dom;
+
+    g_assert_cmpuint(g_string_replace(doc, "<name>igd-watch</name>", tag, 1), ==, 1);
+    w = igd_watcher_new(&opts, sysroot, &error);
+    g_assert_no_error(error);
+    conn = virConnectOpen("test:///default");
+    g_assert_nonnull(conn);
+    dom = virDomainDefineXML(conn, doc->str);
+    g_assert_nonnull(dom);
+    virDomainFree(dom);
+    igd_watcher_handle(w, uuid);
+    g_assert_cmpuint(cap.lines->len, ==, 1);
+    line = g_ptr_array_index(cap.lines, 0);
+    g_assert_true(g_str_has_prefix(line, "MESSAGE 3b0a5f4e-5a8c-4f4e-9d55-0d6e2f1c7a11: adjusted domain '\\303\\251xxx"));
+    g_assert_nonnull(strstr(line, "x...(602 bytes)' (3b0a5f4e-5a8c-4f4e-9d55-0d6e2f1c7a11) to UPT mode"));
+    g_assert_null(strstr(line, xs));
+    g_assert_cmpuint(strlen(line), <=, IGD_LOG_MESSAGE_MAX + 64);
+
+    dom = virDomainLookupByUUIDString(conn, uuid);
+    g_assert_nonnull(dom);
+    g_assert_cmpint(virDomainUndefine(dom), ==, 0);
+    virDomainFree(dom);
+    virConnectClose(conn);
+    g_ptr_array_unref(cap.lines);
+    igd_test_rmtree(state);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -685,5 +735,6 @@ main(int argc, char **argv)
     g_test_add_func("/watcher/decide/decimal-slot", test_decimal_slot);
     g_test_add_func("/watcher/handle/test-driver", test_handle);
     g_test_add_func("/watcher/events/test-driver", test_events);
+    g_test_add_func("/watcher/handle/long-name", test_long_name);
     return g_test_run();
 }
