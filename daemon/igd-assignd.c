@@ -40,6 +40,7 @@ typedef struct {
     IgdSysroot *root;
     char *uri;
     char *qemu_binary;
+    char *state_dir;
     gboolean adjust_hostdevs;
 } WatchStart;
 
@@ -50,6 +51,7 @@ watch_start_free(WatchStart *ws)
     igd_sysroot_free(ws->root);
     g_free(ws->uri);
     g_free(ws->qemu_binary);
+    g_free(ws->state_dir);
     g_mutex_clear(&ws->lock);
     g_free(ws);
 }
@@ -58,7 +60,7 @@ static gpointer
 watch_start_thread(gpointer data)
 {
     WatchStart *ws = data;
-    IgdWatcherOptions wo = { ws->uri, ws->adjust_hostdevs, ws->qemu_binary };
+    IgdWatcherOptions wo = { ws->uri, ws->adjust_hostdevs, ws->qemu_binary, ws->state_dir, NULL, NULL, FALSE };
     g_autoptr(GError) error = NULL;
     IgdWatcher *watcher = igd_watcher_new(&wo, ws->root, &error);
     gboolean abandoned;
@@ -85,6 +87,7 @@ watch_start(const IgdDaemonConfig *c)
     ws->uri = g_strdup(c->libvirt_uri);
     ws->qemu_binary = g_strdup(g_strcmp0(c->qemu_binary, "none") == 0 ? "" : c->qemu_binary);
     ws->adjust_hostdevs = c->adjust_hostdevs;
+    ws->state_dir = g_strdup(c->state_dir);
     ws->thread = g_thread_new("igd-libvirt-connect", watch_start_thread, ws);
     return ws;
 }

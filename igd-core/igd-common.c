@@ -4,9 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -104,4 +104,55 @@ igd_option_help(GOptionContext *ctx, const char *group_name, GOptionGroup *group
             return g_str_to_ascii(help, "C");
     }
     return NULL;
+}
+
+/* @c as g_strescape() writes it, into @esc (5 bytes); its length. */
+static gsize
+shown_char(guchar c, char esc[5])
+{
+    static const char from[] = "\b\f\n\r\t\v\\\"";
+    static const char to[] = "bfnrtv\\\"";
+    const char *hit = c != '\0' ? strchr(from, c) : NULL;
+
+    if (hit != NULL)
+        return (gsize)g_snprintf(esc, 5, "\\%c", to[hit - from]);
+    if (c < 0x20 || c > 0x7e)
+        return (gsize)g_snprintf(esc, 5, "\\%03o", c);
+    esc[0] = (char)c;
+    esc[1] = '\0';
+    return 1;
+}
+
+char *
+igd_log_message_bound(char *msg)
+{
+    if (msg != NULL && strlen(msg) > IGD_LOG_MESSAGE_MAX)
+        strcpy(msg + IGD_LOG_MESSAGE_MAX - 3, "...");
+    return msg;
+}
+
+char *
+igd_shown(const char *s, gsize max)
+{
+    GString *out;
+    gsize whole = 0, budget, i;
+    char esc[5];
+
+    if (s == NULL)
+        return g_strdup("(null)");
+    max = MAX(max, 32);
+    /* Does all of it fit? (stops counting at max) */
+    for (i = 0; s[i] != '\0' && whole <= max; i++)
+        whole += shown_char((guchar)s[i], esc);
+    budget = s[i] == '\0' && whole <= max ? max : max - 24; /* room for "...(N bytes)" */
+    out = g_string_sized_new(max + 1);
+    for (i = 0; s[i] != '\0'; i++) {
+        gsize n = shown_char((guchar)s[i], esc);
+        if (out->len + n > budget)
+            break;
+        g_string_append_len(out, esc, (gssize)n);
+    }
+    if (s[i] != '\0')
+        g_string_append_printf(out, "...(%" G_GSIZE_FORMAT " bytes)", i + strlen(s + i));
+    return g_string_free(out, FALSE);
 }

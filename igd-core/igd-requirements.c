@@ -284,8 +284,22 @@ judge_driver(const Judge *j)
     char nodedev[17];
 
     if (j->scope == IGD_SCOPE_START) {
+        const char *now = s->driver ? s->driver : "no driver";
+
         if (g_strcmp0(s->driver, "vfio-pci") == 0)
             return say(j, IGD_SEVERITY_PASS, NULL, "host device %s is bound to vfio-pci", s->name);
+        /* after a reboot the IGD is back on i915: whoever binds it for this start is not the user */
+        switch (j->guest->binder) {
+        case IGD_BINDER_DAEMON:
+            return say(j, IGD_SEVERITY_NOTE, NULL, "host device %s is bound to %s: igd-assignd will bind it to vfio-pci",
+                       s->name, now);
+        case IGD_BINDER_LIBVIRT:
+            return say(j, IGD_SEVERITY_NOTE, NULL,
+                       "host device %s is bound to %s: libvirt detaches it for the start (managed='yes')", s->name,
+                       now);
+        case IGD_BINDER_NONE:
+            break;
+        }
         igd_pci_address_nodedev_name(&s->addr, nodedev);
         hint = g_strdup_printf("run: igd-assign setup DOMAIN (or: virsh nodedev-detach %s)", nodedev);
         if (s->driver != NULL)

@@ -2,11 +2,11 @@
 # TAP: igd-assignd on "the system bus" (no --bus-address: it connects to
 # $DBUS_SYSTEM_BUS_ADDRESS, here a private dbus-daemon with the project's
 # policy), where a caller that is not root goes through polkit. This bus has
-# no polkitd, so polkit cannot answer: the call is denied, and the daemon
-# lives on and keeps serving root. (Every non-root caller on the system bus
-# crashed igd-assignd once: authorize() read the polkit action through a
-# pointer it had already handed over; tests/package.sh met it with the
-# installed package.)
+# no polkitd (tests/daemon-polkit.sh runs a real one), so polkit cannot
+# answer: the call is denied, and the daemon lives on and keeps serving
+# root. (Every non-root caller on the system bus once crashed igd-assignd:
+# authorize() read the polkit action through a pointer it had already handed
+# over; tests/package.sh met it with the installed package.)
 set -u
 : "${top_srcdir:?}" "${top_builddir:?}"
 daemon_bin=$top_builddir/daemon/igd-assignd

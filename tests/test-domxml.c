@@ -228,7 +228,14 @@ test_case(gconstpointer data)
         g_assert_no_error(error);
         g_assert_false(report2.changed);
         g_assert_cmpstr(again, ==, out);
+        /* ... and says it changed nothing */
+        g_assert_cmpuint(report2.changes->len, ==, 0);
+        g_assert_cmpuint(report2.removed, ==, 0);
         igd_domxml_report_clear(&report2);
+        /* a rewrite that changed the document says what it changed (the watcher's log line) */
+        if (report.changed)
+            g_assert_cmpuint(report.changes->len, >, 0);
+        g_assert_cmpuint(report.removed, <=, report.changes->len);
 
         /* the hook's check finds nothing to complain about: the output read as every front end reads a
          * domain, and judged by the domain rules and the requirements of its mode */
@@ -267,7 +274,8 @@ test_case(gconstpointer data)
         }
     }
     /* what the engine says about its decisions: <name>.<mode>.report (when it says anything), grouped as
-     * `rewrite` prints them: the reasons (NOTE), the warnings (WARN), what refused (FAIL) */
+     * `rewrite` prints them: the reasons (NOTE), the warnings (WARN), what refused (FAIL), then each change
+     * it made ("removal" when it took away something the definition had) */
     {
         static const struct {
             IgdSeverity severity;
@@ -292,6 +300,13 @@ test_case(gconstpointer data)
                     g_string_append_printf(text, "  hint: %s\n", f->hint);
             }
         }
+        for (guint i = 0; i < report.changes->len; i++) {
+            const IgdFinding *f = g_ptr_array_index(report.changes, i);
+            g_assert_cmpint(f->severity, ==, IGD_SEVERITY_NOTE + (f->severity == IGD_SEVERITY_WARN));
+            g_string_append_printf(text, "%s [%s]: %s\n", f->severity == IGD_SEVERITY_WARN ? "removal" : "change",
+                                   f->id, f->message);
+        }
+        g_assert_cmpuint(report.removed, ==, igd_findings_count(report.changes, IGD_SEVERITY_WARN));
         if (text->len || g_file_test(path, G_FILE_TEST_EXISTS))
             igd_test_compare_file(text->str, path);
     }
@@ -772,7 +787,7 @@ test_legacy_explicit_fails(void)
     igd_domxml_report_clear(&r);
 }
 
-/* The FAIL findings of igd_domxml_verify() for @xml read without options (NULL when @xml is not a domain). */
+/* The FAIL (and WARN) findings of igd_domxml_verify() for @xml read without options (NULL when @xml is not a domain). */
 static GPtrArray *
 verify(const char *xml, gsize len, const IgdSnapshot *snapshot, IgdDomain **dom_out)
 {
@@ -785,8 +800,8 @@ verify(const char *xml, gsize len, const IgdSnapshot *snapshot, IgdDomain **dom_
     for (guint i = 0; i < broken->len; i++) {
         const IgdFinding *f = g_ptr_array_index(broken, i);
         g_test_message("broken %s: %s", f->id, f->message);
-        /* each names its fix */
-        g_assert_cmpint(f->severity, ==, IGD_SEVERITY_FAIL);
+        /* each names its fix; a managed='yes' IGD hostdev only warns (libvirt detaches it itself) */
+        g_assert_cmpint(f->severity, ==, g_str_equal(f->id, "managed") ? IGD_SEVERITY_WARN : IGD_SEVERITY_FAIL);
         g_assert_true(f->hint && *f->hint);
     }
     if (dom_out)
@@ -1050,6 +1065,101 @@ test_mode_switch(void)
     g_assert_nonnull(strstr(upt, "mode=\"upt\""));
     g_assert_nonnull(strstr(back, "mode=\"legacy\""));
     g_assert_nonnull(strstr(back, "<model type=\"none\"/>"));
+    /* a switch of mode is a change the rewrite reports */
+    {
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autofree char *out = NULL;
+        gsize n2 = 0;
+
+        igd_domxml_options_init(&o);
+        o.mode = IGD_MODE_UPT;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(legacy, strlen(legacy), &o, &out, &n2, &r, NULL));
+        g_assert_nonnull(igd_findings_find(r.changes, "upt-address"));
+        g_assert_cmpstr(igd_findings_find(r.changes, "metadata")->message, ==, "switched to UPT mode (was legacy)");
+        g_assert_cmpuint(r.removed, ==, 0);
+        igd_domxml_report_clear(&r);
+    }
+}
+
+/*
+ * `undo` marks the restored definition <igd:undone/> (the watcher leaves it
+ * alone); the marker is valid metadata, is not <igd:assign> (not "set up"),
+ * is replaced rather than repeated, and the next rewrite (setup) removes it
+ * and says so.
+ */
+static void
+test_undone_marker(void)
+{
+    g_autofree char *marked = NULL, *twice = NULL, *again = NULL;
+    gsize n = 0, n2 = 0, n3 = 0;
+    g_autoptr(GError) error = NULL;
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+
+    g_assert_true(igd_domxml_mark_undone(minimal, strlen(minimal), "2025-11-24T16:00:00Z", &marked, &n, &error));
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(marked, "<igd:undone xmlns:igd=\"" IGD_DOMAIN_NS "\" at=\"2025-11-24T16:00:00Z\"/>"));
+    g_assert_true(rng_valid(igd_rng, marked, n, "igd-domain.rng"));
+    {
+        g_autoptr(IgdDomain) dom = igd_domain_read(marked, n, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_true(dom->undone);
+        g_assert_false(dom->has_metadata);
+        g_assert_false(dom->igd_domain);
+    }
+    g_assert_true(igd_domxml_mark_undone(marked, n, "2025-11-25T08:00:00Z", &twice, &n2, &error));
+    g_assert_null(strstr(twice, "2025-11-24"));
+    g_assert_nonnull(strstr(twice, "2025-11-25T08:00:00Z"));
+    g_assert_null(strstr(strstr(twice, "<igd:undone") + 1, "<igd:undone")); /* one marker */
+    /* a rewrite opts back in */
+    igd_domxml_options_init(&o);
+    o.mode = IGD_MODE_UPT;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(twice, n2, &o, &again, &n3, &r, &error));
+    g_assert_no_error(error);
+    g_assert_null(strstr(again, "undone"));
+    {
+        gboolean said = FALSE;
+        for (guint i = 0; i < r.changes->len; i++)
+            said |= g_str_equal(((const IgdFinding *)g_ptr_array_index(r.changes, i))->message,
+                                "removed <igd:undone/> (the opt-out of igd-assign undo)");
+        g_assert_true(said);
+    }
+    igd_domxml_report_clear(&r);
+    /* not a domain: refused as igd_domain_read() refuses */
+    g_clear_error(&error);
+    g_assert_false(igd_domxml_mark_undone("<network/>", 10, NULL, &again, &n3, &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+}
+
+/* UPT: a 'none' video next to an emulated one (libvirt refuses the pair) is removed, and said */
+static void
+test_upt_none_next_to_emulated(void)
+{
+    const char *xml = "<domain type='kvm'>\n  <name>m</name>\n  <memory>1048576</memory>\n  <os>\n"
+                      "    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n  <devices>\n"
+                      "    <video>\n      <model type='none'/>\n    </video>\n"
+                      "    <video>\n      <model type='qxl'/>\n    </video>\n  </devices>\n</domain>\n";
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autofree char *out = NULL;
+    g_autoptr(GError) error = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = IGD_MODE_UPT;
+    igd_domxml_report_init(&r);
+    g_assert_true(igd_domxml_rewrite(xml, strlen(xml), &o, &out, &n, &r, &error));
+    g_assert_no_error(error);
+    g_assert_null(strstr(out, "type=\"none\""));
+    g_assert_nonnull(strstr(out, "<model type=\"qxl\"/>"));
+    g_assert_cmpstr(igd_findings_find(r.changes, "upt-video")->message, ==,
+                    "removed <video><model type='none'/> next to an emulated video");
+    g_assert_cmpuint(r.removed, ==, 0);
+    g_assert_true(rng_valid(libvirt_rng, out, n, "domain.rng"));
+    igd_domxml_report_clear(&r);
 }
 
 /* igd_snapshot_gather() over captured host trees (tests/data/hosts, see their READMEs) */
@@ -1605,6 +1715,8 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/schema/metadata", test_metadata_schema);
     g_test_add_func("/domxml/original/identity", test_original_identity);
     g_test_add_func("/domxml/mode-switch", test_mode_switch);
+    g_test_add_func("/domxml/undone-marker", test_undone_marker);
+    g_test_add_func("/domxml/upt/none-next-to-emulated", test_upt_none_next_to_emulated);
     g_test_add_func("/domxml/legacy/crowded", test_legacy_crowded);
     g_test_add_func("/domxml/snapshot/skl-ideapad-vfio", test_snapshot_skl_vfio);
     g_test_add_func("/domxml/snapshot/not-igd", test_snapshot_not_igd);

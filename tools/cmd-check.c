@@ -50,6 +50,9 @@ igd_cmd_check(IgdCli *cli, int argc, char **argv)
         out = igd_report_checks_json(&addr, checks);
     else
         out = igd_report_checks_text(checks, cli->verbosity > 0, cli->verbosity < 0);
-    fputs(out, stdout);
+    if (cli->json)
+        igd_cli_print_json(out);
+    else
+        fputs(out, stdout);
     return igd_findings_worst(checks) == IGD_SEVERITY_FAIL ? IGD_EXIT_FAILED : IGD_EXIT_OK;
 }

@@ -41,7 +41,7 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
 
     qemu = igd_snapshot_probe_qemu(NULL, &error);
     if (qemu == NULL && cli->verbosity > 0)
-        igd_cli_message(NULL, "QEMU: %s", error->message);
+        igd_cli_warning("QEMU: %s", error->message);
     g_clear_error(&error);
 
     in = igd_inspect_collect_romfile(cli->sysroot, &addr, qemu, romfile, &error);
@@ -57,6 +57,9 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
                                  ? "igd-assign status lists the IGDs of this host" : NULL);
     }
     out = cli->json ? igd_inspect_to_json(in) : igd_inspect_to_text(in, cli->verbosity > 0);
-    fputs(out, stdout);
+    if (cli->json)
+        igd_cli_print_json(out);
+    else
+        fputs(out, stdout);
     return IGD_EXIT_OK;
 }

@@ -156,6 +156,21 @@ igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSe
     igd_json_end_array(json);
 }
 
+void
+igd_cli_json_changes(IgdJson *json, const IgdDomXmlReport *report)
+{
+    igd_json_begin_array(json, "changes");
+    for (guint i = 0; i < report->changes->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(report->changes, i);
+        igd_json_begin_object(json, NULL);
+        igd_json_string(json, "id", f->id);
+        igd_json_string(json, "message", f->message);
+        igd_json_bool(json, "removes", f->severity == IGD_SEVERITY_WARN);
+        igd_json_end_object(json);
+    }
+    igd_json_end_array(json);
+}
+
 int
 igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
 {
@@ -215,9 +230,10 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
         igd_json_bool(j, "changed", report.changed);
         igd_cli_json_findings(j, "reasons", report.findings, IGD_SEVERITY_NOTE);
         igd_cli_json_findings(j, "warnings", report.findings, IGD_SEVERITY_WARN);
+        igd_cli_json_changes(j, &report);
         igd_json_string(j, "xml", out);
         igd_json_end_object(j);
-        fputs(igd_json_get(j), stdout);
+        igd_cli_print_json(igd_json_get(j));
     } else {
         igd_cli_print_report(cli, &report);
         fwrite(out, 1, out_len, stdout);

@@ -259,7 +259,7 @@ rom_build(IgdCli *cli, int argc, char **argv)
             igd_json_string(json, NULL, notes->pdata[i]);
         igd_json_end_array(json);
         igd_json_end_object(json);
-        fputs(igd_json_get(json), stdout);
+        igd_cli_print_json(igd_json_get(json));
         return IGD_EXIT_OK;
     }
     {

@@ -42,19 +42,29 @@ typedef struct {
 } IgdCliCommand;
 
 /*
- * Print "igd-assign: <what>: <error message>" and, when @hint is not NULL,
- * "hint: <hint>" on stderr. Returns the exit code for @error
+ * Errors, the one place they are printed: "igd-assign: <what>: <why>" and,
+ * when @hint is not NULL, "hint: <hint>" on stderr; under --json also
+ * {"error": {"what": ..., "why": ..., "hint": ... | null}} on stdout, as
+ * the run's one JSON document (unless a document was printed already:
+ * then stderr only). Returns the exit code for @error
  * (igd_error_exit_code()).
  */
 int igd_cli_error(const char *what, const GError *error, const char *hint);
 /*
- * igd_cli_error(), and under --json also the error document of SPEC.md §3 on
- * stdout: {"error": {"what": ..., "why": ..., "hint": ...}}. Returns the
- * exit code.
+ * An error without a GError (usage errors): "igd-assign: <message>" (and a
+ * hint) on stderr and, under --json, the error document whose "what" is
+ * the message up to its first ": " and "why" the rest. The caller returns
+ * the exit code.
  */
-int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
-/* Print "igd-assign: <message>" (and a hint) on stderr. */
 void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* igd_cli_error() (which prints the --json error document itself; @cli is not needed). */
+int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
+/* Not an error: "igd-assign: <message>" on stderr only (warnings, progress). */
+void igd_cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* --json is on for this run (seen anywhere before "--", so that even a usage error is JSON). */
+gboolean igd_cli_json(void);
+/* Print @document on stdout as the run's one JSON document (a second one is dropped, with a warning). */
+void igd_cli_print_json(const char *document);
 /*
  * Parse a command's options with @entries (may be NULL). The global options
  * (--json, --sysfs-root, -c, -q, -v) are accepted after the command too and
