@@ -110,12 +110,59 @@ silent_error(void *ctx, const char *msg, ...)
 {
 }
 
+/* What the parser's structured errors tell: the first namespace error (line and message). */
+typedef struct {
+    int ns_line;
+    char *ns_message;
+} ParseErrors;
+
+static void
+structured_error(void *data, xmlErrorPtr e)
+{
+    xmlParserCtxt *ctxt = data;
+    ParseErrors *pe = ctxt ? ctxt->_private : NULL;
+
+    if (pe && e && e->domain == XML_FROM_NAMESPACE && e->level >= XML_ERR_ERROR && pe->ns_message == NULL) {
+        pe->ns_line = e->line;
+        pe->ns_message = g_strchomp(g_strdup(e->message ? e->message : "namespace error"));
+    }
+}
+
+/*
+ * A NUL byte: libxml2 reads one as the end of its input and ignores
+ * whatever follows (the root's end may come before it, so a document
+ * with NULs and anything after them would pass), and libvirt reads a
+ * definition as a C string. UTF-16 and UTF-32, where every other byte of
+ * ASCII text is NUL, are named: libvirt cannot read them either.
+ */
+static gboolean
+check_no_nul(const char *xml, gsize len, GError **error)
+{
+    const char *nul = memchr(xml, '\0', len);
+    const guchar *u = (const guchar *)xml;
+
+    if (nul == NULL)
+        return TRUE;
+    if ((len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) ||
+        (len >= 2 && ((u[0] == '<' && u[1] == 0) || (u[0] == 0 && u[1] == '<'))) ||
+        (len >= 4 && u[0] == 0 && u[1] == 0 && ((u[2] == 0xfe && u[3] == 0xff) || u[3] == '<')))
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                            "domain XML is in UTF-16 or UTF-32, which libvirt does not read (it reads UTF-8)");
+    else
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML has a NUL byte at offset %" G_GSIZE_FORMAT
+                    " (a definition is text: libvirt would read it only up to there)",
+                    (gsize)(nul - xml));
+    return FALSE;
+}
+
 IgdXmlDoc *
 igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 {
     xmlParserCtxt *ctxt;
     xmlDoc *doc;
     xmlNode *root;
+    ParseErrors pe = { 0 };
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
     if (len > IGD_XML_MAX_SIZE) {
@@ -128,12 +175,16 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is empty");
         return NULL;
     }
+    if (!check_no_nul(xml, len, error))
+        return NULL;
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "cannot create an XML parser");
         return NULL;
     }
     xmlSetGenericErrorFunc(NULL, silent_error);
+    ctxt->_private = &pe;
+    ctxt->sax->serror = structured_error;
     /* no XML_PARSE_NOENT (no entity expansion), no DTDLOAD/DTDATTR (no DTD), NONET */
     doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "domain.xml", NULL, options);
     if (doc == NULL || !ctxt->wellFormed) {
@@ -144,9 +195,29 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
                     e ? e->line : 0, msg);
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
+        g_free(pe.ns_message);
         return NULL;
     }
+    /*
+     * Namespace errors (an unbound prefix, an empty or invalid namespace
+     * name, an attribute twice in one namespace) do not stop libxml2, and
+     * libvirt ignores what they touch; but an element with an unbound
+     * prefix would be bound by any declaration the rewrite adds (<qemu:...>
+     * becoming libvirt's QEMU namespace): the output would mean more than
+     * the input. Refused like malformed XML.
+     */
+    if (!ctxt->nsWellFormed) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is not namespace-well-formed: line %d: %s",
+                    pe.ns_message ? pe.ns_line : 0, pe.ns_message ? pe.ns_message : "namespace error");
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        g_free(pe.ns_message);
+        return NULL;
+    }
+    /* no NUL (check_no_nul): libxml2 read every byte, and refused anything after the root but white
+     * space, comments and PIs ("Extra content at the end of the document") */
     xmlFreeParserCtxt(ctxt);
+    g_free(pe.ns_message);
     if (doc->intSubset || doc->extSubset) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
                             "domain XML has a DOCTYPE (DTDs and entity declarations are refused)");

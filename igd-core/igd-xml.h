@@ -26,9 +26,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdXmlDoc, igd_xml_doc_free)
 /*
  * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes, no
  * network, no entity expansion, no DTD loading, a DOCTYPE is refused, the
- * root must be <domain>. Blank text is kept (so serialising gives the
- * input's formatting back). Errors: IGD_ERROR_INVALID naming the problem
- * (and the line for a syntax error).
+ * root must be <domain>. Refused like malformed XML: a document that is not
+ * namespace-well-formed (an unbound prefix, ...), a NUL byte anywhere
+ * (libxml2 would stop reading there), anything after the root element but
+ * white space, comments and PIs. Blank text is kept (so serialising gives
+ * the input's formatting back). Errors: IGD_ERROR_INVALID naming the
+ * problem (and the line for a syntax or namespace error).
  */
 IgdXmlDoc *igd_xml_parse_domain(const char *xml, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -1516,6 +1516,153 @@ test_regress_decimal_slot(void)
     }
 }
 
+/* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
+static void
+assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
+{
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = mode;
+    o.opregion = opregion;
+    igd_domxml_report_init(&r);
+    g_assert_false(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
+    g_assert_null(out);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_test_message("refused: %s", error->message);
+    if (strstr(error->message, want) == NULL)
+        g_error("'%s' does not say '%s'", error->message, want);
+    g_assert_cmpint(igd_error_exit_code(error), ==, 1);
+    igd_domxml_report_clear(&r);
+}
+
+/*
+ * Issue 12: an element whose prefix is declared nowhere is inert for
+ * libvirt (its parser ignores what it cannot bind), but the rewrite used to
+ * give it a meaning: --opregion declares xmlns:qemu on <domain> for its
+ * <qemu:override>, and the unbound <qemu:commandline> below came out bound
+ * to libvirt's QEMU namespace. Shown with libvirt 9.0's own QEMU driver
+ * before the fix (type set to qemu, <driver name='vfio'/> added to the
+ * input so that libvirt accepts it):
+ *   virsh -c 'qemu:///embed?root=DIR' domxml-to-native qemu-argv --xml IN
+ *     ... -name guest=unbound,debug-threads=on ... (no INJECTED anywhere)
+ *   igd-assign rewrite --mode upt --opregion IN > OUT; virsh ... --xml OUT
+ *     ... -device '{"driver":"vfio-pci",...,"x-igd-opregion":true}'
+ *     -name INJECTED-BY-UNBOUND-PREFIX
+ * Now such input is refused like malformed XML, in every mode
+ * (tests/domxmldata/unbound-prefix.xml, also a golden case).
+ */
+static void
+test_regress_unbound_prefix(void)
+{
+    g_autofree char *path = igd_test_srcpath("domxmldata/unbound-prefix.xml");
+    g_autoptr(GBytes) bytes = igd_test_load(path);
+    gsize len = 0;
+    const char *xml = g_bytes_get_data(bytes, &len);
+
+    g_assert_nonnull(strstr(xml, "<qemu:arg value='INJECTED-BY-UNBOUND-PREFIX'/>"));
+    assert_refused(xml, len, IGD_MODE_UPT, TRUE,
+                   "not namespace-well-formed: line 15: Namespace prefix qemu on commandline is not defined");
+    assert_refused(xml, len, IGD_MODE_LEGACY, FALSE, "not namespace-well-formed");
+    /* every front end reads a domain through igd_domain_read(): the hook and the watcher refuse it too */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, len, NULL, &error);
+
+        g_assert_null(dom);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+}
+
+/* Every namespace error libxml2 reports without stopping is refused, with its line. */
+static void
+test_regress_namespace_errors(void)
+{
+    static const struct {
+        const char *xml, *want;
+    } rows[] = {
+        { "<domain type='kvm'>\n<q:a/></domain>", "line 2: Namespace prefix q on a is not defined" },
+        { "<domain type='kvm' q:a='1'/>", "Namespace prefix q for a on domain is not defined" },
+        { "<domain type='kvm'><metadata><a:b:c xmlns:a='urn:a'/></metadata></domain>", "not namespace-well-formed" },
+        { "<domain type='kvm' xmlns:q=''/>", "Empty XML namespace is not allowed" },
+        { "<domain type='kvm' xmlns:xml='urn:x'/>", "xml namespace prefix mapped to wrong URI" },
+        { "<domain type='kvm' xmlns:a='urn:x' xmlns:b='urn:x' a:x='1' b:x='2'/>", "redefined" },
+        { "<domain type='kvm' xmlns:q='::not a uri'/>", "is not a valid URI" },
+        /* a prefix declared on a sibling is out of scope */
+        { "<domain type='kvm'><metadata><a:x xmlns:a='urn:a'/><a:y/></metadata></domain>", "Namespace prefix a on y" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+        assert_refused(rows[i].xml, strlen(rows[i].xml), IGD_MODE_UPT, FALSE, rows[i].want);
+}
+
+/*
+ * Anything after the root element but white space, comments and PIs is
+ * refused. libxml2 refuses text, elements, CDATA and references there
+ * ("Extra content at the end of the document"), but reads a NUL as the end
+ * of its input: the NULs (and whatever followed them) were accepted and
+ * went into <igd:original> base64, which undo then refused as corrupt.
+ */
+static void
+test_regress_trailing(void)
+{
+    static const char doc[] = "<domain type='kvm'>\n  <name>t</name>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm"
+                              "</type>\n  </os>\n  <devices>\n  </devices>\n</domain>\n";
+    static const struct {
+        const char *tail;
+        gsize tail_len;
+        const char *want;
+    } refused[] = {
+        { "\0", 1, "NUL byte at offset" },
+        { "\0\0\0\0", 4, "NUL byte at offset" },
+        { "\n\0", 2, "NUL byte at offset" },
+        { "\0<domain type='kvm'/>", 21, "NUL byte" },
+        { "\0<!-- x -->", 11, "NUL byte" },
+        { "x", 1, "Extra content at the end of the document" },
+        { "<domain/>", 9, "Extra content" },
+        { "<![CDATA[x]]>", 13, "Extra content" },
+        { "&amp;", 5, "Extra content" },
+    };
+    static const char *const accepted[] = { "\n\n  \n", "<!-- kept -->\n", "<?app kept?>\n" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        gsize len = sizeof(doc) - 1 + refused[i].tail_len;
+        g_autofree char *xml = g_malloc(len);
+
+        memcpy(xml, doc, sizeof(doc) - 1);
+        memcpy(xml + sizeof(doc) - 1, refused[i].tail, refused[i].tail_len);
+        assert_refused(xml, len, IGD_MODE_UPT, FALSE, refused[i].want);
+    }
+    /* a NUL inside, and UTF-16 (every other byte NUL; libvirt cannot read it) */
+    {
+        static const char utf16[] = "\xff\xfe<\0d\0o\0m\0a\0i\0n\0/\0>\0";
+        static const char inside[] = "<domain type='kvm'><name>a\0b</name></domain>";
+
+        assert_refused(utf16, sizeof(utf16) - 1, IGD_MODE_UPT, FALSE, "UTF-16 or UTF-32");
+        assert_refused(inside, sizeof(inside) - 1, IGD_MODE_UPT, FALSE, "NUL byte at offset 26");
+    }
+    /* XML allows white space, comments and PIs after the root: kept, and undo gets the input back */
+    for (gsize i = 0; i < G_N_ELEMENTS(accepted); i++) {
+        g_autofree char *xml = g_strconcat(doc, accepted[i], NULL);
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_UPT, NULL);
+        g_autofree char *orig = NULL;
+        g_autoptr(GError) error = NULL;
+        gsize orig_len = 0;
+
+        g_assert_cmpstr(again, ==, out);
+        if (strstr(accepted[i], "kept"))
+            g_assert_true(g_str_has_suffix(out, accepted[i]));
+        g_assert_true(igd_domxml_get_original(out, strlen(out), &orig, &orig_len, &error));
+        g_assert_no_error(error);
+        g_assert_cmpstr(orig, ==, xml);
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1726,6 +1873,9 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/decimal-slot", test_regress_decimal_slot);
     g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
+    g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
+    g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
+    g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
