@@ -531,11 +531,18 @@ qemu_child(xmlNode *parent, const char *name, const char *attr, const char *valu
     return NULL;
 }
 
-/* The <qemu:property> named @prop of device @alias, NULL if none. */
-xmlNode *
-igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
+/*
+ * Every <qemu:property name=@prop> of device @alias, in document order:
+ * libvirt applies every <qemu:override>, every <qemu:device> of the alias
+ * and every <qemu:frontend> in that order, a later property replacing an
+ * earlier one (libvirt 9.0, domxml-to-native: the last one is what QEMU
+ * gets). One walk over the root's children and the override subtrees.
+ */
+static GPtrArray *
+override_find_all(xmlNode *root, const char *alias, const char *prop)
 {
-    /* every <qemu:override> and every <qemu:device> of the alias: libvirt merges them */
+    GPtrArray *found = g_ptr_array_new();
+
     for (xmlNode *ov = root->children; ov; ov = ov->next) {
         if (!is_qemu(ov, "override"))
             continue;
@@ -543,16 +550,24 @@ igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
             if (!is_qemu(dev, "device") || !igd_xml_prop_eq(dev, "alias", alias))
                 continue;
             for (xmlNode *fe = dev->children; fe; fe = fe->next) {
-                xmlNode *p;
                 if (!is_qemu(fe, "frontend"))
                     continue;
-                p = qemu_child(fe, "property", "name", prop);
-                if (p)
-                    return p;
+                for (xmlNode *p = fe->children; p; p = p->next)
+                    if (is_qemu(p, "property") && igd_xml_prop_eq(p, "name", prop))
+                        g_ptr_array_add(found, p);
             }
         }
     }
-    return NULL;
+    return found;
+}
+
+/* The property libvirt gives QEMU: the last of them. */
+xmlNode *
+igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
+{
+    g_autoptr(GPtrArray) found = override_find_all(root, alias, prop);
+
+    return found->len ? found->pdata[found->len - 1] : NULL;
 }
 
 void
@@ -561,10 +576,14 @@ igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const c
     xmlNs *ns;
     xmlNode *ov, *dev, *fe, *p;
 
-    p = igd_xml_override_find(root, alias, prop);
-    if (p) {
-        igd_xml_set(p, "type", type);
-        igd_xml_set(p, "value", value);
+    g_autoptr(GPtrArray) found = override_find_all(root, alias, prop);
+
+    /* every occurrence says the value, so whichever libvirt takes is it */
+    if (found->len) {
+        for (guint i = 0; i < found->len; i++) {
+            igd_xml_set(found->pdata[i], "type", type);
+            igd_xml_set(found->pdata[i], "value", value);
+        }
         return;
     }
     ns = qemu_ns(root, TRUE);
@@ -591,27 +610,59 @@ igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const c
     igd_xml_insert(fe, p, NULL);
 }
 
-/* Remove property @prop of @alias, and containers left empty. */
+/* The distinct parents of @nodes (in document order: a parent's children are adjacent in it). */
+static GPtrArray *
+parents_of(GPtrArray *nodes)
+{
+    GPtrArray *parents = g_ptr_array_new();
+
+    for (guint i = 0; i < nodes->len; i++) {
+        xmlNode *parent = ((xmlNode *)nodes->pdata[i])->parent;
+        if (parents->len == 0 || parents->pdata[parents->len - 1] != parent)
+            g_ptr_array_add(parents, parent);
+    }
+    return parents;
+}
+
+/* The containers of @containers left without a qemu:@what child. */
+static GPtrArray *
+prune(GPtrArray *containers, const char *what)
+{
+    GPtrArray *removed = g_ptr_array_new();
+
+    for (guint i = 0; i < containers->len; i++) {
+        xmlNode *c = containers->pdata[i];
+        if (qemu_child(c, what, NULL, NULL) == NULL)
+            g_ptr_array_add(removed, c);
+    }
+    return removed;
+}
+
+/*
+ * Remove every property @prop of @alias, then the frontends, devices and
+ * overrides left empty. Each container is looked at once, after all the
+ * removals below it (linear however many there are).
+ */
 void
 igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop)
 {
-    xmlNode *p = igd_xml_override_find(root, alias, prop);
-    xmlNode *fe, *dev, *ov;
+    g_autoptr(GPtrArray) props = override_find_all(root, alias, prop);
+    g_autoptr(GPtrArray) fes = parents_of(props);
+    g_autoptr(GPtrArray) empty_fes = NULL, devs = NULL, empty_devs = NULL, ovs = NULL, empty_ovs = NULL;
 
-    if (p == NULL)
-        return;
-    fe = p->parent;
-    dev = fe->parent;
-    ov = dev->parent;
-    igd_xml_remove(p);
-    if (qemu_child(fe, "property", NULL, NULL) == NULL) {
-        igd_xml_remove(fe);
-        if (qemu_child(dev, "frontend", NULL, NULL) == NULL) {
-            igd_xml_remove(dev);
-            if (qemu_child(ov, "device", NULL, NULL) == NULL)
-                igd_xml_remove(ov);
-        }
-    }
+    for (guint i = 0; i < props->len; i++)
+        igd_xml_remove(props->pdata[i]);
+    empty_fes = prune(fes, "property");
+    devs = parents_of(empty_fes);
+    for (guint i = 0; i < empty_fes->len; i++)
+        igd_xml_remove(empty_fes->pdata[i]);
+    empty_devs = prune(devs, "frontend");
+    ovs = parents_of(empty_devs);
+    for (guint i = 0; i < empty_devs->len; i++)
+        igd_xml_remove(empty_devs->pdata[i]);
+    empty_ovs = prune(ovs, "device");
+    for (guint i = 0; i < empty_ovs->len; i++)
+        igd_xml_remove(empty_ovs->pdata[i]);
 }
 
 

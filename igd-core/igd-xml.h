@@ -84,11 +84,16 @@ void igd_xml_set_pci_address(xmlNode *address, const IgdPciAddress *a, gboolean 
 
 /* ---- <qemu:override> (libvirt 8.2+) ---- */
 
-/* The <qemu:property name=@prop> of device @alias in any <qemu:override> of @root, NULL if none. */
+/*
+ * libvirt applies every <qemu:override> of the root, every <qemu:device> of
+ * an alias and every <qemu:frontend> in document order, a later property
+ * replacing an earlier one of the same name.
+ */
+/* The <qemu:property name=@prop> of device @alias QEMU gets (the last of them), NULL if none. */
 xmlNode *igd_xml_override_find(xmlNode *root, const char *alias, const char *prop);
-/* Set (or add, creating the containers and the namespace) property @prop of @alias. */
+/* Set every property @prop of @alias; add one (creating the containers and the namespace) when there is none. */
 void igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const char *type, const char *value);
-/* Remove property @prop of @alias, and containers left empty. */
+/* Remove every property @prop of @alias, and the containers left empty. */
 void igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop);
 
 /* ---- <qemu:commandline> -global options ---- */

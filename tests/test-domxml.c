@@ -1663,6 +1663,128 @@ test_regress_trailing(void)
     }
 }
 
+static guint
+count_of(const char *hay, const char *needle)
+{
+    guint n = 0;
+
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/*
+ * A property of the IGD's alias in several <qemu:override> blocks (or
+ * devices, or frontends): libvirt applies them all in document order and
+ * the last one is what QEMU gets (libvirt 9.0 domxml-to-native of
+ * x-igd-gms 1 then 3, 4, 5 across frontends, devices and blocks:
+ * "x-igd-gms":5). The read takes the last; a set writes every occurrence;
+ * a remove removes every occurrence and the containers left empty. Before
+ * issue 12 the read and the set took the first and the remove removed one,
+ * so a later block kept a value nobody checked.
+ */
+static void
+test_regress_override_duplicates(void)
+{
+    static const char *const tmpl =
+        "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+        "  <name>dup</name>\n"
+        "  <os>\n    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>\n  </os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='no'>\n"
+        "      <driver name='vfio'/>\n"
+        "      <source>\n        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n      </source>\n"
+        "      <alias name='ua-igd'/>\n"
+        "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n"
+        "    </hostdev>\n"
+        "    <video>\n      <model type='none'/>\n    </video>\n"
+        "  </devices>\n"
+        "  <qemu:override>\n"
+        "    <qemu:device alias='ua-igd'>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "        <qemu:property name='x-no-kvm-intx' type='bool' value='true'/>\n"
+        "      </qemu:frontend>\n"
+        "    </qemu:device>\n"
+        "  </qemu:override>\n"
+        "  <qemu:override>\n"
+        "    <qemu:device alias='ua-igd'>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "      </qemu:frontend>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "      </qemu:frontend>\n"
+        "    </qemu:device>\n"
+        "  </qemu:override>\n"
+        "</domain>\n";
+    g_autofree char *xml = g_strdup_printf(tmpl, "2", "0", "5");
+
+    /* the read: the last */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, strlen(xml), NULL, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dom->x_igd_gms, ==, 5);
+    }
+    /* QEMU 7.2 on the Skylake laptop needs x-igd-gms=1: every occurrence says 1 */
+    {
+        g_autoptr(IgdSnapshot) s = hand_snapshot_skl("7.2.0", "legacy");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_LEGACY, s);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_LEGACY, s);
+        g_autoptr(IgdDomain) dom = igd_domain_read(out, strlen(out), NULL, NULL);
+
+        g_assert_cmpuint(count_of(out, "name=\"x-igd-gms\""), ==, 3);
+        g_assert_cmpuint(count_of(out, "name=\"x-igd-gms\" type=\"unsigned\" value=\"1\""), ==, 3);
+        g_assert_cmpuint(count_of(out, "x-no-kvm-intx"), ==, 1);
+        g_assert_cmpint(dom->x_igd_gms, ==, 1);
+        g_assert_cmpstr(again, ==, out);
+    }
+    /* QEMU 9.2 needs none: every x-igd-gms goes, and every container left empty with it */
+    {
+        g_autoptr(IgdSnapshot) s = hand_snapshot_skl("9.2.0", "legacy");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_LEGACY, s);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_LEGACY, s);
+        g_autoptr(IgdDomain) dom = igd_domain_read(out, strlen(out), NULL, NULL);
+
+        g_assert_cmpuint(count_of(out, "x-igd-gms"), ==, 0);
+        g_assert_cmpuint(count_of(out, "x-no-kvm-intx"), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:override>"), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:device "), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:frontend>"), ==, 1);
+        g_assert_cmpint(dom->x_igd_gms, ==, -1);
+        g_assert_cmpstr(again, ==, out);
+    }
+    /* --opregion with the property in the second block: not added again (once, twice) */
+    {
+        g_autofree char *xml2 = g_strdup_printf(tmpl, "1", "1", "1");
+        g_autofree char *with = NULL;
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autoptr(GError) error = NULL;
+        char *out = NULL, *out2 = NULL;
+        gsize n = 0, n2 = 0;
+
+        with = g_strdup(xml2);
+        igd_domxml_options_init(&o);
+        o.mode = IGD_MODE_UPT;
+        o.opregion = TRUE;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(with, strlen(with), &o, &out, &n, &r, &error));
+        g_assert_no_error(error);
+        igd_domxml_report_clear(&r);
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(out, n, &o, &out2, &n2, &r, &error));
+        g_assert_no_error(error);
+        g_assert_false(r.changed);
+        igd_domxml_report_clear(&r);
+        g_assert_cmpuint(count_of(out2, "x-igd-opregion"), ==, 1);
+        g_free(out);
+        g_free(out2);
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1876,6 +1998,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
+    g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
