@@ -293,7 +293,28 @@ add_text_before(xmlNode *before, const char *text)
     xmlAddPrevSibling(before, xmlNewText((const xmlChar *)text));
 }
 
-/* Indent a subtree built by the engine (no blank text inside yet) that sits at @indent. */
+/* Make the white space at the end of text node @t exactly @ws; the text before it stays. */
+static void
+set_trailing_space(xmlNode *t, const char *ws)
+{
+    const char *c = t->content ? (const char *)t->content : "";
+    gsize n = strlen(c);
+    g_autofree char *v = NULL;
+
+    while (n > 0 && g_ascii_isspace(c[n - 1]))
+        n--;
+    v = g_strdup_printf("%.*s%s", (int)n, c, ws);
+    if (!g_str_equal(v, c))
+        xmlNodeSetContent(t, (const xmlChar *)v);
+}
+
+/*
+ * Indent the subtree @node that sits at @indent: a new line and the
+ * indentation in front of every element and comment child and before the
+ * end tag. Where a text node already stands there, its trailing white
+ * space becomes that (so formatting twice gives the same bytes: text kept
+ * inside, e.g. in a hostdev's <source>, gains nothing).
+ */
 void
 igd_xml_format_tree(xmlNode *node, const char *indent)
 {
@@ -310,12 +331,17 @@ igd_xml_format_tree(xmlNode *node, const char *indent)
     for (xmlNode *c = node->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE && c->type != XML_COMMENT_NODE)
             continue;
-        add_text_before(c, nl_inner);
+        if (c->prev && c->prev->type == XML_TEXT_NODE)
+            set_trailing_space(c->prev, nl_inner);
+        else
+            add_text_before(c, nl_inner);
         if (c->type == XML_ELEMENT_NODE)
             igd_xml_format_tree(c, inner);
         any = TRUE;
     }
-    if (any)
+    if (any && node->last->type == XML_TEXT_NODE)
+        set_trailing_space(node->last, nl_outer);
+    else if (any)
         xmlAddChild(node, xmlNewText((const xmlChar *)nl_outer));
 }
 

@@ -1785,6 +1785,53 @@ test_regress_override_duplicates(void)
     }
 }
 
+/*
+ * Issue 12: text inside the IGD hostdev's <source> gained a blank line on
+ * every rewrite: the layout rule stripped the blank text around it, then
+ * put a new line and indentation in front of <address> next to the text,
+ * and libxml2 merged the two. Now the text's trailing white space becomes
+ * the indentation, at every depth of the hostdev (a comment inside
+ * <driver>, text after the children), so the second pass is the first.
+ */
+static void
+test_regress_hostdev_text(void)
+{
+    static const char xml[] =
+        "<domain type='kvm'>\n"
+        "  <name>t</name>\n"
+        "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='no'>\n"
+        "      <driver name='vfio'>\n        <!-- inside driver -->\n      </driver>\n"
+        "      <source>\n"
+        "        some text\n"
+        "        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n"
+        "        more text\n"
+        "      </source>\n"
+        "      text in the hostdev\n"
+        "    </hostdev>\n"
+        "  </devices>\n"
+        "</domain>\n";
+
+    for (gsize m = 0; m < 2; m++) {
+        IgdMode mode = m ? IGD_MODE_UPT : IGD_MODE_LEGACY;
+        g_autofree char *one = rewrite_ok(xml, mode, NULL);
+        g_autofree char *two = rewrite_ok(one, mode, NULL);
+        g_autofree char *three = rewrite_ok(two, mode, NULL);
+
+        g_test_message("%s", one);
+        g_assert_cmpstr(two, ==, one);
+        g_assert_cmpstr(three, ==, one);
+        /* the text is kept, and no blank line is made anywhere */
+        g_assert_nonnull(strstr(one, "some text"));
+        g_assert_nonnull(strstr(one, "more text"));
+        g_assert_nonnull(strstr(one, "text in the hostdev"));
+        g_assert_nonnull(strstr(one, "<!-- inside driver -->"));
+        g_assert_null(strstr(one, "\n\n"));
+        g_assert_null(strstr(one, "\n \n"));
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1999,6 +2046,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
+    g_test_add_func("/domxml/regress/hostdev-text", test_regress_hostdev_text);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);
