@@ -156,6 +156,190 @@ check_no_nul(const char *xml, gsize len, GError **error)
     return FALSE;
 }
 
+/* Bytes [@p, @end) start with @s. */
+static gboolean
+starts_with(const char *p, const char *end, const char *s)
+{
+    gsize n = strlen(s);
+
+    return (gsize)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Just past the first @s in [@p, @end), @end when none (memchr over the bytes: linear). */
+static const char *
+skip_past(const char *p, const char *end, const char *s)
+{
+    gsize n = strlen(s);
+    const char *q;
+
+    while (p < end && (q = memchr(p, s[0], end - p)) != NULL) {
+        if ((gsize)(end - q) >= n && memcmp(q, s, n) == 0)
+            return q + n;
+        p = q + 1;
+    }
+    return end;
+}
+
+static guint
+line_of(const char *xml, const char *at)
+{
+    guint line = 1;
+
+    for (const char *p = xml; (p = memchr(p, '\n', at - p)) != NULL; p++)
+        line++;
+    return line;
+}
+
+/*
+ * Encodings whose bytes below 0x80 are always the ASCII characters, so
+ * that the scan below sees the markup libxml2 sees. Any other (UTF-7,
+ * ISO-2022-*, EBCDIC, ...) could hide tags and attributes from it. libvirt
+ * itself writes UTF-8, without a declaration.
+ */
+static gboolean
+encoding_is_read(const char *name)
+{
+    static const char *const exact[] = { "UTF-8", "UTF8", "US-ASCII", "ASCII", NULL };
+    static const char *const prefixes[] = { "ISO-8859-", "ISO8859-", "ISO_8859-", "LATIN", "WINDOWS-125", "CP125",
+                                            "KOI8-", NULL };
+
+    for (guint i = 0; exact[i]; i++)
+        if (g_ascii_strcasecmp(name, exact[i]) == 0)
+            return TRUE;
+    for (guint i = 0; prefixes[i]; i++)
+        if (g_ascii_strncasecmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* The encoding named by the XML declaration, if the document has one libxml2 would honour (g_free). */
+static char *
+declared_encoding(const char *xml, gsize len)
+{
+    const char *p = xml, *end = xml + MIN(len, 1024), *decl_end, *q;
+
+    if (starts_with(p, end, "\xef\xbb\xbf"))
+        p += 3;
+    if (!starts_with(p, end, "<?xml") || p + 5 >= end || !g_ascii_isspace(p[5]))
+        return NULL;
+    decl_end = skip_past(p, end, "?>");
+    q = skip_past(p, decl_end, "encoding");
+    if (q == decl_end)
+        return NULL;
+    while (q < decl_end && g_ascii_isspace(*q))
+        q++;
+    if (q >= decl_end || *q++ != '=')
+        return NULL;
+    while (q < decl_end && g_ascii_isspace(*q))
+        q++;
+    if (q < decl_end && (*q == '"' || *q == '\'')) {
+        const char *close = memchr(q + 1, *q, decl_end - q - 1);
+        if (close)
+            return g_strndup(q + 1, close - q - 1);
+    }
+    return NULL;
+}
+
+/*
+ * What libxml2 2.9 cannot parse in linear time, refused before it parses:
+ * its check for duplicate attributes compares every attribute of a start
+ * tag with every other (10,000 attributes on one element: 0.11 s, 20,000:
+ * 0.46 s with Debian 12's xmllint), and it looks every prefix (and the
+ * default namespace, for every element) up in the list of namespace
+ * declarations in scope. One pass over the bytes counts the attributes of
+ * each start tag (the '=' outside quotes; namespace declarations are
+ * attributes too) and the namespace declarations of the document, skipping
+ * comments, CDATA sections and PIs as the parser does; a DOCTYPE is refused
+ * here too (it would be after parsing). A document the scan misreads is
+ * one libxml2 refuses as not well-formed.
+ */
+static gboolean
+check_bounds(const char *xml, gsize len, GError **error)
+{
+    const char *p = xml, *end = xml + len;
+    const guchar *u = (const guchar *)xml;
+    g_autofree char *encoding = declared_encoding(xml, len);
+    guint namespaces = 0;
+
+    if (len >= 4 && u[0] == 0x4c && u[1] == 0x6f && u[2] == 0xa7 && u[3] == 0x94) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                            "domain XML is in EBCDIC, which libvirt does not read (it reads UTF-8)");
+        return FALSE;
+    }
+    if (encoding && !encoding_is_read(encoding)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML declares the encoding '%s', which igd-assign does not read (it reads UTF-8, ASCII, "
+                    "ISO-8859-*, windows-125* and KOI8-*; libvirt writes UTF-8)",
+                    encoding);
+        return FALSE;
+    }
+    while (p < end && (p = memchr(p, '<', end - p)) != NULL) {
+        const char *tag = p++;
+        const char *tok = NULL, *tok_end = NULL;
+        gboolean in_tok = FALSE;
+        guint attributes = 0;
+
+        if (starts_with(p, end, "!--")) {
+            p = skip_past(p + 3, end, "-->");
+            continue;
+        }
+        if (starts_with(p, end, "![CDATA[")) {
+            p = skip_past(p + 8, end, "]]>");
+            continue;
+        }
+        if (starts_with(p, end, "!DOCTYPE")) {
+            g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has a DOCTYPE (DTDs and entity declarations are refused)");
+            return FALSE;
+        }
+        if (starts_with(p, end, "?")) {
+            p = skip_past(p + 1, end, "?>");
+            continue;
+        }
+        if (starts_with(p, end, "!") || starts_with(p, end, "/"))
+            continue; /* an end tag has no attributes; "<!" else is an error of libxml2's */
+        /* a start tag, up to the '>' outside quotes */
+        while (p < end && *p != '>') {
+            if (*p == '"' || *p == '\'') {
+                const char *close = memchr(p + 1, *p, end - p - 1);
+                p = close ? close + 1 : end;
+                in_tok = FALSE;
+                continue;
+            }
+            if (*p == '=') {
+                if (++attributes > IGD_XML_MAX_ATTRIBUTES) {
+                    g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has an element with more than %u attributes, at line %u: the bound "
+                                "igd-assign reads (libxml2's cost grows with the square of that number; libvirt's "
+                                "own elements have fewer than 10)",
+                                IGD_XML_MAX_ATTRIBUTES, line_of(xml, tag));
+                    return FALSE;
+                }
+                if (tok && ((tok_end - tok == 5 && memcmp(tok, "xmlns", 5) == 0) ||
+                            (tok_end - tok > 6 && memcmp(tok, "xmlns:", 6) == 0)) &&
+                    ++namespaces > IGD_XML_MAX_NAMESPACES) {
+                    g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has more than %u namespace declarations, the bound igd-assign reads "
+                                "(libxml2 looks prefixes up in the list of those in scope; at line %u)",
+                                IGD_XML_MAX_NAMESPACES, line_of(xml, tag));
+                    return FALSE;
+                }
+                tok = NULL;
+                in_tok = FALSE;
+            } else if (g_ascii_isspace(*p) || *p == '/') {
+                in_tok = FALSE;
+            } else {
+                if (!in_tok)
+                    tok = p;
+                in_tok = TRUE;
+                tok_end = p + 1;
+            }
+            p++;
+        }
+    }
+    return TRUE;
+}
+
 IgdXmlDoc *
 igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 {
@@ -175,7 +359,7 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is empty");
         return NULL;
     }
-    if (!check_no_nul(xml, len, error))
+    if (!check_no_nul(xml, len, error) || !check_bounds(xml, len, error))
         return NULL;
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {

@@ -1832,6 +1832,126 @@ test_regress_hostdev_text(void)
     }
 }
 
+/* A domain with @meta inside <metadata> (a wrapper element declaring xmlns:app='urn:app' around it). */
+static char *
+domain_with_metadata(const char *meta)
+{
+    return g_strdup_printf("<domain type='kvm'>\n  <name>b</name>\n  <metadata>\n    <app:w xmlns:app='urn:app'>%s</app:w>\n"
+                           "  </metadata>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+                           "  <devices>\n  </devices>\n</domain>\n",
+                           meta);
+}
+
+/* <app:x a0='' a1='' ... /> with @n attributes, then @tail */
+static char *
+element_with_attributes(guint n, const char *tail)
+{
+    GString *s = g_string_new("<app:x");
+
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, " a%u=''", i);
+    g_string_append(s, "/>");
+    g_string_append(s, tail);
+    return g_string_free(s, FALSE);
+}
+
+/*
+ * Issue 12: libxml2 2.9 compares every attribute of a start tag with every
+ * other (200,000 attributes on one element, 2.3 MB, did not finish in 60 s)
+ * and looks prefixes up in the list of namespace declarations in scope:
+ * bounds checked on the bytes before parsing (IGD_XML_MAX_ATTRIBUTES per
+ * start tag, IGD_XML_MAX_NAMESPACES per document), refused with a sentence
+ * naming the bound. At the bound, accepted. What is not markup ('=' inside
+ * attribute values, comments, CDATA, PIs) does not count. The scan reads
+ * the bytes as ASCII, so an encoding where it could not (UTF-7, EBCDIC, ...)
+ * is refused.
+ */
+static void
+test_regress_bounds(void)
+{
+    /* attributes: at the bound, over it, and far over it */
+    {
+        g_autofree char *at = element_with_attributes(IGD_XML_MAX_ATTRIBUTES, "");
+        g_autofree char *over = element_with_attributes(IGD_XML_MAX_ATTRIBUTES + 1, "");
+        g_autofree char *far = element_with_attributes(20000, "");
+        g_autofree char *xml_at = domain_with_metadata(at);
+        g_autofree char *xml_over = domain_with_metadata(over);
+        g_autofree char *xml_far = domain_with_metadata(far);
+        g_autofree char *want = g_strdup_printf("has an element with more than %u attributes, at line 4: the bound",
+                                                IGD_XML_MAX_ATTRIBUTES);
+        g_autofree char *out = rewrite_ok(xml_at, IGD_MODE_UPT, NULL);
+
+        assert_refused(xml_over, strlen(xml_over), IGD_MODE_UPT, FALSE, want);
+        assert_refused(xml_far, strlen(xml_far), IGD_MODE_UPT, FALSE, want);
+    }
+    /* '=' that is not an attribute's: in values (quoted either way, with '>' in them), comments, CDATA, PIs */
+    {
+        GString *meta = g_string_new("<app:y v='");
+        g_autofree char *xml = NULL;
+        g_autofree char *out = NULL;
+
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "a=b>");
+        g_string_append(meta, "' w=\"");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "c='d'");
+        g_string_append(meta, "\"/><!--");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, " e='f' <g h='i'>");
+        g_string_append(meta, "--><app:z><![CDATA[");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "<j k='l'");
+        g_string_append(meta, "]]></app:z><?app ");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "m='n' ");
+        g_string_append(meta, "?>");
+        xml = domain_with_metadata(meta->str);
+        out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_assert_nonnull(strstr(out, "a=b&gt;a=b&gt;"));
+        g_string_free(meta, TRUE);
+    }
+    /* namespace declarations: the document's count, wherever they are (the domain's wrapper declares one) */
+    {
+        GString *at = g_string_new(NULL);
+        g_autofree char *xml_at = NULL, *xml_over = NULL, *out = NULL;
+        g_autofree char *want = g_strdup_printf("has more than %u namespace declarations, the bound igd-assign reads",
+                                                IGD_XML_MAX_NAMESPACES);
+
+        for (guint i = 0; i + 1 < IGD_XML_MAX_NAMESPACES; i++)
+            g_string_append_printf(at, "<app:n xmlns:n%u='urn:n%u'/>", i, i);
+        xml_at = domain_with_metadata(at->str);
+        out = rewrite_ok(xml_at, IGD_MODE_UPT, NULL);
+        g_string_append(at, "<app:n xmlns='urn:default'/>");
+        xml_over = domain_with_metadata(at->str);
+        assert_refused(xml_over, strlen(xml_over), IGD_MODE_UPT, FALSE, want);
+        g_string_free(at, TRUE);
+    }
+    /* encodings: ASCII-based ones are read, others refused */
+    {
+        static const char *const read[] = { "UTF-8", "utf-8", "US-ASCII", "ISO-8859-1", "iso-8859-15", "windows-1252",
+                                            "KOI8-R" };
+        static const char *const refused[] = { "UTF-7", "ISO-2022-JP", "IBM037", "UTF-16" };
+        static const char ebcdic[] = "\x4c\x6f\xa7\x94\x93\x40";
+
+        for (gsize i = 0; i < G_N_ELEMENTS(read); i++) {
+            g_autofree char *xml = g_strdup_printf("<?xml version='1.0' encoding='%s'?>\n<domain type='kvm'><name>e"
+                                                   "</name><os><type arch='x86_64'>hvm</type></os></domain>\n",
+                                                   read[i]);
+            g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+            g_assert_true(g_str_has_prefix(out, "<?xml version='1.0' encoding='UTF-8'?>") ||
+                          g_str_has_prefix(out, "<?xml version='1.0' encoding='utf-8'?>"));
+        }
+        for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+            g_autofree char *xml = g_strdup_printf("<?xml version=\"1.0\" encoding=\"%s\" ?>\n<domain type='kvm'/>\n",
+                                                   refused[i]);
+            g_autofree char *want = g_strdup_printf("declares the encoding '%s', which igd-assign does not read",
+                                                    refused[i]);
+            assert_refused(xml, strlen(xml), IGD_MODE_UPT, FALSE, want);
+        }
+        assert_refused(ebcdic, sizeof(ebcdic) - 1, IGD_MODE_UPT, FALSE, "EBCDIC");
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -2047,6 +2167,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
     g_test_add_func("/domxml/regress/hostdev-text", test_regress_hostdev_text);
+    g_test_add_func("/domxml/regress/bounds", test_regress_bounds);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);

@@ -217,7 +217,7 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
             hint = opts.mode == IGD_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
                                                      : "'igd-assign check' shows what the host lacks; or use --mode upt";
         else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
-            hint = "give one libvirt <domain> definition without a DOCTYPE";
+            hint = "give one libvirt <domain> definition as 'virsh dumpxml' writes it (UTF-8, no DOCTYPE)";
         ret = igd_cli_error("rewrite", error, hint);
         igd_domxml_report_clear(&report);
         return ret;
