@@ -425,15 +425,33 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 
 /* ---- whitespace-preserving tree edits ---- */
 
+/*
+ * Whether a text node is blank is remembered in its _private pointer
+ * (libxml2 leaves that to the application), so that no text is scanned
+ * twice: removing many devices that follow one long text node asked about
+ * the same text for each of them. It stays true because the engine only
+ * ever adds or replaces white space in a text node (indentation; libxml2
+ * merges a new text node into a neighbour's content), never other text.
+ */
+static const char blank_yes = 'y', blank_no = 'n';
+
 gboolean
 igd_xml_is_blank(const xmlNode *n)
 {
+    xmlNode *t = (xmlNode *)n;
+
     if (n == NULL || n->type != XML_TEXT_NODE)
         return FALSE;
-    for (const xmlChar *p = n->content; p && *p; p++)
-        if (!g_ascii_isspace(*p))
-            return FALSE;
-    return TRUE;
+    if (t->_private == &blank_yes || t->_private == &blank_no)
+        return t->_private == &blank_yes;
+    t->_private = (void *)&blank_yes;
+    for (const xmlChar *p = n->content; p && *p; p++) {
+        if (!g_ascii_isspace(*p)) {
+            t->_private = (void *)&blank_no;
+            break;
+        }
+    }
+    return t->_private == &blank_yes;
 }
 
 /* The indentation of @node: what follows the last newline of the blank text before it, or NULL. */
@@ -577,11 +595,16 @@ igd_xml_remove(xmlNode *node)
     parent = node->parent;
     xmlUnlinkNode(node);
     xmlFreeNode(node);
-    /* a parent left with nothing but indentation becomes empty (<x/>) */
-    if (parent && parent->children) {
-        for (xmlNode *c = parent->children; c; c = c->next)
-            if (!igd_xml_is_blank(c))
-                return;
+    /*
+     * A parent left with nothing but indentation becomes empty (<x/>).
+     * Removing a node and the blank text before it leaves at most one
+     * blank text where it was; only the parent's first two children are
+     * looked at (a scan of all of them, for every device removed, was
+     * quadratic).
+     */
+    if (parent && parent->children && igd_xml_is_blank(parent->children) &&
+        (parent->children->next == NULL ||
+         (parent->children->next->next == NULL && igd_xml_is_blank(parent->children->next)))) {
         while (parent->children) {
             xmlNode *c = parent->children;
             xmlUnlinkNode(c);
@@ -615,12 +638,24 @@ igd_xml_new(const char *name)
 
 /* ---- serialisation ---- */
 
+static int
+write_to_gstring(void *context, const char *buffer, int len)
+{
+    g_string_append_len(context, buffer, len);
+    return len;
+}
+
+/*
+ * libxml2 writes through its output buffer (flushed every 4 KB) straight
+ * into @out, a GString that doubles: linear. (xmlSaveToBuffer() wrote into
+ * an xmlBuffer, whose default allocation scheme grows it to the exact size
+ * on every flush: a copy of everything so far each time.)
+ */
 char *
 igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len)
 {
-    xmlBuffer *buf = xmlBufferCreate();
-    xmlSaveCtxt *save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
     GString *out = g_string_sized_new(input_len + 1024);
+    xmlSaveCtxt *save = xmlSaveToIO(write_to_gstring, NULL, out, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
     gboolean first = TRUE;
 
     /*
@@ -654,11 +689,8 @@ igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_le
         first = FALSE;
         xmlSaveTree(save, n);
         xmlSaveFlush(save);
-        g_string_append_len(out, (const char *)xmlBufferContent(buf), xmlBufferLength(buf));
-        xmlBufferEmpty(buf);
     }
     xmlSaveClose(save);
-    xmlBufferFree(buf);
     if (input_len > 0 && input[input_len - 1] == '\n')
         g_string_append_c(out, '\n');
     *out_len = out->len;
