@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "igd-common.h"
+#include "igd-domain.h"
 #include "igd-xml.h"
 
 void
@@ -340,6 +341,40 @@ check_bounds(const char *xml, gsize len, GError **error)
     return TRUE;
 }
 
+static void
+set_too_large(GError **error, gsize len)
+{
+    if (len > IGD_XML_MAX_SIZE_SET_UP)
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes", len,
+                    IGD_XML_MAX_SIZE_SET_UP);
+    else
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes (%u for a domain "
+                    "igd-assign set up, which keeps the original definition in its <igd:assign> metadata)",
+                    len, IGD_XML_MAX_SIZE, IGD_XML_MAX_SIZE_SET_UP);
+}
+
+/* The bytes name igd-assign's namespace: a document over IGD_XML_MAX_SIZE without them is refused unparsed. */
+static gboolean
+mentions_igd_ns(const char *xml, gsize len)
+{
+    return memmem(xml, len, IGD_DOMAIN_NS, strlen(IGD_DOMAIN_NS)) != NULL;
+}
+
+/* <domain><metadata><igd:assign> in igd-assign's namespace (as igd_domain_read() finds it). */
+static gboolean
+has_igd_metadata(const xmlNode *root)
+{
+    xmlNode *metadata = igd_xml_child(root, "metadata");
+
+    for (xmlNode *c = metadata ? metadata->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "assign"))
+            return TRUE;
+    return FALSE;
+}
+
 IgdXmlDoc *
 igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 {
@@ -349,10 +384,8 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
     ParseErrors pe = { 0 };
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
-    if (len > IGD_XML_MAX_SIZE) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
-                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes", len,
-                    IGD_XML_MAX_SIZE);
+    if (len > IGD_XML_MAX_SIZE_SET_UP || (len > IGD_XML_MAX_SIZE && !mentions_igd_ns(xml, len))) {
+        set_too_large(error, len);
         return NULL;
     }
     if (len == 0) {
@@ -409,6 +442,11 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
         return NULL;
     }
     root = xmlDocGetRootElement(doc);
+    if (len > IGD_XML_MAX_SIZE && !has_igd_metadata(root)) {
+        set_too_large(error, len);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
     if (!igd_xml_is(root, "domain")) {
         if (root && root->ns && root->ns->href)
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "root element <%s> is in namespace '%s', not a libvirt <domain>",

@@ -15,8 +15,16 @@ G_BEGIN_DECLS
 
 /* libvirt's QEMU namespace, for <qemu:override> and <qemu:commandline>. */
 #define IGD_XML_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-/* Largest domain XML accepted. */
-#define IGD_XML_MAX_SIZE (16u << 20)
+/*
+ * Largest domain definition accepted, except one igd-assign set up: that
+ * carries the original definition base64-encoded in <igd:original> (4/3 of
+ * its size), so a definition of IGD_XML_MAX_SIZE set up is about 37.3 MiB.
+ * IGD_XML_MAX_SIZE_SET_UP is the largest document carrying <igd:assign>
+ * metadata that is read, and the largest `rewrite` writes (it refuses to
+ * write more): whatever `rewrite` writes, it reads back.
+ */
+#define IGD_XML_MAX_SIZE        (16u << 20)
+#define IGD_XML_MAX_SIZE_SET_UP (40u << 20)
 /*
  * Checked on the bytes before parsing (libxml2 2.9's cost grows with the
  * square of these): attributes of one start tag, namespace declarations
@@ -33,7 +41,8 @@ void igd_xml_doc_free(IgdXmlDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdXmlDoc, igd_xml_doc_free)
 
 /*
- * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes, no
+ * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes (up to
+ * IGD_XML_MAX_SIZE_SET_UP when it carries <igd:assign> metadata), no
  * network, no entity expansion, no DTD loading, a DOCTYPE is refused, the
  * root must be <domain>. Refused like malformed XML: a document that is not
  * namespace-well-formed (an unbound prefix, ...), a NUL byte anywhere

@@ -1952,6 +1952,100 @@ test_regress_bounds(void)
     }
 }
 
+/* A domain of exactly @size bytes: @before inside <description>, then padding white space; @meta in <metadata>. */
+static char *
+domain_of_size(gsize size, const char *meta, const char *description)
+{
+    g_autofree char *head = g_strdup_printf("<domain type='kvm'>\n  <name>big</name>\n  <description>%s</description>\n"
+                                            "  <metadata>%s</metadata>\n  <os>\n    <type arch='x86_64' "
+                                            "machine='pc'>hvm</type>\n  </os>\n  <devices>\n",
+                                            description, meta);
+    static const char tail[] = "  </devices>\n</domain>\n";
+    char *xml;
+
+    g_assert_cmpuint(strlen(head) + strlen(tail), <=, size);
+    xml = g_malloc(size + 1);
+    memcpy(xml, head, strlen(head));
+    memset(xml + strlen(head), ' ', size - strlen(head) - strlen(tail));
+    memcpy(xml + size - strlen(tail), tail, strlen(tail) + 1);
+    return xml;
+}
+
+/*
+ * Issue 12: whatever rewrite writes, rewrite reads back. A definition of
+ * the input limit set up carries its base64 copy (4/3 of it), so outputs
+ * of inputs over 6.9 MiB were over the 16 MiB limit and could not be read
+ * again. Now a document carrying <igd:assign> may be up to
+ * IGD_XML_MAX_SIZE_SET_UP (40 MiB), a definition without it up to
+ * IGD_XML_MAX_SIZE (16 MiB), and rewrite refuses to write more than the
+ * former. At each boundary: accepted at it, refused one byte over.
+ */
+static void
+test_regress_size_limits(void)
+{
+    static const char meta_fmt[] = "<igd:assign xmlns:igd='" IGD_DOMAIN_NS "' mode='upt' host='0000:00:02.0'/>";
+
+    /* a definition of the limit: rewritten, read back, rewritten to itself, undone */
+    {
+        g_autofree char *xml = domain_of_size(IGD_XML_MAX_SIZE, "", "");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_autofree char *again = NULL, *orig = NULL;
+        g_autoptr(GError) error = NULL;
+        gsize orig_len = 0;
+
+        g_assert_cmpuint(strlen(out), >, IGD_XML_MAX_SIZE + IGD_XML_MAX_SIZE / 3 * 4);
+        g_assert_cmpuint(strlen(out), <=, IGD_XML_MAX_SIZE_SET_UP);
+        again = rewrite_ok(out, IGD_MODE_UPT, NULL);
+        g_assert_true(g_str_equal(again, out));
+        g_assert_true(igd_domxml_get_original(out, strlen(out), &orig, &orig_len, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(orig_len, ==, IGD_XML_MAX_SIZE);
+        g_assert_true(g_str_equal(orig, xml));
+    }
+    /* one byte over, without metadata: refused (whether the bytes name igd-assign's namespace or not) */
+    {
+        g_autofree char *want = g_strdup_printf("domain XML is %u bytes, larger than the limit of %u bytes (%u for a "
+                                                "domain igd-assign set up",
+                                                IGD_XML_MAX_SIZE + 1, IGD_XML_MAX_SIZE, IGD_XML_MAX_SIZE_SET_UP);
+        g_autofree char *plain = domain_of_size(IGD_XML_MAX_SIZE + 1, "", "");
+        g_autofree char *named = domain_of_size(IGD_XML_MAX_SIZE + 1, "<!-- " IGD_DOMAIN_NS " -->", "");
+
+        assert_refused(plain, IGD_XML_MAX_SIZE + 1, IGD_MODE_UPT, FALSE, want);
+        assert_refused(named, IGD_XML_MAX_SIZE + 1, IGD_MODE_UPT, FALSE, want);
+    }
+    /* a set-up domain: read up to IGD_XML_MAX_SIZE_SET_UP, not one byte more */
+    {
+        g_autofree char *at = domain_of_size(IGD_XML_MAX_SIZE_SET_UP, meta_fmt, "");
+        g_autofree char *over = domain_of_size(IGD_XML_MAX_SIZE_SET_UP + 1, meta_fmt, "");
+        g_autofree char *want = g_strdup_printf("domain XML is %u bytes, larger than the limit of %u bytes",
+                                                IGD_XML_MAX_SIZE_SET_UP + 1, IGD_XML_MAX_SIZE_SET_UP);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(at, IGD_XML_MAX_SIZE_SET_UP, NULL, &error);
+
+        g_assert_no_error(error);
+        g_assert_true(dom->has_metadata);
+        assert_refused(over, IGD_XML_MAX_SIZE_SET_UP + 1, IGD_MODE_UPT, FALSE, want);
+        /* rewriting it adds the IGD hostdev and a video device: more than the limit, refused */
+        assert_refused(at, IGD_XML_MAX_SIZE_SET_UP, IGD_MODE_UPT, FALSE, "the rewritten domain XML would be");
+        /* with room for them, rewritten and read back */
+        {
+            g_autofree char *less = domain_of_size(IGD_XML_MAX_SIZE_SET_UP - 4096, meta_fmt, "");
+            g_autofree char *out2 = rewrite_ok(less, IGD_MODE_UPT, NULL);
+            g_autofree char *again = rewrite_ok(out2, IGD_MODE_UPT, NULL);
+
+            g_assert_true(g_str_equal(again, out2));
+        }
+    }
+    /* an output that would be over the limit: refused, nothing written (escaping '>' as &gt; in text
+     * makes 16 MiB of input with 2 MiB of '>' 16 + 6 + 21.3 MiB) */
+    {
+        g_autofree char *gt = g_strnfill(2u << 20, '>');
+        g_autofree char *xml = domain_of_size(IGD_XML_MAX_SIZE, "", gt);
+
+        assert_refused(xml, IGD_XML_MAX_SIZE, IGD_MODE_UPT, FALSE, "the rewritten domain XML would be");
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -2168,6 +2262,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
     g_test_add_func("/domxml/regress/hostdev-text", test_regress_hostdev_text);
     g_test_add_func("/domxml/regress/bounds", test_regress_bounds);
+    g_test_add_func("/domxml/regress/size-limits", test_regress_size_limits);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);

@@ -51,9 +51,9 @@ igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
         }
         if (n == 0)
             break;
-        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE) {
+        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE_SET_UP) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s is larger than the limit of %u bytes", name,
-                        IGD_XML_MAX_SIZE);
+                        IGD_XML_MAX_SIZE_SET_UP);
             break;
         }
         g_string_append_len(buf, chunk, n);
