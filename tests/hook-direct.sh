@@ -477,6 +477,34 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     fi
     kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=
 
+    # ---- 9b. Meteor Lake (derived tree): no BDSM register, etc/igd-bdsm-size 0 -----
+    # QEMU docs/igd-assign.txt (v10.2.0, lines 161-165): "Starting from Meteor
+    # Lake, IGD devices access stolen memory via its MMIO BAR2 (LMEMBAR) and
+    # removed the BDSM register in config space ... Value of this fw_cfg file
+    # is 0 in such case". tests/data/hosts/mtl-derived is DERIVED (its README:
+    # the IdeaPad dump with device id 0x7d55, BDSM zeroed, on i915), so the
+    # daemon binds it as after a reboot and writes the blobs for a UPT domain:
+    # etc/igd-bdsm-size is 8 bytes of zero (the host's 32 MiB of stolen
+    # memory, GMS 1, is not what QEMU reads there).
+    rm -rf "$tmp/host-r" "$tmp/state-r"
+    cp -a "$top_srcdir/tests/data/hosts/mtl-derived" "$tmp/host-r"
+    : >"$tmp/host-r/dev/vfio/vfio"; : >"$tmp/host-r/dev/vfio/0"
+    start_reboot_daemon
+    run "$tmp/host-r" "$data/upt-igd.xml" upt prepare begin -
+    m_bdsm=$(od -An -t u8 "$tmp/state-r/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/igd-bdsm-size" 2>/dev/null | tr -d ' ')
+    if [ "$rc" -eq 0 ] && [ "$m_bdsm" = 0 ] &&
+        [ "$(stat -c %s "$tmp/state-r/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/igd-bdsm-size")" = 8 ] &&
+        [ "$(readlink "$r_dev/driver")" = ../../../../bus/pci/drivers/vfio-pci ] &&
+        grep -q "prepared 0000:00:02.0 for domain 'upt' (6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081), mode upt, bdsm-size 0," \
+            "$tmp/daemon-r.log"; then
+        ok "/daemon/mtl-derived/bdsm-size-0"
+    else
+        { echo "bdsm-size '$m_bdsm'"; tail -5 "$tmp/daemon-r.log"; } >>"$tmp/err"; notok "/daemon/mtl-derived/bdsm-size-0"
+    fi
+    run "$tmp/host-r" "$data/upt-igd.xml" upt release end -
+    expect_silent "/daemon/mtl-derived/release"
+    kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=
+
     # ---- 10. managed='yes': libvirt detaches it, the daemon prepares at start begin ----
     reboot_tree "$tmp/host-r"
     rm -rf "$tmp/state-r"
