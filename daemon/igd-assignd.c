@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <gio/gio.h>
@@ -39,6 +40,7 @@ typedef struct {
     IgdSysroot *root;
     char *uri;
     char *qemu_binary;
+    char *state_dir;
     gboolean adjust_hostdevs;
 } WatchStart;
 
@@ -49,6 +51,7 @@ watch_start_free(WatchStart *ws)
     igd_sysroot_free(ws->root);
     g_free(ws->uri);
     g_free(ws->qemu_binary);
+    g_free(ws->state_dir);
     g_mutex_clear(&ws->lock);
     g_free(ws);
 }
@@ -57,7 +60,7 @@ static gpointer
 watch_start_thread(gpointer data)
 {
     WatchStart *ws = data;
-    IgdWatcherOptions wo = { ws->uri, ws->adjust_hostdevs, ws->qemu_binary };
+    IgdWatcherOptions wo = { ws->uri, ws->adjust_hostdevs, ws->qemu_binary, ws->state_dir, NULL, NULL, FALSE };
     g_autoptr(GError) error = NULL;
     IgdWatcher *watcher = igd_watcher_new(&wo, ws->root, &error);
     gboolean abandoned;
@@ -84,6 +87,7 @@ watch_start(const IgdDaemonConfig *c)
     ws->uri = g_strdup(c->libvirt_uri);
     ws->qemu_binary = g_strdup(g_strcmp0(c->qemu_binary, "none") == 0 ? "" : c->qemu_binary);
     ws->adjust_hostdevs = c->adjust_hostdevs;
+    ws->state_dir = g_strdup(c->state_dir);
     ws->thread = g_thread_new("igd-libvirt-connect", watch_start_thread, ws);
     return ws;
 }
@@ -162,7 +166,8 @@ main(int argc, char **argv)
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    g_autoptr(GOptionContext) context = g_option_context_new("- IGD assignment helper (D-Bus service)");
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autofree char *help = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(IgdDaemonConfig) config = igd_daemon_config_new();
     g_autoptr(IgdDaemon) daemon = NULL;
@@ -172,6 +177,17 @@ main(int argc, char **argv)
     guint owner_id;
 
     g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_summary(context,
+                                 "The privileged helper of igd-assign: binds Intel IGDs to vfio-pci, writes the\n"
+                                 "OpRegion and stolen-memory blobs QEMU reads, and records which domain owns\n"
+                                 "each IGD. Serves org.igdassign.Manager1 on the system bus; started by D-Bus\n"
+                                 "activation or systemd (igd-assignd.service). See igd-assignd(8).");
+    g_set_prgname("igd-assignd");
+    help = igd_option_help(context, NULL, NULL, argc, argv);
+    if (help != NULL) {
+        fputs(help, stdout);
+        return 0;
+    }
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
         g_printerr("igd-assignd: %s\n", error->message);
         return 2;

@@ -6,12 +6,11 @@
 
 #include "igd-daemon.h"
 
+typedef struct _IgdDaemonBus IgdDaemonBus;
+
 struct _IgdDaemon {
     IgdDaemonConfig *config;
     IgdOwner *owner;
-    /* D-Bus (igd-daemon-dbus.c) */
-    GDBusConnection *connection;
-    guint registration_id;
-    gboolean private_bus;
-    gpointer authority;       /* PolkitAuthority*, fetched at the first non-root call */
+    /* D-Bus (igd-daemon-dbus.c): NULL until igd_daemon_export() */
+    IgdDaemonBus *bus;
 };

@@ -5,7 +5,8 @@ daemon_igd_assignd_SOURCES = \
 	daemon/igd-daemon.c daemon/igd-daemon.h daemon/igd-daemon-private.h \
 	daemon/igd-daemon-dbus.c \
 	daemon/igd-daemon-config.c daemon/igd-daemon-config.h \
-	daemon/igd-watcher.c daemon/igd-watcher.h
+	daemon/igd-watcher.c daemon/igd-watcher.h \
+	daemon/igd-tarpit.c daemon/igd-tarpit.h
 nodist_daemon_igd_assignd_SOURCES = daemon/igd-introspection.h
 daemon_igd_assignd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_builddir)/daemon
 daemon_igd_assignd_CFLAGS = $(AM_CFLAGS) $(POLKIT_CFLAGS) $(LIBVIRT_CFLAGS)
@@ -56,8 +57,10 @@ CLEANFILES += daemon/igd-assignd.service daemon/org.igdassign.Manager1.service d
 EXTRA_DIST += daemon/igd-assignd.service.in daemon/org.igdassign.Manager1.service.in daemon/org.igdassign.policy.in
 
 # Tests on a real private bus (tests/data/daemon/bus.conf) and of `make install`.
-dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh
-TESTS += tests/daemon.sh tests/daemon-install.sh
+dist_check_SCRIPTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh \
+	tests/daemon-polkit.sh tests/watcher-libvirtd.sh
+TESTS += tests/daemon.sh tests/daemon-install.sh tests/daemon-flood.sh tests/daemon-faults.sh tests/daemon-polkit.sh \
+	tests/watcher-libvirtd.sh
 
 check_PROGRAMS += tests/test-daemon-config
 TESTS += tests/test-daemon-config
@@ -70,3 +73,23 @@ TESTS += tests/test-watcher
 tests_test_watcher_SOURCES = tests/test-watcher.c daemon/igd-watcher.c
 tests_test_watcher_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/daemon $(LIBVIRT_CFLAGS)
 tests_test_watcher_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)
+
+# The daemon on "the system bus" (a private one named by $DBUS_SYSTEM_BUS_ADDRESS):
+# a caller that is not root goes through polkit.
+dist_check_SCRIPTS += tests/daemon-system-bus.sh
+TESTS += tests/daemon-system-bus.sh
+
+# Loads the daemon with many connections and times calls under that load
+# (tests/daemon-flood.sh, bench/daemon-flood.sh).
+check_PROGRAMS += tests/dbus-load
+tests_dbus_load_SOURCES = tests/dbus-load.c
+tests_dbus_load_LDADD = $(GIO_LIBS)
+
+# A fault at the Nth file change under some directories (LD_PRELOAD), for
+# tests/daemon-faults.sh: igd-assignd killed before each step of Prepare,
+# or the step failing as a full disk does.
+check_PROGRAMS += tests/libigdfaultdouble.so
+tests_libigdfaultdouble_so_SOURCES = tests/fault-double.c
+tests_libigdfaultdouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdfaultdouble_so_LDFLAGS = -shared -fPIC
+tests_libigdfaultdouble_so_LDADD = -ldl

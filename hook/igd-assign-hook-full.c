@@ -10,11 +10,23 @@
  *
  *   prepare begin    the checks of SPEC §6, in this order: the host device
  *                    exists and is an Intel IGD; the definition keeps the
- *                    mode's rules; the device is bound to vfio-pci; no
- *                    framebuffer driver holds its BARs; then Prepare on
- *                    igd-assignd. Any failure: "igd-assign: NAME: reason"
- *                    + "hint: fix" on stderr, exit 1 (libvirt aborts the
- *                    start and shows the text).
+ *                    mode's rules (a WARN, such as managed='yes', is
+ *                    printed and the start goes on); the device is bound
+ *                    to vfio-pci, or someone binds it for this start (the
+ *                    START row "driver": igd-assignd for a domain set up by
+ *                    igd-assign, libvirt for managed='yes'); no framebuffer
+ *                    driver holds its BARs; then Prepare on igd-assignd,
+ *                    which binds the IGD when it is not bound yet (after a
+ *                    reboot), and one line says so. A managed='yes' IGD is
+ *                    not on vfio-pci before libvirt detaches it (after this
+ *                    hook), so its Prepare waits for start begin. Any
+ *                    failure: "igd-assign: NAME: reason" + "hint: fix" on
+ *                    stderr, exit 1 (libvirt aborts the start and shows the
+ *                    text).
+ *   start begin      Prepare of a managed='yes' IGD domain (libvirt has
+ *                    detached the device by now, and gives it back to its
+ *                    host driver when the domain stops); other domains:
+ *                    exit 0.
  *   release end      Release on igd-assignd (failures logged, exit 0).
  *   migrate begin,
  *   restore begin    an IGD domain is refused (its vfio state cannot move);
@@ -42,6 +54,7 @@
 #include "igd-domxml.h"
 #include "igd-hook-common.h"
 #include "igd-pci-address.h"
+#include "igd-pci.h"
 #include "igd-requirements.h"
 #include "igd-snapshot.h"
 #include "igd-sysroot.h"
@@ -164,7 +177,7 @@ hook_arm_alarm(const HookDomain *dom, guint timeout_ms)
     int n;
 
     igd_hook_escape_name(dom->name, ename, sizeof(ename));
-    if (dom->op == IGD_HOOK_OP_PREPARE)
+    if (igd_hook_op_can_refuse(dom->op))
         n = g_snprintf(hook_alarm_message, sizeof(hook_alarm_message),
                        "igd-assign: %s: cannot prepare the IGD: igd-assignd did not answer within %u s\n"
                        "hint: check igd-assignd (journalctl -u igd-assignd), restart it, then start the domain again\n",
@@ -174,7 +187,7 @@ hook_arm_alarm(const HookDomain *dom, guint timeout_ms)
                        "igd-assign: %s: igd-assignd did not answer within %u s (the domain is not affected)\n",
                        ename, timeout_ms / 1000 + 2);
     hook_alarm_len = n > 0 ? MIN((size_t)n, sizeof(hook_alarm_message) - 1) : 0;
-    hook_alarm_exit = dom->op == IGD_HOOK_OP_PREPARE ? 1 : 0;
+    hook_alarm_exit = igd_hook_op_can_refuse(dom->op) ? 1 : 0;
     sa.sa_handler = hook_alarm;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
@@ -261,6 +274,85 @@ refuse_first(const HookDomain *dom, GPtrArray *findings, const char *suffix)
     return TRUE;
 }
 
+/* Print the WARN findings of @findings (the start goes on): "igd-assign: NAME: warning: ..." + hint. */
+static void
+say_warnings(const HookDomain *dom, GPtrArray *findings)
+{
+    for (guint i = 0; i < findings->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(findings, i);
+        g_autofree char *reason = NULL;
+        g_autofree char *hint = NULL;
+
+        if (f->severity != IGD_SEVERITY_WARN)
+            continue;
+        reason = g_strdup_printf("warning: %s", f->message);
+        hint = hint_for(dom, f->hint);
+        hook_say(dom, reason, hint);
+    }
+}
+
+/* The driver @addr is bound to now (g_free), NULL: none or unreadable. */
+static char *
+current_driver(const HookDomain *dom, const IgdPciAddress *addr)
+{
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(dom->sysroot, addr, NULL);
+
+    return dev && igd_pci_device_get_driver(dev) ? g_strdup(igd_pci_device_get_driver(dev)) : NULL;
+}
+
+/*
+ * Prepare on igd-assignd for @pci; @was_on: the driver the IGD had before
+ * (NULL: none), when someone must bind it for this start (else NULL and
+ * @bind_pending FALSE). 0 or 1 (refused, said).
+ */
+static int
+prepare_on_daemon(HookDomain *dom, const char *pci, const char *mode, gboolean bind_pending, const char *was_on)
+{
+    g_autofree char *message = NULL;
+    g_autofree char *reason = NULL;
+    g_autofree char *hint = NULL;
+    g_autofree char *now = NULL;
+    char nodedev[17];
+
+    igd_pci_address_nodedev_name(&dom->dom->host, nodedev);
+    switch (hook_daemon_call(HOOK_CALL_PREPARE, dom, pci, mode, HOOK_PREPARE_TIMEOUT_MS, &message)) {
+    case HOOK_DAEMON_OK:
+        break;
+    case HOOK_DAEMON_UNREACHABLE:
+        if (bind_pending) {
+            reason = g_strdup_printf("host device %s is on %s and igd-assignd must bind it to vfio-pci: %s", pci,
+                                     was_on ? was_on : "no driver", message);
+            hint = g_strdup_printf(HOOK_START_DAEMON_HINT " (or bind it by hand: virsh nodedev-detach %s)",
+                                   nodedev);
+            hook_say(dom, reason, hint);
+            return 1;
+        }
+        reason = g_strdup_printf("cannot prepare the IGD: %s", message);
+        hook_say(dom, reason, HOOK_START_DAEMON_HINT);
+        return 1;
+    case HOOK_DAEMON_REFUSED:
+        reason = g_strdup_printf("igd-assignd refused to prepare %s: %s", pci, message);
+        hook_say(dom, reason, "igd-assign check and igd-assign status show what is wrong");
+        return 1;
+    }
+    if (!bind_pending)
+        return 0;
+    /* The daemon's Prepare bound it (igd_bind_to_vfio()): say so, once the link says it too. */
+    now = current_driver(dom, &dom->dom->host);
+    if (g_strcmp0(now, "vfio-pci") != 0) {
+        reason = g_strdup_printf("igd-assignd prepared %s but it is bound to %s, not vfio-pci", pci,
+                                 now ? now : "no driver");
+        hint = g_strdup_printf("bind it by hand (virsh nodedev-detach %s) and look at journalctl -u igd-assignd",
+                               nodedev);
+        hook_say(dom, reason, hint);
+        return 1;
+    }
+    reason = g_strdup_printf("igd-assignd bound %s to vfio-pci for this start (it was on %s)", pci,
+                             was_on ? was_on : "no driver");
+    hook_say(dom, reason, NULL);
+    return 0;
+}
+
 static int
 hook_prepare(HookDomain *dom)
 {
@@ -269,14 +361,13 @@ hook_prepare(HookDomain *dom)
     g_autofree char *shname = name_for_shell(dom->name);
     g_autofree char *reason = NULL;
     g_autofree char *hint = NULL;
-    g_autofree char *message = NULL;
     g_autofree char *suffix = NULL;
     g_autoptr(IgdSnapshot) snapshot = NULL;
     g_autoptr(GPtrArray) broken = NULL;
     g_autoptr(GPtrArray) start = NULL;
     g_autoptr(GError) error = NULL;
-    IgdGuest guest;
     const char *mode = d->mode == IGD_MODE_LEGACY ? "legacy" : "upt";
+    IgdGuest guest;
 
     igd_pci_address_format(&d->host, pci);
 
@@ -305,32 +396,41 @@ hook_prepare(HookDomain *dom)
     if (refuse_first(dom, broken, suffix))
         return 1;
 
-    /* 3. What must hold at the start: bound to vfio-pci, no framebuffer on its BARs, a QEMU that does not
-     *    crash on this domain (its x-igd-gms, addresses, x-igd-legacy-mode). */
+    /* 3. What must hold at the start: on vfio-pci or bound for it by someone, no framebuffer on its BARs, a
+     *    QEMU that does not crash on this domain (its x-igd-gms, addresses, x-igd-legacy-mode). */
     igd_snapshot_set_qemu(snapshot, igd_snapshot_probe_qemu(NULL, NULL), TRUE);
     igd_domxml_guest(d, snapshot, &guest);
     start = igd_requirements_evaluate(snapshot, IGD_SCOPE_START, &guest);
     if (refuse_first(dom, start, NULL))
         return 1;
+    say_warnings(dom, broken);
+    say_warnings(dom, start);
 
     /* 4. The daemon. */
     if (d->uuid == NULL) {
         hook_say(dom, "the domain XML has no valid <uuid>", "libvirt always sends one: check what runs this hook");
         return 1;
     }
-    switch (hook_daemon_call(HOOK_CALL_PREPARE, dom, pci, mode, HOOK_PREPARE_TIMEOUT_MS, &message)) {
-    case HOOK_DAEMON_OK:
+    /* libvirt detaches a managed='yes' IGD after this hook: the daemon prepares it at start begin */
+    if (guest.binder == IGD_BINDER_LIBVIRT)
         return 0;
-    case HOOK_DAEMON_UNREACHABLE:
-        reason = g_strdup_printf("cannot prepare the IGD: %s", message);
-        hook_say(dom, reason, HOOK_START_DAEMON_HINT);
-        return 1;
-    case HOOK_DAEMON_REFUSED:
-        reason = g_strdup_printf("igd-assignd refused to prepare %s: %s", pci, message);
-        hook_say(dom, reason, "igd-assign check and igd-assign status show what is wrong");
+    return prepare_on_daemon(dom, pci, mode, g_strcmp0(snapshot->driver, "vfio-pci") != 0, snapshot->driver);
+}
+
+/* start begin: a managed='yes' IGD is on vfio-pci now (libvirt detached it): the daemon's Prepare. */
+static int
+hook_start(HookDomain *dom)
+{
+    char pci[13];
+
+    if (igd_domain_binder(dom->dom) != IGD_BINDER_LIBVIRT)
+        return 0;
+    if (dom->dom->uuid == NULL) {
+        hook_say(dom, "the domain XML has no valid <uuid>", "libvirt always sends one: check what runs this hook");
         return 1;
     }
-    return 1;
+    igd_pci_address_format(&dom->dom->host, pci);
+    return prepare_on_daemon(dom, pci, dom->dom->mode == IGD_MODE_LEGACY ? "legacy" : "upt", FALSE, NULL);
 }
 
 static int
@@ -403,6 +503,10 @@ hook_run(HookDomain *dom, const char *data, gsize len)
             return 1;
         }
         return hook_prepare(dom);
+    case IGD_HOOK_OP_START:
+        if (dom->dom->n_intel_hostdevs > 1 || dom->dom->igd_hostdevs->len == 0)
+            return 0; /* refused at prepare begin */
+        return hook_start(dom);
     case IGD_HOOK_OP_RELEASE:
     case IGD_HOOK_OP_RECONNECT:
         if (dom->dom->igd_hostdevs->len == 0)
@@ -423,6 +527,12 @@ hook_xml_silent(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+static const char full_usage[] =
+    "usage: igd-assign-hook-full DOMAIN OPERATION SUB-OPERATION [EXTRA]\n"
+    "The half of the igd-assign libvirt hook that parses the domain XML; the\n"
+    "hook (igd-assign-hook) runs it when its byte scan cannot prove the domain\n"
+    "free of IGDs. See igd-assign-hook(8).\n";
+
 int
 main(int argc, char **argv)
 {
@@ -432,8 +542,12 @@ main(int argc, char **argv)
     int err = 0, ret;
     IgdHookReadResult rr;
 
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(full_usage, stdout);
+        return 0;
+    }
     if (argc < 4) {
-        fputs("usage: igd-assign-hook-full DOMAIN OPERATION SUB-OPERATION [EXTRA]\n", stderr);
+        fputs(full_usage, stderr);
         return 2;
     }
     dom.name = argv[1];

@@ -21,6 +21,7 @@ static const struct {
     const char *name;
 } igd_hook_ops[] = {
     { "prepare", "begin", IGD_HOOK_OP_PREPARE, "prepare begin" },
+    { "start", "begin", IGD_HOOK_OP_START, "start begin" },
     { "release", "end", IGD_HOOK_OP_RELEASE, "release end" },
     { "migrate", "begin", IGD_HOOK_OP_MIGRATE, "migrate begin" },
     { "restore", "begin", IGD_HOOK_OP_RESTORE, "restore begin" },
@@ -52,7 +53,8 @@ igd_hook_op_name(IgdHookOp op)
 int
 igd_hook_op_can_refuse(IgdHookOp op)
 {
-    return op == IGD_HOOK_OP_PREPARE || op == IGD_HOOK_OP_MIGRATE || op == IGD_HOOK_OP_RESTORE;
+    return op == IGD_HOOK_OP_PREPARE || op == IGD_HOOK_OP_START || op == IGD_HOOK_OP_MIGRATE ||
+           op == IGD_HOOK_OP_RESTORE;
 }
 
 IgdHookReadResult

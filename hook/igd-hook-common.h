@@ -33,7 +33,8 @@
 
 typedef enum {
     IGD_HOOK_OP_OTHER = 0,      /* anything else: exit 0, stdin unread */
-    IGD_HOOK_OP_PREPARE,        /* prepare begin: check, then daemon Prepare */
+    IGD_HOOK_OP_PREPARE,        /* prepare begin: check, then daemon Prepare (binds the IGD when it must) */
+    IGD_HOOK_OP_START,          /* start begin: daemon Prepare of a managed='yes' IGD, which libvirt detached */
     IGD_HOOK_OP_RELEASE,        /* release end: daemon Release */
     IGD_HOOK_OP_MIGRATE,        /* migrate begin: refuse IGD domains */
     IGD_HOOK_OP_RESTORE,        /* restore begin: refuse IGD domains */

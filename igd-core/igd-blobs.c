@@ -9,8 +9,10 @@
 #include "igd-blobs.h"
 #include "igd-snapshot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,8 +26,6 @@
 
 /* Largest VBT override file read: a VBT's vbt_size is a u16, plus padding of coreboot/debugfs blobs. */
 #define IGD_BLOBS_VBT_FILE_MAX (64u << 10)
-/* Temp files: ".<name>.XXXXXX" beside the final name; never opened by readers. */
-#define IGD_BLOBS_TMP_PREFIX "."
 
 void
 igd_blobs_clear(IgdBlobs *blobs)
@@ -207,75 +207,184 @@ igd_blobs_fill_fd(int fd, const guint8 *p, gsize len, gint gid)
     return e;
 }
 
-/* A temp file beside @name, written, synced, mode/group set, renamed over @name. */
+/* @name in the new directory @tmp (nobody else's yet): created, written, synced, mode and group set. */
 static gboolean
-igd_blobs_write_one(const char *dir, const char *name, GBytes *data, gint gid, GError **error)
+igd_blobs_write_one(const char *tmp, const char *final_dir, const char *name, GBytes *data, gint gid,
+                    GError **error)
 {
-    g_autofree char *final = g_build_filename(dir, name, NULL);
-    g_autofree char *tmp = g_strdup_printf("%s/" IGD_BLOBS_TMP_PREFIX "%s.XXXXXX", dir, name);
+    g_autofree char *path = g_build_filename(tmp, name, NULL);
     gsize len;
     const guint8 *p = g_bytes_get_data(data, &len);
-    int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-    int e;
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    int e = fd < 0 ? errno : igd_blobs_fill_fd(fd, p, len, gid);
 
-    if (fd < 0) {
-        e = errno;
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create a temporary file in '%s': %s", dir,
-                    g_strerror(e));
-        return FALSE;
-    }
-    e = igd_blobs_fill_fd(fd, p, len, gid);
-    if (e == 0 && rename(tmp, final) < 0)
-        e = errno;
     if (e != 0) {
-        g_unlink(tmp);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot write '%s': %s", final, g_strerror(e));
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot write '%s/%s': %s", final_dir, name, g_strerror(e));
         return FALSE;
     }
     return TRUE;
 }
 
-/* Remove ".<blob>.XXXXXX" files a killed writer left behind. */
+/* Remove @path (a file, or a directory of files), never following a link. Best effort. */
 static void
-igd_blobs_remove_stale(const char *dir)
+igd_blobs_remove_tree(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d;
+    struct dirent *e;
+
+    if (fd < 0) {
+        if (errno == ENOTDIR || errno == ELOOP)
+            g_unlink(path);
+        return;
+    }
+    d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
+            unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+    }
+    closedir(d);
+    g_rmdir(path);
+}
+
+gboolean
+igd_blobs_is_leftover(const char *name)
+{
+    return g_str_has_prefix(name, IGD_BLOBS_TMP_PREFIX);
+}
+
+void
+igd_blobs_remove_leftover(const char *path)
+{
+    igd_blobs_remove_tree(path);
+}
+
+/* "<parent>/.igd-blobs-<base>.": a directory of @base being written when a writer was killed. */
+static void
+igd_blobs_remove_stale_dirs(const char *parent, const char *base)
+{
+    g_autoptr(GDir) d = g_dir_open(parent, 0, NULL);
+    g_autofree char *prefix = g_strconcat(IGD_BLOBS_TMP_PREFIX, base, ".", NULL);
+    const char *entry;
+
+    while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(entry, prefix)) {
+            g_autofree char *path = g_build_filename(parent, entry, NULL);
+            igd_blobs_remove_tree(path);
+        }
+    }
+}
+
+void
+igd_blobs_tidy(const char *dir)
 {
     g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
     const char *entry;
 
-    if (d == NULL)
-        return;
-    while ((entry = g_dir_read_name(d)) != NULL) {
-        if (g_str_has_prefix(entry, IGD_BLOBS_TMP_PREFIX IGD_BLOBS_OPREGION_NAME ".") ||
-            g_str_has_prefix(entry, IGD_BLOBS_TMP_PREFIX IGD_BLOBS_BDSM_SIZE_NAME ".")) {
+    /* ".<blob>.XXXXXX": the per-file temp files of igd-assign 0.x writers, before directories were swapped. */
+    while (d != NULL && (entry = g_dir_read_name(d)) != NULL) {
+        if (g_str_has_prefix(entry, "." IGD_BLOBS_OPREGION_NAME ".") ||
+            g_str_has_prefix(entry, "." IGD_BLOBS_BDSM_SIZE_NAME ".")) {
             g_autofree char *path = g_build_filename(dir, entry, NULL);
             g_unlink(path);
         }
     }
 }
 
+/* The new directory @tmp, complete: mode 0750, group @gid (-1 = leave), synced. */
+static gboolean
+igd_blobs_finish_dir(const char *tmp, const char *final_dir, gint gid, GError **error)
+{
+    int fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int e = 0;
+
+    if (fd < 0)
+        e = errno;
+    if (e == 0 && fchmod(fd, 0750) < 0)
+        e = errno;
+    if (e == 0 && gid >= 0 && fchown(fd, (uid_t)-1, (gid_t)gid) < 0)
+        e = errno;
+    if (e == 0 && fsync(fd) < 0)
+        e = errno;
+    if (fd >= 0)
+        close(fd);
+    if (e != 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot set up '%s': %s", final_dir, g_strerror(e));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Put the directory @tmp in the place of @dir in one step; the old one, if any, ends up at @tmp. */
+static gboolean
+igd_blobs_swap(const char *tmp, const char *dir, gboolean *exchanged, GError **error)
+{
+    int e;
+
+    *exchanged = FALSE;
+    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+        *exchanged = TRUE;
+        return TRUE;
+    }
+    e = errno;
+    if (e == ENOENT && renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) == 0)
+        return TRUE;
+    if (e == ENOENT)
+        e = errno;
+    if (e == EINVAL || e == ENOSYS)
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO,
+                    "cannot replace '%s' in one step: %s (the state directory needs a filesystem with "
+                    "renameat2 RENAME_EXCHANGE, as tmpfs, ext4, xfs and btrfs have)", dir, g_strerror(e));
+    else
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot put the new blobs at '%s': %s", dir, g_strerror(e));
+    return FALSE;
+}
+
 gboolean
 igd_blobs_write(const char *dir, const IgdBlobs *blobs, gint gid, GError **error)
 {
+    g_autofree char *parent = g_path_get_dirname(dir);
+    g_autofree char *base = g_path_get_basename(dir);
+    g_autofree char *tmp = NULL;
     g_autoptr(GBytes) bdsm = NULL;
+    gboolean exchanged = FALSE;
+    int e;
 
     if (blobs->opregion == NULL || g_bytes_get_size(blobs->opregion) == 0) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "no OpRegion to write");
         return FALSE;
     }
-    if (g_mkdir_with_parents(dir, 0750) < 0) {
-        int e = errno;
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create '%s': %s", dir, g_strerror(e));
+    if (g_mkdir_with_parents(parent, 0755) < 0) {
+        e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create '%s': %s", parent, g_strerror(e));
         return FALSE;
     }
-    igd_blobs_remove_stale(dir);
+    igd_blobs_remove_stale_dirs(parent, base);
+    tmp = g_strdup_printf("%s/" IGD_BLOBS_TMP_PREFIX "%s.XXXXXX", parent, base);
+    if (g_mkdtemp_full(tmp, 0700) == NULL) {
+        e = errno;
+        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot create a temporary directory in '%s': %s", parent,
+                    g_strerror(e));
+        return FALSE;
+    }
     bdsm = igd_blobs_bdsm_size_bytes(blobs->bdsm_size);
-    if (!igd_blobs_write_one(dir, IGD_BLOBS_OPREGION_NAME, blobs->opregion, gid, error))
+    /* The directory last: QEMU's group can enter it only once it is complete (and in place). */
+    if (!igd_blobs_write_one(tmp, dir, IGD_BLOBS_OPREGION_NAME, blobs->opregion, gid, error) ||
+        !igd_blobs_write_one(tmp, dir, IGD_BLOBS_BDSM_SIZE_NAME, bdsm, gid, error) ||
+        !igd_blobs_finish_dir(tmp, dir, gid, error) || !igd_blobs_swap(tmp, dir, &exchanged, error)) {
+        igd_blobs_remove_tree(tmp);
         return FALSE;
-    if (!igd_blobs_write_one(dir, IGD_BLOBS_BDSM_SIZE_NAME, bdsm, gid, error))
-        return FALSE;
-    return igd_blobs_fsync_dir(dir, error);
+    }
+    if (exchanged)
+        igd_blobs_remove_tree(tmp); /* the previous pair; a kill here leaves it for the next start to remove */
+    return igd_blobs_fsync_dir(parent, error);
 }
-
 gboolean
 igd_blobs_remove(const char *dir, GError **error)
 {
@@ -283,7 +392,7 @@ igd_blobs_remove(const char *dir, GError **error)
 
     if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
         return TRUE;
-    igd_blobs_remove_stale(dir);
+    igd_blobs_tidy(dir);
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *path = g_build_filename(dir, names[i], NULL);
         if (g_unlink(path) < 0 && errno != ENOENT) {

@@ -83,20 +83,37 @@ gboolean igd_blobs_bdsm_size(const IgdSnapshot *snapshot, const char *machine, g
 /* The 8 bytes of etc/igd-bdsm-size for @size (little-endian). */
 GBytes *igd_blobs_bdsm_size_bytes(guint64 size);
 
+/* A directory of blobs being written: "<parent>/.igd-blobs-<name of dir>.XXXXXX". */
+#define IGD_BLOBS_TMP_PREFIX ".igd-blobs-"
+
 /*
- * Write <dir>/igd-opregion and <dir>/igd-bdsm-size atomically (temp file
- * ".<name>.XXXXXX" + fsync + rename, then fsync of @dir), mode 0640, group
- * @gid (-1 = leave). Creates @dir (0750) when missing. Nothing half-written:
- * temp files are removed on failure, and a leftover temp file from a killed
- * writer is never read (readers open only the final names). Stale temp files
- * in @dir are removed first.
+ * Write the pair <dir>/igd-opregion and <dir>/igd-bdsm-size so that @dir
+ * holds either the previous pair or the new one, whenever the writer is
+ * killed: both files are written and synced into a new directory
+ * "<parent>/.igd-blobs-<name>.XXXXXX" (files 0640, directory 0750, both of
+ * group @gid, -1 = leave: the QEMU user's group reads them, nobody else),
+ * which then takes @dir's place in one step (renameat2 RENAME_EXCHANGE, or
+ * a plain rename when @dir does not exist); the previous directory is
+ * removed, then the parent synced. The parent is created (0755) when
+ * missing. Readers open only the final names. On failure nothing of this
+ * call is left and @dir is as it was. Leftover directories of a killed
+ * writer for @dir are removed first (all of them at the daemon's start:
+ * igd_blobs_is_leftover()). A filesystem without RENAME_EXCHANGE (not
+ * tmpfs, ext4, xfs, btrfs) fails a replacement with IGD_ERROR_IO saying so.
  */
 gboolean igd_blobs_write(const char *dir, const IgdBlobs *blobs, gint gid, GError **error);
 
 /*
- * Remove both blobs (and any leftover temp file) from @dir, then @dir itself
- * when empty. Missing files are fine.
+ * Remove both blobs (and the temp files of older writers) from @dir, then
+ * @dir itself when empty. Missing files are fine.
  */
 gboolean igd_blobs_remove(const char *dir, GError **error);
+
+/* TRUE for a name, in the parent of blob directories, that only a killed igd_blobs_write() leaves. */
+gboolean igd_blobs_is_leftover(const char *name);
+/* Remove such a leftover (a directory of files, or a file), never following a link. Best effort. */
+void igd_blobs_remove_leftover(const char *path);
+/* Remove the per-file temp files ".igd-opregion.XXXXXX" that writers before this one left in @dir. */
+void igd_blobs_tidy(const char *dir);
 
 G_END_DECLS

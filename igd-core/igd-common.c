@@ -1,11 +1,12 @@
 /*
- * igd-common.c: error domain.
+ * igd-common.c: error domain, whole-file reads, ASCII option help.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "igd-common.h"
@@ -80,4 +81,78 @@ igd_read_regular_file(const char *path, gsize max, const char *what, GError **er
     }
     close(fd);
     return g_bytes_new_take(g_steal_pointer(&data), done);
+}
+
+char *
+igd_option_help(GOptionContext *ctx, const char *group_name, GOptionGroup *group, int argc, char *const *argv)
+{
+    g_autofree char *help = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--") == 0)
+            return NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0)
+            help = g_option_context_get_help(ctx, TRUE, NULL);
+        else if (strcmp(a, "--help-all") == 0)
+            help = g_option_context_get_help(ctx, FALSE, NULL);
+        else if (group != NULL && group_name != NULL && g_str_has_prefix(a, "--help-") &&
+                 strcmp(a + strlen("--help-"), group_name) == 0)
+            help = g_option_context_get_help(ctx, FALSE, group);
+        if (help != NULL)
+            return g_str_to_ascii(help, "C");
+    }
+    return NULL;
+}
+
+/* @c as g_strescape() writes it, into @esc (5 bytes); its length. */
+static gsize
+shown_char(guchar c, char esc[5])
+{
+    static const char from[] = "\b\f\n\r\t\v\\\"";
+    static const char to[] = "bfnrtv\\\"";
+    const char *hit = c != '\0' ? strchr(from, c) : NULL;
+
+    if (hit != NULL)
+        return (gsize)g_snprintf(esc, 5, "\\%c", to[hit - from]);
+    if (c < 0x20 || c > 0x7e)
+        return (gsize)g_snprintf(esc, 5, "\\%03o", c);
+    esc[0] = (char)c;
+    esc[1] = '\0';
+    return 1;
+}
+
+char *
+igd_log_message_bound(char *msg)
+{
+    if (msg != NULL && strlen(msg) > IGD_LOG_MESSAGE_MAX)
+        strcpy(msg + IGD_LOG_MESSAGE_MAX - 3, "...");
+    return msg;
+}
+
+char *
+igd_shown(const char *s, gsize max)
+{
+    GString *out;
+    gsize whole = 0, budget, i;
+    char esc[5];
+
+    if (s == NULL)
+        return g_strdup("(null)");
+    max = MAX(max, 32);
+    /* Does all of it fit? (stops counting at max) */
+    for (i = 0; s[i] != '\0' && whole <= max; i++)
+        whole += shown_char((guchar)s[i], esc);
+    budget = s[i] == '\0' && whole <= max ? max : max - 24; /* room for "...(N bytes)" */
+    out = g_string_sized_new(max + 1);
+    for (i = 0; s[i] != '\0'; i++) {
+        gsize n = shown_char((guchar)s[i], esc);
+        if (out->len + n > budget)
+            break;
+        g_string_append_len(out, esc, (gssize)n);
+    }
+    if (s[i] != '\0')
+        g_string_append_printf(out, "...(%" G_GSIZE_FORMAT " bytes)", i + strlen(s + i));
+    return g_string_free(out, FALSE);
 }

@@ -40,6 +40,37 @@ int igd_error_exit_code(const GError *error);
  */
 GBytes *igd_read_regular_file(const char *path, gsize max, const char *what, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/*
+ * The help a front end's argv asks GOption for, as plain ASCII text to
+ * print, or NULL when it asks for none. Help options are -h, --help, -?,
+ * --help-all and --help-@group_name (when @group is given), before "--";
+ * the text is g_option_context_get_help()'s. GLib's own part of it carries
+ * "…" (U+2026), which g_print() writes as "?" in the C locale: here every
+ * character is transliterated to ASCII ("..."), so the help reads the same
+ * in every locale. The caller prints it and exits 0.
+ */
+char *igd_option_help(GOptionContext *ctx, const char *group_name, GOptionGroup *group, int argc,
+                      char *const *argv) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * Outside text made safe for one log line or message: C escapes as
+ * g_strescape() makes them (control characters, quotes, backslashes and
+ * every byte over 0x7e escaped, so the result is printable ASCII), cut to
+ * at most @max bytes (escapes are never split; at least 32) with
+ * "...(N bytes)" naming the length of @s when cut. NULL is "(null)".
+ */
+#define IGD_SHOWN_MAX 256 /* bytes of one outside string in a log line */
+char *igd_shown(const char *s, gsize max) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * The last guard of a log line: a message over IGD_LOG_MESSAGE_MAX bytes
+ * (its outside parts are bounded by igd_shown() where they are put in, but
+ * it also carries errors of the steps below) is cut there, ending "...".
+ * Cuts @msg in place; returns it.
+ */
+#define IGD_LOG_MESSAGE_MAX 2048
+char *igd_log_message_bound(char *msg);
+
 /* Little-endian readers over a byte buffer; the caller checks bounds first. */
 static inline guint16 igd_le16(const guint8 *p) { return (guint16)(p[0] | (p[1] << 8)); }
 static inline guint32 igd_le32(const guint8 *p)

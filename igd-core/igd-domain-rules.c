@@ -41,6 +41,7 @@ fail(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
 
 static void warn(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 
+/* A rule kept with a caveat: the definition works, the user should know (verify and the hook print it). */
 static void
 warn(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
 {
@@ -51,6 +52,46 @@ warn(IgdRuleCtx *ctx, const char *id, const char *hint, const char *fmt, ...)
     message = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_ptr_array_add(ctx->findings, igd_finding_new(id, IGD_SEVERITY_WARN, NULL, message, hint));
+}
+
+static void change(IgdRuleCtx *ctx, const char *id, gboolean removes, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/*
+ * One edit a fix made, said once (the watcher's log line, `setup`, the
+ * JSON "changes"): a NOTE, or a WARN when it took away something the
+ * definition had (@removes).
+ */
+static void
+change(IgdRuleCtx *ctx, const char *id, gboolean removes, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    if (removes)
+        ctx->removed++;
+    if (ctx->changes == NULL)
+        return;
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_ptr_array_add(ctx->changes,
+                    igd_finding_new(id, removes ? IGD_SEVERITY_WARN : IGD_SEVERITY_NOTE, NULL, message, NULL));
+}
+
+/* "<graphics type='spice'>", "<channel type='spicevmc'>", "<video>" of a device element, for change messages. */
+static char *
+describe(const xmlNode *node)
+{
+    g_autofree char *type = igd_xml_prop(node, "type");
+
+    if (igd_xml_is(node, "video")) {
+        xmlNode *model = igd_xml_child(node, "model");
+        g_autofree char *m = model ? igd_xml_prop(model, "type") : NULL;
+        return m ? g_strdup_printf("<video> model '%s'", m) : g_strdup("<video>");
+    }
+    if (type)
+        return g_strdup_printf("<%s type='%s'>", (const char *)node->name, type);
+    return g_strdup_printf("<%s>", (const char *)node->name);
 }
 
 static const char *
@@ -113,6 +154,12 @@ fix_igd_hostdev(IgdRuleCtx *ctx)
     xmlSetProp(ctx->igd, (const xmlChar *)"type", (const xmlChar *)"pci");
     xmlSetProp(ctx->igd, (const xmlChar *)"managed", (const xmlChar *)"no");
     igd_xml_insert(dom->devices, ctx->igd, before);
+    {
+        char name[13];
+
+        igd_pci_address_format(&dom->host, name);
+        change(ctx, "igd-hostdev", FALSE, "added the IGD hostdev of host device %s", name);
+    }
 }
 
 static void
@@ -120,16 +167,24 @@ check_managed(IgdRuleCtx *ctx)
 {
     IgdDomainHostdev *h = igd_domain_get_igd(ctx->dom);
 
+    /* libvirt detaches a managed device itself (virHostdevPreparePCIDevices) and gives it back to
+     * its host driver when the domain stops: it works, but the host's display comes and goes */
     if (h && h->managed)
-        fail(ctx, "managed", "set managed='no' and bind the IGD to vfio-pci with 'igd-assign setup'",
-             "the IGD hostdev is not managed='no', so libvirt would rebind it to i915 after use");
+        warn(ctx, "managed",
+             "to keep the IGD on vfio-pci between starts, run 'igd-assign setup DOMAIN' (it sets managed='no')",
+             "the IGD hostdev is managed='yes': libvirt detaches the IGD from its host driver at each start and "
+             "rebinds i915 when the domain stops");
 }
 
 static void
 fix_managed(IgdRuleCtx *ctx)
 {
+    gboolean was_no = igd_xml_prop_eq(ctx->igd, "managed", "no") || !xmlHasProp(ctx->igd, (const xmlChar *)"managed");
+
     igd_xml_set(ctx->igd, "mode", "subsystem");
     igd_xml_set(ctx->igd, "managed", "no");
+    if (!was_no)
+        change(ctx, "managed", FALSE, "set managed='no' on the IGD hostdev");
 }
 
 static void
@@ -145,7 +200,11 @@ static void
 fix_driver(IgdRuleCtx *ctx)
 {
     xmlNode *source;
+    xmlNode *driver = igd_xml_child(ctx->igd, "driver");
+    g_autofree char *was = driver ? igd_xml_prop(driver, "name") : NULL;
 
+    if (was && !g_str_equal(was, "vfio"))
+        change(ctx, "driver", FALSE, "set <driver name='vfio'/> on the IGD hostdev (was '%s')", was);
     igd_xml_set(igd_xml_ensure_child(ctx->igd, "driver"), "name", "vfio");
     source = igd_xml_ensure_child(ctx->igd, "source");
     igd_xml_set_pci_address(igd_xml_ensure_child(source, "address"), &ctx->dom->host, FALSE);
@@ -158,15 +217,21 @@ fix_alias(IgdRuleCtx *ctx)
     xmlNode *alias = igd_xml_child(ctx->igd, "alias");
     g_autofree char *name = alias ? igd_xml_prop(alias, "name") : NULL;
 
-    if (name == NULL || !g_str_has_prefix(name, "ua-"))
+    if (name == NULL || !g_str_has_prefix(name, "ua-")) {
         igd_xml_set(igd_xml_ensure_child(ctx->igd, "alias"), "name", IGD_DOMAIN_ALIAS);
+        change(ctx, "alias", FALSE, "gave the IGD hostdev the alias '" IGD_DOMAIN_ALIAS "'");
+    }
 }
 
 static void
 fix_romfile(IgdRuleCtx *ctx)
 {
-    if (ctx->romfile)
-        igd_xml_set(igd_xml_ensure_child(ctx->igd, "rom"), "file", ctx->romfile);
+    xmlNode *rom = igd_xml_child(ctx->igd, "rom");
+
+    if (ctx->romfile == NULL || (rom && igd_xml_prop_eq(rom, "file", ctx->romfile)))
+        return;
+    igd_xml_set(igd_xml_ensure_child(ctx->igd, "rom"), "file", ctx->romfile);
+    change(ctx, "romfile", FALSE, "set <rom file='%s'/> on the IGD hostdev", ctx->romfile);
 }
 
 /* ---- legacy ---- */
@@ -184,8 +249,13 @@ static void
 fix_legacy_address(IgdRuleCtx *ctx)
 {
     const IgdPciAddress at02 = { 0, 0, 2, 0 };
+    IgdPciAddress was;
+    xmlNode *addr = igd_xml_device_address(ctx->igd);
+    gboolean at = addr && igd_xml_parse_pci_address(addr, &was) && igd_pci_address_equal(&was, &at02);
 
     igd_xml_set_pci_address(igd_xml_ensure_child(ctx->igd, "address"), &at02, TRUE);
+    if (!at)
+        change(ctx, "legacy-address", FALSE, "moved the IGD to guest address 00:02.0");
 }
 
 static void
@@ -205,10 +275,14 @@ fix_legacy_rom(IgdRuleCtx *ctx)
 
     if (rom == NULL)
         return;
-    if (igd_xml_prop_eq(rom, "bar", "off"))
+    if (igd_xml_prop_eq(rom, "bar", "off")) {
         igd_xml_unset(rom, "bar");
-    if (igd_xml_prop_eq(rom, "enabled", "no"))
+        change(ctx, "legacy-rom", TRUE, "removed <rom bar='off'/> from the IGD hostdev");
+    }
+    if (igd_xml_prop_eq(rom, "enabled", "no")) {
         igd_xml_unset(rom, "enabled");
+        change(ctx, "legacy-rom", TRUE, "removed <rom enabled='no'/> from the IGD hostdev");
+    }
     if (rom->properties == NULL)
         igd_xml_remove(rom);
 }
@@ -245,11 +319,17 @@ fix_legacy_slots(IgdRuleCtx *ctx)
         xmlNode *addr;
         IgdPciAddress a;
 
-        if (c == igd || c->type != XML_ELEMENT_NODE)
+        /* video devices and displays are replaced or removed by the rules that follow */
+        if (c == igd || c->type != XML_ELEMENT_NODE || igd_xml_is(c, "video") || igd_domain_is_display_only(c))
             continue;
         addr = igd_xml_device_address(c);
-        if (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f)))
+        if (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f))) {
+            g_autofree char *what = describe(c);
+
             igd_xml_remove(addr);
+            change(ctx, "legacy-slots", FALSE, "took %s off guest address 00:%02x.%u (libvirt gives it another)",
+                   what, a.slot, a.function);
+        }
     }
 }
 
@@ -278,16 +358,20 @@ fix_legacy_displays(IgdRuleCtx *ctx)
 {
     IgdDomain *dom = ctx->dom;
     xmlNode *c, *next;
-    g_autoptr(GPtrArray) removed_audio = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) removed_audio = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (c = dom->devices->children; c; c = next) {
         next = c->next;
         /* a mediated device's display (display='on', ramfb) needs a <graphics> too */
         if (igd_xml_is(c, "hostdev") && igd_xml_prop_eq(c, "type", "mdev")) {
-            if (igd_xml_prop_eq(c, "display", "on"))
+            if (igd_xml_prop_eq(c, "display", "on")) {
                 igd_xml_unset(c, "display");
-            if (xmlHasProp(c, (const xmlChar *)"ramfb"))
+                change(ctx, "legacy-mdev-display", TRUE, "removed display='on' from a mediated device");
+            }
+            if (xmlHasProp(c, (const xmlChar *)"ramfb")) {
                 igd_xml_unset(c, "ramfb");
+                change(ctx, "legacy-mdev-display", TRUE, "removed ramfb from a mediated device");
+            }
             continue;
         }
         if (!igd_domain_is_display_only(c))
@@ -295,12 +379,18 @@ fix_legacy_displays(IgdRuleCtx *ctx)
         if (igd_xml_is(c, "audio")) {
             char *id = igd_xml_prop(c, "id");
             if (id)
-                g_ptr_array_add(removed_audio, id);
+                g_hash_table_add(removed_audio, id);
         }
-        igd_xml_remove(c);
+        {
+            g_autofree char *what = describe(c);
+            const char *id = igd_xml_is(c, "graphics") ? "legacy-graphics" : "legacy-spice";
+
+            igd_xml_remove(c);
+            change(ctx, id, TRUE, "removed %s", what);
+        }
     }
     /* <sound><audio id='N'/> pointing at a removed audio backend */
-    if (removed_audio->len) {
+    if (g_hash_table_size(removed_audio)) {
         for (c = dom->devices->children; c; c = c->next) {
             xmlNode *a, *an;
             if (!igd_xml_is(c, "sound"))
@@ -309,8 +399,10 @@ fix_legacy_displays(IgdRuleCtx *ctx)
                 an = a->next;
                 if (igd_xml_is(a, "audio")) {
                     g_autofree char *id = igd_xml_prop(a, "id");
-                    if (id && g_ptr_array_find_with_equal_func(removed_audio, id, g_str_equal, NULL))
+                    if (id && g_hash_table_contains(removed_audio, id)) {
                         igd_xml_remove(a);
+                        change(ctx, "legacy-spice", TRUE, "removed <audio id='%s'/> of <sound>", id);
+                    }
                 }
             }
         }
@@ -476,6 +568,8 @@ fix_legacy_root_bus(IgdRuleCtx *ctx)
                    "%u devices without an address and %u free slots on the root bus: %u of them moved behind %u "
                    "new pci-bridge%s so that 00:1f.0 stays free", unaddressed, free_slots, moved, bridges,
                    bridges > 1 ? "s" : "");
+        change(ctx, "legacy-root-bus", FALSE, "added %u pci-bridge%s and moved %u virtio disk%s behind %s", bridges,
+               bridges > 1 ? "s" : "", moved, moved > 1 ? "s" : "", bridges > 1 ? "them" : "it");
         return;
     }
 warn:
@@ -527,13 +621,20 @@ fix_legacy_gms(IgdRuleCtx *ctx)
 {
     gint need = needed_gms(ctx);
 
+    xmlNode *was = igd_xml_override_find(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
+    g_autofree char *was_value = was ? igd_xml_prop(was, "value") : NULL;
+
     if (need >= 0) {
         g_autofree char *v = g_strdup_printf("%d", need);
         igd_xml_override_set(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms", "unsigned", v);
         igd_findings_add(ctx->findings, "legacy-gms", IGD_SEVERITY_NOTE, NULL, NULL,
                          "x-igd-gms=%d so the guest gets the host's stolen memory", need);
+        if (g_strcmp0(was_value, v) != 0)
+            change(ctx, "legacy-gms", FALSE, "set x-igd-gms=%d (<qemu:override>)", need);
     } else if (need == -1) {
         igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
+        if (was != NULL)
+            change(ctx, "legacy-gms", FALSE, "removed x-igd-gms, which this QEMU does not need");
     }
 }
 
@@ -555,6 +656,7 @@ fix_crashing_gms(IgdRuleCtx *ctx)
     igd_xml_override_remove(ctx->dom->root, igd_alias(ctx->igd), "x-igd-gms");
     igd_findings_add(ctx->findings, "x-igd-gms", IGD_SEVERITY_WARN, NULL, NULL, "x-igd-gms=%d removed: %s",
                      ctx->dom->x_igd_gms, why);
+    change(ctx, "x-igd-gms", FALSE, "removed x-igd-gms=%d, which this QEMU crashes on", ctx->dom->x_igd_gms);
 }
 
 static void
@@ -584,14 +686,26 @@ fix_legacy_video(IgdRuleCtx *ctx)
                 xmlAddChild(first_video, model);
                 igd_xml_insert(dom->devices, first_video, c);
             }
-            igd_xml_remove(c);
+            {
+                xmlNode *model = igd_xml_child(c, "model");
+                gboolean none = model && igd_xml_prop_eq(model, "type", "none");
+                g_autofree char *what = describe(c);
+
+                igd_xml_remove(c);
+                /* an emulated video card is something the definition had; a 'none' is nothing */
+                if (!none)
+                    change(ctx, "legacy-video", TRUE, "removed %s", what);
+            }
         }
+        if (first_video != NULL)
+            change(ctx, "legacy-video", FALSE, "added <video><model type='none'/>");
         if (first_video == NULL) {
             xmlNode *video = igd_xml_new("video");
             xmlNode *model = igd_xml_new("model");
             xmlSetProp(model, (const xmlChar *)"type", (const xmlChar *)"none");
             xmlAddChild(video, model);
             igd_xml_insert(dom->devices, video, NULL);
+            change(ctx, "legacy-video", FALSE, "added <video><model type='none'/>");
         }
     }
 }
@@ -637,8 +751,21 @@ fix_upt_video(IgdRuleCtx *ctx)
     xmlNode *c, *next, *first_none = NULL;
     xmlNode *video, *model;
 
-    if (igd_domain_has_emulated_video(dom))
+    if (igd_domain_has_emulated_video(dom)) {
+        /* libvirt: "a 'none' video type must be the only video device defined for the domain" */
+        g_autoptr(GPtrArray) none = g_ptr_array_new();
+
+        for (c = dom->devices->children; c; c = c->next) {
+            xmlNode *m = igd_xml_child(c, "model");
+            if (igd_xml_is(c, "video") && m && igd_xml_prop_eq(m, "type", "none"))
+                g_ptr_array_add(none, c);
+        }
+        for (guint i = 0; i < none->len; i++) {
+            igd_xml_remove(g_ptr_array_index(none, i));
+            change(ctx, "upt-video", FALSE, "removed <video><model type='none'/> next to an emulated video");
+        }
         return;
+    }
     for (c = dom->devices->children; c; c = next) {
         next = c->next;
         if (igd_xml_is(c, "video")) {
@@ -655,9 +782,11 @@ fix_upt_video(IgdRuleCtx *ctx)
     if (first_none) {
         igd_xml_insert(dom->devices, video, first_none);
         igd_xml_remove(first_none);
+        change(ctx, "upt-video", FALSE, "replaced <video><model type='none'/> by an emulated <video><model type='vga'/>");
     } else {
         /* after the last graphics/input device if any, else at the end */
         igd_xml_insert(dom->devices, video, NULL);
+        change(ctx, "upt-video", FALSE, "added an emulated <video><model type='vga'/>");
     }
 }
 
@@ -675,9 +804,11 @@ fix_upt_address(IgdRuleCtx *ctx)
     if (dom->machine_kind == IGD_MACHINE_I440FX && upt_free_slot(dom, ctx->igd, &slot)) {
         IgdPciAddress to = { 0, 0, slot, 0 };
         igd_xml_set_pci_address(igd_xml_ensure_child(ctx->igd, "address"), &to, TRUE);
+        change(ctx, "upt-address", FALSE, "moved the IGD to guest address 00:%02x.0", slot);
     } else if (addr) {
         /* q35: libvirt puts the hostdev behind a pcie-root-port */
         igd_xml_remove(addr);
+        change(ctx, "upt-address", FALSE, "took the IGD off guest address 00:02.0 (libvirt gives it another)");
     }
 }
 
@@ -691,8 +822,14 @@ check_upt_video(IgdRuleCtx *ctx)
 static void
 fix_opregion(IgdRuleCtx *ctx)
 {
-    if (ctx->opregion)
-        igd_xml_override_set(ctx->dom->root, igd_alias(ctx->igd), "x-igd-opregion", "bool", "true");
+    xmlNode *was;
+
+    if (!ctx->opregion)
+        return;
+    was = igd_xml_override_find(ctx->dom->root, igd_alias(ctx->igd), "x-igd-opregion");
+    igd_xml_override_set(ctx->dom->root, igd_alias(ctx->igd), "x-igd-opregion", "bool", "true");
+    if (was == NULL || !igd_xml_prop_eq(was, "value", "true"))
+        change(ctx, "opregion", FALSE, "set x-igd-opregion=true (<qemu:override>)");
 }
 
 /*
@@ -785,6 +922,7 @@ fix_iommu_width(IgdRuleCtx *ctx)
         if (g_strcmp0(dom->maxphysaddr_mode, "passthrough") == 0 && dom->maxphysaddr_limit > (gint)w) {
             /* a libvirt that wrote limit= (9.3+) reads it: lower it */
             igd_xml_set(mpa, "limit", wtext);
+            change(ctx, "iommu-width", FALSE, "lowered <maxphysaddr limit> to %u", w);
             igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
                              "<maxphysaddr limit='%d'> lowered to %u, the IOMMU's address width (OVMF guest)",
                              dom->maxphysaddr_limit, w);
@@ -794,11 +932,13 @@ fix_iommu_width(IgdRuleCtx *ctx)
             g_autofree char *set = g_strdup_printf("%s.host-phys-bits-limit=%u", driver, w);
 
             igd_xml_set(arg, "value", set);
+            change(ctx, "iommu-width", FALSE, "lowered -global %s.host-phys-bits-limit to %u", driver, w);
             igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
                              "-global %s.host-phys-bits-limit=%s lowered to %u, the IOMMU's address width (OVMF guest)",
                              driver, old, w);
         } else {
             igd_xml_commandline_set_global(dom->root, IGD_DOMAIN_CPU_GLOBAL, "host-phys-bits-limit", wtext);
+            change(ctx, "iommu-width", FALSE, "added -global " IGD_DOMAIN_CPU_GLOBAL ".host-phys-bits-limit=%u", w);
             igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_NOTE, NULL, NULL,
                              "-global " IGD_DOMAIN_CPU_GLOBAL ".host-phys-bits-limit=%u (<qemu:commandline>): the "
                              "OVMF guest gets at most the IOMMU's %u physical address bits (-cpu host takes the "
@@ -811,11 +951,13 @@ fix_iommu_width(IgdRuleCtx *ctx)
         xmlSetProp(mpa, (const xmlChar *)"mode", (const xmlChar *)"emulate");
         xmlSetProp(mpa, (const xmlChar *)"bits", (const xmlChar *)wtext);
         igd_xml_insert(ensure_cpu(dom), mpa, NULL);
+        change(ctx, "iommu-width", FALSE, "added <maxphysaddr mode='emulate' bits='%u'/>", w);
         igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_NOTE, NULL, NULL,
                          "<maxphysaddr mode='emulate' bits='%u'/>: the OVMF guest gets at most the IOMMU's %u "
                          "physical address bits (QEMU's default is %d)", w, w, IGD_DOMAIN_QEMU_DEFAULT_PHYS_BITS);
     } else if (g_strcmp0(dom->maxphysaddr_mode, "emulate") == 0) {
         igd_xml_set(mpa, "bits", wtext);
+        change(ctx, "iommu-width", FALSE, "set <maxphysaddr bits='%u'>", w);
         if (dom->maxphysaddr_bits > 0)
             igd_findings_add(ctx->findings, "iommu-width", IGD_SEVERITY_WARN, NULL, NULL,
                              "<maxphysaddr bits='%d'> lowered to %u, the IOMMU's address width (OVMF guest)",
@@ -853,25 +995,23 @@ fix_layout(IgdRuleCtx *ctx)
 {
     xmlNode *hostdev = ctx->igd;
     g_autoptr(GPtrArray) kids = g_ptr_array_new();
+    GPtrArray *by_rank[G_N_ELEMENTS(hostdev_order) + 1]; /* hostdev_rank(): 0 .. G_N_ELEMENTS() */
     g_autofree char *indent = igd_xml_indent(hostdev);
     xmlNode *c, *next;
 
+    /* stable, by rank: one list per rank, then the lists in order (linear in the children) */
+    for (guint r = 0; r < G_N_ELEMENTS(by_rank); r++)
+        by_rank[r] = g_ptr_array_new();
     for (c = hostdev->children; c; c = next) {
         next = c->next;
         xmlUnlinkNode(c);
         if (igd_xml_is_blank(c))
             xmlFreeNode(c);
         else
-            g_ptr_array_add(kids, c);
+            g_ptr_array_add(by_rank[hostdev_rank(c)], c);
     }
-    /* stable insertion sort by rank */
-    for (guint i = 1; i < kids->len; i++) {
-        for (guint j = i; j > 0 && hostdev_rank(kids->pdata[j - 1]) > hostdev_rank(kids->pdata[j]); j--) {
-            gpointer t = kids->pdata[j];
-            kids->pdata[j] = kids->pdata[j - 1];
-            kids->pdata[j - 1] = t;
-        }
-    }
+    for (guint r = 0; r < G_N_ELEMENTS(by_rank); r++)
+        g_ptr_array_extend_and_steal(kids, by_rank[r]);
     for (guint i = 0; i < kids->len; i++) {
         xmlNode *k = kids->pdata[i];
         /* strip blank text inside <source> too: it is re-indented below */

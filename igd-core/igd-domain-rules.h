@@ -22,6 +22,11 @@ typedef struct {
     const char *romfile;         /* rewrite: <rom file=...> to set, NULL: keep */
     gboolean opregion;           /* rewrite: x-igd-opregion=true through <qemu:override> */
     GPtrArray *findings;         /* checks: what the definition breaks; fixes: what they say (WARN, NOTE) */
+    GPtrArray *changes;          /* fixes: one finding per edit made, or NULL: NOTE ("moved the IGD to guest
+                                  * address 00:02.0"), WARN when it removed something the definition had (a
+                                  * display, an emulated video, <rom bar='off'>): what the watcher must not do
+                                  * to an edit */
+    guint removed;               /* fixes: how many of those removed something (the WARNs) */
     xmlNode *igd;                /* fixes: the IGD hostdev, made by the first fix when missing */
 } IgdRuleCtx;
 
@@ -34,7 +39,12 @@ void igd_domain_rules_check(IgdRuleCtx *ctx);
  * what it writes, not of what it mends.
  */
 void igd_domain_rules_mend_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
-/* Apply every rule of @ctx->mode to @ctx->dom's document. */
+/*
+ * Apply every rule of @ctx->mode to @ctx->dom's document. Each fix that
+ * changes something says what in @ctx->changes (when not NULL), once per
+ * edit; a fix that changes nothing says nothing, so rewriting a rewrite
+ * reports no change.
+ */
 void igd_domain_rules_fix(IgdRuleCtx *ctx);
 
 G_END_DECLS

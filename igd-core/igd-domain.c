@@ -132,11 +132,13 @@ read_metadata(IgdDomain *dom)
     g_autofree char *host = NULL;
 
     for (xmlNode *c = dom->metadata ? dom->metadata->children : NULL; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
-            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "assign")) {
+        if (c->type != XML_ELEMENT_NODE || c->ns == NULL || c->ns->href == NULL ||
+            !g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS))
+            continue;
+        if (g_str_equal((const char *)c->name, "assign") && dom->meta == NULL)
             dom->meta = c;
-            break;
-        }
+        else if (g_str_equal((const char *)c->name, "undone"))
+            dom->undone = TRUE;
     }
     if (dom->meta == NULL)
         return;
@@ -177,7 +179,8 @@ read_hostdev(xmlNode *node)
         return NULL;
     }
     h->guest_set = igd_xml_parse_pci_address(igd_xml_device_address(node), &h->guest);
-    h->managed = managed == NULL || g_str_equal(managed, "yes");
+    /* libvirt 9.0 virDomainHostdevDefParseXML: only "yes" is managed (and it writes managed='no' back) */
+    h->managed = managed != NULL && g_str_equal(managed, "yes");
     h->driver = driver ? igd_xml_prop(driver, "name") : NULL;
     h->alias = alias ? igd_xml_prop(alias, "name") : NULL;
     if (rom) {
@@ -357,6 +360,18 @@ IgdDomainHostdev *
 igd_domain_get_igd(const IgdDomain *dom)
 {
     return dom->igd_hostdevs->len ? dom->igd_hostdevs->pdata[0] : NULL;
+}
+
+IgdBinder
+igd_domain_binder(const IgdDomain *dom)
+{
+    const IgdDomainHostdev *h = igd_domain_get_igd(dom);
+
+    if (h == NULL)
+        return IGD_BINDER_NONE;
+    if (h->managed)
+        return IGD_BINDER_LIBVIRT;
+    return dom->has_metadata ? IGD_BINDER_DAEMON : IGD_BINDER_NONE;
 }
 
 const char *

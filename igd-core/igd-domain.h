@@ -23,11 +23,12 @@
 
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
+#include "igd-requirements.h"
 #include "igd-sysroot.h"
 
 G_BEGIN_DECLS
 
-/* Namespace of the <igd:assign> metadata element (xml-schemas/igd-assign-metadata.rng). */
+/* Namespace of the <igd:assign> and <igd:undone> metadata elements (xml-schemas/igd-assign-metadata.rng). */
 #define IGD_DOMAIN_NS        "http://igd-assign.org/schemas/domain/1.0"
 #define IGD_DOMAIN_NS_PREFIX "igd"
 /* The user alias given to the IGD hostdev (<qemu:override> targets it). */
@@ -49,7 +50,7 @@ typedef struct {
     IgdPciAddress source;        /* the host device */
     gboolean guest_set;          /* a guest <address type='pci'> is given */
     IgdPciAddress guest;
-    gboolean managed;            /* managed='yes' or absent (libvirt's default) */
+    gboolean managed;            /* managed='yes' (absent is 'no', as libvirt reads it) */
     char *driver;                /* <driver name=...>, NULL: none */
     char *alias;                 /* <alias name=...>, NULL: none */
     char *rom_file;              /* <rom file=...>, NULL: none */
@@ -69,6 +70,8 @@ typedef struct {
     char *not_x86_reason;        /* why not, when !x86 */
 
     gboolean has_metadata;       /* <igd:assign> present */
+    gboolean undone;             /* <igd:undone> present: `igd-assign undo` opted the domain out of the
+                                  * watcher's adjustments until `igd-assign setup` (which removes it) */
     IgdMode meta_mode;           /* its mode attribute (AUTO: absent or unknown) */
     gboolean meta_host_set;
     IgdPciAddress meta_host;     /* its host attribute */
@@ -129,6 +132,17 @@ IgdDomainHostdev *igd_domain_get_igd(const IgdDomain *dom);
  * a ROM source exactly like --romfile.
  */
 const char *igd_domain_romfile(const IgdDomain *dom, const char *romfile);
+
+/*
+ * Who puts the IGD on vfio-pci when the domain starts: libvirt for a
+ * managed='yes' IGD hostdev (it detaches the device itself and gives it
+ * back to its host driver when the domain stops), igd-assignd for a domain
+ * set up by igd-assign (<igd:assign> metadata, managed='no': after a reboot
+ * the IGD is back on i915 and the daemon binds it at prepare begin), nobody
+ * for any other managed='no' hostdev (the user detaches it, `virsh
+ * nodedev-detach`) or a domain without an IGD hostdev.
+ */
+IgdBinder igd_domain_binder(const IgdDomain *dom);
 
 /*
  * The most physical address bits the guest's CPU can get from this

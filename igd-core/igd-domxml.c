@@ -25,12 +25,14 @@ igd_domxml_report_init(IgdDomXmlReport *report)
 {
     memset(report, 0, sizeof(*report));
     report->findings = igd_findings_new();
+    report->changes = igd_findings_new();
 }
 
 void
 igd_domxml_report_clear(IgdDomXmlReport *report)
 {
     g_clear_pointer(&report->findings, g_ptr_array_unref);
+    g_clear_pointer(&report->changes, g_ptr_array_unref);
 }
 
 gboolean
@@ -45,48 +47,108 @@ igd_domxml_normalize(const char *xml, gsize len, char **out, gsize *out_len, GEr
 }
 
 
-static void
-ensure_metadata(IgdDomain *dom, const char *mode, const IgdPciAddress *host, const char *original,
-                gsize original_len)
+/* The domain's <metadata>, made at libvirt's place (after name, uuid, genid, title, description) when missing. */
+static xmlNode *
+metadata_container(IgdDomain *dom)
 {
     xmlNode *metadata = igd_xml_child(dom->root, "metadata");
+    xmlNode *after = NULL, *before;
+
+    if (metadata != NULL)
+        return metadata;
+    metadata = igd_xml_new("metadata");
+    for (xmlNode *c = dom->root->children; c; c = c->next)
+        if (igd_xml_is(c, "name") || igd_xml_is(c, "uuid") || igd_xml_is(c, "genid") || igd_xml_is(c, "title") ||
+            igd_xml_is(c, "description"))
+            after = c;
+    before = after ? after->next : dom->root->children;
+    while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
+        before = before->next;
+    igd_xml_insert(dom->root, metadata, before);
+    dom->metadata = metadata;
+    return metadata;
+}
+
+/* Remove every <igd:undone> of @dom's metadata; TRUE when there was one. */
+static gboolean
+remove_undone(IgdDomain *dom)
+{
+    g_autoptr(GPtrArray) found = g_ptr_array_new();
+
+    /* collected first: igd_xml_remove() also frees the blanks around a node */
+    for (xmlNode *c = dom->metadata ? dom->metadata->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "undone"))
+            g_ptr_array_add(found, c);
+    for (guint i = 0; i < found->len; i++)
+        igd_xml_remove(g_ptr_array_index(found, i));
+    dom->undone = FALSE;
+    return found->len > 0;
+}
+
+static void
+ensure_metadata(IgdDomain *dom, IgdMode mode, const IgdPciAddress *host, const char *original, gsize original_len,
+                GPtrArray *changes)
+{
+    const char *mode_name = igd_mode_to_string(mode);
     char hostname[13];
 
     igd_pci_address_format(host, hostname);
+    /* a rewrite (setup) opts the domain back in to the watcher */
+    if (remove_undone(dom))
+        igd_findings_add(changes, "metadata", IGD_SEVERITY_NOTE, NULL, NULL,
+                         "removed <igd:undone/> (the opt-out of igd-assign undo)");
     if (dom->meta == NULL) {
+        xmlNode *metadata = metadata_container(dom);
         xmlNode *assign = igd_xml_new("assign");
         xmlNs *ns = xmlNewNs(assign, (const xmlChar *)IGD_DOMAIN_NS, (const xmlChar *)IGD_DOMAIN_NS_PREFIX);
         xmlNode *orig;
         g_autofree char *b64 = g_base64_encode((const guchar *)original, original_len);
 
         xmlSetNs(assign, ns);
-        xmlSetProp(assign, (const xmlChar *)"mode", (const xmlChar *)mode);
+        xmlSetProp(assign, (const xmlChar *)"mode", (const xmlChar *)mode_name);
         xmlSetProp(assign, (const xmlChar *)"host", (const xmlChar *)hostname);
         orig = xmlNewNode(ns, (const xmlChar *)"original");
         xmlSetProp(orig, (const xmlChar *)"encoding", (const xmlChar *)"base64");
         xmlAddChild(orig, xmlNewText((const xmlChar *)b64));
         xmlAddChild(assign, orig);
-        if (metadata == NULL) {
-            xmlNode *after = NULL;
-            metadata = igd_xml_new("metadata");
-            /* libvirt's place: after name, uuid, genid, title, description */
-            for (xmlNode *c = dom->root->children; c; c = c->next)
-                if (igd_xml_is(c, "name") || igd_xml_is(c, "uuid") || igd_xml_is(c, "genid") ||
-                    igd_xml_is(c, "title") || igd_xml_is(c, "description"))
-                    after = c;
-            {
-                xmlNode *before = after ? after->next : dom->root->children;
-                while (before && before->type != XML_ELEMENT_NODE && before->type != XML_COMMENT_NODE)
-                    before = before->next;
-                igd_xml_insert(dom->root, metadata, before);
-            }
-        }
         igd_xml_insert(metadata, assign, NULL);
         dom->meta = assign;
+        igd_findings_add(changes, "metadata", IGD_SEVERITY_NOTE, NULL, NULL,
+                         "added <igd:assign mode='%s'> metadata (with the definition before, for undo)", mode_name);
     } else {
-        igd_xml_set(dom->meta, "mode", mode);
+        g_autofree char *was_mode = igd_xml_prop(dom->meta, "mode");
+        g_autofree char *was_host = igd_xml_prop(dom->meta, "host");
+
+        igd_xml_set(dom->meta, "mode", mode_name);
         igd_xml_set(dom->meta, "host", hostname);
+        if (g_strcmp0(was_mode, mode_name) != 0)
+            igd_findings_add(changes, "metadata", IGD_SEVERITY_NOTE, NULL, NULL, "switched to %s mode (was %s)",
+                             mode == IGD_MODE_UPT ? "UPT" : mode_name, was_mode ? was_mode : "unset");
+        if (g_strcmp0(was_host, hostname) != 0)
+            igd_findings_add(changes, "metadata", IGD_SEVERITY_NOTE, NULL, NULL, "recorded host device %s (was %s)",
+                             hostname, was_host ? was_host : "unset");
     }
+}
+
+gboolean
+igd_domxml_mark_undone(const char *xml, gsize len, const char *when, char **out, gsize *out_len, GError **error)
+{
+    g_autoptr(IgdDomain) dom = igd_domain_read(xml, len, NULL, error);
+    xmlNode *undone;
+    xmlNs *ns;
+
+    if (dom == NULL)
+        return FALSE;
+    remove_undone(dom);
+    undone = igd_xml_new("undone");
+    ns = xmlNewNs(undone, (const xmlChar *)IGD_DOMAIN_NS, (const xmlChar *)IGD_DOMAIN_NS_PREFIX);
+    xmlSetNs(undone, ns);
+    if (when != NULL)
+        xmlSetProp(undone, (const xmlChar *)"at", (const xmlChar *)when);
+    igd_xml_insert(metadata_container(dom), undone, NULL);
+    *out = igd_xml_serialize(dom->doc, xml, len, out_len);
+    return TRUE;
 }
 
 /* The text of the root's <@name> child (g_free), NULL when absent; whitespace trimmed. */
@@ -199,7 +261,8 @@ root_slot_taken(const IgdDomain *dom, guint slot)
     return FALSE;
 }
 
-/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-* and addresses. */
+/* The guest the requirements judge: the domain's machine, firmware, ROM file, x-igd-*, addresses and who binds the
+ * IGD. */
 static void
 guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGuest *guest)
 {
@@ -216,6 +279,7 @@ guest_of(const IgdDomain *dom, const IgdSnapshot *s, const char *romfile, IgdGue
     guest->igd_elsewhere = !(h && h->guest_set && h->guest.domain == 0 && h->guest.bus == 0 && h->guest.slot == 2 &&
                              h->guest.function == 0);
     guest->slot_1f_taken = root_slot_taken(dom, 0x1f);
+    guest->binder = igd_domain_binder(dom);
     /* a ROM file the snapshot does not describe (not readable here, or another file) is not judged */
     guest->romfile_unchecked = romfile != NULL && !(s && igd_snapshot_rom_is_file(s) &&
                                                     g_str_equal(s->rom_source, romfile));
@@ -360,14 +424,26 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
     ctx.romfile = opts->romfile;
     ctx.opregion = opts->opregion;
     ctx.findings = report->findings;
+    ctx.changes = report->changes;
     igd_domain_rules_fix(&ctx);
-    ensure_metadata(dom, igd_mode_to_string(mode), &dom->host, opts->original ? opts->original : xml,
-                    opts->original ? opts->original_len : len);
+    ensure_metadata(dom, mode, &dom->host, opts->original ? opts->original : xml,
+                    opts->original ? opts->original_len : len, report->changes);
 
     *out = igd_xml_serialize(dom->doc, xml, len, out_len);
+    if (*out_len > IGD_XML_MAX_SIZE_SET_UP) {
+        /* what rewrite writes, it reads back (the original adds 4/3 of the input; escaping can add more) */
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "the rewritten domain XML would be %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes "
+                    "igd-assign reads (it keeps the original definition, base64-encoded, in <igd:original>)",
+                    *out_len, IGD_XML_MAX_SIZE_SET_UP);
+        g_clear_pointer(out, g_free);
+        *out_len = 0;
+        return FALSE;
+    }
     report->mode = mode;
     report->host = dom->host;
     report->changed = *out_len != len || memcmp(*out, xml, len) != 0;
+    report->removed = ctx.removed;
     return TRUE;
 }
 

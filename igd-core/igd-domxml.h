@@ -42,6 +42,11 @@ typedef struct {
     gboolean changed;      /* the output differs from the input */
     GPtrArray *findings;   /* IgdFinding*: NOTE: why `auto` chose the mode (and x-igd-gms); WARN: what could
                             * not be tailored or will not work well; on failure, the FAILs that refused */
+    GPtrArray *changes;    /* IgdFinding*, one per edit of the definition, in order: NOTE ("moved the IGD
+                            * to guest address 00:02.0"), WARN when it took away something the definition
+                            * had ("removed <graphics type='spice'>"; a display, an emulated video, <rom
+                            * bar='off'>); empty when the rewrite changed nothing of meaning (only layout) */
+    guint removed;         /* how many of @changes are such WARNs */
 } IgdDomXmlReport;
 
 void igd_domxml_report_init(IgdDomXmlReport *report);
@@ -69,18 +74,29 @@ gboolean igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *
 /*
  * The guest @dom is for the requirements (igd-requirements.h): its machine,
  * firmware, ROM file (judged when @snapshot describes it), x-igd-gms,
- * x-igd-legacy-mode and where the IGD and 00:1f.x sit. For IGD_SCOPE_START.
+ * x-igd-legacy-mode, where the IGD and 00:1f.x sit and who binds its IGD
+ * for a start (igd_domain_binder()). For IGD_SCOPE_START.
  */
 void igd_domxml_guest(const IgdDomain *dom, const IgdSnapshot *snapshot, IgdGuest *guest);
 
 /*
- * Every rule @dom breaks for its mode (FAIL findings, in the order of the
- * rules table), then, with a @snapshot of its IGD, the requirements of that
+ * Every rule @dom breaks for its mode (FAIL findings) or keeps with a
+ * caveat (WARN: a managed='yes' IGD hostdev), in the order of the rules
+ * table, then, with a @snapshot of its IGD, the requirements of that
  * mode as far as the snapshot's parts allow (igd-requirements.h). A domain
  * that is not an IGD domain breaks nothing. A snapshot of another device
  * than @dom->host is ignored.
  */
 GPtrArray *igd_domxml_verify(const IgdDomain *dom, const IgdSnapshot *snapshot) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
+ * @xml with <igd:undone at=@when/> in its <metadata> (made when missing,
+ * an earlier <igd:undone> replaced): `undo` records that the user opted
+ * the domain out of igd-assignd's watcher; the next rewrite (`setup`)
+ * removes it. @when (ISO 8601) may be NULL. Errors as igd_domain_read().
+ */
+gboolean igd_domxml_mark_undone(const char *xml, gsize len, const char *when, char **out, gsize *out_len,
+                                GError **error);
 
 /*
  * @xml parsed and serialised again without any change: what the same

@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -17,6 +19,7 @@
 #include "igd-report.h"
 #include "igd-sysroot.h"
 #include "igd-vfio.h"
+#include "igd-watchlog.h"
 
 typedef struct {
     char *opregion_file;
@@ -38,6 +41,8 @@ struct _IgdOwner {
     gpointer log_data;
     IgdOwnerClockFunc clock_func; /* NULL = g_get_real_time() */
     gpointer clock_data;
+    IgdWatchLog *watch_log;   /* the libvirt watcher's records, read by each status */
+    char *watch_log_error;    /* why they could not be read, NULL = they could */
 };
 
 static void
@@ -75,6 +80,8 @@ igd_owner_free(IgdOwner *owner)
     g_free(owner->state_error);
     igd_qemu_caps_free(owner->qemu);
     g_hash_table_unref(owner->overrides);
+    igd_watch_log_free(owner->watch_log);
+    g_free(owner->watch_log_error);
     g_free(owner);
 }
 
@@ -144,6 +151,7 @@ log_event(IgdOwner *owner, GLogLevelFlags level, const char *uuid, const char *p
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    igd_log_message_bound(msg);
     if (owner->log_func != NULL) {
         owner->log_func(level, uuid, pci, msg, owner->log_data);
         return;
@@ -179,8 +187,8 @@ check_mode(const char *mode, GError **error)
 
     if (igd_state_mode_is_valid(mode ? mode : ""))
         return TRUE;
-    shown = g_strescape(mode, NULL);
-    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid mode '%.40s' (legacy, upt, auto or empty)", shown);
+    shown = igd_shown(mode, 40);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid mode '%s' (legacy, upt, auto or empty)", shown);
     return FALSE;
 }
 
@@ -194,8 +202,8 @@ check_machine(const char *machine, GError **error)
         ok = g_ascii_isalnum(*p) || *p == '.' || *p == '-' || *p == '_';
     if (ok)
         return TRUE;
-    shown = g_strescape(machine, NULL);
-    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%.64s'", shown);
+    shown = igd_shown(machine, 64);
+    g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "invalid machine type '%s'", shown);
     return FALSE;
 }
 
@@ -317,7 +325,11 @@ is_state_temp_file(const char *name)
            strchr(name + prefix, '.') == NULL;
 }
 
-/* Blob directories nobody owns (a prepare that was killed, a missed release) and state temp files. */
+/*
+ * Blob directories nobody owns (a prepare that was killed, a missed
+ * release), what a killed blob writer or state save left, and the temp
+ * files older writers left inside owned blob directories.
+ */
 static void
 remove_leftovers(IgdOwner *owner)
 {
@@ -337,14 +349,46 @@ remove_leftovers(IgdOwner *owner)
             }
             continue;
         }
-        if (!g_uuid_string_is_valid(name) || igd_state_lookup_uuid(owner->state, name) != NULL ||
-            !g_file_test(path, G_FILE_TEST_IS_DIR))
+        if (igd_blobs_is_leftover(name)) {
+            /* A blob directory being written, or the pair it replaced, when the daemon was killed. */
+            igd_blobs_remove_leftover(path);
             continue;
+        }
+        if (!g_uuid_string_is_valid(name) || !g_file_test(path, G_FILE_TEST_IS_DIR))
+            continue;
+        if (igd_state_lookup_uuid(owner->state, name) != NULL) {
+            igd_blobs_tidy(path);
+            continue;
+        }
         if (!igd_blobs_remove(path, &error))
             log_event(owner, G_LOG_LEVEL_WARNING, name, NULL, "cannot remove unowned blobs: %s", error->message);
         else
             log_event(owner, G_LOG_LEVEL_MESSAGE, name, NULL, "removed blobs of domain %s, which owns no device", name);
     }
+}
+
+/*
+ * QEMU, not root, opens the blobs: every directory down to them must let
+ * it pass (x for group and others), whatever the umask made of it. Only a
+ * directory of ours is changed.
+ */
+static void
+make_traversable(IgdOwner *owner)
+{
+    GStatBuf st;
+
+    if (g_lstat(owner->state_dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & 0011) == 0011)
+        return;
+    if (g_chmod(owner->state_dir, (st.st_mode & 07777) | 0711) != 0) {
+        int saved = errno;
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL,
+                  "state directory %s is mode %04o, and QEMU cannot reach its blobs: %s", owner->state_dir,
+                  st.st_mode & 07777, g_strerror(saved));
+        return;
+    }
+    log_event(owner, G_LOG_LEVEL_MESSAGE, NULL, NULL, "state directory %s was mode %04o, now %04o (QEMU reads the "
+              "blobs under it)", owner->state_dir, st.st_mode & 07777, (st.st_mode & 07777) | 0711);
 }
 
 void
@@ -355,6 +399,7 @@ igd_owner_reconcile(IgdOwner *owner)
         log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot create state directory %s: %s", owner->state_dir,
                   g_strerror(saved));
     }
+    make_traversable(owner);
     load_at_start(owner);
     drop_stale_entries(owner);
     remove_leftovers(owner);
@@ -379,9 +424,31 @@ owner_is_gone(IgdOwner *owner, const IgdStateEntry *e)
     return dev != NULL;
 }
 
+/* No string of @req longer than IGD_OWNER_ARG_MAX: refused before it is copied, escaped or logged. */
+static gboolean
+check_sizes(const IgdPrepareRequest *req, GError **error)
+{
+    const struct {
+        const char *what, *value;
+    } args[] = { { "domain UUID", req->uuid }, { "domain name", req->name }, { "PCI address", req->pci },
+                 { "mode", req->mode }, { "machine type", req->machine } };
+
+    for (guint i = 0; i < G_N_ELEMENTS(args); i++) {
+        gsize len = args[i].value ? strnlen(args[i].value, IGD_OWNER_ARG_MAX + 1) : 0;
+        if (len > IGD_OWNER_ARG_MAX) {
+            g_set_error(error, IGD_ERROR, IGD_ERROR_USAGE, "%s of %" G_GSIZE_FORMAT " bytes, more than %u",
+                        args[i].what, strlen(args[i].value), IGD_OWNER_ARG_MAX);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 check_request(const IgdPrepareRequest *req, char **canon, IgdPciAddress *addr, char pci[static 13], GError **error)
 {
+    if (!check_sizes(req, error))
+        return FALSE;
     *canon = igd_state_canonical_uuid(req->uuid, error);
     if (*canon == NULL || !parse_pci(req->pci, addr, pci, error) || !check_mode(req->mode, error))
         return FALSE;
@@ -442,7 +509,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
 
     if (!check_request(req, &canon, &addr, pci, error))
         return FALSE;
-    shown_name = g_strescape(req->name ? req->name : "", NULL);
+    shown_name = igd_shown(req->name ? req->name : "", IGD_SHOWN_MAX);
     dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
     if (dev == NULL)
         return FALSE;
@@ -452,7 +519,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
         g_autofree char *owner_name = NULL;
         if (!owner_is_gone(owner, owned))
             return igd_state_check_claim(owner->state, &addr, canon, error);
-        owner_name = g_strescape(owned->name, NULL);
+        owner_name = igd_shown(owned->name, IGD_SHOWN_MAX);
         log_event(owner, G_LOG_LEVEL_WARNING, owned->uuid, pci,
                   "domain '%s' (%s) owns %s but no QEMU holds the device: it stopped without a release; "
                   "handing the device to domain '%s' (%s)",
@@ -485,6 +552,10 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     }
     if (stale_uuid != NULL && igd_state_lookup_uuid(owner->state, stale_uuid) == NULL)
         remove_blobs(owner, stale_uuid);
+    /* a device this call took from its host driver (after a reboot): the journal says so */
+    if (bound_here)
+        log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci, "bound %s to vfio-pci for domain '%s' (%s): it was on %s",
+                  pci, shown_name, canon, driver ? driver : "no driver");
     log_event(owner, G_LOG_LEVEL_MESSAGE, canon, pci,
               "prepared %s for domain '%s' (%s), mode %s, bdsm-size %" G_GUINT64_FORMAT ", opregion %" G_GSIZE_FORMAT
               " bytes, %" G_GINT64_FORMAT " us",
@@ -520,7 +591,7 @@ igd_owner_release(IgdOwner *owner, const char *uuid, GError **error)
     entries = igd_state_get_entries(released);
     for (guint i = 0; i < entries->len; i++) {
         const IgdStateEntry *e = g_ptr_array_index(entries, i);
-        g_autofree char *shown_name = g_strescape(e->name, NULL);
+        g_autofree char *shown_name = igd_shown(e->name, IGD_SHOWN_MAX);
         char pci[13];
 
         igd_pci_address_format(&e->address, pci);
@@ -598,7 +669,7 @@ igd_owner_rebind(IgdOwner *owner, const char *pci, GError **error)
         return FALSE;
     owned = igd_state_lookup(owner->state, &addr);
     if (owned != NULL) {
-        g_autofree char *shown = g_strescape(owned->name, NULL);
+        g_autofree char *shown = igd_shown(owned->name, IGD_SHOWN_MAX);
         g_set_error(error, IGD_ERROR, IGD_ERROR_CONFLICT,
                     "device %s is owned by running domain '%s' (uuid %s): stop it first", name, shown, owned->uuid);
         return FALSE;
@@ -672,15 +743,41 @@ status_device(IgdOwner *owner, IgdJson *json, const IgdPciAddress *addr, IgdOwne
     igd_json_end_object(json);
 }
 
+/* The watcher's records as they are now (the daemon's watcher thread replaces the file atomically). */
+static void
+load_watch_log(IgdOwner *owner)
+{
+    g_autofree char *path = g_build_filename(owner->state_dir, IGD_WATCH_LOG_FILE_NAME, NULL);
+    g_autoptr(GError) local = NULL;
+
+    g_clear_pointer(&owner->watch_log, igd_watch_log_free);
+    g_clear_pointer(&owner->watch_log_error, g_free);
+    owner->watch_log = igd_watch_log_load(path, &local);
+    if (owner->watch_log == NULL) {
+        owner->watch_log_error = g_strdup(local->message);
+        owner->watch_log = igd_watch_log_new();
+    }
+}
+
+const IgdWatchLog *
+igd_owner_get_watch_log(IgdOwner *owner)
+{
+    if (owner->watch_log == NULL)
+        load_watch_log(owner);
+    return owner->watch_log;
+}
+
 gboolean
 igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, gpointer user_data,
                        GError **error)
 {
     g_autoptr(GPtrArray) found = igd_pci_find_intel_displays(owner->sysroot, error);
     GPtrArray *entries = igd_state_get_entries(owner->state);
+    g_autoptr(GPtrArray) records = NULL;
 
     if (found == NULL)
         return FALSE;
+    load_watch_log(owner);
     igd_json_string(json, "state_file", owner->state_path);
     igd_json_string(json, "state_error", owner->state_error);
     igd_json_begin_array(json, "devices");
@@ -696,6 +793,12 @@ igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, 
             status_device(owner, json, &e->address, func, user_data);
     }
     igd_json_end_array(json);
+    records = igd_watch_log_get_records(owner->watch_log);
+    igd_json_begin_array(json, "watcher");
+    for (guint i = 0; i < records->len; i++)
+        igd_watch_record_write_json(g_ptr_array_index(records, i), json, NULL);
+    igd_json_end_array(json);
+    igd_json_string(json, "watcher_error", owner->watch_log_error);
     return TRUE;
 }
 

@@ -30,6 +30,7 @@
 #include "igd-pci-address.h"
 #include "igd-qemu.h"
 #include "igd-state.h"
+#include "igd-watchlog.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,15 @@ G_BEGIN_DECLS
  * prepared but whose QEMU has not opened the group yet.
  */
 #define IGD_OWNER_STALE_GRACE_SEC 60
+
+/*
+ * The longest string argument of any operation, in bytes: a domain name
+ * (libvirt's QEMU driver cannot start a domain whose name does not fit a
+ * file name, NAME_MAX 255 bytes, in /var/log/libvirt/qemu/<name>.log) and
+ * everything else is far shorter. Longer is IGD_ERROR_USAGE before any
+ * work; igd-assignd refuses it before identifying the caller.
+ */
+#define IGD_OWNER_ARG_MAX 4096u
 
 typedef struct _IgdOwner IgdOwner;
 
@@ -104,13 +114,16 @@ const char *igd_owner_get_state_path(const IgdOwner *owner);
 gboolean igd_owner_load(IgdOwner *owner, GError **error);
 
 /*
- * Start (igd-assignd): create the state directory, load the state file (a
- * corrupt one is moved aside with a warning and the state starts empty),
- * drop the entries whose device is gone or no longer bound to vfio-pci
- * (saving the result), remove the blob directories of domains that own
- * nothing and the temp files of a killed state save. Never fails: an
- * unwritable state directory is a warning (every prepare will then fail
- * with the reason).
+ * Start (igd-assignd): create the state directory (0755; one of ours
+ * that group or others cannot enter gets x for them, with a message: QEMU
+ * opens the blobs under it), load the state file (a corrupt one is moved
+ * aside with a warning and the state starts empty), drop the entries whose
+ * device is gone or no longer bound to vfio-pci (saving the result), remove
+ * the blob directories of domains that own nothing, and everything a killed
+ * daemon left: the temp file of a state save, a blob directory being
+ * written or replaced (igd_blobs_is_leftover()), old writers' temp files in
+ * owned blob directories. Never fails: an unwritable state directory is a
+ * warning (every prepare will then fail with the reason).
  */
 void igd_owner_reconcile(IgdOwner *owner);
 
@@ -170,7 +183,10 @@ typedef void (*IgdOwnerStatusFunc)(IgdJson *json, const IgdOwnerDeviceStatus *de
  *                  "owner": { "uuid", "name", "mode",
  *                             "since": "2025-11-24T16:00:00Z" (ISO 8601, UTC),
  *                             "blobs": "<state_dir>/<uuid>" } | null,
- *                  ...what @func adds } ]
+ *                  ...what @func adds } ],
+ *   "watcher": [ the libvirt watcher's last action per domain, as
+ *                igd_watch_record_write_json() writes it ],
+ *   "watcher_error": "..." | null  (its file <state_dir>/watcher.xml unreadable)
  *
  * Devices: every Intel display device of the host, sorted, then owned
  * devices that are not (or no longer) one. @func may be NULL. Fails only
@@ -178,6 +194,12 @@ typedef void (*IgdOwnerStatusFunc)(IgdJson *json, const IgdOwnerDeviceStatus *de
  */
 gboolean igd_owner_status_write(IgdOwner *owner, IgdJson *json, IgdOwnerStatusFunc func, gpointer user_data,
                                 GError **error);
+/*
+ * The libvirt watcher's records (<state_dir>/watcher.xml) as the last
+ * igd_owner_status_write() read them (read now when it has not run): what
+ * @func looks a domain up in. Belongs to @owner.
+ */
+const IgdWatchLog *igd_owner_get_watch_log(IgdOwner *owner);
 /* The whole status document (igd_owner_status_write() in an object of its own). */
 char *igd_owner_get_status(IgdOwner *owner, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -284,8 +284,22 @@ judge_driver(const Judge *j)
     char nodedev[17];
 
     if (j->scope == IGD_SCOPE_START) {
+        const char *now = s->driver ? s->driver : "no driver";
+
         if (g_strcmp0(s->driver, "vfio-pci") == 0)
             return say(j, IGD_SEVERITY_PASS, NULL, "host device %s is bound to vfio-pci", s->name);
+        /* after a reboot the IGD is back on i915: whoever binds it for this start is not the user */
+        switch (j->guest->binder) {
+        case IGD_BINDER_DAEMON:
+            return say(j, IGD_SEVERITY_NOTE, NULL, "host device %s is bound to %s: igd-assignd will bind it to vfio-pci",
+                       s->name, now);
+        case IGD_BINDER_LIBVIRT:
+            return say(j, IGD_SEVERITY_NOTE, NULL,
+                       "host device %s is bound to %s: libvirt detaches it for the start (managed='yes')", s->name,
+                       now);
+        case IGD_BINDER_NONE:
+            break;
+        }
         igd_pci_address_nodedev_name(&s->addr, nodedev);
         hint = g_strdup_printf("run: igd-assign setup DOMAIN (or: virsh nodedev-detach %s)", nodedev);
         if (s->driver != NULL)
@@ -410,7 +424,7 @@ igd_requirements_rom_way_out(const IgdSnapshot *s, char **seabios, char **uefi)
                             "IgdAssignmentDxe.efi PlatformGopPolicy.efi IntelGopDriver.efi`, then --romfile igd.rom "
                             "(IgdAssignmentDxe and PlatformGopPolicy: built from VfioIgdPkg with EDK2%s; "
                             "IntelGopDriver: extracted from the host firmware, for a display before the guest's "
-                            "driver; docs/GUIDE.md)", s->name,
+                            "driver; see No VGA ROM in igd-assign's GUIDE.md)", s->name,
                             gen11 ? ", whose IgdAssignmentDxe knows the 64-bit BDSM of generation 11 and newer" : "");
 }
 

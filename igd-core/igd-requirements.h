@@ -27,6 +27,17 @@ typedef enum {
     IGD_SCOPE_START,  /* what must hold when libvirt starts the domain (the hook's prepare begin) */
 } IgdScope;
 
+/*
+ * Who puts the IGD on vfio-pci when the domain starts: what the START
+ * scope's "driver" row asks of a device that is not on vfio-pci yet
+ * (decided for a domain by igd_domain_binder(), igd-domain.h).
+ */
+typedef enum {
+    IGD_BINDER_NONE = 0, /* nobody: the user binds it (managed='no', not set up by igd-assign); it must be bound */
+    IGD_BINDER_DAEMON,   /* igd-assignd binds it at prepare begin (set up by igd-assign, managed='no') */
+    IGD_BINDER_LIBVIRT,  /* libvirt detaches it itself (managed='yes') and gives it back when the domain stops */
+} IgdBinder;
+
 /* The guest the requirements are judged for. */
 typedef struct {
     const char *machine;        /* the domain's machine type; NULL: "pc" (i440fx) */
@@ -38,10 +49,11 @@ typedef struct {
     IgdQemuLegacyMode legacy_mode; /* the domain's x-igd-legacy-mode (QEMU 10.0+), default auto */
     gboolean igd_elsewhere;     /* START: the IGD is not at guest 00:02.0 (LEGACY puts it there, UPT elsewhere) */
     gboolean slot_1f_taken;     /* START: another device sits at guest 00:1f.x (LEGACY frees it) */
+    IgdBinder binder;           /* START: who binds the IGD to vfio-pci for the start */
 } IgdGuest;
 
 /* Defaults: i440fx "pc", SeaBIOS, the device's ROM, no x-igd-*, the IGD at 00:02.0, 1f.0 free, CPU physical
- * address bits unknown. */
+ * address bits unknown, nobody binds the IGD. */
 void igd_guest_init(IgdGuest *guest);
 
 /*

@@ -7,8 +7,11 @@
 #   - a domain whose hostdev names this machine's 0000:00:02.0 (not an
 #     Intel display device here) with igd-assign metadata fails `virsh start`
 #     with our sentence in the error;
-#   - a legacy IGD domain on a captured host tree whose IGD is still bound
-#     to i915 fails `virsh start` with the driver hint.
+#   - a legacy IGD domain that igd-assign did not set up (managed='no',
+#     no metadata: the user binds the IGD) on a captured host tree whose IGD
+#     is still bound to i915 fails `virsh start` with the driver hint;
+#   - one set up by igd-assign (metadata) on that tree asks igd-assignd to
+#     bind the IGD, and with no daemon running fails `virsh start` saying so.
 #
 # Isolation: when it can, the script re-runs itself in a private mount
 # namespace (unshare -m) where /etc/libvirt is a copy and /run/libvirt,
@@ -36,7 +39,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 hook=$top_builddir/hook/igd-assign-hook
 full=$top_builddir/hook/igd-assign-hook-full
 hosts=$top_srcdir/tests/data/hosts
-NTESTS=9
+NTESTS=11
 
 skip_all() {
     echo "1..$NTESTS"
@@ -71,7 +74,7 @@ cleanup() {
         for d in $(virsh -c qemu:///system list --name 2>/dev/null); do
             case $d in igdhook-*) virsh -c qemu:///system destroy "$d" >/dev/null 2>&1 ;; esac
         done
-        for d in igdhook-plain igdhook-virtio igdhook-legacy; do
+        for d in igdhook-plain igdhook-virtio igdhook-legacy igdhook-setup; do
             virsh -c qemu:///system undefine "$d" >/dev/null 2>&1
         done
     fi
@@ -248,9 +251,9 @@ case "$vendor:$class" in
     ;;
 esac
 
-# ---- 7-9: legacy IGD domain on a captured host whose IGD is bound to i915 ----
+# ---- 7-9: legacy IGD domain (not set up by igd-assign) on a captured host whose IGD is bound to i915 ----
 set_sysroot "$hosts/skl-lenovo-ideapad-320-14isk"
-domain igdhook-legacy 3b0e6f1e-3c55-4b7a-9d0e-5a1f2b3c4d03 "$META" "$HOSTDEV" >"$tmp/legacy.xml"
+domain igdhook-legacy 3b0e6f1e-3c55-4b7a-9d0e-5a1f2b3c4d03 "" "$HOSTDEV" >"$tmp/legacy.xml"
 IGD_ASSIGN_HOOK_FULL=$full IGD_ASSIGN_SYSFS_ROOT=$hosts/skl-lenovo-ideapad-320-14isk \
     "$hook" igdhook-legacy prepare begin - <"$tmp/legacy.xml" >"$tmp/msg" 2>&1
 if [ $? -eq 1 ] && grep -q "bound to i915" "$tmp/msg" && $V define "$tmp/legacy.xml" >"$tmp/msg" 2>&1; then
@@ -277,6 +280,31 @@ fi
 [ "$($V domstate igdhook-legacy 2>/dev/null)" = "shut off" ] && ok "/libvirtd/legacy-i915/stays-off" ||
     notok "/libvirtd/legacy-i915/stays-off"
 $V undefine igdhook-legacy >/dev/null 2>&1
+
+# ---- 10-11: the same domain set up by igd-assign: igd-assignd must bind it, and is not running ----
+domain igdhook-setup 3b0e6f1e-3c55-4b7a-9d0e-5a1f2b3c4d04 "$META" "$HOSTDEV" >"$tmp/setup.xml"
+IGD_ASSIGN_HOOK_FULL=$full IGD_ASSIGN_SYSFS_ROOT=$hosts/skl-lenovo-ideapad-320-14isk \
+    IGD_ASSIGND_BUS_ADDRESS=unix:path=$tmp/no-daemon-bus \
+    "$hook" igdhook-setup prepare begin - <"$tmp/setup.xml" >"$tmp/msg" 2>&1
+if [ $? -eq 1 ] && grep -q "is on i915 and igd-assignd must bind it" "$tmp/msg" && $V define "$tmp/setup.xml" >"$tmp/msg" 2>&1; then
+    if $V start igdhook-setup >"$tmp/msg" 2>&1; then
+        notok "/libvirtd/set-up-i915-no-daemon/start-refused"
+        $V destroy igdhook-setup >/dev/null 2>&1
+    else
+        sed 's/^/#   virsh: /' "$tmp/msg"
+        if grep -q "igd-assign: igdhook-setup: host device 0000:00:02.0 is on i915 and igd-assignd must bind it to vfio-pci: " "$tmp/msg" &&
+            grep -q "hint: start the daemon" "$tmp/msg"; then
+            ok "/libvirtd/set-up-i915-no-daemon/start-refused"
+        else
+            notok "/libvirtd/set-up-i915-no-daemon/start-refused"
+        fi
+    fi
+else
+    notok "/libvirtd/set-up-i915-no-daemon/start-refused"
+fi
+[ "$($V domstate igdhook-setup 2>/dev/null)" = "shut off" ] && ok "/libvirtd/set-up-i915-no-daemon/stays-off" ||
+    notok "/libvirtd/set-up-i915-no-daemon/stays-off"
+$V undefine igdhook-setup >/dev/null 2>&1
 set_sysroot ""
 
 [ $n -eq $NTESTS ] || echo "# ran $n tests, planned $NTESTS"

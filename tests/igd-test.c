@@ -130,3 +130,183 @@ igd_test_copytree(const char *from, const char *to)
         !g_spawn_check_wait_status(status, NULL))
         g_error("cp -a %s %s failed", from, to);
 }
+
+/* ---- a JSON validator (RFC 8259), for the CLI's --json documents ---- */
+
+typedef struct {
+    const char *p;
+    const char *start;
+    char *why;
+    guint depth;
+} JsonScan;
+
+static gboolean json_value(JsonScan *j);
+
+static gboolean
+json_fail(JsonScan *j, const char *what)
+{
+    if (j->why == NULL)
+        j->why = g_strdup_printf("%s at byte %" G_GSIZE_FORMAT " ('%.12s')", what, (gsize)(j->p - j->start), j->p);
+    return FALSE;
+}
+
+static void
+json_ws(JsonScan *j)
+{
+    while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
+        j->p++;
+}
+
+static gboolean
+json_string(JsonScan *j)
+{
+    if (*j->p != '"')
+        return json_fail(j, "expected a string");
+    j->p++;
+    while (*j->p != '"') {
+        if ((unsigned char)*j->p < 0x20)
+            return json_fail(j, "control character or end inside a string");
+        if (*j->p == '\\') {
+            j->p++;
+            if (*j->p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!g_ascii_isxdigit(j->p[i]))
+                        return json_fail(j, "bad \\u escape");
+                j->p += 5;
+                continue;
+            }
+            if (strchr("\"\\/bfnrt", *j->p) == NULL || *j->p == '\0')
+                return json_fail(j, "bad escape");
+        }
+        j->p++;
+    }
+    j->p++;
+    return TRUE;
+}
+
+static gboolean
+json_number(JsonScan *j)
+{
+    if (*j->p == '-')
+        j->p++;
+    if (*j->p == '0')
+        j->p++;
+    else if (*j->p >= '1' && *j->p <= '9')
+        while (g_ascii_isdigit(*j->p))
+            j->p++;
+    else
+        return json_fail(j, "bad number");
+    if (*j->p == '.') {
+        j->p++;
+        if (!g_ascii_isdigit(*j->p))
+            return json_fail(j, "bad fraction");
+        while (g_ascii_isdigit(*j->p))
+            j->p++;
+    }
+    if (*j->p == 'e' || *j->p == 'E') {
+        j->p++;
+        if (*j->p == '+' || *j->p == '-')
+            j->p++;
+        if (!g_ascii_isdigit(*j->p))
+            return json_fail(j, "bad exponent");
+        while (g_ascii_isdigit(*j->p))
+            j->p++;
+    }
+    return TRUE;
+}
+
+static gboolean
+json_container(JsonScan *j, char close, gboolean object)
+{
+    if (++j->depth > 64)
+        return json_fail(j, "nested too deep");
+    j->p++;
+    json_ws(j);
+    if (*j->p == close) {
+        j->p++;
+        j->depth--;
+        return TRUE;
+    }
+    for (;;) {
+        if (object) {
+            if (!json_string(j))
+                return FALSE;
+            json_ws(j);
+            if (*j->p != ':')
+                return json_fail(j, "expected ':'");
+            j->p++;
+        }
+        if (!json_value(j))
+            return FALSE;
+        json_ws(j);
+        if (*j->p == ',') {
+            j->p++;
+            json_ws(j);
+            continue;
+        }
+        if (*j->p != close)
+            return json_fail(j, object ? "expected ',' or '}'" : "expected ',' or ']'");
+        j->p++;
+        j->depth--;
+        return TRUE;
+    }
+}
+
+static gboolean
+json_value(JsonScan *j)
+{
+    json_ws(j);
+    switch (*j->p) {
+    case '{':
+        return json_container(j, '}', TRUE);
+    case '[':
+        return json_container(j, ']', FALSE);
+    case '"':
+        return json_string(j);
+    case 't':
+        if (g_str_has_prefix(j->p, "true")) {
+            j->p += 4;
+            return TRUE;
+        }
+        break;
+    case 'f':
+        if (g_str_has_prefix(j->p, "false")) {
+            j->p += 5;
+            return TRUE;
+        }
+        break;
+    case 'n':
+        if (g_str_has_prefix(j->p, "null")) {
+            j->p += 4;
+            return TRUE;
+        }
+        break;
+    default:
+        if (*j->p == '-' || g_ascii_isdigit(*j->p))
+            return json_number(j);
+        break;
+    }
+    return json_fail(j, "expected a value");
+}
+
+gboolean
+igd_test_json_valid(const char *text, char **why)
+{
+    JsonScan j = { text ? text : "", text ? text : "", NULL, 0 };
+
+    if (!g_utf8_validate(j.p, -1, NULL)) {
+        *why = g_strdup("not UTF-8");
+        return FALSE;
+    }
+    if (!json_value(&j)) {
+        *why = j.why;
+        return FALSE;
+    }
+    json_ws(&j);
+    if (*j.p != '\0') {
+        json_fail(&j, "something after the document");
+        *why = j.why;
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -35,5 +35,11 @@ char *igd_test_mkdtemp(void);
 void igd_test_rmtree(const char *path);
 /* Copy a directory tree (symlinks kept as links). */
 void igd_test_copytree(const char *from, const char *to);
+/*
+ * TRUE when @text is exactly one JSON document (RFC 8259: one value, white
+ * space around it, nothing else); FALSE with *@why (g_free) saying where it
+ * is not.
+ */
+gboolean igd_test_json_valid(const char *text, char **why);
 
 G_END_DECLS

@@ -496,7 +496,7 @@ test_no_stolen(void)
  * (v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory
  * via its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space
  * ... Value of this fw_cfg file is 0 in such case"; QEMU 10.1+ igd.c writes
- * gms_size only "if (gen > 0)" (v10.2.0 line 640) and igd_gen() has no
+ * gms_size only "if (gen > 0)" (v10.2.0 line 638) and igd_gen() has no
  * 0x7d00 case (-1). SeaBIOS then programs no BDSM ("if (bdsm_size && ...)",
  * src/fw/pciinit.c @ 41514a7 line 321) and still places the OpRegion.
  */
@@ -579,10 +579,14 @@ static void
 test_write(void)
 {
     g_autofree char *root = igd_test_mkdtemp();
-    g_autofree char *dir = g_build_filename(root, "igd-assign", "0f1e2d3c-0000-4000-8000-000000000001", NULL);
+    g_autofree char *parent = g_build_filename(root, "igd-assign", NULL);
+    g_autofree char *dir = g_build_filename(parent, "0f1e2d3c-0000-4000-8000-000000000001", NULL);
     g_autofree char *op_path = g_build_filename(dir, "igd-opregion", NULL);
     g_autofree char *bdsm_path = g_build_filename(dir, "igd-bdsm-size", NULL);
-    g_autofree char *stale = g_build_filename(dir, ".igd-opregion.Ab12Cd", NULL);
+    g_autofree char *old_temp = g_build_filename(dir, ".igd-opregion.Ab12Cd", NULL);
+    g_autofree char *stale = g_build_filename(parent, ".igd-blobs-0f1e2d3c-0000-4000-8000-000000000001.Xy12Zq", NULL);
+    g_autofree char *stale_file = g_build_filename(stale, "igd-opregion", NULL);
+    g_autofree char *other = g_build_filename(parent, ".igd-blobs-6695eb01-f6a4-8304-79aa-97f2502e193f.Xy12Zq", NULL);
     g_autofree char *fixture_path = igd_test_datapath(OPREGION_FIXTURE);
     IgdBlobs blobs = { igd_test_load(fixture_path), 40 * MiB };
     /* 40 MiB = 0x02800000, little-endian */
@@ -592,35 +596,62 @@ test_write(void)
     gint gid = geteuid() == 0 ? 4242 : (gint)getgid();
     struct stat st;
 
+    /* QEMU's group reads both files and enters the directory; others nothing. */
     g_assert_true(igd_blobs_write(dir, &blobs, gid, &error));
     g_assert_no_error(error);
     assert_file(op_path, blobs.opregion, 0640);
     assert_file(bdsm_path, want_bdsm, 0640);
     g_assert_cmpint(g_stat(op_path, &st), ==, 0);
     g_assert_cmpint(st.st_gid, ==, gid);
+    g_assert_cmpint(g_stat(bdsm_path, &st), ==, 0);
+    g_assert_cmpint(st.st_gid, ==, gid);
     g_assert_cmpint(g_stat(dir, &st), ==, 0);
     g_assert_cmphex(st.st_mode & 07777, ==, 0750);
+    g_assert_cmpint(st.st_gid, ==, gid);
+    g_assert_cmpint(g_stat(parent, &st), ==, 0);
+    g_assert_cmphex(st.st_mode & 0011, ==, 0011); /* the parent made here lets QEMU pass */
     g_assert_cmpuint(count_temp_files(dir), ==, 0);
+    g_assert_cmpuint(count_temp_files(parent), ==, 0);
 
-    /* A temp file a killed writer left behind is removed, never read. */
-    g_assert_true(g_file_set_contents(stale, "half", 4, NULL));
+    /*
+     * Written again (the same domain prepared again): the whole directory
+     * is replaced, so what was in the old one (an old writer's temp file)
+     * goes with it; a directory a killed writer of this domain left is
+     * removed first, another domain's is left to the daemon's start.
+     */
+    g_assert_true(g_file_set_contents(old_temp, "half", 4, NULL));
+    g_assert_cmpint(g_mkdir(stale, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(stale_file, "half", 4, NULL));
+    g_assert_cmpint(g_mkdir(other, 0700), ==, 0);
     blobs.bdsm_size = 64 * MiB;
-    g_assert_true(igd_blobs_write(dir, &blobs, -1, &error));
+    g_assert_true(igd_blobs_write(dir, &blobs, gid, &error));
     g_assert_cmpuint(count_temp_files(dir), ==, 0);
+    g_assert_false(g_file_test(stale, G_FILE_TEST_EXISTS));
+    g_assert_true(g_file_test(other, G_FILE_TEST_IS_DIR));
+    g_assert_true(igd_blobs_is_leftover(".igd-blobs-6695eb01-f6a4-8304-79aa-97f2502e193f.Xy12Zq"));
+    g_assert_false(igd_blobs_is_leftover("6695eb01-f6a4-8304-79aa-97f2502e193f"));
+    igd_blobs_remove_leftover(other);
+    g_assert_cmpuint(count_temp_files(parent), ==, 0);
     {
         g_autoptr(GBytes) again = igd_test_load(bdsm_path);
         g_assert_cmpuint(igd_le64(g_bytes_get_data(again, NULL)), ==, 64 * MiB);
+        g_assert_cmpint(g_stat(dir, &st), ==, 0);
+        g_assert_cmphex(st.st_mode & 07777, ==, 0750);
+        g_assert_cmpint(st.st_gid, ==, gid);
     }
 
-    /* A failure (the bdsm name is taken by a directory) leaves no temp file behind. */
-    g_assert_cmpint(g_unlink(bdsm_path), ==, 0);
-    g_assert_cmpint(g_mkdir(bdsm_path, 0755), ==, 0);
-    g_assert_false(igd_blobs_write(dir, &blobs, -1, &error));
-    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
-    g_assert_nonnull(strstr(error->message, "igd-bdsm-size"));
-    g_clear_error(&error);
-    g_assert_cmpuint(count_temp_files(dir), ==, 0);
-    g_assert_cmpint(g_rmdir(bdsm_path), ==, 0);
+    /* A failure (the parent cannot be made: a file is in its way) creates nothing. */
+    {
+        g_autofree char *blocker = g_build_filename(root, "blocker", NULL);
+        g_autofree char *blocked = g_build_filename(blocker, "x", "0f1e2d3c-0000-4000-8000-000000000001", NULL);
+
+        g_assert_true(g_file_set_contents(blocker, "a file\n", -1, NULL));
+        g_assert_false(igd_blobs_write(blocked, &blobs, -1, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+        g_assert_nonnull(strstr(error->message, "cannot create"));
+        g_clear_error(&error);
+        g_assert_cmpint(g_unlink(blocker), ==, 0);
+    }
 
     /* No OpRegion to write is refused (a bdsm size of 0 is not: /blobs/mtl-no-bdsm). */
     {
@@ -634,15 +665,18 @@ test_write(void)
     g_assert_no_error(error);
     g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
     g_assert_true(igd_blobs_remove(dir, &error)); /* twice is fine */
+    g_assert_cmpuint(count_temp_files(parent), ==, 0);
     igd_blobs_clear(&blobs);
     igd_test_rmtree(root);
 }
 
 /*
- * Kill the writer at arbitrary moments: whatever is left under the final
- * names is one complete version (A: 8 KiB OpRegion + 32 MiB, B: the 16 KiB
- * extended one + 64 MiB), never a prefix; temp files are never the final
- * names, and the next write cleans them up.
+ * Kill the writer at arbitrary moments: what is under the final names is
+ * always one whole pair, A (the 8 KiB OpRegion with 32 MiB) or B (64 KiB
+ * of other bytes with 64 MiB): never a prefix, never A's OpRegion with B's
+ * size (the old writer renamed the two files one after the other). The
+ * directories a killed writer leaves are never the final name, and the
+ * next write removes them.
  */
 static void
 test_write_killed(void)
@@ -655,13 +689,13 @@ test_write_killed(void)
     g_autoptr(GBytes) a = igd_test_load(fixture_path);
     g_autofree guint8 *bbuf = g_malloc(64 << 10);
     g_autoptr(GBytes) b = NULL;
-    guint kills = 0;
+    guint kills = 0, seen = 0;
 
     for (gsize i = 0; i < (64u << 10); i++)
         bbuf[i] = (guint8)(i * 7 + 1);
     b = g_bytes_new(bbuf, 64 << 10);
 
-    for (guint round = 0; round < 40; round++) {
+    for (guint round = 0; round < 60; round++) {
         pid_t pid = fork();
         int status;
 
@@ -682,22 +716,28 @@ test_write_killed(void)
             g_error("writer exited with %d", WEXITSTATUS(status));
         if (g_file_test(op_path, G_FILE_TEST_EXISTS)) {
             g_autoptr(GBytes) got = igd_test_load(op_path);
-            g_assert_true(g_bytes_equal(got, a) || g_bytes_equal(got, b));
-        }
-        if (g_file_test(bdsm_path, G_FILE_TEST_EXISTS)) {
-            g_autoptr(GBytes) got = igd_test_load(bdsm_path);
+            g_autoptr(GBytes) size = igd_test_load(bdsm_path);
             guint64 v;
-            g_assert_cmpuint(g_bytes_get_size(got), ==, 8);
-            v = igd_le64(g_bytes_get_data(got, NULL));
-            g_assert_true(v == 32 * MiB || v == 64 * MiB);
+
+            g_assert_true(g_bytes_equal(got, a) || g_bytes_equal(got, b));
+            g_assert_cmpuint(g_bytes_get_size(size), ==, 8);
+            v = igd_le64(g_bytes_get_data(size, NULL));
+            if (g_bytes_equal(got, a) ? v != 32 * MiB : v != 64 * MiB)
+                g_error("round %u: the OpRegion of one write with the bdsm-size %" G_GUINT64_FORMAT " of another",
+                        round, v);
+            seen++;
+        } else {
+            g_assert_false(g_file_test(bdsm_path, G_FILE_TEST_EXISTS));
         }
     }
-    g_assert_cmpuint(kills, ==, 40);
+    g_assert_cmpuint(kills, ==, 60);
+    g_assert_cmpuint(seen, >, 0);
     {
         IgdBlobs blobs = { a, 32 * MiB };
         g_autoptr(GError) error = NULL;
         g_assert_true(igd_blobs_write(dir, &blobs, -1, &error));
         g_assert_cmpuint(count_temp_files(dir), ==, 0);
+        g_assert_cmpuint(count_temp_files(root), ==, 0);
     }
     igd_test_rmtree(root);
 }

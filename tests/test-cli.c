@@ -507,8 +507,14 @@ test_status(void)
         assert_contains(out, "\"since\": \"2025-11-24T16:00:00Z\"");
         assert_contains(out, "\"device_id\": \"0x1916\",\n      \"platform\": \"Skylake\",\n"
                              "      \"driver\": \"vfio-pci\",\n      \"driver_override\": \"vfio-pci\",");
-        assert_contains(out, "\"domains\": [\n        {\n          \"name\": \"spice-qxl\",\n          \"mode\": \"legacy\"");
-        assert_contains(out, "\"set_up\": true");
+        assert_contains(out, "\"domains\": [\n        {\n          \"name\": \"spice-qxl\",\n          \"uuid\": \"");
+        /* (a domain of the test driver is not a QEMU/KVM domain: the rule "x86" is named with its hint) */
+        assert_contains(out, "\"mode\": \"legacy\",\n          \"active\": true,\n          \"set_up\": true,\n"
+                             "          \"opted_out\": false,\n          \"problems\": 1,\n          \"broken\": [\n"
+                             "            {\n              \"id\": \"x86\",\n");
+        assert_contains(out, "\"warnings\": [],\n          \"watcher\": null\n");
+        /* the libvirt watcher's records, from igd-assignd's state directory */
+        assert_contains(out, "\"watcher\": [],\n  \"watcher_error\": null\n");
     }
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);
@@ -529,6 +535,129 @@ test_status(void)
         assert_contains(out, "\"state_error\": \"");
         assert_contains(out, "\"owner\": null");
         assert_contains(out, "\"domains\": null");
+    }
+    igd_test_rmtree(dir);
+}
+
+/*
+ * Under --json every command prints exactly one JSON document on stdout,
+ * errors included ({"error": {"what", "why", "hint"}}) with the exit codes
+ * of SPEC.md §3: for each command, a success and each class of error that
+ * applies (usage 2, not found / environment 3, failed 1), and the
+ * top-level usage errors. libvirt's test driver reads a node file per
+ * process (test:///<file>), so setup and undo run against
+ * tests/domxmldata/setup/nodedevs.xml and a node file made here holding a
+ * domain set up by igd-assign (domxmldata/spice-qxl.upt.xml).
+ */
+static void
+test_json_everywhere(void)
+{
+    g_autofree char *vfio = host_path("skl-ideapad-vfio");
+    g_autofree char *i915 = host_path("skl-lenovo-ideapad-320-14isk");
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *nodes = igd_test_srcpath("domxmldata/setup/nodedevs.xml");
+    g_autofree char *nodes_uri = g_strdup_printf("test://%s", nodes);
+    g_autofree char *setup_node = g_build_filename(dir, "set-up.xml", NULL);
+    g_autofree char *setup_uri = g_strdup_printf("test://%s", setup_node);
+    g_autofree char *upt_xml = NULL, *node_text = NULL;
+    g_autofree char *plain = igd_test_srcpath("domxmldata/spice-qxl.xml");
+    g_autofree char *q35 = igd_test_srcpath("domxmldata/q35.xml");
+    g_autofree char *blob = g_build_filename(dir, "blob.bin", NULL);
+    g_autofree char *missing = g_build_filename(dir, "missing.xml", NULL);
+    g_autofree char *no_root = g_build_filename(dir, "no-such-root", NULL);
+    g_autofree char *state = g_build_filename(dir, "state", NULL);
+    const char *env[] = { "IGD_ASSIGN_STATE_DIR", state, NULL };
+    struct {
+        const char *root; /* NULL: none */
+        const char *args[12];
+        int rc;
+        gboolean error;   /* stdout is an error document */
+        const char *what; /* its "what", NULL: not checked */
+    } c[] = {
+        /* top level */
+        { NULL, { "--json", NULL }, 2, TRUE, "usage" },
+        { NULL, { "--json", "frobnicate", NULL }, 2, TRUE, "usage" },
+        { NULL, { "--bogus", "--json", "check", NULL }, 2, TRUE, "usage" },
+        { NULL, { "--json", "--version", NULL }, 0, FALSE, NULL },
+        /* check */
+        { vfio, { "--json", "check", NULL }, 0, FALSE, NULL },
+        { i915, { "check", "--json", NULL }, 1, FALSE, NULL }, /* a failed check is a report, not an error */
+        { vfio, { "--json", "check", "--frob", NULL }, 2, TRUE, "check" },
+        { vfio, { "--json", "check", "00:02.0;reboot", NULL }, 2, TRUE, "igd-assign" },
+        { no_root, { "--json", "check", NULL }, 3, TRUE, "check" },
+        /* inspect */
+        { vfio, { "--json", "inspect", NULL }, 0, FALSE, NULL },
+        { vfio, { "--json", "inspect", "00:02.0", "00:03.0", NULL }, 2, TRUE, "inspect" },
+        { vfio, { "--json", "inspect", "0000:00:03.0", NULL }, 3, TRUE, "inspect 0000:00:03.0" },
+        { vfio, { "--json", "inspect", "00:00.0", NULL }, 1, TRUE, "inspect 0000:00:00.0" },
+        /* rewrite */
+        { vfio, { "--json", "rewrite", "--mode", "upt", plain, NULL }, 0, FALSE, NULL },
+        { vfio, { "--json", "rewrite", "--mode", "bogus", plain, NULL }, 2, TRUE, "--mode" },
+        { vfio, { "--json", "rewrite", "--mode", "upt", missing, NULL }, 3, TRUE, "rewrite" },
+        { vfio, { "--json", "rewrite", "--mode", "legacy", q35, NULL }, 1, TRUE, "rewrite" },
+        /* setup */
+        { vfio, { "--json", "-c", nodes_uri, "setup", "guest", "--mode", "upt", "--dry-run", "--diff", NULL }, 0, FALSE,
+          NULL },
+        { vfio, { "--json", "-c", nodes_uri, "setup", "guest", "--mode", "upt", "--no-detach", NULL }, 0, FALSE, NULL },
+        { vfio, { "--json", "-c", nodes_uri, "setup", NULL }, 2, TRUE, "setup" },
+        { vfio, { "--json", "-c", nodes_uri, "setup", "nosuch", "--mode", "upt", NULL }, 3, TRUE, "setup" },
+        { vfio, { "--json", "-c", nodes_uri, "setup", "guest", "--mode", "legacy", "--host", "0000:00:03.0", NULL }, 1,
+          TRUE, "setup" },
+        /* undo */
+        { NULL, { "--json", "-c", setup_uri, "undo", "spice-qxl", NULL }, 0, FALSE, NULL },
+        { NULL, { "--json", "-c", setup_uri, "undo", NULL }, 2, TRUE, "undo" },
+        { NULL, { "--json", "-c", setup_uri, "undo", "nosuch", NULL }, 3, TRUE, "undo" },
+        { NULL, { "--json", "-c", nodes_uri, "undo", "guest", NULL }, 1, TRUE, "undo" },
+        /* status */
+        { vfio, { "--json", "-c", nodes_uri, "status", NULL }, 0, FALSE, NULL },
+        { vfio, { "--json", "status", "extra", NULL }, 2, TRUE, "status" },
+        { no_root, { "--json", "-c", nodes_uri, "status", NULL }, 3, TRUE, "status" },
+        /* dump */
+        { i915, { "--json", "dump", "vbt", "-o", blob, NULL }, 0, FALSE, NULL },
+        { i915, { "--json", "dump", "bios", "-o", blob, NULL }, 2, TRUE, "dump" },
+        { i915, { "--json", "dump", "vbt", "-o", "-", NULL }, 2, TRUE, "dump" },
+        { i915, { "--json", "dump", "rom", "0000:00:03.0", "-o", blob, NULL }, 3, TRUE, "dump rom" },
+        { i915, { "--json", "dump", "rom", "00:00.0", "-o", blob, NULL }, 1, TRUE, "dump rom" },
+    };
+
+    /* a node file with one domain set up by igd-assign (metadata with its original) */
+    {
+        g_autofree char *path = igd_test_srcpath("domxmldata/spice-qxl.upt.xml");
+        g_assert_true(g_file_get_contents(path, &upt_xml, NULL, NULL));
+        node_text = g_strdup_printf("<node>\n%s</node>\n", upt_xml);
+        g_assert_true(g_file_set_contents(setup_node, node_text, -1, NULL));
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(c); i++) {
+        g_autofree char *out = NULL, *err = NULL, *why = NULL;
+        g_autofree char *line = g_strjoinv(" ", (char **)c[i].args);
+        int rc = run_env(c[i].args, c[i].root, env, &out, &err);
+
+        g_test_message("case %s: rc %d\nstdout: %s\nstderr: %s", line, rc, out, err);
+        g_assert_cmpint(rc, ==, c[i].rc);
+        if (!igd_test_json_valid(out, &why))
+            g_error("%s: stdout is not one JSON document: %s", line, why);
+        if (c[i].error) {
+            g_autofree char *want = c[i].what ? g_strdup_printf("{\n  \"error\": {\n    \"what\": \"%s\",\n    \"why\": \"",
+                                                                 c[i].what)
+                                              : NULL;
+            g_assert_true(g_str_has_prefix(out, "{\n  \"error\": {\n    \"what\": "));
+            assert_contains(out, "\n    \"hint\": ");
+            if (want)
+                g_assert_true(g_str_has_prefix(out, want));
+            /* the same error, for people, on stderr */
+            g_assert_true(g_str_has_prefix(err, "igd-assign: "));
+        } else {
+            g_assert_null(strstr(out, "\"error\": {"));
+        }
+    }
+    /* the validator is not a rubber stamp */
+    {
+        const char *bad[] = { "", "{}{}", "{\"a\": }", "[1,]", "{\"a\" 1}", "\"\x01\"", "tru", "01", "{} x", NULL };
+        for (guint i = 0; bad[i]; i++) {
+            g_autofree char *why = NULL;
+            g_assert_false(igd_test_json_valid(bad[i], &why));
+            g_assert_nonnull(why);
+        }
     }
     igd_test_rmtree(dir);
 }
@@ -790,6 +919,7 @@ main(int argc, char **argv)
     g_test_add_func("/cli/dump-vbt", test_dump);
     g_test_add_func("/cli/inspect-vfio", test_inspect_vfio);
     g_test_add_func("/cli/status", test_status);
+    g_test_add_func("/cli/json-everywhere", test_json_everywhere);
     g_test_add_func("/cli/rom-build", test_rom_build);
     g_test_add_func("/cli/rom-build/refused", test_rom_build_refused);
     return g_test_run();

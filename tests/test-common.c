@@ -212,6 +212,68 @@ test_json_not_utf8(void)
     g_assert_true(g_utf8_validate(out->str, -1, NULL));
 }
 
+/* Outside text in a log line: escaped as g_strescape() does, cut with its length said, linear. */
+static void
+test_shown(void)
+{
+    static const struct {
+        const char *in;
+        gsize max;
+        const char *out;
+    } cases[] = {
+        { "win10", 256, "win10" },
+        { "", 256, "" },
+        { "a\nb\t\"c\"\\", 256, "a\\nb\\t\\\"c\\\"\\\\" },
+        { "caf\xc3\xa9\x01\x7f", 256, "caf\\303\\251\\001\\177" },
+        /* Exactly the bound: kept whole. 32 is the least bound. */
+        { "0123456789abcdef0123456789abcdef", 32, "0123456789abcdef0123456789abcdef" },
+        { "0123456789abcdef0123456789abcdef", 8, "0123456789abcdef0123456789abcdef" },
+        /* One over: cut to 32 - 24 bytes, the length said. */
+        { "0123456789abcdef0123456789abcdefX", 32, "01234567...(33 bytes)" },
+        /* An escape is never split: "\001" does not fit in 2 bytes. */
+        { "abcdefg\x01xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 32, "abcdefg...(40 bytes)" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *out = igd_shown(cases[i].in, cases[i].max);
+        g_assert_cmpstr(out, ==, cases[i].out);
+        g_assert_cmpuint(strlen(out), <=, MAX(cases[i].max, 32));
+    }
+    {
+        g_autofree char *null = igd_shown(NULL, 256);
+        gsize big = 10u << 20;
+        g_autofree char *huge = g_malloc(big + 1);
+        g_autofree char *out = NULL;
+        gint64 t0;
+
+        g_assert_cmpstr(null, ==, "(null)");
+        /* A 10 MB name, as a Prepare may carry: 256 bytes out, at once. */
+        memset(huge, '\n', big);
+        huge[big] = '\0';
+        t0 = g_get_monotonic_time();
+        out = igd_shown(huge, IGD_SHOWN_MAX);
+        g_assert_cmpuint(strlen(out), <=, IGD_SHOWN_MAX);
+        g_assert_true(g_str_has_suffix(out, "\\n...(10485760 bytes)"));
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 2 * G_USEC_PER_SEC);
+    }
+}
+
+/* A log message over 2048 bytes is cut there, ending "..."; shorter ones are kept. */
+static void
+test_log_message_bound(void)
+{
+    g_autofree char *shortmsg = g_strdup("prepared 0000:00:02.0 for 'win10'");
+    g_autofree char *exact = g_strnfill(2048, 'a');
+    g_autofree char *longmsg = g_strnfill(3000, 'b');
+
+    g_assert_cmpstr(igd_log_message_bound(shortmsg), ==, "prepared 0000:00:02.0 for 'win10'");
+    g_assert_cmpuint(strlen(igd_log_message_bound(exact)), ==, 2048);
+    g_assert_true(g_str_has_suffix(exact, "aaa"));
+    g_assert_cmpuint(strlen(igd_log_message_bound(longmsg)), ==, 2048);
+    g_assert_true(g_str_has_suffix(longmsg, "bb..."));
+    g_assert_null(igd_log_message_bound(NULL));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -222,5 +284,7 @@ main(int argc, char **argv)
     g_test_add_func("/sysroot/write-confined", test_sysroot_write_confined);
     g_test_add_func("/json/writer", test_json);
     g_test_add_func("/json/not-utf8", test_json_not_utf8);
+    g_test_add_func("/shown/bounded-escaped", test_shown);
+    g_test_add_func("/shown/log-message-bound", test_log_message_bound);
     return g_test_run();
 }

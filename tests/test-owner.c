@@ -21,6 +21,7 @@
 #include "igd-owner.h"
 #include "igd-state.h"
 #include "igd-test.h"
+#include "sysfs-double-client.h"
 #include "vfio-double-client.h"
 
 #define UUID_A "c7a5fdbd-edaf-9455-926a-d65c16db1809"
@@ -264,6 +265,14 @@ test_prepare(Fixture *f, gconstpointer data)
     g_assert_cmpuint(bdsm_size(f, UUID_A), ==, 33554432);
     g_assert_cmpint(g_stat(op_path, &sb), ==, 0);
     g_assert_cmpint(sb.st_mode & 0777, ==, 0640);
+    /* QEMU's group enters <state>/<uuid>/ (0750) through the state directory (x for all). */
+    {
+        g_autofree char *dir = path_in(f->state_dir, UUID_A, NULL);
+        g_assert_cmpint(g_stat(dir, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 07777, ==, 0750);
+        g_assert_cmpint(g_stat(f->state_dir, &sb), ==, 0);
+        g_assert_cmpint(sb.st_mode & 0011, ==, 0011);
+    }
 
     st = disk_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 1);
@@ -359,6 +368,24 @@ test_bad_input(Fixture *f, gconstpointer data)
         if (strstr(e->message, cases[i].message) == NULL)
             g_error("case %u: '%s' does not contain '%s'", i, e->message, cases[i].message);
     }
+    /* Longer than any valid argument (10 MB, as one was sent): refused before anything, the bound named. */
+    {
+        gsize big = 10u << 20;
+        g_autofree char *huge = g_malloc(big + 1);
+        IgdPrepareRequest req = { UUID_A, huge, IGD, "legacy", NULL, 0 };
+
+        memset(huge, 'x', big);
+        huge[big] = '\0';
+        g_assert_false(igd_owner_prepare(f->owner, &req, &error));
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
+        g_assert_cmpstr(error->message, ==, "domain name of 10485760 bytes, more than 4096");
+        g_clear_error(&error);
+        req.name = "x";
+        req.machine = huge;
+        g_assert_false(igd_owner_prepare(f->owner, &req, &error));
+        g_assert_cmpstr(error->message, ==, "machine type of 10485760 bytes, more than 4096");
+        g_clear_error(&error);
+    }
     g_assert_false(igd_owner_release(f->owner, "../" UUID_A, &error));
     g_assert_error(error, IGD_ERROR, IGD_ERROR_USAGE);
     g_clear_error(&error);
@@ -371,6 +398,52 @@ test_bad_input(Fixture *f, gconstpointer data)
     after = tree_of(f->dir);
     g_assert_cmpstr(after, ==, before);
     g_assert_cmpuint(igd_state_get_entries(igd_owner_get_state(f->owner))->len, ==, 0);
+}
+
+/*
+ * A name is only shown: logged escaped and cut to IGD_SHOWN_MAX bytes
+ * with its length (a 4000-byte name with control characters is accepted,
+ * stored cut to IGD_STATE_NAME_MAX, and no log line carries it whole).
+ */
+static void
+test_long_name(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = g_strnfill(4000, 'n');
+    const char *line;
+
+    name[10] = '\n';
+    name[11] = '\033';
+    g_assert_true(prepare(f, UUID_A, name, &error));
+    g_assert_no_error(error);
+    g_assert_true(igd_owner_release(f->owner, UUID_A, &error));
+    for (guint i = 0; i < f->log->len; i++) {
+        line = g_ptr_array_index(f->log, i);
+        g_assert_cmpuint(strlen(line), <, 2 * IGD_SHOWN_MAX);
+        g_assert_null(strchr(line, '\n'));
+        g_assert_null(strchr(line, '\033'));
+    }
+    assert_logged(f, "for domain 'nnnnnnnnnn\\n\\033nnnn");
+    assert_logged(f, "nnn...(4000 bytes)' (" UUID_A "), mode legacy");
+    /* The state keeps it printable (control characters as '?'), IGD_STATE_NAME_MAX bytes. */
+    assert_logged(f, "released " IGD " from domain 'nnnnnnnnnn??nnn");
+
+    /* A message longer than 2048 bytes (here a configured VBT file of a 3000-byte path) is cut. */
+    {
+        g_autofree char *dirs = g_strnfill(3000, 'd');
+        g_autofree char *path = g_strdup_printf("/%s/override.vbt", dirs);
+        IgdOwnerOverrides o = { NULL, path, IGD_OPREGION_EXT_RELATIVE };
+        IgdPciAddress addr;
+
+        g_assert_true(igd_pci_address_parse(IGD, &addr, NULL));
+        igd_owner_set_overrides(f->owner, &addr, &o);
+        g_assert_false(prepare(f, UUID_B, "other", &error));
+        g_clear_error(&error);
+        line = g_ptr_array_index(f->log, f->log->len - 1);
+        g_assert_nonnull(strstr(line, "prepare of " IGD " for domain 'other'"));
+        g_assert_true(g_str_has_suffix(line, "..."));
+        g_assert_cmpuint(strlen(line), <=, 2048 + strlen("WARNING " UUID_B " " IGD ": "));
+    }
 }
 
 /* ---- two domains ---- */
@@ -538,18 +611,28 @@ make_blob_dir(Fixture *f, const char *name)
 }
 
 /*
- * At start: A owns 00:02.0 (on vfio-pci: kept, blobs kept), B owns
+ * At start: A owns 00:02.0 (on vfio-pci: kept, blobs kept, the temp file a
+ * killed writer of an older version left among them removed), B owns
  * 00:03.0 (no such device: dropped), C owns nothing but has blobs (a killed
- * prepare: removed), a killed state save left state.xml.XXXXXX (removed);
- * what is not ours is left alone.
+ * prepare: removed), a killed state save left state.xml.XXXXXX and a
+ * killed blob writer its new directory and the pair it replaced (all
+ * removed); what is not ours is left alone. A state directory group and
+ * others cannot enter (made under umask 077) is opened to them: QEMU reads
+ * the blobs below it.
  */
 static void
 test_reconcile(Fixture *f, gconstpointer data)
 {
     g_autofree char *temp = path_in(f->state_dir, IGD_STATE_FILE_NAME ".Xy12Zq", NULL);
     g_autofree char *other = path_in(f->state_dir, "not-a-uuid", NULL);
+    g_autofree char *writing = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ab12Cd", NULL);
+    g_autofree char *replaced = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ef34Gh", NULL);
+    g_autofree char *writing_op = path_in(writing, "igd-opregion", NULL);
+    g_autofree char *replaced_op = path_in(replaced, "igd-opregion", NULL);
+    g_autofree char *replaced_bdsm = path_in(replaced, "igd-bdsm-size", NULL);
     g_autofree char *state = NULL;
     g_autoptr(IgdState) st = NULL;
+    GStatBuf sb;
 
     write_state(f, "<igd-assign-state version=\"1\">\n"
                    "  <device address=\"0000:00:02.0\" uuid=\"" UUID_A "\" name=\"win10\" mode=\"legacy\" since=\"1\"/>\n"
@@ -559,9 +642,18 @@ test_reconcile(Fixture *f, gconstpointer data)
     make_blob_dir(f, UUID_C);
     g_assert_true(g_file_set_contents(temp, "<igd-assign-st", -1, NULL));
     g_assert_cmpint(g_mkdir(other, 0755), ==, 0);
+    g_assert_cmpint(g_mkdir(writing, 0700), ==, 0);
+    g_assert_true(g_file_set_contents(writing_op, "half", -1, NULL));
+    g_assert_cmpint(g_mkdir(replaced, 0750), ==, 0);
+    g_assert_true(g_file_set_contents(replaced_op, "old", -1, NULL));
+    g_assert_true(g_file_set_contents(replaced_bdsm, "01234567", -1, NULL));
+    g_assert_cmpint(g_chmod(f->state_dir, 0700), ==, 0);
 
     fixture_owner(f, FALSE);
     igd_owner_reconcile(f->owner);
+    g_assert_cmpint(g_stat(f->state_dir, &sb), ==, 0);
+    g_assert_cmphex(sb.st_mode & 07777, ==, 0711);
+    assert_logged(f, "was mode 0700, now 0711");
     st = disk_state(f);
     g_assert_cmpuint(igd_state_get_entries(st)->len, ==, 1);
     g_assert_nonnull(igd_state_lookup_uuid(st, UUID_A));
@@ -570,7 +662,7 @@ test_reconcile(Fixture *f, gconstpointer data)
     assert_logged(f, "WARNING " UUID_B " 0000:00:03.0: dropping stale ownership of 0000:00:03.0 by domain " UUID_B);
     assert_logged(f, "MESSAGE " UUID_C " -: removed blobs of domain " UUID_C ", which owns no device");
     state = tree_of(f->state_dir);
-    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/.igd-opregion.AbC123 " UUID_A "/igd-opregion not-a-uuid state.xml");
+    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/igd-opregion not-a-uuid state.xml");
 
     /* Then A's device leaves vfio-pci (i915 took it back while the daemon was down): dropped at the next start. */
     to_i915(f);
@@ -580,6 +672,60 @@ test_reconcile(Fixture *f, gconstpointer data)
     g_assert_false(blob_dir_exists(f, UUID_A));
     assert_logged(f, "WARNING " UUID_A " " IGD ": dropping stale ownership of " IGD " by domain " UUID_A
                      ": no longer bound to vfio-pci");
+}
+
+/*
+ * A host reboot: the IGD is on i915 again (the driver links and an empty
+ * driver_override as the kernel shows them after boot), and a state
+ * directory that is not a tmpfs still says A owns it. The start drops the
+ * owner and its blobs; the next prepare binds the IGD to vfio-pci (the
+ * sysfs double plays the kernel) and works; with rebind-on-release, the
+ * release gives it back to i915.
+ */
+static void
+test_reconcile_reboot(Fixture *f, gconstpointer data)
+{
+    g_autofree char *pci = g_build_filename(f->root, "sys/bus/pci", NULL);
+    g_autofree char *vfio_link = g_build_filename(pci, "drivers/vfio-pci/" IGD, NULL);
+    g_autofree char *i915_link = g_build_filename(pci, "drivers/i915/" IGD, NULL);
+    g_autofree char *override = g_build_filename(f->root, DEV_DIR, "driver_override", NULL);
+    g_autofree char *driver = g_build_filename(f->root, DEV_DIR, "driver", NULL);
+    g_autofree char *target = NULL;
+    g_autoptr(GError) error = NULL;
+    const IgdStateEntry *e;
+
+    g_assert_true(prepare(f, UUID_A, "win10", &error));
+    g_assert_no_error(error);
+    /* The reboot. */
+    to_i915(f);
+    g_assert_cmpint(g_unlink(vfio_link), ==, 0);
+    g_assert_cmpint(symlink("../../devices/" IGD, i915_link), ==, 0);
+    g_assert_true(g_file_set_contents(override, "(null)\n", -1, NULL));
+
+    fixture_owner(f, TRUE);
+    igd_owner_reconcile(f->owner);
+    assert_logged(f, "dropping stale ownership of " IGD " by domain " UUID_A ": no longer bound to vfio-pci");
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    g_assert_false(blob_dir_exists(f, UUID_A));
+
+    igd_sysfs_double_setup(f->root, NULL, NULL);
+    f->now = T0 + 86400;
+    g_assert_true(prepare(f, UUID_A, "win10", &error));
+    g_assert_no_error(error);
+    target = g_file_read_link(driver, NULL);
+    g_assert_cmpstr(target, ==, "../../../../bus/pci/drivers/vfio-pci");
+    e = igd_state_lookup_uuid(igd_owner_get_state(f->owner), UUID_A);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->previous_driver, ==, "i915");
+    g_assert_cmpint(e->since, ==, T0 + 86400);
+    g_assert_cmpuint(bdsm_size(f, UUID_A), ==, 33554432);
+    g_assert_true(igd_owner_release(f->owner, UUID_A, &error));
+    g_assert_no_error(error);
+    g_free(target);
+    target = g_file_read_link(driver, NULL);
+    g_assert_cmpstr(target, ==, "../../../../bus/pci/drivers/i915");
+    g_assert_cmpint(igd_sysfs_double_count_fds(), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
 }
 
 /* A corrupt state file is set aside, not trusted, said in the status; the owner serves. */
@@ -866,16 +1012,56 @@ test_status_absent(Fixture *f, gconstpointer data)
     g_assert_cmpuint(disk_entries(f), ==, 1);
 }
 
+/* The libvirt watcher's records (<state_dir>/watcher.xml) are in the status document; a corrupt file is said. */
+static void
+test_status_watcher(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *path = path_in(f->state_dir, IGD_WATCH_LOG_FILE_NAME, NULL);
+    g_autoptr(IgdWatchLog) log = igd_watch_log_new();
+    IgdWatchRecord *r = igd_watch_record_new(UUID_A, "desk", T0, "switched", "upt",
+                                             "domain 'desk': switched to UPT mode");
+
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher\": [],\n  \"watcher_error\": null\n}"));
+    g_clear_pointer(&status, g_free);
+
+    g_ptr_array_add(r->changes, g_strdup("moved the IGD to guest address 00:03.0"));
+    igd_watch_log_put(log, r);
+    g_assert_true(igd_watch_log_save(log, path, &error));
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher\": [\n    {\n      \"uuid\": \"" UUID_A "\",\n      \"name\": \"desk\",\n"
+                                    "      \"at\": \"2025-11-24T16:00:00Z\",\n      \"action\": \"switched\",\n"
+                                    "      \"mode\": \"upt\",\n"));
+    g_assert_nonnull(strstr(status, "\"changes\": [\n        \"moved the IGD to guest address 00:03.0\"\n      ],"));
+    g_assert_nonnull(igd_watch_log_lookup(igd_owner_get_watch_log(f->owner), UUID_A));
+    g_clear_pointer(&status, g_free);
+
+    g_assert_true(g_file_set_contents(path, "<igd-assign-watcher version=\"9\"/>", -1, NULL));
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"watcher_error\": \""));
+    g_assert_nonnull(strstr(status, "unsupported watcher log version '9'"));
+    /* the devices are still there */
+    g_assert_nonnull(strstr(status, "\"address\": \"" IGD "\""));
+}
+
 int
 main(int argc, char **argv)
 {
+    igd_sysfs_double_reexec(argc, argv);
     igd_vfio_double_reexec(argc, argv);
     g_test_init(&argc, &argv, NULL);
 #define OWNER_TEST(path, func, data) g_test_add(path, Fixture, data, fixture_setup, func, fixture_teardown)
     OWNER_TEST("/owner/prepare", test_prepare, NULL);
+    OWNER_TEST("/owner/status/watcher", test_status_watcher, NULL);
     OWNER_TEST("/owner/prepare/qemu-7.2", test_prepare_qemu, NULL);
     OWNER_TEST("/owner/prepare/bad-input", test_bad_input, NULL);
     OWNER_TEST("/owner/prepare/vbt-override", test_vbt_override, NULL);
+    OWNER_TEST("/owner/prepare/long-name", test_long_name, NULL);
     OWNER_TEST("/owner/conflict", test_conflict, NULL);
     OWNER_TEST("/owner/takeover", test_takeover, NULL);
     OWNER_TEST("/owner/takeover/busy", test_takeover_busy, NULL);
@@ -883,6 +1069,7 @@ main(int argc, char **argv)
     OWNER_TEST("/owner/reconnect", test_reconnect, NULL);
     OWNER_TEST("/owner/reconcile", test_reconcile, NULL);
     OWNER_TEST("/owner/reconcile/corrupt", test_reconcile_corrupt, NULL);
+    OWNER_TEST("/owner/reconcile/reboot", test_reconcile_reboot, NULL);
     OWNER_TEST("/owner/rollback/state-dir", test_fail_state_dir, NULL);
     OWNER_TEST("/owner/rollback/state-save", test_fail_state_save, NULL);
     OWNER_TEST("/owner/rollback/no-opregion", test_fail_opregion, "no-opregion");

@@ -9,6 +9,7 @@
 #include "igd-cli.h"
 #include "igd-common.h"
 #include "igd-host.h"
+#include "igd-json.h"
 #include "igd-opregion.h"
 #include "igd-pci.h"
 
@@ -67,6 +68,11 @@ igd_cmd_dump(IgdCli *cli, int argc, char **argv)
         igd_cli_message("igd-assign dump --help", "dump: unknown blob '%.32s': expected opregion, vbt or rom", shown);
         return IGD_EXIT_USAGE;
     }
+    if (g_str_equal(output, "-") && cli->json) {
+        igd_cli_message("write the blob to a file (-o FILE); --json then describes it",
+                        "dump: --json and -o - both want standard output");
+        return IGD_EXIT_USAGE;
+    }
     if (!igd_cli_parse_pci(argc == 3 ? argv[2] : NULL, &addr, &ret))
         return ret;
 
@@ -84,7 +90,20 @@ igd_cmd_dump(IgdCli *cli, int argc, char **argv)
     } else if (!g_file_set_contents(output, (const char *)data, (gssize)len, &error)) {
         return igd_cli_error("dump", error, NULL);
     }
-    if (cli->verbosity >= 0 && !g_str_equal(output, "-"))
-        fprintf(stderr, "igd-assign: wrote %" G_GSIZE_FORMAT " bytes of %s to %s\n", len, what, output);
+    if (cli->json) {
+        g_autoptr(IgdJson) j = igd_json_new();
+        char name[13];
+
+        igd_pci_address_format(&addr, name);
+        igd_json_begin_object(j, NULL);
+        igd_json_string(j, "blob", what);
+        igd_json_string(j, "address", name);
+        igd_json_string(j, "file", output);
+        igd_json_uint(j, "bytes", len);
+        igd_json_end_object(j);
+        igd_cli_print_json(igd_json_get(j));
+    } else if (cli->verbosity >= 0 && !g_str_equal(output, "-")) {
+        igd_cli_warning("wrote %" G_GSIZE_FORMAT " bytes of %s to %s", len, what, output);
+    }
     return IGD_EXIT_OK;
 }

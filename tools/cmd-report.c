@@ -115,7 +115,7 @@ igd_cmd_report(IgdCli *cli, int argc, char **argv)
 
     if (cli->json) {
         g_autofree char *doc = igd_capture_to_json(capture, output, top, igd_archive_get_size(archive));
-        fputs(doc, stdout);
+        igd_cli_print_json(doc);
     } else if (cli->verbosity >= 0) {
         print_text(capture, output, top, igd_archive_get_size(archive), cli->verbosity);
     }

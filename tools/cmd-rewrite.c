@@ -51,9 +51,9 @@ igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
         }
         if (n == 0)
             break;
-        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE) {
+        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE_SET_UP) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s is larger than the limit of %u bytes", name,
-                        IGD_XML_MAX_SIZE);
+                        IGD_XML_MAX_SIZE_SET_UP);
             break;
         }
         g_string_append_len(buf, chunk, n);
@@ -156,6 +156,21 @@ igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSe
     igd_json_end_array(json);
 }
 
+void
+igd_cli_json_changes(IgdJson *json, const IgdDomXmlReport *report)
+{
+    igd_json_begin_array(json, "changes");
+    for (guint i = 0; i < report->changes->len; i++) {
+        const IgdFinding *f = g_ptr_array_index(report->changes, i);
+        igd_json_begin_object(json, NULL);
+        igd_json_string(json, "id", f->id);
+        igd_json_string(json, "message", f->message);
+        igd_json_bool(json, "removes", f->severity == IGD_SEVERITY_WARN);
+        igd_json_end_object(json);
+    }
+    igd_json_end_array(json);
+}
+
 int
 igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
 {
@@ -180,8 +195,9 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
     int ret;
 
     if (!igd_cli_parse_options(cli, "rewrite", "[FILE|-]",
-                               "Rewrite a libvirt domain XML for IGD assignment (SPEC.md §4): domain XML in\n"
-                               "(FILE or standard input), the legacy or UPT definition out. No libvirt connection.",
+                               "Rewrite a libvirt domain XML for IGD assignment: domain XML in (FILE or\n"
+                               "standard input), the legacy or UPT definition out (nothing when it cannot\n"
+                               "be done; the error says why). No libvirt connection.",
                                entries, &argc, &argv, &ret))
         return ret;
     if (argc > 2) {
@@ -202,7 +218,7 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
             hint = opts.mode == IGD_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
                                                      : "'igd-assign check' shows what the host lacks; or use --mode upt";
         else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
-            hint = "give one libvirt <domain> definition without a DOCTYPE";
+            hint = "give one libvirt <domain> definition as 'virsh dumpxml' writes it (UTF-8, no DOCTYPE)";
         ret = igd_cli_error("rewrite", error, hint);
         igd_domxml_report_clear(&report);
         return ret;
@@ -214,9 +230,10 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
         igd_json_bool(j, "changed", report.changed);
         igd_cli_json_findings(j, "reasons", report.findings, IGD_SEVERITY_NOTE);
         igd_cli_json_findings(j, "warnings", report.findings, IGD_SEVERITY_WARN);
+        igd_cli_json_changes(j, &report);
         igd_json_string(j, "xml", out);
         igd_json_end_object(j);
-        fputs(igd_json_get(j), stdout);
+        igd_cli_print_json(igd_json_get(j));
     } else {
         igd_cli_print_report(cli, &report);
         fwrite(out, 1, out_len, stdout);

@@ -15,11 +15,12 @@
 #include "igd-cli.h"
 #include "igd-common.h"
 #include "igd-domxml.h"
+#include "igd-json.h"
 #include "igd-virt.h"
 
-/* A unified diff of @before and @after on stdout (diff -u). */
-static gboolean
-print_diff(const char *before, const char *after, GError **error)
+/* A unified diff of @before and @after (diff -u), NULL with @error when diff cannot run. */
+static char *
+make_diff(const char *before, const char *after, GError **error)
 {
     g_autofree char *a = NULL;
     g_autofree char *b = NULL;
@@ -30,12 +31,12 @@ print_diff(const char *before, const char *after, GError **error)
 
     fa = g_file_open_tmp("igd-assign-before-XXXXXX.xml", &a, error);
     if (fa < 0)
-        return FALSE;
+        return NULL;
     close(fa);
     fb = g_file_open_tmp("igd-assign-after-XXXXXX.xml", &b, error);
     if (fb < 0) {
         g_unlink(a);
-        return FALSE;
+        return NULL;
     }
     close(fb);
     ok = g_file_set_contents(a, before, -1, error) && g_file_set_contents(b, after, -1, error);
@@ -45,9 +46,31 @@ print_diff(const char *before, const char *after, GError **error)
         ok = g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, NULL, &status, error);
     g_unlink(a);
     g_unlink(b);
-    if (ok)
-        fputs(out, stdout);
-    return ok;
+    return ok ? g_steal_pointer(&out) : NULL;
+}
+
+/* The one document of `setup --json`. */
+static void
+print_json(const char *name, const IgdDomXmlReport *report, const char *host, gboolean changed, gboolean dry_run,
+           gboolean defined, gboolean detached, const char *xml, const char *diff)
+{
+    g_autoptr(IgdJson) j = igd_json_new();
+
+    igd_json_begin_object(j, NULL);
+    igd_json_string(j, "domain", name);
+    igd_json_string(j, "mode", igd_mode_to_string(report->mode));
+    igd_json_string(j, "host", host);
+    igd_json_bool(j, "changed", changed);
+    igd_json_bool(j, "dry_run", dry_run);
+    igd_json_bool(j, "defined", defined);
+    igd_json_bool(j, "detached", detached);
+    igd_cli_json_findings(j, "reasons", report->findings, IGD_SEVERITY_NOTE);
+    igd_cli_json_findings(j, "warnings", report->findings, IGD_SEVERITY_WARN);
+    igd_cli_json_changes(j, report);
+    igd_json_string(j, "xml", xml);
+    igd_json_string(j, "diff", diff);
+    igd_json_end_object(j);
+    igd_cli_print_json(igd_json_get(j));
 }
 
 int
@@ -75,6 +98,7 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
     g_autofree char *plain = NULL;
     g_autofree char *out = NULL;
     g_autofree char *before = NULL;
+    g_autofree char *diff_text = NULL;
     gsize out_len = 0, before_len = 0;
     gboolean changed;
     IgdDomXmlReport report;
@@ -117,7 +141,8 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
         igd_domxml_report_clear(&report);
         return ret;
     }
-    igd_cli_print_report(cli, &report);
+    if (!cli->json)
+        igd_cli_print_report(cli, &report);
     /* libvirt quotes differently from libxml2: compare with its own text re-serialised */
     if (!igd_domxml_normalize(secure, strlen(secure), &before, &before_len, &error)) {
         igd_domxml_report_clear(&report);
@@ -126,14 +151,21 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
     changed = before_len != out_len || memcmp(before, out, out_len) != 0;
     igd_pci_address_format(&report.host, hostname);
     if (!g_str_equal(secure, plain) && !dry_run)
-        igd_cli_message(NULL, "warning: secrets of the definition (e.g. display passwords) are not kept for 'undo'");
+        igd_cli_warning("warning: secrets of the definition (e.g. display passwords) are not kept for 'undo'");
 
-    if (diff && !print_diff(before, out, &error)) {
-        igd_domxml_report_clear(&report);
-        return igd_cli_error("setup: diff", error, NULL);
+    if (diff) {
+        diff_text = make_diff(before, out, &error);
+        if (diff_text == NULL) {
+            igd_domxml_report_clear(&report);
+            return igd_cli_error("setup: diff", error, NULL);
+        }
+        if (!cli->json)
+            fputs(diff_text, stdout);
     }
     if (dry_run) {
-        if (!diff)
+        if (cli->json)
+            print_json(name, &report, hostname, changed, TRUE, FALSE, FALSE, out, diff_text);
+        else if (!diff)
             fwrite(out, 1, out_len, stdout);
         igd_domxml_report_clear(&report);
         return IGD_EXIT_OK;
@@ -150,14 +182,20 @@ igd_cmd_setup(IgdCli *cli, int argc, char **argv)
     if (!no_detach && !igd_virt_detach_igd(virt, &report.host, &error)) {
         g_autoptr(GError) restore = NULL;
         if (changed && !igd_virt_define(virt, secure, &restore))
-            igd_cli_message(NULL, "setup: could not restore the previous definition: %s", restore->message);
+            igd_cli_warning("setup: could not restore the previous definition: %s", restore->message);
         igd_domxml_report_clear(&report);
         return igd_cli_error("setup", error, "the definition was left as it was; detach with 'virsh nodedev-detach'");
     }
-    if (cli->verbosity >= 0)
+    if (cli->json)
+        print_json(name, &report, hostname, changed, FALSE, changed, !no_detach, NULL, diff_text);
+    else if (cli->verbosity >= 0) {
         printf("Domain '%s' %s for %s IGD assignment of %s%s\n", name,
                changed ? "defined" : "already set up", igd_mode_to_string(report.mode), hostname,
                no_detach ? "" : " (detached to vfio-pci)");
+        /* what changed, one line each (the same sentences as igd-assignd's watcher) */
+        for (guint i = 0; changed && i < report.changes->len; i++)
+            printf("  %s\n", ((const IgdFinding *)g_ptr_array_index(report.changes, i))->message);
+    }
     igd_domxml_report_clear(&report);
     return IGD_EXIT_OK;
 }

@@ -15,9 +15,11 @@
 #include "igd-json.h"
 #include "igd-owner.h"
 #include "igd-virt.h"
+#include "igd-watchlog.h"
 
 typedef struct {
-    GPtrArray *domains; /* IgdVirtIgdDomain*, NULL = libvirt not reached */
+    GPtrArray *domains;        /* IgdVirtIgdDomain*, NULL = libvirt not reached */
+    IgdOwner *owner;           /* its watch log: the libvirt watcher's last action per domain */
     GString *text;
 } Status;
 
@@ -31,35 +33,71 @@ state_dir(void)
     return g_strdup(IGD_STATEDIR);
 }
 
+/* The findings of @findings of severity @severity as a JSON array @key of {id, message, hint}. */
+static void
+json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity severity)
+{
+    igd_json_begin_array(json, key);
+    for (guint k = 0; k < findings->len; k++) {
+        const IgdFinding *f = g_ptr_array_index(findings, k);
+        if (f->severity != severity)
+            continue;
+        igd_json_begin_object(json, NULL);
+        igd_json_string(json, "id", f->id);
+        igd_json_string(json, "message", f->message);
+        igd_json_string(json, "hint", f->hint);
+        igd_json_end_object(json);
+    }
+    igd_json_end_array(json);
+}
+
+/* "  watcher: switched to UPT mode at 2025-11-24T16:00:00Z" and its changes or broken rules, for the text. */
+static void
+text_watcher(GString *text, const IgdWatchRecord *r)
+{
+    g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc(r->at);
+    g_autofree char *iso = at ? g_date_time_format_iso8601(at) : g_strdup("?");
+
+    g_string_append_printf(text, "      watcher, %s: %s%s%s\n", iso, r->action, *r->mode ? ", " : "",
+                           *r->mode ? r->mode : "");
+    for (guint k = 0; k < r->changes->len; k++)
+        g_string_append_printf(text, "        %s\n", (const char *)g_ptr_array_index(r->changes, k));
+    for (guint k = 0; k < r->broken->len; k++)
+        g_string_append_printf(text, "        left broken: %s\n",
+                               ((const IgdFinding *)g_ptr_array_index(r->broken, k))->message);
+}
+
 /* Inside each device: its libvirt domains (JSON "domains"), and the text lines of the device. */
 static void
 status_device(IgdJson *json, const IgdOwnerDeviceStatus *dev, gpointer user_data)
 {
     Status *s = user_data;
     const IgdStateEntry *owner = dev->owner;
+    /* read by igd_owner_status_write() before the devices */
+    const IgdWatchLog *watch = igd_owner_get_watch_log(s->owner);
 
     if (s->domains) {
         igd_json_begin_array(json, "domains");
         for (guint j = 0; j < s->domains->len; j++) {
             const IgdVirtIgdDomain *d = g_ptr_array_index(s->domains, j);
+            const IgdWatchRecord *r = d->uuid ? igd_watch_log_lookup(watch, d->uuid) : NULL;
+
             if (!igd_pci_address_equal(&d->host, &dev->address))
                 continue;
             igd_json_begin_object(json, NULL);
             igd_json_string(json, "name", d->name);
+            igd_json_string(json, "uuid", d->uuid);
             igd_json_string(json, "mode", igd_mode_to_string(d->mode));
             igd_json_bool(json, "active", d->active);
             igd_json_bool(json, "set_up", d->has_metadata);
-            igd_json_uint(json, "problems", d->findings->len);
-            igd_json_begin_array(json, "broken");
-            for (guint k = 0; k < d->findings->len; k++) {
-                const IgdFinding *f = g_ptr_array_index(d->findings, k);
-                igd_json_begin_object(json, NULL);
-                igd_json_string(json, "id", f->id);
-                igd_json_string(json, "message", f->message);
-                igd_json_string(json, "hint", f->hint);
-                igd_json_end_object(json);
-            }
-            igd_json_end_array(json);
+            igd_json_bool(json, "opted_out", d->undone);
+            igd_json_uint(json, "problems", igd_findings_count(d->findings, IGD_SEVERITY_FAIL));
+            json_findings(json, "broken", d->findings, IGD_SEVERITY_FAIL);
+            json_findings(json, "warnings", d->findings, IGD_SEVERITY_WARN);
+            if (r != NULL)
+                igd_watch_record_write_json(r, json, "watcher");
+            else
+                igd_json_null(json, "watcher");
             igd_json_end_object(json);
         }
         igd_json_end_array(json);
@@ -80,20 +118,31 @@ status_device(IgdJson *json, const IgdOwnerDeviceStatus *dev, gpointer user_data
     g_string_append_c(s->text, '\n');
     for (guint j = 0; s->domains && j < s->domains->len; j++) {
         const IgdVirtIgdDomain *d = g_ptr_array_index(s->domains, j);
+        const IgdWatchRecord *r = NULL;
         g_autofree char *shown = NULL;
+        guint broken;
+
         if (!igd_pci_address_equal(&d->host, &dev->address))
             continue;
+        r = d->uuid ? igd_watch_log_lookup(watch, d->uuid) : NULL;
+        broken = igd_findings_count(d->findings, IGD_SEVERITY_FAIL);
         shown = g_strescape(d->name, NULL);
-        g_string_append_printf(s->text, "    domain %s: %s mode%s%s", shown, igd_mode_to_string(d->mode),
-                               d->active ? ", running" : "", d->has_metadata ? "" : ", not set up by igd-assign");
-        if (d->findings->len)
-            g_string_append_printf(s->text, ", %u rule%s broken (igd-assign setup fixes it)", d->findings->len,
-                                   d->findings->len == 1 ? "" : "s");
+        g_string_append_printf(s->text, "    domain %s: %s mode%s%s%s", shown, igd_mode_to_string(d->mode),
+                               d->active ? ", running" : "", d->has_metadata ? "" : ", not set up by igd-assign",
+                               d->undone ? ", opted out of the watcher by igd-assign undo" : "");
+        if (broken)
+            g_string_append_printf(s->text, ", %u rule%s broken (igd-assign setup fixes it)", broken,
+                                   broken == 1 ? "" : "s");
         g_string_append_c(s->text, '\n');
         for (guint k = 0; k < d->findings->len; k++) {
             const IgdFinding *f = g_ptr_array_index(d->findings, k);
-            g_string_append_printf(s->text, "      %s: %s\n", f->id, f->message);
+            if (f->severity == IGD_SEVERITY_FAIL)
+                g_string_append_printf(s->text, "      %s: %s\n", f->id, f->message);
+            else if (f->severity == IGD_SEVERITY_WARN)
+                g_string_append_printf(s->text, "      warning: %s\n", f->message);
         }
+        if (r != NULL)
+            text_watcher(s->text, r);
     }
 }
 
@@ -130,6 +179,7 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         domains = igd_virt_list_igd_domains(virt, cli->sysroot, &virt_error);
 
     s.domains = domains;
+    s.owner = owner;
     s.text = text;
     igd_json_begin_object(json, NULL);
     igd_json_string(json, "libvirt_error", virt_error ? virt_error->message : NULL);
@@ -143,6 +193,9 @@ igd_cmd_status(IgdCli *cli, int argc, char **argv)
         g_string_append_printf(text, "warning: ownership state unknown: %s\n", state_error->message);
     if (virt_error && cli->verbosity >= 0 && !cli->json)
         g_string_append_printf(text, "warning: configured domains unknown: %s\n", virt_error->message);
-    fputs(cli->json ? igd_json_get(json) : text->str, stdout);
+    if (cli->json)
+        igd_cli_print_json(igd_json_get(json));
+    else
+        fputs(text->str, stdout);
     return IGD_EXIT_OK;
 }

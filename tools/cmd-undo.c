@@ -1,7 +1,9 @@
 /*
  * cmd-undo.c: `igd-assign undo DOMAIN [--reattach]`: define again the
- * definition `setup` saved in the domain's <igd:assign> metadata, and with
- * --reattach give the IGD back to its host driver.
+ * definition `setup` saved in the domain's <igd:assign> metadata, marked
+ * <igd:undone/> so that igd-assignd's watcher leaves it alone until `setup`
+ * runs again (igd_domxml_mark_undone()), and with --reattach give the IGD
+ * back to its host driver.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include "igd-cli.h"
 #include "igd-common.h"
 #include "igd-domxml.h"
+#include "igd-json.h"
 #include "igd-virt.h"
 
 int
@@ -25,7 +28,10 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
     g_autoptr(GError) error = NULL;
     g_autofree char *cur = NULL;
     g_autofree char *orig = NULL;
-    gsize orig_len = 0;
+    g_autofree char *marked = NULL;
+    g_autofree char *now = NULL;
+    g_autoptr(GDateTime) when = g_date_time_new_now_utc();
+    gsize orig_len = 0, marked_len = 0;
     g_autoptr(IgdDomain) dom = NULL;
     IgdPciAddress host;
     char hostname[13];
@@ -58,12 +64,28 @@ igd_cmd_undo(IgdCli *cli, int argc, char **argv)
     host = dom->host;
     igd_pci_address_format(&host, hostname);
 
-    if (!igd_virt_define(virt, orig, &error))
+    /* the restored definition opts the domain out of the watcher (adjust-hostdevs would adjust it again) */
+    now = g_date_time_format(when, "%Y-%m-%dT%H:%M:%SZ");
+    if (!igd_domxml_mark_undone(orig, orig_len, now, &marked, &marked_len, &error))
+        return igd_cli_error("undo", error, NULL);
+    if (!igd_virt_define(virt, marked, &error))
         return igd_cli_error("undo", error, NULL);
     if (reattach && !igd_virt_reattach_igd(virt, &host, &error))
         return igd_cli_error("undo", error, "'virsh nodedev-reattach' gives the device back by hand");
-    if (cli->verbosity >= 0)
+    if (cli->json) {
+        g_autoptr(IgdJson) j = igd_json_new();
+
+        igd_json_begin_object(j, NULL);
+        igd_json_string(j, "domain", name);
+        igd_json_bool(j, "restored", TRUE);
+        igd_json_bool(j, "opted_out", TRUE);
+        igd_json_string(j, "host", hostname);
+        igd_json_bool(j, "reattached", reattach);
+        igd_json_end_object(j);
+        igd_cli_print_json(igd_json_get(j));
+    } else if (cli->verbosity >= 0) {
         printf("Domain '%s' restored to its definition before igd-assign%s\n", name,
                reattach ? " (IGD reattached to its host driver)" : "");
+    }
     return IGD_EXIT_OK;
 }

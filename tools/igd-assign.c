@@ -61,34 +61,66 @@ print_usage(FILE *out)
             "2 usage error, 3 internal or environment error.\n");
 }
 
+/* --json for this run, and whether its one document went out (reset by each main()). */
+static gboolean cli_json;
+static gboolean cli_printed;
+
+gboolean
+igd_cli_json(void)
+{
+    return cli_json;
+}
+
+void
+igd_cli_print_json(const char *document)
+{
+    if (cli_printed) {
+        fputs("igd-assign: internal error: a second JSON document was not printed\n", stderr);
+        return;
+    }
+    cli_printed = TRUE;
+    fputs(document, stdout);
+    fflush(stdout);
+}
+
+/* {"error": {"what", "why", "hint"}} on stdout under --json, once. */
+static void
+json_error(const char *what, const char *why, const char *hint)
+{
+    g_autoptr(IgdJson) json = NULL;
+
+    if (!cli_json || cli_printed)
+        return;
+    json = igd_json_new();
+    igd_json_begin_object(json, NULL);
+    igd_json_begin_object(json, "error");
+    igd_json_string(json, "what", what);
+    igd_json_string(json, "why", why);
+    igd_json_string(json, "hint", hint);
+    igd_json_end_object(json);
+    igd_json_end_object(json);
+    igd_cli_print_json(igd_json_get(json));
+}
+
 int
 igd_cli_error(const char *what, const GError *error, const char *hint)
 {
+    const char *why = error ? error->message : "unknown error";
+
     if (what)
-        fprintf(stderr, "igd-assign: %s: %s\n", what, error ? error->message : "unknown error");
+        fprintf(stderr, "igd-assign: %s: %s\n", what, why);
     else
-        fprintf(stderr, "igd-assign: %s\n", error ? error->message : "unknown error");
+        fprintf(stderr, "igd-assign: %s\n", why);
     if (hint)
         fprintf(stderr, "hint: %s\n", hint);
+    json_error(what ? what : "igd-assign", why, hint);
     return error ? igd_error_exit_code(error) : IGD_EXIT_ENV;
 }
 
 int
 igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint)
 {
-    if (cli->json) {
-        g_autoptr(IgdJson) json = igd_json_new();
-
-        igd_json_begin_object(json, NULL);
-        igd_json_begin_object(json, "error");
-        igd_json_string(json, "what", what);
-        igd_json_string(json, "why", error ? error->message : "unknown error");
-        igd_json_string(json, "hint", hint);
-        igd_json_end_object(json);
-        igd_json_end_object(json);
-        fputs(igd_json_get(json), stdout);
-        fflush(stdout);
-    }
+    (void)cli;
     return igd_cli_error(what, error, hint);
 }
 
@@ -97,6 +129,7 @@ igd_cli_message(const char *hint, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
+    const char *sep;
 
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
@@ -104,6 +137,26 @@ igd_cli_message(const char *hint, const char *fmt, ...)
     fprintf(stderr, "igd-assign: %s\n", msg);
     if (hint)
         fprintf(stderr, "hint: %s\n", hint);
+    /* "setup: give exactly one DOMAIN": what "setup", why "give exactly one DOMAIN" */
+    sep = strstr(msg, ": ");
+    if (sep != NULL) {
+        g_autofree char *what = g_strndup(msg, (gsize)(sep - msg));
+        json_error(what, sep + 2, hint);
+    } else {
+        json_error("igd-assign", msg, hint);
+    }
+}
+
+void
+igd_cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    g_autofree char *msg = NULL;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "igd-assign: %s\n", msg);
 }
 
 /* Global options, accepted before the command and after it. */
@@ -157,10 +210,11 @@ gboolean
 igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
                       const GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
 {
-    g_autofree char *param = g_strdup_printf("%s %s", command, args ? args : "");
+    g_autofree char *param = args && *args ? g_strdup_printf("%s %s", command, args) : g_strdup(command);
     g_autoptr(GOptionContext) ctx = g_option_context_new(param);
     GOptionGroup *global = g_option_group_new("global", "Global options:", "Show global options", NULL, NULL);
     g_autoptr(GError) error = NULL;
+    g_autofree char *help = NULL;
 
     g_option_group_add_entries(global, global_entries);
     g_option_context_add_group(ctx, global);
@@ -169,10 +223,17 @@ igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const 
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_help_enabled(ctx, TRUE);
     parse_cli = cli;
+    /* --help is printed here, in ASCII whatever the locale (igd_option_help()). */
+    help = igd_option_help(ctx, "global", global, *argc, *argv);
+    if (help != NULL) {
+        fputs(help, stdout);
+        *exit_code = IGD_EXIT_OK;
+        return FALSE;
+    }
     /* GOption's --help exits; commands are short-lived so that is fine. */
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
-        fprintf(stderr, "igd-assign: %s: %s\n", command, error->message);
-        fprintf(stderr, "hint: igd-assign %s --help\n", command);
+        g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);
+        igd_cli_message(hint, "%s: %s", command, error->message);
         *exit_code = IGD_EXIT_USAGE;
         return FALSE;
     }
@@ -181,8 +242,9 @@ igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const 
     for (int i = 1; i < *argc; i++) {
         const char *a = (*argv)[i];
         if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "igd-assign: %s: unknown option '%s'\n", command, a);
-            fprintf(stderr, "hint: igd-assign %s --help\n", command);
+            g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);
+            g_autofree char *shown = g_strescape(a, NULL);
+            igd_cli_message(hint, "%s: unknown option '%.64s'", command, shown);
             *exit_code = IGD_EXIT_USAGE;
             return FALSE;
         }
@@ -204,10 +266,10 @@ igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code)
 }
 
 gboolean
-igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *summary,
-                          int *argc, char ***argv, IgdPciAddress *addr, int *exit_code)
+igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *args, const char *summary,
+                          const GOptionEntry *entries, int *argc, char ***argv, IgdPciAddress *addr, int *exit_code)
 {
-    if (!igd_cli_parse_options(cli, command, "[PCI]", summary, NULL, argc, argv, exit_code))
+    if (!igd_cli_parse_options(cli, command, args, summary, entries, argc, argv, exit_code))
         return FALSE;
     if (*argc > 2) {
         g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);
@@ -226,6 +288,14 @@ main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     const char *env_root;
     int ret;
+
+    /* --json anywhere before "--" (before or after the command): every document of this run is JSON,
+     * even a usage error found before the option is parsed */
+    cli_json = FALSE;
+    cli_printed = FALSE;
+    for (int i = 1; i < argc && !g_str_equal(argv[i], "--"); i++)
+        if (g_str_equal(argv[i], "--json"))
+            cli_json = TRUE;
 
     /* `rewrite` is a byte filter whose options are ASCII or file names:
      * it runs in the C locale, which saves loading the locale tables
@@ -252,12 +322,20 @@ main(int argc, char **argv)
         return IGD_EXIT_OK;
     }
     if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-        fprintf(stderr, "igd-assign: %s\n", error->message);
-        print_usage(stderr);
+        igd_cli_message("igd-assign --help lists the options", "usage: %s", error->message);
         return IGD_EXIT_USAGE;
     }
     if (opt_version) {
-        printf("igd-assign %s\n", PACKAGE_VERSION);
+        opt_version = FALSE;
+        if (cli_json) {
+            g_autoptr(IgdJson) json = igd_json_new();
+            igd_json_begin_object(json, NULL);
+            igd_json_string(json, "version", PACKAGE_VERSION);
+            igd_json_end_object(json);
+            igd_cli_print_json(igd_json_get(json));
+        } else {
+            printf("igd-assign %s\n", PACKAGE_VERSION);
+        }
         return IGD_EXIT_OK;
     }
 
@@ -269,8 +347,9 @@ main(int argc, char **argv)
         cli.sysroot = igd_sysroot_new(cli.sysfs_root);
 
     if (argc < 2) {
-        fprintf(stderr, "igd-assign: missing command\n");
-        print_usage(stderr);
+        igd_cli_message("igd-assign --help lists the commands", "usage: missing command");
+        if (!cli_json)
+            print_usage(stderr);
         ret = IGD_EXIT_USAGE;
     } else {
         const IgdCliCommand *cmd = NULL;
@@ -281,8 +360,7 @@ main(int argc, char **argv)
         }
         if (cmd == NULL) {
             g_autofree char *shown = g_strescape(argv[1], NULL);
-            fprintf(stderr, "igd-assign: unknown command '%.64s'\n", shown);
-            fprintf(stderr, "hint: igd-assign --help lists the commands\n");
+            igd_cli_message("igd-assign --help lists the commands", "usage: unknown command '%.64s'", shown);
             ret = IGD_EXIT_USAGE;
         } else {
             ret = cmd->run(&cli, argc - 1, argv + 1);

@@ -42,19 +42,29 @@ typedef struct {
 } IgdCliCommand;
 
 /*
- * Print "igd-assign: <what>: <error message>" and, when @hint is not NULL,
- * "hint: <hint>" on stderr. Returns the exit code for @error
+ * Errors, the one place they are printed: "igd-assign: <what>: <why>" and,
+ * when @hint is not NULL, "hint: <hint>" on stderr; under --json also
+ * {"error": {"what": ..., "why": ..., "hint": ... | null}} on stdout, as
+ * the run's one JSON document (unless a document was printed already:
+ * then stderr only). Returns the exit code for @error
  * (igd_error_exit_code()).
  */
 int igd_cli_error(const char *what, const GError *error, const char *hint);
 /*
- * igd_cli_error(), and under --json also the error document of SPEC.md §3 on
- * stdout: {"error": {"what": ..., "why": ..., "hint": ...}}. Returns the
- * exit code.
+ * An error without a GError (usage errors): "igd-assign: <message>" (and a
+ * hint) on stderr and, under --json, the error document whose "what" is
+ * the message up to its first ": " and "why" the rest. The caller returns
+ * the exit code.
  */
-int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
-/* Print "igd-assign: <message>" (and a hint) on stderr. */
 void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* igd_cli_error() (which prints the --json error document itself; @cli is not needed). */
+int igd_cli_fail(const IgdCli *cli, const char *what, const GError *error, const char *hint);
+/* Not an error: "igd-assign: <message>" on stderr only (warnings, progress). */
+void igd_cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* --json is on for this run (seen anywhere before "--", so that even a usage error is JSON). */
+gboolean igd_cli_json(void);
+/* Print @document on stdout as the run's one JSON document (a second one is dropped, with a warning). */
+void igd_cli_print_json(const char *document);
 /*
  * Parse a command's options with @entries (may be NULL). The global options
  * (--json, --sysfs-root, -c, -q, -v) are accepted after the command too and
@@ -65,13 +75,14 @@ void igd_cli_message(const char *hint, const char *fmt, ...) G_GNUC_PRINTF(2, 3)
 gboolean igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv, int *exit_code);
 /*
- * A command whose only argument is an optional [PCI] (check, inspect):
- * igd_cli_parse_options() with no entries of its own, then the address
- * (default 0000:00:02.0). FALSE with *exit_code set when the command must
- * return at once.
+ * A command whose only operand is an optional [PCI] (check, inspect):
+ * igd_cli_parse_options() with @entries, then at most one operand, the
+ * address (default 0000:00:02.0). FALSE with *exit_code set when the
+ * command must return at once.
  */
-gboolean igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *summary,
-                                   int *argc, char ***argv, IgdPciAddress *addr, int *exit_code);
+gboolean igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *args, const char *summary,
+                                   const GOptionEntry *entries, int *argc, char ***argv, IgdPciAddress *addr,
+                                   int *exit_code);
 /* The PCI address argument, or the default 0000:00:02.0 when @arg is NULL; usage error (exit 2) when malformed. */
 gboolean igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code);
 

@@ -97,6 +97,7 @@ igd_virt_igd_domain_free(IgdVirtIgdDomain *d)
     if (d == NULL)
         return;
     g_free(d->name);
+    g_free(d->uuid);
     g_clear_pointer(&d->findings, g_ptr_array_unref);
     g_free(d);
 }
@@ -132,8 +133,10 @@ igd_virt_list_igd_domains(IgdVirt *v, const IgdSysroot *sysroot, GError **error)
             g_autoptr(IgdSnapshot) snapshot = igd_snapshot_gather(sysroot, &dom->host, 0, NULL);
 
             d->name = g_strdup(name ? name : "");
+            d->uuid = g_strdup(dom->uuid);
             d->active = v->domainIsActive(doms[i]) == 1;
             d->has_metadata = dom->has_metadata;
+            d->undone = dom->undone;
             d->mode = dom->mode;
             d->host = dom->host;
             d->findings = igd_domxml_verify(dom, snapshot);

@@ -69,11 +69,14 @@ gboolean igd_virt_nodedev_is_intel_display(const char *xml, GError **error);
 /* A domain whose persistent definition carries an IGD (igd_virt_list_igd_domains()). */
 typedef struct {
     char *name;
+    char *uuid;             /* canonical, NULL when the definition has none */
     gboolean active;
     gboolean has_metadata;  /* <igd:assign> present (set up by igd-assign) */
+    gboolean undone;        /* <igd:undone/>: `igd-assign undo` opted it out of the watcher */
     IgdMode mode;           /* intended mode */
     IgdPciAddress host;     /* the IGD it uses */
-    GPtrArray *findings;    /* IgdFinding*: every rule its definition breaks (igd_domxml_verify()) */
+    GPtrArray *findings;    /* IgdFinding*: every rule its definition breaks (FAIL) or keeps with a caveat
+                             * (WARN), igd_domxml_verify() */
 } IgdVirtIgdDomain;
 void igd_virt_igd_domain_free(IgdVirtIgdDomain *d);
 /*
@@ -92,5 +95,7 @@ gboolean igd_cli_domxml_options(IgdCli *cli, const char *mode, const char *host,
                                 int *exit_code);
 void igd_cli_print_report(IgdCli *cli, const IgdDomXmlReport *report);
 void igd_cli_json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity severity);
+/* The report's changes as a JSON array "changes" of {"id", "message", "removes"}. */
+void igd_cli_json_changes(IgdJson *json, const IgdDomXmlReport *report);
 
 G_END_DECLS

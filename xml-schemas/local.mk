@@ -1,6 +1,9 @@
-# xml-schemas: RelaxNG for what igd-assign writes into a domain definition.
+# xml-schemas: RelaxNG for what igd-assign writes into a domain definition
+# and the daemon's files.
 #
-# igd-assign-metadata.rng  the <igd:assign> metadata element (installed)
+# igd-assign-metadata.rng  the <igd:assign> and <igd:undone> metadata elements (installed)
+# igd-state.rng            igd-assignd's ownership state file (installed)
+# igd-watcher.rng          igd-assignd's record of the libvirt watcher's actions (installed)
 # igd-domain.rng           libvirt's domain.rng combined with it, built here:
 #                          RelaxNG cannot override a define from a nested
 #                          include, so libvirt's schemas are copied to
@@ -25,3 +28,4 @@ clean-local-xml-schemas:
 	rm -rf xml-schemas/libvirt
 .PHONY: clean-local-xml-schemas
 dist_igdschema_DATA += xml-schemas/igd-state.rng  # the daemon state file (daemon helper)
+dist_igdschema_DATA += xml-schemas/igd-watcher.rng  # the watcher's last action per domain (daemon state dir)
