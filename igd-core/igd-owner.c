@@ -17,6 +17,7 @@
 #include "igd-owner.h"
 #include "igd-pci.h"
 #include "igd-report.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 #include "igd-vfio.h"
 #include "igd-watchlog.h"
@@ -590,11 +591,12 @@ claim_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, c
            igd_state_set_pending(next, addr, pending) && commit_state(owner, g_steal_pointer(&next), error);
 }
 
-/* Blobs written, ownership saved complete; on failure the caller rolls back. */
+/* Blobs of @device's IGD written, ownership saved complete; on failure the caller rolls back. */
 static gboolean
-prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, const IgdPciAddress *addr,
+prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, IgdSnapshot *device,
                const char *previous, const char *stale_uuid, IgdBlobs *blobs, GError **error)
 {
+    const IgdPciAddress *addr = &device->addr;
     g_autofree char *dir = blob_dir(owner, canon);
     const Overrides *o;
     IgdBlobsConfig bc;
@@ -610,7 +612,7 @@ prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon,
         bc.vbt_file = o->vbt_file;
         bc.ext_layout = o->ext_layout;
     }
-    return igd_blobs_build(owner->sysroot, addr, &bc, owner->qemu, blobs, error) &&
+    return igd_blobs_build_for(device, owner->sysroot, &bc, owner->qemu, blobs, error) &&
            igd_blobs_write(dir, blobs, owner->qemu_gid, error) &&
            claim_commit(owner, req, canon, addr, previous, stale_uuid, FALSE, error);
 }
@@ -655,7 +657,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     g_autofree char *shown_name = NULL;
     g_autofree char *previous = NULL;
     g_autofree char *stale_uuid = NULL;
-    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autoptr(IgdSnapshot) device = NULL; /* the IGD read once, for the decisions and the blobs */
     g_autoptr(GError) local = NULL;
     g_auto(IgdBlobs) blobs = { NULL, 0 };
     IgdState *before = NULL; /* the state before the pending claim, when one was saved */
@@ -669,8 +671,8 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     if (!check_request(req, &canon, &addr, pci, error))
         return FALSE;
     shown_name = igd_shown(req->name ? req->name : "", IGD_SHOWN_MAX);
-    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
-    if (dev == NULL)
+    device = igd_snapshot_gather(owner->sysroot, &addr, IGD_SNAPSHOT_DEVICE, error);
+    if (device == NULL)
         return FALSE;
 
     owned = igd_state_lookup(owner->state, &addr);
@@ -685,7 +687,7 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
                   owner_name, owned->uuid, pci, shown_name, canon);
         stale_uuid = g_strdup(owned->uuid);
     }
-    driver = igd_pci_device_get_driver(dev);
+    driver = device->driver;
     bound_here = g_strcmp0(driver, IGD_BIND_VFIO_DRIVER) != 0;
     if (owned != NULL && owned->previous_driver != NULL)
         previous = g_strdup(owned->previous_driver);
@@ -697,8 +699,10 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
             g_clear_pointer(&before, igd_state_free); /* nothing was changed */
     }
 
-    if (local != NULL || !igd_bind_to_vfio(owner->sysroot, &addr, &local) ||
-        !prepare_commit(owner, req, canon, &addr, previous, stale_uuid, &blobs, &local)) {
+    /* A device on vfio-pci already is not bound again: nothing would be written, and whether its IOMMU group is
+     * viable is vfio's to say when the blobs open it. */
+    if (local != NULL || (bound_here && !igd_bind_to_vfio(owner->sysroot, &addr, &local)) ||
+        !prepare_commit(owner, req, canon, device, previous, stale_uuid, &blobs, &local)) {
         /* Nothing half-done: the device back where it was, no blobs for a domain that does not own it. */
         if (before != NULL)
             prepare_undo_intent(owner, &addr, before);

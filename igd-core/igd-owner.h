@@ -134,7 +134,9 @@ void igd_owner_reconcile(IgdOwner *owner);
 
 /*
  * Prepare: @req's device is an Intel IGD and free (or already this
- * domain's); bound to vfio-pci; both blobs built for this QEMU, machine and
+ * domain's); bound to vfio-pci (igd_bind_to_vfio(), when it is not on it
+ * already; vfio then judges its IOMMU group as the blobs open it, "not
+ * viable" naming the group); both blobs built for this QEMU, machine and
  * x-igd-gms and written to <state_dir>/<uuid>/; ownership saved. A device
  * that is not on vfio-pci is first claimed pending with its driver
  * recorded (saved before any sysfs write), and the claim completed last:

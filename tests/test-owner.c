@@ -1079,6 +1079,32 @@ test_fail_keeps_binding(Fixture *f, gconstpointer data)
     g_assert_cmpstr(after, ==, before);
 }
 
+/*
+ * An IGD on vfio-pci already is not bound again (nothing is written to
+ * sysfs); whether its IOMMU group can be used is vfio's to say when the
+ * blobs open it: a group that is not viable is refused naming the group,
+ * and nothing is left.
+ */
+static void
+test_group_not_viable(Fixture *f, gconstpointer data)
+{
+    g_autofree char *log = g_build_filename(f->dir, "sysfs.log", NULL);
+    g_autofree char *w = NULL;
+    g_autoptr(GError) error = NULL;
+
+    igd_sysfs_double_setup(f->root, NULL, log);
+    igd_vfio_double_setup(f->root, "not-viable", 0, NULL);
+    g_assert_false(prepare(f, UUID_A, "win10", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_cmpstr(error->message, ==, "IOMMU group 0 is not viable: every device in it must be bound to vfio-pci "
+                                        "or unbound");
+    w = sysfs_writes(log);
+    g_assert_cmpstr(w, ==, "");
+    g_assert_false(blob_dir_exists(f, UUID_A));
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
+}
+
 /* A VBT override (the daemon's [device] vbt=): not a VBT is refused naming the file; a real one is spliced in. */
 static void
 test_vbt_override(Fixture *f, gconstpointer data)
@@ -1290,6 +1316,7 @@ main(int argc, char **argv)
     OWNER_TEST("/owner/rollback/no-opregion", test_fail_opregion, "no-opregion");
     OWNER_TEST("/owner/rollback/unreadable-opregion", test_fail_opregion, "unreadable");
     OWNER_TEST("/owner/rollback/keeps-binding", test_fail_keeps_binding, NULL);
+    OWNER_TEST("/owner/rollback/group-not-viable", test_group_not_viable, NULL);
     OWNER_TEST("/owner/status", test_status, NULL);
     OWNER_TEST("/owner/status/absent", test_status_absent, NULL);
     return g_test_run();
