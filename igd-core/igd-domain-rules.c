@@ -358,7 +358,7 @@ fix_legacy_displays(IgdRuleCtx *ctx)
 {
     IgdDomain *dom = ctx->dom;
     xmlNode *c, *next;
-    g_autoptr(GPtrArray) removed_audio = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GHashTable) removed_audio = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (c = dom->devices->children; c; c = next) {
         next = c->next;
@@ -379,7 +379,7 @@ fix_legacy_displays(IgdRuleCtx *ctx)
         if (igd_xml_is(c, "audio")) {
             char *id = igd_xml_prop(c, "id");
             if (id)
-                g_ptr_array_add(removed_audio, id);
+                g_hash_table_add(removed_audio, id);
         }
         {
             g_autofree char *what = describe(c);
@@ -390,7 +390,7 @@ fix_legacy_displays(IgdRuleCtx *ctx)
         }
     }
     /* <sound><audio id='N'/> pointing at a removed audio backend */
-    if (removed_audio->len) {
+    if (g_hash_table_size(removed_audio)) {
         for (c = dom->devices->children; c; c = c->next) {
             xmlNode *a, *an;
             if (!igd_xml_is(c, "sound"))
@@ -399,7 +399,7 @@ fix_legacy_displays(IgdRuleCtx *ctx)
                 an = a->next;
                 if (igd_xml_is(a, "audio")) {
                     g_autofree char *id = igd_xml_prop(a, "id");
-                    if (id && g_ptr_array_find_with_equal_func(removed_audio, id, g_str_equal, NULL)) {
+                    if (id && g_hash_table_contains(removed_audio, id)) {
                         igd_xml_remove(a);
                         change(ctx, "legacy-spice", TRUE, "removed <audio id='%s'/> of <sound>", id);
                     }
@@ -995,25 +995,23 @@ fix_layout(IgdRuleCtx *ctx)
 {
     xmlNode *hostdev = ctx->igd;
     g_autoptr(GPtrArray) kids = g_ptr_array_new();
+    GPtrArray *by_rank[G_N_ELEMENTS(hostdev_order) + 1]; /* hostdev_rank(): 0 .. G_N_ELEMENTS() */
     g_autofree char *indent = igd_xml_indent(hostdev);
     xmlNode *c, *next;
 
+    /* stable, by rank: one list per rank, then the lists in order (linear in the children) */
+    for (guint r = 0; r < G_N_ELEMENTS(by_rank); r++)
+        by_rank[r] = g_ptr_array_new();
     for (c = hostdev->children; c; c = next) {
         next = c->next;
         xmlUnlinkNode(c);
         if (igd_xml_is_blank(c))
             xmlFreeNode(c);
         else
-            g_ptr_array_add(kids, c);
+            g_ptr_array_add(by_rank[hostdev_rank(c)], c);
     }
-    /* stable insertion sort by rank */
-    for (guint i = 1; i < kids->len; i++) {
-        for (guint j = i; j > 0 && hostdev_rank(kids->pdata[j - 1]) > hostdev_rank(kids->pdata[j]); j--) {
-            gpointer t = kids->pdata[j];
-            kids->pdata[j] = kids->pdata[j - 1];
-            kids->pdata[j - 1] = t;
-        }
-    }
+    for (guint r = 0; r < G_N_ELEMENTS(by_rank); r++)
+        g_ptr_array_extend_and_steal(kids, by_rank[r]);
     for (guint i = 0; i < kids->len; i++) {
         xmlNode *k = kids->pdata[i];
         /* strip blank text inside <source> too: it is re-indented below */

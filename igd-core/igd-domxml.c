@@ -430,6 +430,16 @@ igd_domxml_rewrite(const char *xml, gsize len, const IgdDomXmlOptions *opts, cha
                     opts->original ? opts->original_len : len, report->changes);
 
     *out = igd_xml_serialize(dom->doc, xml, len, out_len);
+    if (*out_len > IGD_XML_MAX_SIZE_SET_UP) {
+        /* what rewrite writes, it reads back (the original adds 4/3 of the input; escaping can add more) */
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "the rewritten domain XML would be %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes "
+                    "igd-assign reads (it keeps the original definition, base64-encoded, in <igd:original>)",
+                    *out_len, IGD_XML_MAX_SIZE_SET_UP);
+        g_clear_pointer(out, g_free);
+        *out_len = 0;
+        return FALSE;
+    }
     report->mode = mode;
     report->host = dom->host;
     report->changed = *out_len != len || memcmp(*out, xml, len) != 0;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "igd-common.h"
+#include "igd-domain.h"
 #include "igd-xml.h"
 
 void
@@ -110,30 +111,297 @@ silent_error(void *ctx, const char *msg, ...)
 {
 }
 
+/* What the parser's structured errors tell: the first namespace error (line and message). */
+typedef struct {
+    int ns_line;
+    char *ns_message;
+} ParseErrors;
+
+static void
+structured_error(void *data, xmlErrorPtr e)
+{
+    xmlParserCtxt *ctxt = data;
+    ParseErrors *pe = ctxt ? ctxt->_private : NULL;
+
+    if (pe && e && e->domain == XML_FROM_NAMESPACE && e->level >= XML_ERR_ERROR && pe->ns_message == NULL) {
+        pe->ns_line = e->line;
+        pe->ns_message = g_strchomp(g_strdup(e->message ? e->message : "namespace error"));
+    }
+}
+
+/*
+ * A NUL byte: libxml2 reads one as the end of its input and ignores
+ * whatever follows (the root's end may come before it, so a document
+ * with NULs and anything after them would pass), and libvirt reads a
+ * definition as a C string. UTF-16 and UTF-32, where every other byte of
+ * ASCII text is NUL, are named: libvirt cannot read them either.
+ */
+static gboolean
+check_no_nul(const char *xml, gsize len, GError **error)
+{
+    const char *nul = memchr(xml, '\0', len);
+    const guchar *u = (const guchar *)xml;
+
+    if (nul == NULL)
+        return TRUE;
+    if ((len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) ||
+        (len >= 2 && ((u[0] == '<' && u[1] == 0) || (u[0] == 0 && u[1] == '<'))) ||
+        (len >= 4 && u[0] == 0 && u[1] == 0 && ((u[2] == 0xfe && u[3] == 0xff) || u[3] == '<')))
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                            "domain XML is in UTF-16 or UTF-32, which libvirt does not read (it reads UTF-8)");
+    else
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML has a NUL byte at offset %" G_GSIZE_FORMAT
+                    " (a definition is text: libvirt would read it only up to there)",
+                    (gsize)(nul - xml));
+    return FALSE;
+}
+
+/* Bytes [@p, @end) start with @s. */
+static gboolean
+starts_with(const char *p, const char *end, const char *s)
+{
+    gsize n = strlen(s);
+
+    return (gsize)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Just past the first @s in [@p, @end), @end when none (memchr over the bytes: linear). */
+static const char *
+skip_past(const char *p, const char *end, const char *s)
+{
+    gsize n = strlen(s);
+    const char *q;
+
+    while (p < end && (q = memchr(p, s[0], end - p)) != NULL) {
+        if ((gsize)(end - q) >= n && memcmp(q, s, n) == 0)
+            return q + n;
+        p = q + 1;
+    }
+    return end;
+}
+
+static guint
+line_of(const char *xml, const char *at)
+{
+    guint line = 1;
+
+    for (const char *p = xml; (p = memchr(p, '\n', at - p)) != NULL; p++)
+        line++;
+    return line;
+}
+
+/*
+ * Encodings whose bytes below 0x80 are always the ASCII characters, so
+ * that the scan below sees the markup libxml2 sees. Any other (UTF-7,
+ * ISO-2022-*, EBCDIC, ...) could hide tags and attributes from it. libvirt
+ * itself writes UTF-8, without a declaration.
+ */
+static gboolean
+encoding_is_read(const char *name)
+{
+    static const char *const exact[] = { "UTF-8", "UTF8", "US-ASCII", "ASCII", NULL };
+    static const char *const prefixes[] = { "ISO-8859-", "ISO8859-", "ISO_8859-", "LATIN", "WINDOWS-125", "CP125",
+                                            "KOI8-", NULL };
+
+    for (guint i = 0; exact[i]; i++)
+        if (g_ascii_strcasecmp(name, exact[i]) == 0)
+            return TRUE;
+    for (guint i = 0; prefixes[i]; i++)
+        if (g_ascii_strncasecmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+/* The encoding named by the XML declaration, if the document has one libxml2 would honour (g_free). */
+static char *
+declared_encoding(const char *xml, gsize len)
+{
+    const char *p = xml, *end = xml + MIN(len, 1024), *decl_end, *q;
+
+    if (starts_with(p, end, "\xef\xbb\xbf"))
+        p += 3;
+    if (!starts_with(p, end, "<?xml") || p + 5 >= end || !g_ascii_isspace(p[5]))
+        return NULL;
+    decl_end = skip_past(p, end, "?>");
+    q = skip_past(p, decl_end, "encoding");
+    if (q == decl_end)
+        return NULL;
+    while (q < decl_end && g_ascii_isspace(*q))
+        q++;
+    if (q >= decl_end || *q++ != '=')
+        return NULL;
+    while (q < decl_end && g_ascii_isspace(*q))
+        q++;
+    if (q < decl_end && (*q == '"' || *q == '\'')) {
+        const char *close = memchr(q + 1, *q, decl_end - q - 1);
+        if (close)
+            return g_strndup(q + 1, close - q - 1);
+    }
+    return NULL;
+}
+
+/*
+ * What libxml2 2.9 cannot parse in linear time, refused before it parses:
+ * its check for duplicate attributes compares every attribute of a start
+ * tag with every other (10,000 attributes on one element: 0.11 s, 20,000:
+ * 0.46 s with Debian 12's xmllint), and it looks every prefix (and the
+ * default namespace, for every element) up in the list of namespace
+ * declarations in scope. One pass over the bytes counts the attributes of
+ * each start tag (the '=' outside quotes; namespace declarations are
+ * attributes too) and the namespace declarations of the document, skipping
+ * comments, CDATA sections and PIs as the parser does; a DOCTYPE is refused
+ * here too (it would be after parsing). A document the scan misreads is
+ * one libxml2 refuses as not well-formed.
+ */
+static gboolean
+check_bounds(const char *xml, gsize len, GError **error)
+{
+    const char *p = xml, *end = xml + len;
+    const guchar *u = (const guchar *)xml;
+    g_autofree char *encoding = declared_encoding(xml, len);
+    guint namespaces = 0;
+
+    if (len >= 4 && u[0] == 0x4c && u[1] == 0x6f && u[2] == 0xa7 && u[3] == 0x94) {
+        g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                            "domain XML is in EBCDIC, which libvirt does not read (it reads UTF-8)");
+        return FALSE;
+    }
+    if (encoding && !encoding_is_read(encoding)) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML declares the encoding '%s', which igd-assign does not read (it reads UTF-8, ASCII, "
+                    "ISO-8859-*, windows-125* and KOI8-*; libvirt writes UTF-8)",
+                    encoding);
+        return FALSE;
+    }
+    while (p < end && (p = memchr(p, '<', end - p)) != NULL) {
+        const char *tag = p++;
+        const char *tok = NULL, *tok_end = NULL;
+        gboolean in_tok = FALSE;
+        guint attributes = 0;
+
+        if (starts_with(p, end, "!--")) {
+            p = skip_past(p + 3, end, "-->");
+            continue;
+        }
+        if (starts_with(p, end, "![CDATA[")) {
+            p = skip_past(p + 8, end, "]]>");
+            continue;
+        }
+        if (starts_with(p, end, "!DOCTYPE")) {
+            g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has a DOCTYPE (DTDs and entity declarations are refused)");
+            return FALSE;
+        }
+        if (starts_with(p, end, "?")) {
+            p = skip_past(p + 1, end, "?>");
+            continue;
+        }
+        if (starts_with(p, end, "!") || starts_with(p, end, "/"))
+            continue; /* an end tag has no attributes; "<!" else is an error of libxml2's */
+        /* a start tag, up to the '>' outside quotes */
+        while (p < end && *p != '>') {
+            if (*p == '"' || *p == '\'') {
+                const char *close = memchr(p + 1, *p, end - p - 1);
+                p = close ? close + 1 : end;
+                in_tok = FALSE;
+                continue;
+            }
+            if (*p == '=') {
+                if (++attributes > IGD_XML_MAX_ATTRIBUTES) {
+                    g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has an element with more than %u attributes, at line %u: the bound "
+                                "igd-assign reads (libxml2's cost grows with the square of that number; libvirt's "
+                                "own elements have fewer than 10)",
+                                IGD_XML_MAX_ATTRIBUTES, line_of(xml, tag));
+                    return FALSE;
+                }
+                if (tok && ((tok_end - tok == 5 && memcmp(tok, "xmlns", 5) == 0) ||
+                            (tok_end - tok > 6 && memcmp(tok, "xmlns:", 6) == 0)) &&
+                    ++namespaces > IGD_XML_MAX_NAMESPACES) {
+                    g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                                "domain XML has more than %u namespace declarations, the bound igd-assign reads "
+                                "(libxml2 looks prefixes up in the list of those in scope; at line %u)",
+                                IGD_XML_MAX_NAMESPACES, line_of(xml, tag));
+                    return FALSE;
+                }
+                tok = NULL;
+                in_tok = FALSE;
+            } else if (g_ascii_isspace(*p) || *p == '/') {
+                in_tok = FALSE;
+            } else {
+                if (!in_tok)
+                    tok = p;
+                in_tok = TRUE;
+                tok_end = p + 1;
+            }
+            p++;
+        }
+    }
+    return TRUE;
+}
+
+static void
+set_too_large(GError **error, gsize len)
+{
+    if (len > IGD_XML_MAX_SIZE_SET_UP)
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes", len,
+                    IGD_XML_MAX_SIZE_SET_UP);
+    else
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
+                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes (%u for a domain "
+                    "igd-assign set up, which keeps the original definition in its <igd:assign> metadata)",
+                    len, IGD_XML_MAX_SIZE, IGD_XML_MAX_SIZE_SET_UP);
+}
+
+/* The bytes name igd-assign's namespace: a document over IGD_XML_MAX_SIZE without them is refused unparsed. */
+static gboolean
+mentions_igd_ns(const char *xml, gsize len)
+{
+    return memmem(xml, len, IGD_DOMAIN_NS, strlen(IGD_DOMAIN_NS)) != NULL;
+}
+
+/* <domain><metadata><igd:assign> in igd-assign's namespace (as igd_domain_read() finds it). */
+static gboolean
+has_igd_metadata(const xmlNode *root)
+{
+    xmlNode *metadata = igd_xml_child(root, "metadata");
+
+    for (xmlNode *c = metadata ? metadata->children : NULL; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && c->ns && c->ns->href &&
+            g_str_equal((const char *)c->ns->href, IGD_DOMAIN_NS) && g_str_equal((const char *)c->name, "assign"))
+            return TRUE;
+    return FALSE;
+}
+
 IgdXmlDoc *
 igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 {
     xmlParserCtxt *ctxt;
     xmlDoc *doc;
     xmlNode *root;
+    ParseErrors pe = { 0 };
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
 
-    if (len > IGD_XML_MAX_SIZE) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
-                    "domain XML is %" G_GSIZE_FORMAT " bytes, larger than the limit of %u bytes", len,
-                    IGD_XML_MAX_SIZE);
+    if (len > IGD_XML_MAX_SIZE_SET_UP || (len > IGD_XML_MAX_SIZE && !mentions_igd_ns(xml, len))) {
+        set_too_large(error, len);
         return NULL;
     }
     if (len == 0) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is empty");
         return NULL;
     }
+    if (!check_no_nul(xml, len, error) || !check_bounds(xml, len, error))
+        return NULL;
     ctxt = xmlNewParserCtxt();
     if (ctxt == NULL) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INTERNAL, "cannot create an XML parser");
         return NULL;
     }
     xmlSetGenericErrorFunc(NULL, silent_error);
+    ctxt->_private = &pe;
+    ctxt->sax->serror = structured_error;
     /* no XML_PARSE_NOENT (no entity expansion), no DTDLOAD/DTDATTR (no DTD), NONET */
     doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "domain.xml", NULL, options);
     if (doc == NULL || !ctxt->wellFormed) {
@@ -144,9 +412,29 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
                     e ? e->line : 0, msg);
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
+        g_free(pe.ns_message);
         return NULL;
     }
+    /*
+     * Namespace errors (an unbound prefix, an empty or invalid namespace
+     * name, an attribute twice in one namespace) do not stop libxml2, and
+     * libvirt ignores what they touch; but an element with an unbound
+     * prefix would be bound by any declaration the rewrite adds (<qemu:...>
+     * becoming libvirt's QEMU namespace): the output would mean more than
+     * the input. Refused like malformed XML.
+     */
+    if (!ctxt->nsWellFormed) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "domain XML is not namespace-well-formed: line %d: %s",
+                    pe.ns_message ? pe.ns_line : 0, pe.ns_message ? pe.ns_message : "namespace error");
+        xmlFreeDoc(doc);
+        xmlFreeParserCtxt(ctxt);
+        g_free(pe.ns_message);
+        return NULL;
+    }
+    /* no NUL (check_no_nul): libxml2 read every byte, and refused anything after the root but white
+     * space, comments and PIs ("Extra content at the end of the document") */
     xmlFreeParserCtxt(ctxt);
+    g_free(pe.ns_message);
     if (doc->intSubset || doc->extSubset) {
         g_set_error_literal(error, IGD_ERROR, IGD_ERROR_INVALID,
                             "domain XML has a DOCTYPE (DTDs and entity declarations are refused)");
@@ -154,6 +442,11 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
         return NULL;
     }
     root = xmlDocGetRootElement(doc);
+    if (len > IGD_XML_MAX_SIZE && !has_igd_metadata(root)) {
+        set_too_large(error, len);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
     if (!igd_xml_is(root, "domain")) {
         if (root && root->ns && root->ns->href)
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "root element <%s> is in namespace '%s', not a libvirt <domain>",
@@ -170,15 +463,33 @@ igd_xml_parse_domain(const char *xml, gsize len, GError **error)
 
 /* ---- whitespace-preserving tree edits ---- */
 
+/*
+ * Whether a text node is blank is remembered in its _private pointer
+ * (libxml2 leaves that to the application), so that no text is scanned
+ * twice: removing many devices that follow one long text node asked about
+ * the same text for each of them. It stays true because the engine only
+ * ever adds or replaces white space in a text node (indentation; libxml2
+ * merges a new text node into a neighbour's content), never other text.
+ */
+static const char blank_yes = 'y', blank_no = 'n';
+
 gboolean
 igd_xml_is_blank(const xmlNode *n)
 {
+    xmlNode *t = (xmlNode *)n;
+
     if (n == NULL || n->type != XML_TEXT_NODE)
         return FALSE;
-    for (const xmlChar *p = n->content; p && *p; p++)
-        if (!g_ascii_isspace(*p))
-            return FALSE;
-    return TRUE;
+    if (t->_private == &blank_yes || t->_private == &blank_no)
+        return t->_private == &blank_yes;
+    t->_private = (void *)&blank_yes;
+    for (const xmlChar *p = n->content; p && *p; p++) {
+        if (!g_ascii_isspace(*p)) {
+            t->_private = (void *)&blank_no;
+            break;
+        }
+    }
+    return t->_private == &blank_yes;
 }
 
 /* The indentation of @node: what follows the last newline of the blank text before it, or NULL. */
@@ -222,7 +533,28 @@ add_text_before(xmlNode *before, const char *text)
     xmlAddPrevSibling(before, xmlNewText((const xmlChar *)text));
 }
 
-/* Indent a subtree built by the engine (no blank text inside yet) that sits at @indent. */
+/* Make the white space at the end of text node @t exactly @ws; the text before it stays. */
+static void
+set_trailing_space(xmlNode *t, const char *ws)
+{
+    const char *c = t->content ? (const char *)t->content : "";
+    gsize n = strlen(c);
+    g_autofree char *v = NULL;
+
+    while (n > 0 && g_ascii_isspace(c[n - 1]))
+        n--;
+    v = g_strdup_printf("%.*s%s", (int)n, c, ws);
+    if (!g_str_equal(v, c))
+        xmlNodeSetContent(t, (const xmlChar *)v);
+}
+
+/*
+ * Indent the subtree @node that sits at @indent: a new line and the
+ * indentation in front of every element and comment child and before the
+ * end tag. Where a text node already stands there, its trailing white
+ * space becomes that (so formatting twice gives the same bytes: text kept
+ * inside, e.g. in a hostdev's <source>, gains nothing).
+ */
 void
 igd_xml_format_tree(xmlNode *node, const char *indent)
 {
@@ -239,12 +571,17 @@ igd_xml_format_tree(xmlNode *node, const char *indent)
     for (xmlNode *c = node->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE && c->type != XML_COMMENT_NODE)
             continue;
-        add_text_before(c, nl_inner);
+        if (c->prev && c->prev->type == XML_TEXT_NODE)
+            set_trailing_space(c->prev, nl_inner);
+        else
+            add_text_before(c, nl_inner);
         if (c->type == XML_ELEMENT_NODE)
             igd_xml_format_tree(c, inner);
         any = TRUE;
     }
-    if (any)
+    if (any && node->last->type == XML_TEXT_NODE)
+        set_trailing_space(node->last, nl_outer);
+    else if (any)
         xmlAddChild(node, xmlNewText((const xmlChar *)nl_outer));
 }
 
@@ -296,11 +633,16 @@ igd_xml_remove(xmlNode *node)
     parent = node->parent;
     xmlUnlinkNode(node);
     xmlFreeNode(node);
-    /* a parent left with nothing but indentation becomes empty (<x/>) */
-    if (parent && parent->children) {
-        for (xmlNode *c = parent->children; c; c = c->next)
-            if (!igd_xml_is_blank(c))
-                return;
+    /*
+     * A parent left with nothing but indentation becomes empty (<x/>).
+     * Removing a node and the blank text before it leaves at most one
+     * blank text where it was; only the parent's first two children are
+     * looked at (a scan of all of them, for every device removed, was
+     * quadratic).
+     */
+    if (parent && parent->children && igd_xml_is_blank(parent->children) &&
+        (parent->children->next == NULL ||
+         (parent->children->next->next == NULL && igd_xml_is_blank(parent->children->next)))) {
         while (parent->children) {
             xmlNode *c = parent->children;
             xmlUnlinkNode(c);
@@ -334,12 +676,24 @@ igd_xml_new(const char *name)
 
 /* ---- serialisation ---- */
 
+static int
+write_to_gstring(void *context, const char *buffer, int len)
+{
+    g_string_append_len(context, buffer, len);
+    return len;
+}
+
+/*
+ * libxml2 writes through its output buffer (flushed every 4 KB) straight
+ * into @out, a GString that doubles: linear. (xmlSaveToBuffer() wrote into
+ * an xmlBuffer, whose default allocation scheme grows it to the exact size
+ * on every flush: a copy of everything so far each time.)
+ */
 char *
 igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_len)
 {
-    xmlBuffer *buf = xmlBufferCreate();
-    xmlSaveCtxt *save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
     GString *out = g_string_sized_new(input_len + 1024);
+    xmlSaveCtxt *save = xmlSaveToIO(write_to_gstring, NULL, out, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
     gboolean first = TRUE;
 
     /*
@@ -373,11 +727,8 @@ igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_le
         first = FALSE;
         xmlSaveTree(save, n);
         xmlSaveFlush(save);
-        g_string_append_len(out, (const char *)xmlBufferContent(buf), xmlBufferLength(buf));
-        xmlBufferEmpty(buf);
     }
     xmlSaveClose(save);
-    xmlBufferFree(buf);
     if (input_len > 0 && input[input_len - 1] == '\n')
         g_string_append_c(out, '\n');
     *out_len = out->len;
@@ -460,11 +811,18 @@ qemu_child(xmlNode *parent, const char *name, const char *attr, const char *valu
     return NULL;
 }
 
-/* The <qemu:property> named @prop of device @alias, NULL if none. */
-xmlNode *
-igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
+/*
+ * Every <qemu:property name=@prop> of device @alias, in document order:
+ * libvirt applies every <qemu:override>, every <qemu:device> of the alias
+ * and every <qemu:frontend> in that order, a later property replacing an
+ * earlier one (libvirt 9.0, domxml-to-native: the last one is what QEMU
+ * gets). One walk over the root's children and the override subtrees.
+ */
+static GPtrArray *
+override_find_all(xmlNode *root, const char *alias, const char *prop)
 {
-    /* every <qemu:override> and every <qemu:device> of the alias: libvirt merges them */
+    GPtrArray *found = g_ptr_array_new();
+
     for (xmlNode *ov = root->children; ov; ov = ov->next) {
         if (!is_qemu(ov, "override"))
             continue;
@@ -472,16 +830,24 @@ igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
             if (!is_qemu(dev, "device") || !igd_xml_prop_eq(dev, "alias", alias))
                 continue;
             for (xmlNode *fe = dev->children; fe; fe = fe->next) {
-                xmlNode *p;
                 if (!is_qemu(fe, "frontend"))
                     continue;
-                p = qemu_child(fe, "property", "name", prop);
-                if (p)
-                    return p;
+                for (xmlNode *p = fe->children; p; p = p->next)
+                    if (is_qemu(p, "property") && igd_xml_prop_eq(p, "name", prop))
+                        g_ptr_array_add(found, p);
             }
         }
     }
-    return NULL;
+    return found;
+}
+
+/* The property libvirt gives QEMU: the last of them. */
+xmlNode *
+igd_xml_override_find(xmlNode *root, const char *alias, const char *prop)
+{
+    g_autoptr(GPtrArray) found = override_find_all(root, alias, prop);
+
+    return found->len ? found->pdata[found->len - 1] : NULL;
 }
 
 void
@@ -490,10 +856,14 @@ igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const c
     xmlNs *ns;
     xmlNode *ov, *dev, *fe, *p;
 
-    p = igd_xml_override_find(root, alias, prop);
-    if (p) {
-        igd_xml_set(p, "type", type);
-        igd_xml_set(p, "value", value);
+    g_autoptr(GPtrArray) found = override_find_all(root, alias, prop);
+
+    /* every occurrence says the value, so whichever libvirt takes is it */
+    if (found->len) {
+        for (guint i = 0; i < found->len; i++) {
+            igd_xml_set(found->pdata[i], "type", type);
+            igd_xml_set(found->pdata[i], "value", value);
+        }
         return;
     }
     ns = qemu_ns(root, TRUE);
@@ -520,27 +890,59 @@ igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const c
     igd_xml_insert(fe, p, NULL);
 }
 
-/* Remove property @prop of @alias, and containers left empty. */
+/* The distinct parents of @nodes (in document order: a parent's children are adjacent in it). */
+static GPtrArray *
+parents_of(GPtrArray *nodes)
+{
+    GPtrArray *parents = g_ptr_array_new();
+
+    for (guint i = 0; i < nodes->len; i++) {
+        xmlNode *parent = ((xmlNode *)nodes->pdata[i])->parent;
+        if (parents->len == 0 || parents->pdata[parents->len - 1] != parent)
+            g_ptr_array_add(parents, parent);
+    }
+    return parents;
+}
+
+/* The containers of @containers left without a qemu:@what child. */
+static GPtrArray *
+prune(GPtrArray *containers, const char *what)
+{
+    GPtrArray *removed = g_ptr_array_new();
+
+    for (guint i = 0; i < containers->len; i++) {
+        xmlNode *c = containers->pdata[i];
+        if (qemu_child(c, what, NULL, NULL) == NULL)
+            g_ptr_array_add(removed, c);
+    }
+    return removed;
+}
+
+/*
+ * Remove every property @prop of @alias, then the frontends, devices and
+ * overrides left empty. Each container is looked at once, after all the
+ * removals below it (linear however many there are).
+ */
 void
 igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop)
 {
-    xmlNode *p = igd_xml_override_find(root, alias, prop);
-    xmlNode *fe, *dev, *ov;
+    g_autoptr(GPtrArray) props = override_find_all(root, alias, prop);
+    g_autoptr(GPtrArray) fes = parents_of(props);
+    g_autoptr(GPtrArray) empty_fes = NULL, devs = NULL, empty_devs = NULL, ovs = NULL, empty_ovs = NULL;
 
-    if (p == NULL)
-        return;
-    fe = p->parent;
-    dev = fe->parent;
-    ov = dev->parent;
-    igd_xml_remove(p);
-    if (qemu_child(fe, "property", NULL, NULL) == NULL) {
-        igd_xml_remove(fe);
-        if (qemu_child(dev, "frontend", NULL, NULL) == NULL) {
-            igd_xml_remove(dev);
-            if (qemu_child(ov, "device", NULL, NULL) == NULL)
-                igd_xml_remove(ov);
-        }
-    }
+    for (guint i = 0; i < props->len; i++)
+        igd_xml_remove(props->pdata[i]);
+    empty_fes = prune(fes, "property");
+    devs = parents_of(empty_fes);
+    for (guint i = 0; i < empty_fes->len; i++)
+        igd_xml_remove(empty_fes->pdata[i]);
+    empty_devs = prune(devs, "frontend");
+    ovs = parents_of(empty_devs);
+    for (guint i = 0; i < empty_devs->len; i++)
+        igd_xml_remove(empty_devs->pdata[i]);
+    empty_ovs = prune(ovs, "device");
+    for (guint i = 0; i < empty_ovs->len; i++)
+        igd_xml_remove(empty_ovs->pdata[i]);
 }
 
 

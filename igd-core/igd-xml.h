@@ -15,8 +15,25 @@ G_BEGIN_DECLS
 
 /* libvirt's QEMU namespace, for <qemu:override> and <qemu:commandline>. */
 #define IGD_XML_QEMU_NS "http://libvirt.org/schemas/domain/qemu/1.0"
-/* Largest domain XML accepted. */
-#define IGD_XML_MAX_SIZE (16u << 20)
+/*
+ * Largest domain definition accepted, except one igd-assign set up: that
+ * carries the original definition base64-encoded in <igd:original> (4/3 of
+ * its size), so a definition of IGD_XML_MAX_SIZE set up is about 37.3 MiB.
+ * IGD_XML_MAX_SIZE_SET_UP is the largest document carrying <igd:assign>
+ * metadata that is read, and the largest `rewrite` writes (it refuses to
+ * write more): whatever `rewrite` writes, it reads back.
+ */
+#define IGD_XML_MAX_SIZE        (16u << 20)
+#define IGD_XML_MAX_SIZE_SET_UP (40u << 20)
+/*
+ * Checked on the bytes before parsing (libxml2 2.9's cost grows with the
+ * square of these): attributes of one start tag, namespace declarations
+ * included; namespace declarations in one document. libvirt's own elements
+ * have at most 7 attributes (the 1070 domains of its 9.0 test suite), and
+ * a domain declares a handful of namespaces (at most 9 there).
+ */
+#define IGD_XML_MAX_ATTRIBUTES 256
+#define IGD_XML_MAX_NAMESPACES 256
 
 /* xmlDoc with its free function, for g_autoptr. */
 typedef xmlDoc IgdXmlDoc;
@@ -24,11 +41,19 @@ void igd_xml_doc_free(IgdXmlDoc *doc);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdXmlDoc, igd_xml_doc_free)
 
 /*
- * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes, no
+ * Parse a domain XML document safely: at most IGD_XML_MAX_SIZE bytes (up to
+ * IGD_XML_MAX_SIZE_SET_UP when it carries <igd:assign> metadata), no
  * network, no entity expansion, no DTD loading, a DOCTYPE is refused, the
- * root must be <domain>. Blank text is kept (so serialising gives the
- * input's formatting back). Errors: IGD_ERROR_INVALID naming the problem
- * (and the line for a syntax error).
+ * root must be <domain>. Refused like malformed XML: a document that is not
+ * namespace-well-formed (an unbound prefix, ...), a NUL byte anywhere
+ * (libxml2 would stop reading there), anything after the root element but
+ * white space, comments and PIs. Refused before parsing: what libxml2 2.9
+ * cannot parse in linear time (more than IGD_XML_MAX_ATTRIBUTES attributes
+ * on one element, more than IGD_XML_MAX_NAMESPACES namespace declarations)
+ * and encodings in which that check could not read the markup (only
+ * ASCII-based ones are read). Blank text is kept (so serialising gives
+ * the input's formatting back). Errors: IGD_ERROR_INVALID naming the
+ * problem (and the line for a syntax or namespace error).
  */
 IgdXmlDoc *igd_xml_parse_domain(const char *xml, gsize len, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
@@ -81,11 +106,16 @@ void igd_xml_set_pci_address(xmlNode *address, const IgdPciAddress *a, gboolean 
 
 /* ---- <qemu:override> (libvirt 8.2+) ---- */
 
-/* The <qemu:property name=@prop> of device @alias in any <qemu:override> of @root, NULL if none. */
+/*
+ * libvirt applies every <qemu:override> of the root, every <qemu:device> of
+ * an alias and every <qemu:frontend> in document order, a later property
+ * replacing an earlier one of the same name.
+ */
+/* The <qemu:property name=@prop> of device @alias QEMU gets (the last of them), NULL if none. */
 xmlNode *igd_xml_override_find(xmlNode *root, const char *alias, const char *prop);
-/* Set (or add, creating the containers and the namespace) property @prop of @alias. */
+/* Set every property @prop of @alias; add one (creating the containers and the namespace) when there is none. */
 void igd_xml_override_set(xmlNode *root, const char *alias, const char *prop, const char *type, const char *value);
-/* Remove property @prop of @alias, and containers left empty. */
+/* Remove every property @prop of @alias, and the containers left empty. */
 void igd_xml_override_remove(xmlNode *root, const char *alias, const char *prop);
 
 /* ---- <qemu:commandline> -global options ---- */

@@ -18,7 +18,7 @@ printf '0x020000\n' > "$tmp/nic/sys/bus/pci/devices/0000:00:03.0/class"
 
 n=0
 fails=0
-echo "1..18"
+echo "1..20"
 
 # check NAME WANT_STATUS STDERR_PATTERN -- igd-assign args (stdin from $input)
 check() {
@@ -40,11 +40,16 @@ input=$data/not-xml.xml
 check "not XML" 1 "igd-assign: rewrite: domain XML is not well-formed" -- --sysfs-root "$tmp/empty" rewrite --mode legacy
 input=$data/doctype.xml
 check "DOCTYPE with entities, no expansion" 1 "has a DOCTYPE" -- --sysfs-root "$tmp/empty" rewrite --mode upt
-# 100 MB: refused at the 16 MiB limit without reading it all into memory
+# 100 MB: refused at the 40 MiB read limit (IGD_XML_MAX_SIZE_SET_UP) without reading it all into memory
 { printf '<domain>'; head -c 100000000 /dev/zero | tr '\0' ' '; printf '</domain>'; } > "$tmp/big.xml"
 input=$tmp/big.xml
-check "100 MB document" 1 "larger than the limit of 16777216 bytes" -- --sysfs-root "$tmp/empty" rewrite --mode legacy
+check "100 MB document" 1 "larger than the limit of 41943040 bytes" -- --sysfs-root "$tmp/empty" rewrite --mode legacy
 rm -f "$tmp/big.xml"
+input=$data/unbound-prefix.xml
+check "unbound namespace prefix" 1 "not namespace-well-formed: line 15" -- --sysfs-root "$tmp/empty" rewrite --mode upt --opregion
+{ cat "$data/pc-vnc-cirrus.xml"; printf '\000\000<x/>'; } > "$tmp/nul.xml"
+input=$tmp/nul.xml
+check "NUL bytes after the document" 1 "has a NUL byte at offset" -- --sysfs-root "$tmp/empty" rewrite --mode upt
 input=$data/two-igd.xml
 check "two IGD hostdevs" 1 "2 hostdevs name the IGD 0000:00:02.0" -- --sysfs-root "$tmp/empty" rewrite --mode legacy
 input=$data/pc-vnc-cirrus.xml

@@ -201,12 +201,12 @@ cat >"$tmp/doctype.xml" <<'EOF'
 EOF
 run "$vfio" "$tmp/doctype.xml" desk prepare begin -
 expect_refused "/bad/doctype" "has a DOCTYPE"
-# UTF-16: no ASCII "hostdev" bytes, still judged by the full parse (IGD domain here).
-# (igd-no-metadata.xml: managed='no', not set up by igd-assign, so nobody
-# binds its IGD for the start and i915 refuses it at once, with no daemon.)
+# UTF-16: no ASCII "hostdev" bytes, still judged by the full parse, which
+# refuses it (libvirt writes UTF-8 and cannot read UTF-16 itself): the start
+# is refused, never waved through.
 if iconv -f UTF-8 -t UTF-16 "$data/igd-no-metadata.xml" >"$tmp/utf16.xml" 2>/dev/null; then
     run "$i915" "$tmp/utf16.xml" desk prepare begin -
-    expect_refused "/bad/utf-16-is-parsed" "bound to i915"
+    expect_refused "/bad/utf-16-is-parsed" "does not parse: domain XML is in UTF-16 or UTF-32"
 else
     skip "/bad/utf-16-is-parsed" "no iconv"
 fi
@@ -475,6 +475,34 @@ if [ -x "$daemon" ] && [ -n "$bus_pid" ] && [ -f "$vfiodouble" ] && [ "$(id -u)"
     else
         cat "$tmp/sysfs-r.log" >>"$tmp/err"; notok "/reboot/iommu-group-refused-nothing-written"
     fi
+    kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=
+
+    # ---- 9b. Meteor Lake (derived tree): no BDSM register, etc/igd-bdsm-size 0 -----
+    # QEMU docs/igd-assign.txt (v10.2.0, lines 161-165): "Starting from Meteor
+    # Lake, IGD devices access stolen memory via its MMIO BAR2 (LMEMBAR) and
+    # removed the BDSM register in config space ... Value of this fw_cfg file
+    # is 0 in such case". tests/data/hosts/mtl-derived is DERIVED (its README:
+    # the IdeaPad dump with device id 0x7d55, BDSM zeroed, on i915), so the
+    # daemon binds it as after a reboot and writes the blobs for a UPT domain:
+    # etc/igd-bdsm-size is 8 bytes of zero (the host's 32 MiB of stolen
+    # memory, GMS 1, is not what QEMU reads there).
+    rm -rf "$tmp/host-r" "$tmp/state-r"
+    cp -a "$top_srcdir/tests/data/hosts/mtl-derived" "$tmp/host-r"
+    : >"$tmp/host-r/dev/vfio/vfio"; : >"$tmp/host-r/dev/vfio/0"
+    start_reboot_daemon
+    run "$tmp/host-r" "$data/upt-igd.xml" upt prepare begin -
+    m_bdsm=$(od -An -t u8 "$tmp/state-r/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/igd-bdsm-size" 2>/dev/null | tr -d ' ')
+    if [ "$rc" -eq 0 ] && [ "$m_bdsm" = 0 ] &&
+        [ "$(stat -c %s "$tmp/state-r/6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081/igd-bdsm-size")" = 8 ] &&
+        [ "$(readlink "$r_dev/driver")" = ../../../../bus/pci/drivers/vfio-pci ] &&
+        grep -q "prepared 0000:00:02.0 for domain 'upt' (6f1c3a52-9b0e-4d8e-a1f2-3c4d5e6f7081), mode upt, bdsm-size 0," \
+            "$tmp/daemon-r.log"; then
+        ok "/daemon/mtl-derived/bdsm-size-0"
+    else
+        { echo "bdsm-size '$m_bdsm'"; tail -5 "$tmp/daemon-r.log"; } >>"$tmp/err"; notok "/daemon/mtl-derived/bdsm-size-0"
+    fi
+    run "$tmp/host-r" "$data/upt-igd.xml" upt release end -
+    expect_silent "/daemon/mtl-derived/release"
     kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=
 
     # ---- 10. managed='yes': libvirt detaches it, the daemon prepares at start begin ----

@@ -496,7 +496,7 @@ test_no_stolen(void)
  * (v10.2.0): "Starting from Meteor Lake, IGD devices access stolen memory
  * via its MMIO BAR2 (LMEMBAR) and removed the BDSM register in config space
  * ... Value of this fw_cfg file is 0 in such case"; QEMU 10.1+ igd.c writes
- * gms_size only "if (gen > 0)" (v10.2.0 line 640) and igd_gen() has no
+ * gms_size only "if (gen > 0)" (v10.2.0 line 638) and igd_gen() has no
  * 0x7d00 case (-1). SeaBIOS then programs no BDSM ("if (bdsm_size && ...)",
  * src/fw/pciinit.c @ 41514a7 line 321) and still places the OpRegion.
  */

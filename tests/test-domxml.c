@@ -1516,6 +1516,536 @@ test_regress_decimal_slot(void)
     }
 }
 
+/* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
+static void
+assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
+{
+    IgdDomXmlOptions o;
+    IgdDomXmlReport r;
+    g_autoptr(GError) error = NULL;
+    char *out = NULL;
+    gsize n = 0;
+
+    igd_domxml_options_init(&o);
+    o.mode = mode;
+    o.opregion = opregion;
+    igd_domxml_report_init(&r);
+    g_assert_false(igd_domxml_rewrite(xml, len, &o, &out, &n, &r, &error));
+    g_assert_null(out);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_test_message("refused: %s", error->message);
+    if (strstr(error->message, want) == NULL)
+        g_error("'%s' does not say '%s'", error->message, want);
+    g_assert_cmpint(igd_error_exit_code(error), ==, 1);
+    igd_domxml_report_clear(&r);
+}
+
+/*
+ * Issue 12: an element whose prefix is declared nowhere is inert for
+ * libvirt (its parser ignores what it cannot bind), but the rewrite used to
+ * give it a meaning: --opregion declares xmlns:qemu on <domain> for its
+ * <qemu:override>, and the unbound <qemu:commandline> below came out bound
+ * to libvirt's QEMU namespace. Shown with libvirt 9.0's own QEMU driver
+ * before the fix (type set to qemu, <driver name='vfio'/> added to the
+ * input so that libvirt accepts it):
+ *   virsh -c 'qemu:///embed?root=DIR' domxml-to-native qemu-argv --xml IN
+ *     ... -name guest=unbound,debug-threads=on ... (no INJECTED anywhere)
+ *   igd-assign rewrite --mode upt --opregion IN > OUT; virsh ... --xml OUT
+ *     ... -device '{"driver":"vfio-pci",...,"x-igd-opregion":true}'
+ *     -name INJECTED-BY-UNBOUND-PREFIX
+ * Now such input is refused like malformed XML, in every mode
+ * (tests/domxmldata/unbound-prefix.xml, also a golden case).
+ */
+static void
+test_regress_unbound_prefix(void)
+{
+    g_autofree char *path = igd_test_srcpath("domxmldata/unbound-prefix.xml");
+    g_autoptr(GBytes) bytes = igd_test_load(path);
+    gsize len = 0;
+    const char *xml = g_bytes_get_data(bytes, &len);
+
+    g_assert_nonnull(strstr(xml, "<qemu:arg value='INJECTED-BY-UNBOUND-PREFIX'/>"));
+    assert_refused(xml, len, IGD_MODE_UPT, TRUE,
+                   "not namespace-well-formed: line 15: Namespace prefix qemu on commandline is not defined");
+    assert_refused(xml, len, IGD_MODE_LEGACY, FALSE, "not namespace-well-formed");
+    /* every front end reads a domain through igd_domain_read(): the hook and the watcher refuse it too */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, len, NULL, &error);
+
+        g_assert_null(dom);
+        g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    }
+}
+
+/* Every namespace error libxml2 reports without stopping is refused, with its line. */
+static void
+test_regress_namespace_errors(void)
+{
+    static const struct {
+        const char *xml, *want;
+    } rows[] = {
+        { "<domain type='kvm'>\n<q:a/></domain>", "line 2: Namespace prefix q on a is not defined" },
+        { "<domain type='kvm' q:a='1'/>", "Namespace prefix q for a on domain is not defined" },
+        { "<domain type='kvm'><metadata><a:b:c xmlns:a='urn:a'/></metadata></domain>", "not namespace-well-formed" },
+        { "<domain type='kvm' xmlns:q=''/>", "Empty XML namespace is not allowed" },
+        { "<domain type='kvm' xmlns:xml='urn:x'/>", "xml namespace prefix mapped to wrong URI" },
+        { "<domain type='kvm' xmlns:a='urn:x' xmlns:b='urn:x' a:x='1' b:x='2'/>", "redefined" },
+        { "<domain type='kvm' xmlns:q='::not a uri'/>", "is not a valid URI" },
+        /* a prefix declared on a sibling is out of scope */
+        { "<domain type='kvm'><metadata><a:x xmlns:a='urn:a'/><a:y/></metadata></domain>", "Namespace prefix a on y" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+        assert_refused(rows[i].xml, strlen(rows[i].xml), IGD_MODE_UPT, FALSE, rows[i].want);
+}
+
+/*
+ * Anything after the root element but white space, comments and PIs is
+ * refused. libxml2 refuses text, elements, CDATA and references there
+ * ("Extra content at the end of the document"), but reads a NUL as the end
+ * of its input: the NULs (and whatever followed them) were accepted and
+ * went into <igd:original> base64, which undo then refused as corrupt.
+ */
+static void
+test_regress_trailing(void)
+{
+    static const char doc[] = "<domain type='kvm'>\n  <name>t</name>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm"
+                              "</type>\n  </os>\n  <devices>\n  </devices>\n</domain>\n";
+    static const struct {
+        const char *tail;
+        gsize tail_len;
+        const char *want;
+    } refused[] = {
+        { "\0", 1, "NUL byte at offset" },
+        { "\0\0\0\0", 4, "NUL byte at offset" },
+        { "\n\0", 2, "NUL byte at offset" },
+        { "\0<domain type='kvm'/>", 21, "NUL byte" },
+        { "\0<!-- x -->", 11, "NUL byte" },
+        { "x", 1, "Extra content at the end of the document" },
+        { "<domain/>", 9, "Extra content" },
+        { "<![CDATA[x]]>", 13, "Extra content" },
+        { "&amp;", 5, "Extra content" },
+    };
+    static const char *const accepted[] = { "\n\n  \n", "<!-- kept -->\n", "<?app kept?>\n" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+        gsize len = sizeof(doc) - 1 + refused[i].tail_len;
+        g_autofree char *xml = g_malloc(len);
+
+        memcpy(xml, doc, sizeof(doc) - 1);
+        memcpy(xml + sizeof(doc) - 1, refused[i].tail, refused[i].tail_len);
+        assert_refused(xml, len, IGD_MODE_UPT, FALSE, refused[i].want);
+    }
+    /* a NUL inside, and UTF-16 (every other byte NUL; libvirt cannot read it) */
+    {
+        static const char utf16[] = "\xff\xfe<\0d\0o\0m\0a\0i\0n\0/\0>\0";
+        static const char inside[] = "<domain type='kvm'><name>a\0b</name></domain>";
+
+        assert_refused(utf16, sizeof(utf16) - 1, IGD_MODE_UPT, FALSE, "UTF-16 or UTF-32");
+        assert_refused(inside, sizeof(inside) - 1, IGD_MODE_UPT, FALSE, "NUL byte at offset 26");
+    }
+    /* XML allows white space, comments and PIs after the root: kept, and undo gets the input back */
+    for (gsize i = 0; i < G_N_ELEMENTS(accepted); i++) {
+        g_autofree char *xml = g_strconcat(doc, accepted[i], NULL);
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_UPT, NULL);
+        g_autofree char *orig = NULL;
+        g_autoptr(GError) error = NULL;
+        gsize orig_len = 0;
+
+        g_assert_cmpstr(again, ==, out);
+        if (strstr(accepted[i], "kept"))
+            g_assert_true(g_str_has_suffix(out, accepted[i]));
+        g_assert_true(igd_domxml_get_original(out, strlen(out), &orig, &orig_len, &error));
+        g_assert_no_error(error);
+        g_assert_cmpstr(orig, ==, xml);
+    }
+}
+
+static guint
+count_of(const char *hay, const char *needle)
+{
+    guint n = 0;
+
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/*
+ * A property of the IGD's alias in several <qemu:override> blocks (or
+ * devices, or frontends): libvirt applies them all in document order and
+ * the last one is what QEMU gets (libvirt 9.0 domxml-to-native of
+ * x-igd-gms 1 then 3, 4, 5 across frontends, devices and blocks:
+ * "x-igd-gms":5). The read takes the last; a set writes every occurrence;
+ * a remove removes every occurrence and the containers left empty. Before
+ * issue 12 the read and the set took the first and the remove removed one,
+ * so a later block kept a value nobody checked.
+ */
+static void
+test_regress_override_duplicates(void)
+{
+    static const char *const tmpl =
+        "<domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"
+        "  <name>dup</name>\n"
+        "  <os>\n    <type arch='x86_64' machine='pc-i440fx-7.2'>hvm</type>\n  </os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='no'>\n"
+        "      <driver name='vfio'/>\n"
+        "      <source>\n        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n      </source>\n"
+        "      <alias name='ua-igd'/>\n"
+        "      <address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n"
+        "    </hostdev>\n"
+        "    <video>\n      <model type='none'/>\n    </video>\n"
+        "  </devices>\n"
+        "  <qemu:override>\n"
+        "    <qemu:device alias='ua-igd'>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "        <qemu:property name='x-no-kvm-intx' type='bool' value='true'/>\n"
+        "      </qemu:frontend>\n"
+        "    </qemu:device>\n"
+        "  </qemu:override>\n"
+        "  <qemu:override>\n"
+        "    <qemu:device alias='ua-igd'>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "      </qemu:frontend>\n"
+        "      <qemu:frontend>\n"
+        "        <qemu:property name='x-igd-gms' type='unsigned' value='%s'/>\n"
+        "      </qemu:frontend>\n"
+        "    </qemu:device>\n"
+        "  </qemu:override>\n"
+        "</domain>\n";
+    g_autofree char *xml = g_strdup_printf(tmpl, "2", "0", "5");
+
+    /* the read: the last */
+    {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(xml, strlen(xml), NULL, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dom->x_igd_gms, ==, 5);
+    }
+    /* QEMU 7.2 on the Skylake laptop needs x-igd-gms=1: every occurrence says 1 */
+    {
+        g_autoptr(IgdSnapshot) s = hand_snapshot_skl("7.2.0", "legacy");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_LEGACY, s);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_LEGACY, s);
+        g_autoptr(IgdDomain) dom = igd_domain_read(out, strlen(out), NULL, NULL);
+
+        g_assert_cmpuint(count_of(out, "name=\"x-igd-gms\""), ==, 3);
+        g_assert_cmpuint(count_of(out, "name=\"x-igd-gms\" type=\"unsigned\" value=\"1\""), ==, 3);
+        g_assert_cmpuint(count_of(out, "x-no-kvm-intx"), ==, 1);
+        g_assert_cmpint(dom->x_igd_gms, ==, 1);
+        g_assert_cmpstr(again, ==, out);
+    }
+    /* QEMU 9.2 needs none: every x-igd-gms goes, and every container left empty with it */
+    {
+        g_autoptr(IgdSnapshot) s = hand_snapshot_skl("9.2.0", "legacy");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_LEGACY, s);
+        g_autofree char *again = rewrite_ok(out, IGD_MODE_LEGACY, s);
+        g_autoptr(IgdDomain) dom = igd_domain_read(out, strlen(out), NULL, NULL);
+
+        g_assert_cmpuint(count_of(out, "x-igd-gms"), ==, 0);
+        g_assert_cmpuint(count_of(out, "x-no-kvm-intx"), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:override>"), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:device "), ==, 1);
+        g_assert_cmpuint(count_of(out, "<qemu:frontend>"), ==, 1);
+        g_assert_cmpint(dom->x_igd_gms, ==, -1);
+        g_assert_cmpstr(again, ==, out);
+    }
+    /* --opregion with the property in the second block: not added again (once, twice) */
+    {
+        g_autofree char *xml2 = g_strdup_printf(tmpl, "1", "1", "1");
+        g_autofree char *with = NULL;
+        IgdDomXmlOptions o;
+        IgdDomXmlReport r;
+        g_autoptr(GError) error = NULL;
+        char *out = NULL, *out2 = NULL;
+        gsize n = 0, n2 = 0;
+
+        with = g_strdup(xml2);
+        igd_domxml_options_init(&o);
+        o.mode = IGD_MODE_UPT;
+        o.opregion = TRUE;
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(with, strlen(with), &o, &out, &n, &r, &error));
+        g_assert_no_error(error);
+        igd_domxml_report_clear(&r);
+        igd_domxml_report_init(&r);
+        g_assert_true(igd_domxml_rewrite(out, n, &o, &out2, &n2, &r, &error));
+        g_assert_no_error(error);
+        g_assert_false(r.changed);
+        igd_domxml_report_clear(&r);
+        g_assert_cmpuint(count_of(out2, "x-igd-opregion"), ==, 1);
+        g_free(out);
+        g_free(out2);
+    }
+}
+
+/*
+ * Issue 12: text inside the IGD hostdev's <source> gained a blank line on
+ * every rewrite: the layout rule stripped the blank text around it, then
+ * put a new line and indentation in front of <address> next to the text,
+ * and libxml2 merged the two. Now the text's trailing white space becomes
+ * the indentation, at every depth of the hostdev (a comment inside
+ * <driver>, text after the children), so the second pass is the first.
+ */
+static void
+test_regress_hostdev_text(void)
+{
+    static const char xml[] =
+        "<domain type='kvm'>\n"
+        "  <name>t</name>\n"
+        "  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+        "  <devices>\n"
+        "    <hostdev mode='subsystem' type='pci' managed='no'>\n"
+        "      <driver name='vfio'>\n        <!-- inside driver -->\n      </driver>\n"
+        "      <source>\n"
+        "        some text\n"
+        "        <address domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>\n"
+        "        more text\n"
+        "      </source>\n"
+        "      text in the hostdev\n"
+        "    </hostdev>\n"
+        "  </devices>\n"
+        "</domain>\n";
+
+    for (gsize m = 0; m < 2; m++) {
+        IgdMode mode = m ? IGD_MODE_UPT : IGD_MODE_LEGACY;
+        g_autofree char *one = rewrite_ok(xml, mode, NULL);
+        g_autofree char *two = rewrite_ok(one, mode, NULL);
+        g_autofree char *three = rewrite_ok(two, mode, NULL);
+
+        g_test_message("%s", one);
+        g_assert_cmpstr(two, ==, one);
+        g_assert_cmpstr(three, ==, one);
+        /* the text is kept, and no blank line is made anywhere */
+        g_assert_nonnull(strstr(one, "some text"));
+        g_assert_nonnull(strstr(one, "more text"));
+        g_assert_nonnull(strstr(one, "text in the hostdev"));
+        g_assert_nonnull(strstr(one, "<!-- inside driver -->"));
+        g_assert_null(strstr(one, "\n\n"));
+        g_assert_null(strstr(one, "\n \n"));
+    }
+}
+
+/* A domain with @meta inside <metadata> (a wrapper element declaring xmlns:app='urn:app' around it). */
+static char *
+domain_with_metadata(const char *meta)
+{
+    return g_strdup_printf("<domain type='kvm'>\n  <name>b</name>\n  <metadata>\n    <app:w xmlns:app='urn:app'>%s</app:w>\n"
+                           "  </metadata>\n  <os>\n    <type arch='x86_64' machine='pc'>hvm</type>\n  </os>\n"
+                           "  <devices>\n  </devices>\n</domain>\n",
+                           meta);
+}
+
+/* <app:x a0='' a1='' ... /> with @n attributes, then @tail */
+static char *
+element_with_attributes(guint n, const char *tail)
+{
+    GString *s = g_string_new("<app:x");
+
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, " a%u=''", i);
+    g_string_append(s, "/>");
+    g_string_append(s, tail);
+    return g_string_free(s, FALSE);
+}
+
+/*
+ * Issue 12: libxml2 2.9 compares every attribute of a start tag with every
+ * other (200,000 attributes on one element, 2.3 MB, did not finish in 60 s)
+ * and looks prefixes up in the list of namespace declarations in scope:
+ * bounds checked on the bytes before parsing (IGD_XML_MAX_ATTRIBUTES per
+ * start tag, IGD_XML_MAX_NAMESPACES per document), refused with a sentence
+ * naming the bound. At the bound, accepted. What is not markup ('=' inside
+ * attribute values, comments, CDATA, PIs) does not count. The scan reads
+ * the bytes as ASCII, so an encoding where it could not (UTF-7, EBCDIC, ...)
+ * is refused.
+ */
+static void
+test_regress_bounds(void)
+{
+    /* attributes: at the bound, over it, and far over it */
+    {
+        g_autofree char *at = element_with_attributes(IGD_XML_MAX_ATTRIBUTES, "");
+        g_autofree char *over = element_with_attributes(IGD_XML_MAX_ATTRIBUTES + 1, "");
+        g_autofree char *far = element_with_attributes(20000, "");
+        g_autofree char *xml_at = domain_with_metadata(at);
+        g_autofree char *xml_over = domain_with_metadata(over);
+        g_autofree char *xml_far = domain_with_metadata(far);
+        g_autofree char *want = g_strdup_printf("has an element with more than %u attributes, at line 4: the bound",
+                                                IGD_XML_MAX_ATTRIBUTES);
+        g_autofree char *out = rewrite_ok(xml_at, IGD_MODE_UPT, NULL);
+
+        assert_refused(xml_over, strlen(xml_over), IGD_MODE_UPT, FALSE, want);
+        assert_refused(xml_far, strlen(xml_far), IGD_MODE_UPT, FALSE, want);
+    }
+    /* '=' that is not an attribute's: in values (quoted either way, with '>' in them), comments, CDATA, PIs */
+    {
+        GString *meta = g_string_new("<app:y v='");
+        g_autofree char *xml = NULL;
+        g_autofree char *out = NULL;
+
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "a=b>");
+        g_string_append(meta, "' w=\"");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "c='d'");
+        g_string_append(meta, "\"/><!--");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, " e='f' <g h='i'>");
+        g_string_append(meta, "--><app:z><![CDATA[");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "<j k='l'");
+        g_string_append(meta, "]]></app:z><?app ");
+        for (guint i = 0; i < 3 * IGD_XML_MAX_ATTRIBUTES; i++)
+            g_string_append(meta, "m='n' ");
+        g_string_append(meta, "?>");
+        xml = domain_with_metadata(meta->str);
+        out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_assert_nonnull(strstr(out, "a=b&gt;a=b&gt;"));
+        g_string_free(meta, TRUE);
+    }
+    /* namespace declarations: the document's count, wherever they are (the domain's wrapper declares one) */
+    {
+        GString *at = g_string_new(NULL);
+        g_autofree char *xml_at = NULL, *xml_over = NULL, *out = NULL;
+        g_autofree char *want = g_strdup_printf("has more than %u namespace declarations, the bound igd-assign reads",
+                                                IGD_XML_MAX_NAMESPACES);
+
+        for (guint i = 0; i + 1 < IGD_XML_MAX_NAMESPACES; i++)
+            g_string_append_printf(at, "<app:n xmlns:n%u='urn:n%u'/>", i, i);
+        xml_at = domain_with_metadata(at->str);
+        out = rewrite_ok(xml_at, IGD_MODE_UPT, NULL);
+        g_string_append(at, "<app:n xmlns='urn:default'/>");
+        xml_over = domain_with_metadata(at->str);
+        assert_refused(xml_over, strlen(xml_over), IGD_MODE_UPT, FALSE, want);
+        g_string_free(at, TRUE);
+    }
+    /* encodings: ASCII-based ones are read, others refused */
+    {
+        static const char *const read[] = { "UTF-8", "utf-8", "US-ASCII", "ISO-8859-1", "iso-8859-15", "windows-1252",
+                                            "KOI8-R" };
+        static const char *const refused[] = { "UTF-7", "ISO-2022-JP", "IBM037", "UTF-16" };
+        static const char ebcdic[] = "\x4c\x6f\xa7\x94\x93\x40";
+
+        for (gsize i = 0; i < G_N_ELEMENTS(read); i++) {
+            g_autofree char *xml = g_strdup_printf("<?xml version='1.0' encoding='%s'?>\n<domain type='kvm'><name>e"
+                                                   "</name><os><type arch='x86_64'>hvm</type></os></domain>\n",
+                                                   read[i]);
+            g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+            g_assert_true(g_str_has_prefix(out, "<?xml version='1.0' encoding='UTF-8'?>") ||
+                          g_str_has_prefix(out, "<?xml version='1.0' encoding='utf-8'?>"));
+        }
+        for (gsize i = 0; i < G_N_ELEMENTS(refused); i++) {
+            g_autofree char *xml = g_strdup_printf("<?xml version=\"1.0\" encoding=\"%s\" ?>\n<domain type='kvm'/>\n",
+                                                   refused[i]);
+            g_autofree char *want = g_strdup_printf("declares the encoding '%s', which igd-assign does not read",
+                                                    refused[i]);
+            assert_refused(xml, strlen(xml), IGD_MODE_UPT, FALSE, want);
+        }
+        assert_refused(ebcdic, sizeof(ebcdic) - 1, IGD_MODE_UPT, FALSE, "EBCDIC");
+    }
+}
+
+/* A domain of exactly @size bytes: @before inside <description>, then padding white space; @meta in <metadata>. */
+static char *
+domain_of_size(gsize size, const char *meta, const char *description)
+{
+    g_autofree char *head = g_strdup_printf("<domain type='kvm'>\n  <name>big</name>\n  <description>%s</description>\n"
+                                            "  <metadata>%s</metadata>\n  <os>\n    <type arch='x86_64' "
+                                            "machine='pc'>hvm</type>\n  </os>\n  <devices>\n",
+                                            description, meta);
+    static const char tail[] = "  </devices>\n</domain>\n";
+    char *xml;
+
+    g_assert_cmpuint(strlen(head) + strlen(tail), <=, size);
+    xml = g_malloc(size + 1);
+    memcpy(xml, head, strlen(head));
+    memset(xml + strlen(head), ' ', size - strlen(head) - strlen(tail));
+    memcpy(xml + size - strlen(tail), tail, strlen(tail) + 1);
+    return xml;
+}
+
+/*
+ * Issue 12: whatever rewrite writes, rewrite reads back. A definition of
+ * the input limit set up carries its base64 copy (4/3 of it), so outputs
+ * of inputs over 6.9 MiB were over the 16 MiB limit and could not be read
+ * again. Now a document carrying <igd:assign> may be up to
+ * IGD_XML_MAX_SIZE_SET_UP (40 MiB), a definition without it up to
+ * IGD_XML_MAX_SIZE (16 MiB), and rewrite refuses to write more than the
+ * former. At each boundary: accepted at it, refused one byte over.
+ */
+static void
+test_regress_size_limits(void)
+{
+    static const char meta_fmt[] = "<igd:assign xmlns:igd='" IGD_DOMAIN_NS "' mode='upt' host='0000:00:02.0'/>";
+
+    /* a definition of the limit: rewritten, read back, rewritten to itself, undone */
+    {
+        g_autofree char *xml = domain_of_size(IGD_XML_MAX_SIZE, "", "");
+        g_autofree char *out = rewrite_ok(xml, IGD_MODE_UPT, NULL);
+        g_autofree char *again = NULL, *orig = NULL;
+        g_autoptr(GError) error = NULL;
+        gsize orig_len = 0;
+
+        g_assert_cmpuint(strlen(out), >, IGD_XML_MAX_SIZE + IGD_XML_MAX_SIZE / 3 * 4);
+        g_assert_cmpuint(strlen(out), <=, IGD_XML_MAX_SIZE_SET_UP);
+        again = rewrite_ok(out, IGD_MODE_UPT, NULL);
+        g_assert_true(g_str_equal(again, out));
+        g_assert_true(igd_domxml_get_original(out, strlen(out), &orig, &orig_len, &error));
+        g_assert_no_error(error);
+        g_assert_cmpuint(orig_len, ==, IGD_XML_MAX_SIZE);
+        g_assert_true(g_str_equal(orig, xml));
+    }
+    /* one byte over, without metadata: refused (whether the bytes name igd-assign's namespace or not) */
+    {
+        g_autofree char *want = g_strdup_printf("domain XML is %u bytes, larger than the limit of %u bytes (%u for a "
+                                                "domain igd-assign set up",
+                                                IGD_XML_MAX_SIZE + 1, IGD_XML_MAX_SIZE, IGD_XML_MAX_SIZE_SET_UP);
+        g_autofree char *plain = domain_of_size(IGD_XML_MAX_SIZE + 1, "", "");
+        g_autofree char *named = domain_of_size(IGD_XML_MAX_SIZE + 1, "<!-- " IGD_DOMAIN_NS " -->", "");
+
+        assert_refused(plain, IGD_XML_MAX_SIZE + 1, IGD_MODE_UPT, FALSE, want);
+        assert_refused(named, IGD_XML_MAX_SIZE + 1, IGD_MODE_UPT, FALSE, want);
+    }
+    /* a set-up domain: read up to IGD_XML_MAX_SIZE_SET_UP, not one byte more */
+    {
+        g_autofree char *at = domain_of_size(IGD_XML_MAX_SIZE_SET_UP, meta_fmt, "");
+        g_autofree char *over = domain_of_size(IGD_XML_MAX_SIZE_SET_UP + 1, meta_fmt, "");
+        g_autofree char *want = g_strdup_printf("domain XML is %u bytes, larger than the limit of %u bytes",
+                                                IGD_XML_MAX_SIZE_SET_UP + 1, IGD_XML_MAX_SIZE_SET_UP);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(IgdDomain) dom = igd_domain_read(at, IGD_XML_MAX_SIZE_SET_UP, NULL, &error);
+
+        g_assert_no_error(error);
+        g_assert_true(dom->has_metadata);
+        assert_refused(over, IGD_XML_MAX_SIZE_SET_UP + 1, IGD_MODE_UPT, FALSE, want);
+        /* rewriting it adds the IGD hostdev and a video device: more than the limit, refused */
+        assert_refused(at, IGD_XML_MAX_SIZE_SET_UP, IGD_MODE_UPT, FALSE, "the rewritten domain XML would be");
+        /* with room for them, rewritten and read back */
+        {
+            g_autofree char *less = domain_of_size(IGD_XML_MAX_SIZE_SET_UP - 4096, meta_fmt, "");
+            g_autofree char *out2 = rewrite_ok(less, IGD_MODE_UPT, NULL);
+            g_autofree char *again = rewrite_ok(out2, IGD_MODE_UPT, NULL);
+
+            g_assert_true(g_str_equal(again, out2));
+        }
+    }
+    /* an output that would be over the limit: refused, nothing written (escaping '>' as &gt; in text
+     * makes 16 MiB of input with 2 MiB of '>' 16 + 6 + 21.3 MiB) */
+    {
+        g_autofree char *gt = g_strnfill(2u << 20, '>');
+        g_autofree char *xml = domain_of_size(IGD_XML_MAX_SIZE, "", gt);
+
+        assert_refused(xml, IGD_XML_MAX_SIZE, IGD_MODE_UPT, FALSE, "the rewritten domain XML would be");
+    }
+}
+
 /* Add a PCI device with these ids to the host tree @root (the files igd_pci_device_new() reads). */
 static void
 tree_add_device(const char *root, const char *name, const char *vendor, const char *device, const char *klass)
@@ -1726,6 +2256,13 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/decimal-slot", test_regress_decimal_slot);
     g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
+    g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
+    g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
+    g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
+    g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
+    g_test_add_func("/domxml/regress/hostdev-text", test_regress_hostdev_text);
+    g_test_add_func("/domxml/regress/bounds", test_regress_bounds);
+    g_test_add_func("/domxml/regress/size-limits", test_regress_size_limits);
     ret = g_test_run();
     g_ptr_array_unref(cases);
     xmlRelaxNGFree(libvirt_rng);

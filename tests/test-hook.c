@@ -13,6 +13,8 @@
  *   @no-0002         skl-ideapad-vfio without a 00:02.0
  *   @tgl-efifb-vfio  tgl-nuc11-efifb (a real NUC11 /proc/iomem with efifb on
  *                    BAR2) with the IGD bound to vfio-pci
+ *   @vfio-no-vga     skl-ideapad-vfio with vfio-pci's disable_vga=Y (no VGA
+ *                    region for QEMU: /sys/module/vfio_pci/parameters)
  * The hook judges the QEMU it finds ($IGD_QEMU): tests/cli-fake-qemu (the
  * captured Debian 12 QEMU 7.2), or with TREE written TREE,qemu=X.Y.Z a
  * stand-in that reports version X.Y.Z (the captured 10.1 property list from
@@ -58,6 +60,7 @@ make_trees(void)
     g_autofree char *vfio = g_build_filename(TESTS_SRCDIR, "data/hosts/skl-ideapad-vfio", NULL);
     g_autofree char *tgl = g_build_filename(TESTS_SRCDIR, "data/hosts/tgl-nuc11-efifb", NULL);
     g_autofree char *virtio = NULL, *none = NULL, *efifb = NULL, *gone = NULL, *link = NULL;
+    g_autofree char *novga = NULL, *novga_param = NULL;
 
     trees = igd_test_mkdtemp();
     virtio = g_build_filename(trees, "virtio-0002", NULL);
@@ -74,6 +77,10 @@ make_trees(void)
     link = g_build_filename(efifb, "sys/bus/pci/devices/0000:00:02.0/driver", NULL);
     g_unlink(link);
     g_assert_cmpint(symlink("../../../../bus/pci/drivers/vfio-pci", link), ==, 0);
+    novga = g_build_filename(trees, "vfio-no-vga", NULL);
+    igd_test_copytree(vfio, novga);
+    novga_param = g_build_filename(novga, "sys/module/vfio_pci/parameters/disable_vga", NULL);
+    g_assert_true(g_file_set_contents(novga_param, "Y\n", -1, NULL));
 }
 
 /* A QEMU stand-in for version @version in the trees directory (made once); its path. */

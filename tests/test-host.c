@@ -1098,7 +1098,7 @@ firmware_finding(const char *host, IgdScope scope, guint major, guint minor, gbo
  *    ASSIGNED_IGD_PCI_BDSM64_OFFSET" for IGD_FLAG_BDSM_64BIT, IgdAssignment.c
  *    067328d lines 413-417), and only the original refuses the etc/igd-bdsm-size
  *    0 that QEMU 10.1+ writes for a device it does not know ("if (gen > 0)",
- *    hw/vfio/igd.c v10.2.0 line 640; c64d051f lines 545-548 "BdsmSize == 0"):
+ *    hw/vfio/igd.c v10.2.0 line 638; c64d051f lines 545-548 "BdsmSize == 0"):
  *    WARNs naming VfioIgdPkg.
  */
 static void

@@ -27,16 +27,10 @@ igd_cmd_check(IgdCli *cli, int argc, char **argv)
     g_autofree char *out = NULL;
     int ret;
 
-    if (!igd_cli_parse_options(cli, "check", "[--romfile FILE] [PCI]",
-                               "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
-                               "every check passes or warns, 1 when one fails.",
-                               entries, &argc, &argv, &ret))
-        return ret;
-    if (argc > 2) {
-        igd_cli_message("igd-assign check --help", "check: too many arguments");
-        return IGD_EXIT_USAGE;
-    }
-    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
+    if (!igd_cli_parse_pci_command(cli, "check", "[--romfile FILE] [PCI]",
+                                   "Host readiness for IGD assignment, one line per check. Exit status 0 when\n"
+                                   "every check passes or warns, 1 when one fails.",
+                                   entries, &argc, &argv, &addr, &ret))
         return ret;
 
     qemu = igd_snapshot_probe_qemu(NULL, &error);

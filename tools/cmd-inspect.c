@@ -26,17 +26,11 @@ igd_cmd_inspect(IgdCli *cli, int argc, char **argv)
     g_autofree char *out = NULL;
     int ret;
 
-    if (!igd_cli_parse_options(cli, "inspect", "[--romfile FILE] [PCI]",
-                               "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
-                               "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
-                               "installed QEMU will do with it. Without a usable ROM, the way out for this IGD.",
-                               entries, &argc, &argv, &ret))
-        return ret;
-    if (argc > 2) {
-        igd_cli_message("igd-assign inspect --help", "inspect: too many arguments");
-        return IGD_EXIT_USAGE;
-    }
-    if (!igd_cli_parse_pci(argc == 2 ? argv[1] : NULL, &addr, &ret))
+    if (!igd_cli_parse_pci_command(cli, "inspect", "[--romfile FILE] [PCI]",
+                                   "Facts about the IGD: ids, platform, generation, stolen memory, GTT, BDSM,\n"
+                                   "OpRegion, VBT outputs, ROM images, legacy/UPT eligibility and what the\n"
+                                   "installed QEMU will do with it. Without a usable ROM, the way out for this IGD.",
+                                   entries, &argc, &argv, &addr, &ret))
         return ret;
 
     qemu = igd_snapshot_probe_qemu(NULL, &error);

@@ -51,9 +51,9 @@ igd_cli_read_input(const char *path, char **data, gsize *len, GError **error)
         }
         if (n == 0)
             break;
-        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE) {
+        if (buf->len + (gsize)n > IGD_XML_MAX_SIZE_SET_UP) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s is larger than the limit of %u bytes", name,
-                        IGD_XML_MAX_SIZE);
+                        IGD_XML_MAX_SIZE_SET_UP);
             break;
         }
         g_string_append_len(buf, chunk, n);
@@ -217,7 +217,7 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
             hint = opts.mode == IGD_MODE_AUTO ? "use --mode legacy or --mode upt to write a domain for another machine"
                                                      : "'igd-assign check' shows what the host lacks; or use --mode upt";
         else if (g_error_matches(error, IGD_ERROR, IGD_ERROR_INVALID))
-            hint = "give one libvirt <domain> definition without a DOCTYPE";
+            hint = "give one libvirt <domain> definition as 'virsh dumpxml' writes it (UTF-8, no DOCTYPE)";
         ret = igd_cli_error("rewrite", error, hint);
         igd_domxml_report_clear(&report);
         return ret;

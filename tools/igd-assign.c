@@ -258,10 +258,10 @@ igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code)
 }
 
 gboolean
-igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *summary,
-                          int *argc, char ***argv, IgdPciAddress *addr, int *exit_code)
+igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *args, const char *summary,
+                          const GOptionEntry *entries, int *argc, char ***argv, IgdPciAddress *addr, int *exit_code)
 {
-    if (!igd_cli_parse_options(cli, command, "[PCI]", summary, NULL, argc, argv, exit_code))
+    if (!igd_cli_parse_options(cli, command, args, summary, entries, argc, argv, exit_code))
         return FALSE;
     if (*argc > 2) {
         g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);

@@ -75,13 +75,14 @@ void igd_cli_print_json(const char *document);
 gboolean igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
                                const GOptionEntry *entries, int *argc, char ***argv, int *exit_code);
 /*
- * A command whose only argument is an optional [PCI] (check, inspect):
- * igd_cli_parse_options() with no entries of its own, then the address
- * (default 0000:00:02.0). FALSE with *exit_code set when the command must
- * return at once.
+ * A command whose only operand is an optional [PCI] (check, inspect):
+ * igd_cli_parse_options() with @entries, then at most one operand, the
+ * address (default 0000:00:02.0). FALSE with *exit_code set when the
+ * command must return at once.
  */
-gboolean igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *summary,
-                                   int *argc, char ***argv, IgdPciAddress *addr, int *exit_code);
+gboolean igd_cli_parse_pci_command(IgdCli *cli, const char *command, const char *args, const char *summary,
+                                   const GOptionEntry *entries, int *argc, char ***argv, IgdPciAddress *addr,
+                                   int *exit_code);
 /* The PCI address argument, or the default 0000:00:02.0 when @arg is NULL; usage error (exit 2) when malformed. */
 gboolean igd_cli_parse_pci(const char *arg, IgdPciAddress *addr, int *exit_code);
 
