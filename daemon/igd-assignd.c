@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <gio/gio.h>
@@ -165,7 +166,8 @@ main(int argc, char **argv)
         { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
-    g_autoptr(GOptionContext) context = g_option_context_new("- IGD assignment helper (D-Bus service)");
+    g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+    g_autofree char *help = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(IgdDaemonConfig) config = igd_daemon_config_new();
     g_autoptr(IgdDaemon) daemon = NULL;
@@ -175,6 +177,17 @@ main(int argc, char **argv)
     guint owner_id;
 
     g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_summary(context,
+                                 "The privileged helper of igd-assign: binds Intel IGDs to vfio-pci, writes the\n"
+                                 "OpRegion and stolen-memory blobs QEMU reads, and records which domain owns\n"
+                                 "each IGD. Serves org.igdassign.Manager1 on the system bus; started by D-Bus\n"
+                                 "activation or systemd (igd-assignd.service). See igd-assignd(8).");
+    g_set_prgname("igd-assignd");
+    help = igd_option_help(context, NULL, NULL, argc, argv);
+    if (help != NULL) {
+        fputs(help, stdout);
+        return 0;
+    }
     if (!g_option_context_parse(context, &argc, &argv, &error)) {
         g_printerr("igd-assignd: %s\n", error->message);
         return 2;

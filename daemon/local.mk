@@ -74,6 +74,11 @@ tests_test_watcher_SOURCES = tests/test-watcher.c daemon/igd-watcher.c
 tests_test_watcher_CPPFLAGS = $(IGD_TEST_CPPFLAGS) -I$(top_srcdir)/daemon $(LIBVIRT_CFLAGS)
 tests_test_watcher_LDADD = $(IGD_TEST_LIBS) $(LIBVIRT_LIBS)
 
+# The daemon on "the system bus" (a private one named by $DBUS_SYSTEM_BUS_ADDRESS):
+# a caller that is not root goes through polkit.
+dist_check_SCRIPTS += tests/daemon-system-bus.sh
+TESTS += tests/daemon-system-bus.sh
+
 # Loads the daemon with many connections and times calls under that load
 # (tests/daemon-flood.sh, bench/daemon-flood.sh).
 check_PROGRAMS += tests/dbus-load

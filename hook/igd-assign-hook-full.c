@@ -527,6 +527,12 @@ hook_xml_silent(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+static const char full_usage[] =
+    "usage: igd-assign-hook-full DOMAIN OPERATION SUB-OPERATION [EXTRA]\n"
+    "The half of the igd-assign libvirt hook that parses the domain XML; the\n"
+    "hook (igd-assign-hook) runs it when its byte scan cannot prove the domain\n"
+    "free of IGDs. See igd-assign-hook(8).\n";
+
 int
 main(int argc, char **argv)
 {
@@ -536,8 +542,12 @@ main(int argc, char **argv)
     int err = 0, ret;
     IgdHookReadResult rr;
 
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(full_usage, stdout);
+        return 0;
+    }
     if (argc < 4) {
-        fputs("usage: igd-assign-hook-full DOMAIN OPERATION SUB-OPERATION [EXTRA]\n", stderr);
+        fputs(full_usage, stderr);
         return 2;
     }
     dom.name = argv[1];

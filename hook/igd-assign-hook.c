@@ -40,7 +40,9 @@
 
 static const char usage[] =
     "usage: igd-assign-hook DOMAIN OPERATION SUB-OPERATION [EXTRA]\n"
-    "The libvirt qemu hook of igd-assign; libvirt runs it with the domain XML on stdin.\n";
+    "The libvirt qemu hook of igd-assign, installed as\n"
+    "  " IGD_LIBVIRT_HOOKSDIR "/qemu.d/igd-assign;\n"
+    "libvirtd runs it with the domain XML on stdin. See igd-assign-hook(8).\n";
 
 /* Write @len bytes of @data to @fd, whole. */
 static int
@@ -121,6 +123,10 @@ main(int argc, char **argv)
     int err = 0;
     char reason[512];
 
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
     if (argc < 4) {
         fputs(usage, stderr);
         return 2;

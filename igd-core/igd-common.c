@@ -1,5 +1,5 @@
 /*
- * igd-common.c: error domain.
+ * igd-common.c: error domain, whole-file reads, ASCII option help.
  */
 #include "config.h"
 
@@ -81,6 +81,29 @@ igd_read_regular_file(const char *path, gsize max, const char *what, GError **er
     }
     close(fd);
     return g_bytes_new_take(g_steal_pointer(&data), done);
+}
+
+char *
+igd_option_help(GOptionContext *ctx, const char *group_name, GOptionGroup *group, int argc, char *const *argv)
+{
+    g_autofree char *help = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (strcmp(a, "--") == 0)
+            return NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-?") == 0)
+            help = g_option_context_get_help(ctx, TRUE, NULL);
+        else if (strcmp(a, "--help-all") == 0)
+            help = g_option_context_get_help(ctx, FALSE, NULL);
+        else if (group != NULL && group_name != NULL && g_str_has_prefix(a, "--help-") &&
+                 strcmp(a + strlen("--help-"), group_name) == 0)
+            help = g_option_context_get_help(ctx, FALSE, group);
+        if (help != NULL)
+            return g_str_to_ascii(help, "C");
+    }
+    return NULL;
 }
 
 /* @c as g_strescape() writes it, into @esc (5 bytes); its length. */

@@ -41,6 +41,18 @@ int igd_error_exit_code(const GError *error);
 GBytes *igd_read_regular_file(const char *path, gsize max, const char *what, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
+ * The help a front end's argv asks GOption for, as plain ASCII text to
+ * print, or NULL when it asks for none. Help options are -h, --help, -?,
+ * --help-all and --help-@group_name (when @group is given), before "--";
+ * the text is g_option_context_get_help()'s. GLib's own part of it carries
+ * "…" (U+2026), which g_print() writes as "?" in the C locale: here every
+ * character is transliterated to ASCII ("..."), so the help reads the same
+ * in every locale. The caller prints it and exits 0.
+ */
+char *igd_option_help(GOptionContext *ctx, const char *group_name, GOptionGroup *group, int argc,
+                      char *const *argv) G_GNUC_WARN_UNUSED_RESULT;
+
+/*
  * Outside text made safe for one log line or message: C escapes as
  * g_strescape() makes them (control characters, quotes, backslashes and
  * every byte over 0x7e escaped, so the result is printable ASCII), cut to

@@ -424,7 +424,7 @@ igd_requirements_rom_way_out(const IgdSnapshot *s, char **seabios, char **uefi)
                             "IgdAssignmentDxe.efi PlatformGopPolicy.efi IntelGopDriver.efi`, then --romfile igd.rom "
                             "(IgdAssignmentDxe and PlatformGopPolicy: built from VfioIgdPkg with EDK2%s; "
                             "IntelGopDriver: extracted from the host firmware, for a display before the guest's "
-                            "driver; docs/GUIDE.md)", s->name,
+                            "driver; see No VGA ROM in igd-assign's GUIDE.md)", s->name,
                             gen11 ? ", whose IgdAssignmentDxe knows the 64-bit BDSM of generation 11 and newer" : "");
 }
 

@@ -56,8 +56,10 @@ where_services_look() {
     [ "$unitdir" = "$want_unit" ] || { echo "unit in $unitdir, systemd reads $want_unit"; return 1; }
     [ "$hooksdir" = /etc/libvirt/hooks ] || { echo "hook in $hooksdir, libvirtd reads /etc/libvirt/hooks"; return 1; }
 }
-case $dbussys in
-    "$prefix"/*) ok "directories where the services look # SKIP configured into the prefix (distcheck)" ;;
+# (A prefix of /usr holds the services' own directories: checked, not skipped.)
+case $prefix:$dbussys in
+    /usr:*) check "directories where the services look" where_services_look ;;
+    *:"$prefix"/*) ok "directories where the services look # SKIP configured into the prefix (distcheck)" ;;
     *) check "directories where the services look" where_services_look ;;
 esac
 check "configuration file" exists "$sysconfdir/igd-assign/igd-assignd.conf"

@@ -25,6 +25,19 @@ if ! command -v "$VIRSH" >/dev/null 2>&1 || ! command -v qemu-system-x86_64 >/de
     exit 0
 fi
 
+# For the argv libvirt 9.0 makes every <interface> an ethernet one and
+# opens its tap device: as root a real vnetN on this machine (busy when
+# another run holds one), as a user "Unable to open /dev/net/tun". As root
+# every virsh of this script runs in a network namespace of its own, where
+# the taps come and go with it; as a user as_tcg leaves the interfaces out
+# (each golden domain gives its devices explicit addresses, and nothing
+# checked here is about the network).
+if [ -z "${IGD_NATIVE_NETNS:-}" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+    IGD_NATIVE_NETNS=1 exec unshare -n sh "$0" "$@"
+fi
+no_net=
+[ "$(id -u)" = 0 ] || no_net='/<interface[[:space:]>]/,/<\/interface>/d'
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-native-XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
 # The embedded driver runs QEMU (for its capability probe) as the configured
@@ -41,8 +54,9 @@ uri="qemu:///embed?root=$tmp/root"
 # of every domain is taken with its type set to 'qemu' (TCG). What is checked
 # (which devices, at which guest PCI addresses, with which vfio-pci
 # properties) is placed by libvirt the same way for both accelerators.
-as_tcg() { # as_tcg IN OUT: the domain with type='kvm' on <domain> made 'qemu'
-    sed "0,/<domain[[:space:]]/s/\(<domain[^>]*[[:space:]]type=\)[\"']kvm[\"']/\1'qemu'/" "$1" > "$2"
+as_tcg() { # as_tcg IN OUT: the domain with type='kvm' on <domain> made 'qemu' (and $no_net)
+    sed -e "0,/<domain[[:space:]]/s/\(<domain[^>]*[[:space:]]type=\)[\"']kvm[\"']/\1'qemu'/" \
+        -e "${no_net:-}" "$1" > "$2"
 }
 
 if [ "${1:-}" = "--corpus" ]; then

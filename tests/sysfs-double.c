@@ -488,14 +488,84 @@ under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/*
+ * @abs with every link followed, whether or not the end exists (as
+ * `readlink -m`): realpath() gives up on a missing component, and a link
+ * into /sys where sysfs is not mounted (a chroot) must still be caught.
+ * At most 40 links (the kernel's MAXSYMLINKS); NULL beyond.
+ */
+static char *
+resolve_missing_ok(const char *abs)
+{
+    g_autoptr(GString) done = g_string_new("");
+    g_autofree char *todo = g_strdup(abs);
+    guint links = 0;
+
+    for (;;) {
+        char *p = todo;
+        gboolean again = FALSE;
+
+        while (*p != '\0' && !again) {
+            const char *comp;
+            char *link;
+            gsize mark = done->len;
+
+            while (*p == '/')
+                p++;
+            comp = p;
+            while (*p != '\0' && *p != '/')
+                p++;
+            if (p == comp)
+                break;
+            if (p - comp == 1 && comp[0] == '.')
+                continue;
+            if (p - comp == 2 && comp[0] == '.' && comp[1] == '.') {
+                char *slash = strrchr(done->str, '/');
+                g_string_truncate(done, slash ? (gsize)(slash - done->str) : 0);
+                continue;
+            }
+            g_string_append_c(done, '/');
+            g_string_append_len(done, comp, p - comp);
+            link = g_file_read_link(done->str, NULL);
+            if (link == NULL)
+                continue;
+            if (++links > 40) {
+                g_free(link);
+                return NULL;
+            }
+            g_string_truncate(done, g_path_is_absolute(link) ? 0 : mark);
+            {
+                char *rest = g_strconcat(link, "/", p, NULL);
+                g_free(link);
+                g_free(todo);
+                todo = rest;
+            }
+            if (g_path_is_absolute(todo))
+                g_string_truncate(done, 0);
+            again = TRUE;
+        }
+        if (!again)
+            break;
+        /* a relative target continues from where the link was */
+        if (!g_path_is_absolute(todo)) {
+            char *joined = g_strconcat(done->str, "/", todo, NULL);
+            g_free(todo);
+            todo = joined;
+            g_string_truncate(done, 0);
+        }
+    }
+    if (done->len == 0)
+        g_string_append_c(done, '/');
+    return g_string_free(g_steal_pointer(&done), FALSE);
+}
+
 /* Abort when an open for writing would reach the machine's own /sys. */
 static void
 guard_real_sys(const char *abs, const char *root)
 {
-    g_autofree char *dir = g_path_get_dirname(abs);
-    g_autofree char *real_dir = realpath(dir, NULL);
+    g_autofree char *resolved = resolve_missing_ok(abs);
 
-    if (under(abs, "/sys") || (real_dir != NULL && under(real_dir, "/sys")))
+    if (under(abs, "/sys") || resolved == NULL || under(resolved, "/sys"))
         double_die("refusing to open %s for writing: it is the real /sys (IGD_SYSFS_DOUBLE=%s)", abs,
                    root ? root : "unset");
 }

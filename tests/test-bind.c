@@ -773,8 +773,9 @@ test_hostile_driver_link(void)
 
 /*
  * The double's safety net: an open for writing of the machine's own /sys
- * aborts before anything is opened. The paths do not exist, so even a
- * broken double could not change anything. The open runs in a child (this
+ * aborts before anything is opened, also through a link into a part of /sys
+ * that does not exist. The paths do not exist, so even a broken double
+ * could not change anything. The open runs in a child (this
  * program again, on this test alone, with $IGD_TEST_GUARD_PATH set).
  */
 static void
@@ -784,6 +785,7 @@ test_guard_real_sys(void)
     g_autoptr(Host) h = NULL;
     g_autofree char *escape = NULL;
     g_autofree char *via_link = NULL;
+    g_autofree char *missing = NULL, *via_missing = NULL;
     g_autofree char *self = NULL;
 
     if (guard != NULL) {
@@ -799,8 +801,12 @@ test_guard_real_sys(void)
     self = g_file_read_link("/proc/self/exe", NULL);
     /* A link in the copy that leads back into the real /sys. */
     g_assert_cmpint(symlink("/sys/bus/pci", escape), ==, 0);
-    for (guint i = 0; i < 2; i++) {
-        const char *path = i == 0 ? "/sys/bus/pci/igd-assign-no-such-attribute" : via_link;
+    /* One into a part of /sys that does not exist (as all of it, in a chroot without sysfs mounted). */
+    missing = g_build_filename(h->root, "sys/bus/pci/devices/escape-missing", NULL);
+    g_assert_cmpint(symlink("/sys/igd-assign-no-such-dir", missing), ==, 0);
+    via_missing = g_build_filename(missing, "attr", NULL);
+    for (guint i = 0; i < 3; i++) {
+        const char *path = i == 0 ? "/sys/bus/pci/igd-assign-no-such-attribute" : i == 1 ? via_link : via_missing;
         const char *argv[] = { self, "-p", "/sysfs-double/guard-real-sys", NULL };
         g_autofree char *err = NULL;
         g_autofree char *want = g_strdup_printf("sysfs-double: refusing to open %s for writing: it is the real /sys",

@@ -195,8 +195,9 @@ igd_cmd_rewrite(IgdCli *cli, int argc, char **argv)
     int ret;
 
     if (!igd_cli_parse_options(cli, "rewrite", "[FILE|-]",
-                               "Rewrite a libvirt domain XML for IGD assignment (SPEC.md §4): domain XML in\n"
-                               "(FILE or standard input), the legacy or UPT definition out. No libvirt connection.",
+                               "Rewrite a libvirt domain XML for IGD assignment: domain XML in (FILE or\n"
+                               "standard input), the legacy or UPT definition out (nothing when it cannot\n"
+                               "be done; the error says why). No libvirt connection.",
                                entries, &argc, &argv, &ret))
         return ret;
     if (argc > 2) {

@@ -140,8 +140,9 @@ rom_build(IgdCli *cli, int argc, char **argv)
         if (!igd_cli_parse_options(cli, "rom build", ROM_BUILD_ARGS,
                                    "Compose a PCI option ROM as EDK2's EfiRom does: the legacy VGA BIOS first (when\n"
                                    "given), then each UEFI driver uncompressed, for the IGD's vendor/device id and\n"
-                                   "class. For UEFI guests: IgdAssignmentDxe, PlatformGopPolicy, IntelGopDriver\n"
-                                   "(see docs/GUIDE.md); give the result to the domain with --romfile.",
+                                   "class. For UEFI guests: IgdAssignmentDxe, PlatformGopPolicy, IntelGopDriver;\n"
+                                   "give the result to the domain with --romfile. Where the drivers come from:\n"
+                                   "\"No VGA ROM\" in " IGD_DOCDIR "/GUIDE.md.",
                                    entries, &spread_argc, &args, &ret))
             return ret;
         if (spread_argc > 1) {

@@ -210,10 +210,11 @@ gboolean
 igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const char *summary,
                       const GOptionEntry *entries, int *argc, char ***argv, int *exit_code)
 {
-    g_autofree char *param = g_strdup_printf("%s %s", command, args ? args : "");
+    g_autofree char *param = args && *args ? g_strdup_printf("%s %s", command, args) : g_strdup(command);
     g_autoptr(GOptionContext) ctx = g_option_context_new(param);
     GOptionGroup *global = g_option_group_new("global", "Global options:", "Show global options", NULL, NULL);
     g_autoptr(GError) error = NULL;
+    g_autofree char *help = NULL;
 
     g_option_group_add_entries(global, global_entries);
     g_option_context_add_group(ctx, global);
@@ -222,6 +223,13 @@ igd_cli_parse_options(IgdCli *cli, const char *command, const char *args, const 
     g_option_context_set_summary(ctx, summary);
     g_option_context_set_help_enabled(ctx, TRUE);
     parse_cli = cli;
+    /* --help is printed here, in ASCII whatever the locale (igd_option_help()). */
+    help = igd_option_help(ctx, "global", global, *argc, *argv);
+    if (help != NULL) {
+        fputs(help, stdout);
+        *exit_code = IGD_EXIT_OK;
+        return FALSE;
+    }
     /* GOption's --help exits; commands are short-lived so that is fine. */
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
         g_autofree char *hint = g_strdup_printf("igd-assign %s --help", command);
