@@ -45,6 +45,7 @@ igd_state_entry_copy(const IgdStateEntry *e)
     c->mode = g_strdup(e->mode);
     c->since = e->since;
     c->previous_driver = g_strdup(e->previous_driver);
+    c->pending = e->pending;
     return c;
 }
 
@@ -239,6 +240,17 @@ igd_state_claim(IgdState *state, const IgdPciAddress *addr, const char *uuid, co
 }
 
 gboolean
+igd_state_set_pending(IgdState *state, const IgdPciAddress *addr, gboolean pending)
+{
+    IgdStateEntry *e = (IgdStateEntry *)igd_state_lookup(state, addr);
+
+    if (e == NULL)
+        return FALSE;
+    e->pending = pending;
+    return TRUE;
+}
+
+gboolean
 igd_state_remove(IgdState *state, const IgdPciAddress *addr)
 {
     for (guint i = 0; i < state->entries->len; i++) {
@@ -290,6 +302,7 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
     g_autofree char *mode = get_attr(node, "mode");
     g_autofree char *since = get_attr(node, "since");
     g_autofree char *prev = get_attr(node, "previous-driver");
+    g_autofree char *pending = get_attr(node, "pending");
     g_autoptr(GError) local = NULL;
     IgdStateEntry *e;
     IgdPciAddress addr;
@@ -299,7 +312,7 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
         const char *an = (const char *)a->name;
         if (a->ns != NULL || !(g_str_equal(an, "address") || g_str_equal(an, "uuid") || g_str_equal(an, "name") ||
                                g_str_equal(an, "mode") || g_str_equal(an, "since") ||
-                               g_str_equal(an, "previous-driver"))) {
+                               g_str_equal(an, "previous-driver") || g_str_equal(an, "pending"))) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: device %u: unknown attribute '%s'",
                         source, index, an);
             return NULL;
@@ -338,6 +351,13 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
                     source, index, shown);
         return NULL;
     }
+    /* Only the writer's one value: a complete claim has no attribute at all. */
+    if (pending != NULL && !g_str_equal(pending, "true")) {
+        g_autofree char *shown = g_strescape(pending, NULL);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: device %u: invalid pending '%.60s' (only \"true\")",
+                    source, index, shown);
+        return NULL;
+    }
     e = g_new0(IgdStateEntry, 1);
     e->address = addr;
     e->uuid = g_ascii_strdown(uuid, -1);
@@ -345,6 +365,7 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
     e->mode = g_strdup(mode ? mode : "");
     e->since = (gint64)since_v;
     e->previous_driver = g_steal_pointer(&prev);
+    e->pending = pending != NULL;
     return e;
 }
 
@@ -481,6 +502,8 @@ igd_state_to_xml(const IgdState *state)
         xmlNewProp(n, (const xmlChar *)"since", (const xmlChar *)since);
         if (e->previous_driver != NULL)
             xmlNewProp(n, (const xmlChar *)"previous-driver", (const xmlChar *)e->previous_driver);
+        if (e->pending)
+            xmlNewProp(n, (const xmlChar *)"pending", (const xmlChar *)"true");
     }
     xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
     out = g_strndup((const char *)mem, (gsize)size);
