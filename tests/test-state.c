@@ -345,7 +345,33 @@ test_oversized(void)
     st = igd_state_load(path, &error);
     g_assert_null(st);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
-    g_assert_nonnull(strstr(error->message, "larger than 1048576 bytes"));
+    g_assert_nonnull(strstr(error->message, "larger than 1048576"));
+    igd_test_rmtree(dir);
+}
+
+/* a FIFO or a directory where the state file belongs: refused at once, never opened for a blocking read */
+static void
+test_not_regular(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *path = g_build_filename(dir, IGD_STATE_FILE_NAME, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdState) st = NULL;
+    gint64 t0 = g_get_monotonic_time();
+
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    st = igd_state_load(path, &error);
+    g_assert_null(st);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+    g_clear_error(&error);
+    g_assert_cmpint(unlink(path), ==, 0);
+    g_assert_cmpint(g_mkdir(path, 0700), ==, 0);
+    st = igd_state_load(path, &error);
+    g_assert_null(st);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
     igd_test_rmtree(dir);
 }
 
@@ -453,6 +479,7 @@ main(int argc, char **argv)
     g_test_add_func("/state/uuid", test_uuid);
     g_test_add_func("/state/name-sanitized", test_name_sanitized);
     g_test_add_func("/state/oversized", test_oversized);
+    g_test_add_func("/state/not-regular", test_not_regular);
     g_test_add_func("/state/load-save", test_load_save);
     g_test_add_func("/state/save-unwritable", test_save_unwritable);
     g_test_add_func("/state/set-aside", test_set_aside);
