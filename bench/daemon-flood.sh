@@ -101,7 +101,7 @@ kill -STOP "$flood_pid"
 block() { # block: RUNS prepare begin runs; the median in microseconds
     "$lat" --runs "$runs" --xml "$top_srcdir/tests/data/hook/legacy-igd.xml" --op "prepare begin" --domain desk \
         igd-assign-hook="$hook" >"$tmp/block.out" || exit 1
-    awk '$1 == "igd-assign-hook" { print $2; if ($7 != 0) print "exit " $7 > "/dev/stderr" }' "$tmp/block.out"
+    awk '$1 == "igd-assign-hook" { print $2; if ($8 != 0) print "exit " $8 > "/dev/stderr" }' "$tmp/block.out"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

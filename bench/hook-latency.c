@@ -8,9 +8,13 @@
  * the pipe and the write end closed; a program that does not read it is
  * fine, as in libvirt). The commands run alternately, N rounds, so that
  * they see the same machine state; each run is timed from fork to the
- * child's exit (CLOCK_MONOTONIC) and its peak RSS taken from wait4().
- * Prints per command the median, min and 90th percentile wall time, the
- * peak RSS, and the ratio of its median to the first command's median.
+ * child's exit (CLOCK_MONOTONIC), its CPU time (user + system, of it and
+ * the children it waited for) and peak RSS taken from wait4(). Prints per
+ * command the median, min and 90th percentile wall time, the median CPU
+ * time (steadier than wall time on a loaded machine: it leaves out the
+ * time spent waiting for a CPU and for other processes, such as a
+ * daemon), the peak RSS, and the ratio of its median to the first
+ * command's median.
  * A command whose exit status differs from its first run is reported.
  */
 #include "config.h"
@@ -32,6 +36,7 @@ typedef struct {
     const char *name;
     const char *path;
     double *ns;
+    double *cpu_ns;
     long max_rss_kib;
     int status;
     int status_changed;
@@ -67,9 +72,10 @@ now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* One run: returns wall ns, sets *status and *rss_kib. */
+/* One run: returns wall ns, sets *status, *cpu_ns and *rss_kib. */
 static double
-run_once(const Cmd *cmd, char *const argv[], const char *xml, size_t len, int *status, long *rss_kib)
+run_once(const Cmd *cmd, char *const argv[], const char *xml, size_t len, int *status, double *cpu_ns,
+         long *rss_kib)
 {
     int p[2];
     pid_t pid;
@@ -116,6 +122,8 @@ run_once(const Cmd *cmd, char *const argv[], const char *xml, size_t len, int *s
     }
     t1 = now_ns();
     *rss_kib = ru.ru_maxrss;
+    *cpu_ns = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec) * 1e9 +
+              ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) * 1e3;
     return t1 - t0;
 }
 
@@ -173,15 +181,18 @@ main(int argc, char **argv)
     }
     *subop++ = '\0';
 
-    for (int c = 0; c < ncmds; c++)
+    for (int c = 0; c < ncmds; c++) {
         cmds[c].ns = calloc((size_t)runs, sizeof(double));
+        cmds[c].cpu_ns = calloc((size_t)runs, sizeof(double));
+    }
     /* One warm-up round (page cache, dynamic loader caches), then alternate. */
     for (int r = -1; r < runs; r++) {
         for (int c = 0; c < ncmds; c++) {
             char *cargv[] = { (char *)cmds[c].path, (char *)domain, opbuf, subop, (char *)"-", NULL };
             int status;
             long rss;
-            double ns = run_once(&cmds[c], cargv, xml, len, &status, &rss);
+            double cpu;
+            double ns = run_once(&cmds[c], cargv, xml, len, &status, &cpu, &rss);
 
             if (r < 0) {
                 cmds[c].status = status;
@@ -190,28 +201,31 @@ main(int argc, char **argv)
             if (status != cmds[c].status)
                 cmds[c].status_changed = 1;
             cmds[c].ns[r] = ns;
+            cmds[c].cpu_ns[r] = cpu;
             if (rss > cmds[c].max_rss_kib)
                 cmds[c].max_rss_kib = rss;
         }
     }
 
     printf("# %s: %zu bytes, op '%s %s', %d alternating runs each\n", xml_path, len, opbuf, subop, runs);
-    printf("%-14s %10s %10s %10s %10s %8s %s\n", "command", "median_us", "min_us", "p90_us", "peak_rss", "ratio",
-           "exit");
+    printf("%-14s %10s %10s %10s %10s %10s %8s %s\n", "command", "median_us", "min_us", "p90_us", "cpu_us",
+           "peak_rss", "ratio", "exit");
     for (int c = 0; c < ncmds; c++) {
         double med, mn, p90;
 
         qsort(cmds[c].ns, (size_t)runs, sizeof(double), cmp_double);
+        qsort(cmds[c].cpu_ns, (size_t)runs, sizeof(double), cmp_double);
         med = cmds[c].ns[runs / 2];
         mn = cmds[c].ns[0];
         p90 = cmds[c].ns[(runs * 9) / 10 < runs ? (runs * 9) / 10 : runs - 1];
         if (c == 0)
             base = med;
-        printf("%-14s %10.1f %10.1f %10.1f %7ldKiB %8.2f %d%s\n", cmds[c].name, med / 1e3, mn / 1e3, p90 / 1e3,
-               cmds[c].max_rss_kib, med / base,
+        printf("%-14s %10.1f %10.1f %10.1f %10.1f %7ldKiB %8.2f %d%s\n", cmds[c].name, med / 1e3, mn / 1e3,
+               p90 / 1e3, cmds[c].cpu_ns[runs / 2] / 1e3, cmds[c].max_rss_kib, med / base,
                WIFEXITED(cmds[c].status) ? WEXITSTATUS(cmds[c].status) : -1,
                cmds[c].status_changed ? " (varied!)" : "");
         free(cmds[c].ns);
+        free(cmds[c].cpu_ns);
     }
     free(xml);
     return 0;

@@ -28,7 +28,8 @@ bench-scaling: bench/bench-scaling
 .PHONY: bench-scaling
 
 # The hook (SPEC.md §8): no-IGD fast path and an IGD prepare with the daemon.
-bench-hook: bench/hook-latency hook/igd-assign-hook hook/igd-assign-hook-full daemon/igd-assignd tests/libigdvfiodouble.so
+bench-hook: bench/hook-latency hook/igd-assign-hook hook/igd-assign-hook-full daemon/igd-assignd tests/libigdvfiodouble.so \
+	tests/dbus-load
 	top_srcdir='$(abs_top_srcdir)' top_builddir='$(abs_top_builddir)' IGD_TEST_DATA_DIR='$(abs_top_srcdir)/tests/data' \
 	  $(SHELL) $(abs_top_srcdir)/bench/hook-latency.sh 300
 .PHONY: bench-hook

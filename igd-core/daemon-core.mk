@@ -4,6 +4,7 @@
 igd_core_libigdcore_a_SOURCES += \
 	igd-core/igd-state.c igd-core/igd-state.h \
 	igd-core/igd-watchlog.c igd-core/igd-watchlog.h \
+	igd-core/igd-private-xml.c igd-core/igd-private-xml.h \
 	igd-core/igd-owner.c igd-core/igd-owner.h \
 	igd-core/igd-dbus-common.c igd-core/igd-dbus-common.h \
 	igd-core/igd-client.c igd-core/igd-client.h

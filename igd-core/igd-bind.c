@@ -276,11 +276,11 @@ igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GErro
         return FALSE;
     was = igd_bind_before(sysroot, dev);
     on_vfio = g_strcmp0(was.driver, IGD_BIND_VFIO_DRIVER) == 0;
-    if (!on_vfio && was.override == NULL)
+    if (!on_vfio && was.override == NULL && was.driver != NULL)
         return TRUE;
 
-    /* When this first write fails nothing has changed. */
-    if (!igd_bind_set_override(&was, NULL, error))
+    /* When this first write fails nothing has changed. A free device without an override is only probed. */
+    if ((was.override != NULL || was.driver != NULL) && !igd_bind_set_override(&was, NULL, error))
         return FALSE;
     if ((on_vfio && !igd_bind_driver_op(&was, IGD_BIND_VFIO_DRIVER, "unbind", &failure)) ||
         ((was.driver == NULL || on_vfio) && !igd_bind_probe(&was, &failure)) ||

@@ -52,8 +52,10 @@ gboolean igd_bind_to_vfio(const IgdSysroot *sysroot, const IgdPciAddress *addr, 
  * takes the device (i915 may be blacklisted), but fails when vfio-pci
  * still has it (IGD_ERROR_CHECK_FAILED) or a step fails, rolling back
  * (above): the device is then on vfio-pci with its override again.
- * Succeeds without writing when the device is not bound to vfio-pci and
- * has no override. Same refusals.
+ * Succeeds without writing when the device is bound to a driver other than
+ * vfio-pci and has no override; a free device without an override is only
+ * probed (what a give-back interrupted between the unbind and the probe
+ * leaves). Same refusals.
  */
 gboolean igd_bind_rebind_host(const IgdSysroot *sysroot, const IgdPciAddress *addr, GError **error);
 

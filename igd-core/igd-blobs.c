@@ -88,42 +88,39 @@ igd_blobs_bdsm_size(const IgdSnapshot *s, const char *machine, gint x_igd_gms, g
     return TRUE;
 }
 
-gboolean
-igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes *opregion,
-                     const IgdBlobsConfig *config, const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
+/* The OpRegion blob: @opregion, else the configured file, else the VFIO region; the VBT override spliced in. */
+static GBytes *
+igd_blobs_opregion(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes *opregion,
+                   const IgdBlobsConfig *config, GError **error)
 {
-    static const IgdBlobsConfig defaults = { 0 };
     g_autoptr(GBytes) op = opregion ? g_bytes_ref(opregion) : NULL;
     g_autoptr(IgdOpRegion) parsed = NULL;
-    guint64 bdsm_size = 0;
 
-    if (config == NULL)
-        config = &defaults;
     if (op == NULL && config->opregion_file != NULL) {
         op = igd_read_regular_file(config->opregion_file, IGD_BLOBS_OPREGION_MAX, "OpRegion file", error);
         if (op == NULL)
-            return FALSE;
+            return NULL;
     }
     if (op == NULL) {
         op = igd_vfio_read_opregion(sysroot, addr, error);
         if (op == NULL)
-            return FALSE;
+            return NULL;
     }
     parsed = igd_opregion_parse(op, error);
     if (parsed == NULL) {
         g_prefix_error(error, "%s: ", config->opregion_file ? config->opregion_file : "VFIO OpRegion region");
-        return FALSE;
+        return NULL;
     }
     if (config->vbt_file != NULL) {
         g_autoptr(GBytes) vbt = igd_read_regular_file(config->vbt_file, IGD_BLOBS_VBT_FILE_MAX, "VBT file", error);
         GBytes *spliced;
 
         if (vbt == NULL)
-            return FALSE;
+            return NULL;
         spliced = igd_opregion_splice_vbt(op, vbt, config->ext_layout, config->ext_base, error);
         if (spliced == NULL) {
             g_prefix_error(error, "VBT file '%s': ", config->vbt_file);
-            return FALSE;
+            return NULL;
         }
         g_bytes_unref(op);
         op = spliced;
@@ -133,30 +130,55 @@ igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GByte
                         "VBT file '%s' needs an extended VBT, and the OpRegion 2.0 layout needs the guest address "
                         "of the OpRegion (unknown until the firmware places it); use the 2.1 layout (RVDA "
                         "relative)", config->vbt_file);
-            return FALSE;
+            return NULL;
         }
         if (g_bytes_get_size(op) > IGD_BLOBS_OPREGION_MAX) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID,
                         "VBT file '%s': the OpRegion with it is %" G_GSIZE_FORMAT " bytes, larger than %u",
                         config->vbt_file, g_bytes_get_size(op), IGD_BLOBS_OPREGION_MAX);
-            return FALSE;
+            return NULL;
         }
     }
-    {
-        /* the device as every other part of igd-core sees it (refused unless it is an Intel IGD) */
-        g_autoptr(IgdSnapshot) s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_DEVICE, error);
+    return g_steal_pointer(&op);
+}
 
-        if (s == NULL)
-            return FALSE;
-        igd_snapshot_set_qemu(s, (IgdQemuCaps *)qemu, FALSE);
-        if (!igd_blobs_bdsm_size(s, config->machine, config->x_igd_gms, &bdsm_size, error))
-            return FALSE;
-    }
+/* @out := @op (taken) and the bdsm-size of @device's IGD for @qemu (set on @device). */
+static gboolean
+igd_blobs_finish(IgdSnapshot *device, GBytes *op, const IgdBlobsConfig *config, const IgdQemuCaps *qemu,
+                 IgdBlobs *out, GError **error)
+{
+    g_autoptr(GBytes) owned = op;
+    guint64 bdsm_size = 0;
 
+    igd_snapshot_set_qemu(device, (IgdQemuCaps *)qemu, FALSE);
+    if (!igd_blobs_bdsm_size(device, config->machine, config->x_igd_gms, &bdsm_size, error))
+        return FALSE;
     igd_blobs_clear(out);
-    out->opregion = g_steal_pointer(&op);
+    out->opregion = g_steal_pointer(&owned);
     out->bdsm_size = bdsm_size;
     return TRUE;
+}
+
+gboolean
+igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *addr, GBytes *opregion,
+                     const IgdBlobsConfig *config, const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
+{
+    static const IgdBlobsConfig defaults = { 0 };
+    g_autoptr(IgdSnapshot) s = NULL;
+    GBytes *op;
+
+    if (config == NULL)
+        config = &defaults;
+    op = igd_blobs_opregion(sysroot, addr, opregion, config, error);
+    if (op == NULL)
+        return FALSE;
+    /* the device as every other part of igd-core sees it (refused unless it is an Intel IGD) */
+    s = igd_snapshot_gather(sysroot, addr, IGD_SNAPSHOT_DEVICE, error);
+    if (s == NULL) {
+        g_bytes_unref(op);
+        return FALSE;
+    }
+    return igd_blobs_finish(s, op, config, qemu, out, error);
 }
 
 gboolean
@@ -164,6 +186,19 @@ igd_blobs_build(const IgdSysroot *sysroot, const IgdPciAddress *addr, const IgdB
                 const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
 {
     return igd_blobs_build_from(sysroot, addr, NULL, config, qemu, out, error);
+}
+
+gboolean
+igd_blobs_build_for(IgdSnapshot *device, const IgdSysroot *sysroot, const IgdBlobsConfig *config,
+                    const IgdQemuCaps *qemu, IgdBlobs *out, GError **error)
+{
+    static const IgdBlobsConfig defaults = { 0 };
+    GBytes *op;
+
+    if (config == NULL)
+        config = &defaults;
+    op = igd_blobs_opregion(sysroot, &device->addr, NULL, config, error);
+    return op != NULL && igd_blobs_finish(device, op, config, qemu, out, error);
 }
 
 static gboolean

@@ -70,6 +70,15 @@ gboolean igd_blobs_build_from(const IgdSysroot *sysroot, const IgdPciAddress *ad
                               const IgdQemuCaps *qemu, IgdBlobs *out, GError **error);
 
 /*
+ * As igd_blobs_build() for the IGD of @device, a snapshot of it the caller
+ * gathered from @sysroot (at least IGD_SNAPSHOT_DEVICE): what it holds is
+ * not read again (igd-assignd's Prepare reads the device once); its QEMU
+ * is set to @qemu (not taken).
+ */
+gboolean igd_blobs_build_for(IgdSnapshot *device, const IgdSysroot *sysroot, const IgdBlobsConfig *config,
+                             const IgdQemuCaps *qemu, IgdBlobs *out, GError **error);
+
+/*
  * The etc/igd-bdsm-size value for the IGD of @snapshot (device part; its
  * QEMU, may be NULL) and a guest of @machine (NULL: i440fx) with x-igd-gms
  * @x_igd_gms (0 or -1: unset): what that QEMU writes itself when it creates

@@ -18,103 +18,121 @@ struct _IgdClient {
  * bound of its own: a bus that accepts and then says nothing (a stopped or
  * wedged dbus-daemon) holds the SASL exchange until it is cancelled, and
  * its Hello call ignores the cancellable and waits GDBus's 25 s. So the
- * connection is made in a thread and waited for until the deadline; then
- * the thread is cancelled (which ends a hanging connect or authentication
- * at once) and, if it still has not finished (a hanging Hello), left to
- * end on its own: it frees what it made, the caller does not wait.
+ * connection is made in the caller's thread while a watchdog thread waits
+ * for the deadline: if it comes first, the watchdog cancels (which ends a
+ * hanging connect or authentication at once) and shuts the socket down
+ * (which ends a hanging Hello: GDBus's worker reads the end of the
+ * connection). The caller never waits for the watchdog: it tells it the
+ * connect is over and goes on, and the watchdog leaves when it next runs
+ * (a connect made in a thread of its own put two thread wake-ups on the
+ * hook's path, each a wait for a CPU on a loaded machine).
  */
 typedef struct {
     gatomicrefcount ref;
     GMutex lock;
     GCond cond;
-    gboolean done;
-    char *address;
+    gint64 deadline;
+    gboolean over;   /* the connect ended: the watchdog leaves */
+    gboolean fired;  /* the deadline came first */
     GCancellable *cancellable;
-    GDBusConnection *connection;
-    GError *error;
-} Connect;
+    GSocket *socket; /* the connection's socket, once there: shut down when the deadline comes */
+} Watchdog;
 
 static void
-connect_unref(Connect *c)
+watchdog_unref(Watchdog *w)
 {
-    if (!g_atomic_ref_count_dec(&c->ref))
+    if (!g_atomic_ref_count_dec(&w->ref))
         return;
-    g_mutex_clear(&c->lock);
-    g_cond_clear(&c->cond);
-    g_free(c->address);
-    g_clear_object(&c->cancellable);
-    g_clear_object(&c->connection);
-    g_clear_error(&c->error);
-    g_free(c);
+    g_mutex_clear(&w->lock);
+    g_cond_clear(&w->cond);
+    g_clear_object(&w->cancellable);
+    g_clear_object(&w->socket);
+    g_free(w);
+}
+
+/* Under w->lock. */
+static void
+watchdog_bite(Watchdog *w)
+{
+    w->fired = TRUE;
+    g_cancellable_cancel(w->cancellable);
+    if (w->socket != NULL)
+        g_socket_shutdown(w->socket, TRUE, TRUE, NULL);
 }
 
 static gpointer
-connect_thread(gpointer data)
+watchdog_thread(gpointer data)
 {
-    Connect *c = data;
-    GError *local = NULL;
-    GDBusConnection *connection = g_dbus_connection_new_for_address_sync(
-        c->address, G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-        NULL, c->cancellable, &local);
+    Watchdog *w = data;
 
-    g_mutex_lock(&c->lock);
-    c->connection = connection;
-    c->error = local;
-    c->done = TRUE;
-    g_cond_signal(&c->cond);
-    g_mutex_unlock(&c->lock);
-    connect_unref(c);
+    g_mutex_lock(&w->lock);
+    while (!w->over) {
+        if (!g_cond_wait_until(&w->cond, &w->lock, w->deadline)) {
+            if (!w->over)
+                watchdog_bite(w);
+            break;
+        }
+    }
+    g_mutex_unlock(&w->lock);
+    watchdog_unref(w);
     return NULL;
 }
-
-/* Grace after cancelling, for the thread to report a cancelled connect. */
-#define CONNECT_CANCEL_GRACE_MS 200
 
 static GDBusConnection *
 connect_bounded(const char *address, guint timeout_ms, GError **error)
 {
-    Connect *c = g_new0(Connect, 1);
-    GDBusConnection *connection = NULL;
+    Watchdog *w = g_new0(Watchdog, 1);
+    g_autoptr(GIOStream) stream = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(GError) local = NULL;
     GThread *thread;
-    gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    gboolean fired;
 
-    g_atomic_ref_count_init(&c->ref);
-    g_mutex_init(&c->lock);
-    g_cond_init(&c->cond);
-    c->address = g_strdup(address);
-    c->cancellable = g_cancellable_new();
-    g_atomic_ref_count_inc(&c->ref); /* the thread's */
-    thread = g_thread_try_new("igd-client-connect", connect_thread, c, error);
+    g_atomic_ref_count_init(&w->ref);
+    g_mutex_init(&w->lock);
+    g_cond_init(&w->cond);
+    w->deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+    w->cancellable = g_cancellable_new();
+    g_atomic_ref_count_inc(&w->ref); /* the watchdog's */
+    thread = g_thread_try_new("igd-client-watchdog", watchdog_thread, w, error);
     if (thread == NULL) {
-        connect_unref(c);
-        connect_unref(c);
+        watchdog_unref(w);
+        watchdog_unref(w);
         return NULL;
     }
     g_thread_unref(thread);
 
-    g_mutex_lock(&c->lock);
-    while (!c->done) {
-        if (!g_cond_wait_until(&c->cond, &c->lock, deadline))
-            break;
+    stream = g_dbus_address_get_stream_sync(address, NULL, w->cancellable, &local);
+    if (stream != NULL && G_IS_SOCKET_CONNECTION(stream)) {
+        g_mutex_lock(&w->lock);
+        w->socket = g_object_ref(g_socket_connection_get_socket(G_SOCKET_CONNECTION(stream)));
+        if (w->fired)
+            g_socket_shutdown(w->socket, TRUE, TRUE, NULL);
+        g_mutex_unlock(&w->lock);
     }
-    if (!c->done) {
-        g_cancellable_cancel(c->cancellable);
-        deadline = g_get_monotonic_time() + CONNECT_CANCEL_GRACE_MS * 1000;
-        while (!c->done) {
-            if (!g_cond_wait_until(&c->cond, &c->lock, deadline))
-                break;
-        }
-    }
-    if (c->done && c->connection != NULL) {
-        connection = g_steal_pointer(&c->connection);
-    } else if (c->done && !g_error_matches(c->error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-        g_propagate_error(error, g_steal_pointer(&c->error));
-    } else {
+    if (stream != NULL)
+        connection = g_dbus_connection_new_sync(stream, NULL,
+                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                NULL, w->cancellable, &local);
+
+    g_mutex_lock(&w->lock);
+    w->over = TRUE;
+    fired = w->fired;
+    g_cond_signal(&w->cond);
+    g_mutex_unlock(&w->lock);
+    watchdog_unref(w);
+
+    /* The deadline came first, even if the connection was made just after (its socket is shut down). */
+    if (fired) {
         g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no answer within %u ms", timeout_ms);
+        return NULL;
     }
-    g_mutex_unlock(&c->lock);
-    connect_unref(c);
-    return connection;
+    if (connection == NULL) {
+        g_propagate_error(error, g_steal_pointer(&local));
+        return NULL;
+    }
+    return g_steal_pointer(&connection);
 }
 
 IgdClient *

@@ -17,6 +17,7 @@
 #include "igd-owner.h"
 #include "igd-pci.h"
 #include "igd-report.h"
+#include "igd-snapshot.h"
 #include "igd-sysroot.h"
 #include "igd-vfio.h"
 #include "igd-watchlog.h"
@@ -283,9 +284,136 @@ load_at_start(IgdOwner *owner)
     }
 }
 
-/* Entries whose device is gone or no longer on vfio-pci: their domain cannot be running with it. */
+/* What becomes of a recorded claim (judge_claim()). */
+typedef enum {
+    CLAIM_KEEP,      /* its domain may be running with the device */
+    CLAIM_FORGET,    /* forgotten: a pending claim whose prepare moved nothing, or undid it all */
+    CLAIM_DROP,      /* forgotten, the device left as it is */
+    CLAIM_GIVE_BACK, /* forgotten, the device given back to its host driver first */
+} ClaimFate;
+
+/*
+ * Can the device's VFIO group be opened, i.e. does no QEMU hold it? (A
+ * VFIO group has one user, and QEMU keeps it for as long as the guest
+ * lives.) Any failure to open it counts as held: never take a device
+ * from what may be a running guest.
+ */
+static gboolean
+vfio_group_free(IgdOwner *owner, const IgdPciAddress *addr, GError **error)
+{
+    g_autoptr(IgdVfioDevice) dev = igd_vfio_device_open(owner->sysroot, addr, error);
+
+    return dev != NULL;
+}
+
+/*
+ * The one judgement of a claim found in the state file at start (and of
+ * the pending claim of a prepare that failed): @why says why it is not
+ * kept (static or in @why_buf's string, g_free'd by the caller).
+ *
+ * A complete claim is kept while its device is on vfio-pci: its domain may
+ * be running (libvirtd's reconnect begin, or the next prepare's stale-owner
+ * takeover, owner_is_gone(), decide later); a device that is gone or left
+ * vfio-pci (a host reboot) cannot be in use by it.
+ *
+ * A pending claim never completed: the daemon was killed during its
+ * prepare (or failed it), so the hook's prepare begin got no answer and
+ * libvirt refused the start; its domain is not running. The device goes
+ * back to its host driver when this prepare may have moved it (it is on
+ * vfio-pci, has a driver_override, or is free where a driver was
+ * recorded: a give-back killed before its probe), unless a QEMU holds its
+ * VFIO group (someone else's guest started with it meanwhile: unbinding
+ * vfio-pci would wait for that guest); then it is left as it is, said in
+ * the log.
+ */
+static ClaimFate
+judge_claim(IgdOwner *owner, const IgdStateEntry *e, char **why_buf, const char **why)
+{
+    g_autoptr(GError) local = NULL;
+    g_autoptr(IgdPciDevice) dev = igd_pci_device_new(owner->sysroot, &e->address, &local);
+    const char *driver;
+    gboolean on_vfio;
+
+    if (dev == NULL) {
+        *why = *why_buf = g_strdup(local->message);
+        return CLAIM_DROP;
+    }
+    driver = igd_pci_device_get_driver(dev);
+    on_vfio = g_strcmp0(driver, IGD_BIND_VFIO_DRIVER) == 0;
+    if (!e->pending) {
+        *why = "no longer bound to vfio-pci";
+        return on_vfio ? CLAIM_KEEP : CLAIM_DROP;
+    }
+    /* On a host driver, or free as it was, and no override: the prepare wrote nothing, or undid it all. */
+    if (!on_vfio && igd_pci_device_get_driver_override(dev) == NULL &&
+        (driver != NULL || e->previous_driver == NULL)) {
+        *why = "its prepare did not complete, and did not move the device";
+        return CLAIM_FORGET;
+    }
+    if (on_vfio && !vfio_group_free(owner, &e->address, &local)) {
+        *why = *why_buf = g_strdup_printf("its prepare did not complete, and the device's VFIO group cannot be "
+                                          "opened (a QEMU may hold it): left on vfio-pci: %s",
+                                          local->message);
+        return CLAIM_DROP;
+    }
+    *why = "its prepare did not complete";
+    return CLAIM_GIVE_BACK;
+}
+
+/* Give @e's device back to its host driver (igd_bind_rebind_host()); said in the log either way. */
 static void
-drop_stale_entries(IgdOwner *owner)
+give_back(IgdOwner *owner, const IgdStateEntry *e, const char *why)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdPciDevice) dev = NULL;
+    const char *prev = e->previous_driver ? e->previous_driver : "its host driver";
+    char pci[13];
+
+    igd_pci_address_format(&e->address, pci);
+    if (!igd_bind_rebind_host(owner->sysroot, &e->address, &error)) {
+        log_event(owner, G_LOG_LEVEL_WARNING, e->uuid, pci, "cannot give %s back to %s (%s): %s", pci, prev, why,
+                  error->message);
+        return;
+    }
+    dev = igd_pci_device_new(owner->sysroot, &e->address, NULL);
+    log_event(owner, G_LOG_LEVEL_MESSAGE, e->uuid, pci, "gave %s back to %s (%s): now on %s", pci, prev, why,
+              dev && igd_pci_device_get_driver(dev) ? igd_pci_device_get_driver(dev) : "no driver");
+}
+
+/*
+ * Act on judge_claim()'s answer for @e; TRUE when @e is to be forgotten,
+ * said in the log (with @quiet, for a failed prepare that says it failed,
+ * only when the device is left on vfio-pci).
+ */
+static gboolean
+settle_claim(IgdOwner *owner, const IgdStateEntry *e, gboolean quiet)
+{
+    g_autofree char *why_buf = NULL;
+    const char *why = NULL;
+    char pci[13];
+
+    igd_pci_address_format(&e->address, pci);
+    switch (judge_claim(owner, e, &why_buf, &why)) {
+    case CLAIM_KEEP:
+        return FALSE;
+    case CLAIM_GIVE_BACK:
+        give_back(owner, e, why);
+        break;
+    case CLAIM_FORGET:
+        break;
+    case CLAIM_DROP:
+        quiet = FALSE;
+        break;
+    }
+    if (!quiet)
+        log_event(owner, G_LOG_LEVEL_WARNING, e->uuid, pci, "dropping %s ownership of %s by domain %s: %s",
+                  e->pending ? "pending" : "stale", pci, e->uuid, why);
+    return TRUE;
+}
+
+/* Every claim of the state file judged (judge_claim()); what is forgotten saved once. */
+static void
+settle_claims(IgdOwner *owner)
 {
     g_autoptr(IgdState) next = igd_state_copy(owner->state);
     g_autoptr(GError) error = NULL;
@@ -294,19 +422,8 @@ drop_stale_entries(IgdOwner *owner)
 
     for (guint i = 0; i < entries->len; i++) {
         const IgdStateEntry *e = g_ptr_array_index(entries, i);
-        g_autoptr(GError) local = NULL;
-        g_autoptr(IgdPciDevice) dev = igd_pci_device_new(owner->sysroot, &e->address, &local);
-        const char *why = NULL;
-        char pci[13];
 
-        igd_pci_address_format(&e->address, pci);
-        if (dev == NULL)
-            why = local->message;
-        else if (g_strcmp0(igd_pci_device_get_driver(dev), IGD_BIND_VFIO_DRIVER) != 0)
-            why = "no longer bound to vfio-pci";
-        if (why != NULL) {
-            log_event(owner, G_LOG_LEVEL_WARNING, e->uuid, pci, "dropping stale ownership of %s by domain %s: %s", pci,
-                      e->uuid, why);
+        if (settle_claim(owner, e, FALSE)) {
             igd_state_remove(next, &e->address);
             changed = TRUE;
         }
@@ -401,7 +518,7 @@ igd_owner_reconcile(IgdOwner *owner)
     }
     make_traversable(owner);
     load_at_start(owner);
-    drop_stale_entries(owner);
+    settle_claims(owner);
     remove_leftovers(owner);
 }
 
@@ -416,12 +533,7 @@ igd_owner_reconcile(IgdOwner *owner)
 static gboolean
 owner_is_gone(IgdOwner *owner, const IgdStateEntry *e)
 {
-    g_autoptr(IgdVfioDevice) dev = NULL;
-
-    if (now_sec(owner) - e->since < IGD_OWNER_STALE_GRACE_SEC)
-        return FALSE;
-    dev = igd_vfio_device_open(owner->sysroot, &e->address, NULL);
-    return dev != NULL;
+    return now_sec(owner) - e->since >= IGD_OWNER_STALE_GRACE_SEC && vfio_group_free(owner, &e->address, NULL);
 }
 
 /* No string of @req longer than IGD_OWNER_ARG_MAX: refused before it is copied, escaped or logged. */
@@ -461,13 +573,31 @@ check_request(const IgdPrepareRequest *req, char **canon, IgdPciAddress *addr, c
     return TRUE;
 }
 
-/* Blobs written, ownership saved; on failure the caller rolls back. */
+/*
+ * @req's claim of @addr saved, taking the place of @stale_uuid's: pending
+ * (the intent, before the bind) or complete (after the blobs). On failure
+ * the state is unchanged.
+ */
 static gboolean
-prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, const IgdPciAddress *addr,
+claim_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, const IgdPciAddress *addr,
+             const char *previous, const char *stale_uuid, gboolean pending, GError **error)
+{
+    g_autoptr(IgdState) next = igd_state_copy(owner->state);
+    const IgdStateEntry *e = igd_state_lookup(next, addr);
+
+    if (stale_uuid != NULL && e != NULL && g_str_equal(e->uuid, stale_uuid))
+        igd_state_remove(next, addr);
+    return igd_state_claim(next, addr, canon, req->name, req->mode, previous, now_sec(owner), error) &&
+           igd_state_set_pending(next, addr, pending) && commit_state(owner, g_steal_pointer(&next), error);
+}
+
+/* Blobs of @device's IGD written, ownership saved complete; on failure the caller rolls back. */
+static gboolean
+prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon, IgdSnapshot *device,
                const char *previous, const char *stale_uuid, IgdBlobs *blobs, GError **error)
 {
+    const IgdPciAddress *addr = &device->addr;
     g_autofree char *dir = blob_dir(owner, canon);
-    g_autoptr(IgdState) next = igd_state_copy(owner->state);
     const Overrides *o;
     IgdBlobsConfig bc;
     char pci[13];
@@ -482,14 +612,44 @@ prepare_commit(IgdOwner *owner, const IgdPrepareRequest *req, const char *canon,
         bc.vbt_file = o->vbt_file;
         bc.ext_layout = o->ext_layout;
     }
-    if (stale_uuid != NULL)
-        igd_state_remove(next, addr);
-    return igd_blobs_build(owner->sysroot, addr, &bc, owner->qemu, blobs, error) &&
+    return igd_blobs_build_for(device, owner->sysroot, &bc, owner->qemu, blobs, error) &&
            igd_blobs_write(dir, blobs, owner->qemu_gid, error) &&
-           igd_state_claim(next, addr, canon, req->name, req->mode, previous, now_sec(owner), error) &&
-           commit_state(owner, g_steal_pointer(&next), error);
+           claim_commit(owner, req, canon, addr, previous, stale_uuid, FALSE, error);
 }
 
+/*
+ * A prepare that recorded its intent failed after it: its pending claim
+ * settled as at start (the device given back when this prepare moved it),
+ * and the state as it was before (@before, taken) made the state again.
+ * When that cannot be saved, the file keeps the pending claim, which the
+ * next start settles; the state in memory is @before all the same.
+ */
+static void
+prepare_undo_intent(IgdOwner *owner, const IgdPciAddress *addr, IgdState *before)
+{
+    const IgdStateEntry *e = igd_state_lookup(owner->state, addr);
+    g_autoptr(GError) error = NULL;
+
+    if (e != NULL && e->pending)
+        (void)settle_claim(owner, e, TRUE);
+    if (!commit_state(owner, igd_state_copy(before), &error)) {
+        log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL,
+                  "cannot take a failed prepare's claim out of the state file (the next start will): %s",
+                  error->message);
+        igd_state_free(owner->state);
+        owner->state = igd_state_copy(before);
+    }
+    igd_state_free(before);
+}
+
+/*
+ * The order that leaves nothing half-done whenever the daemon is killed:
+ * a device that must leave its host driver is first claimed pending with
+ * that driver recorded (no sysfs write before the state file says where
+ * the device goes back to), then bound, then the blobs, then the claim
+ * completed. A failure undoes what was done; a kill leaves the pending
+ * claim to the next start (settle_claims()).
+ */
 gboolean
 igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
 {
@@ -497,9 +657,10 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     g_autofree char *shown_name = NULL;
     g_autofree char *previous = NULL;
     g_autofree char *stale_uuid = NULL;
-    g_autoptr(IgdPciDevice) dev = NULL;
+    g_autoptr(IgdSnapshot) device = NULL; /* the IGD read once, for the decisions and the blobs */
     g_autoptr(GError) local = NULL;
     g_auto(IgdBlobs) blobs = { NULL, 0 };
+    IgdState *before = NULL; /* the state before the pending claim, when one was saved */
     const IgdStateEntry *owned;
     const char *driver;
     gboolean bound_here;
@@ -510,8 +671,8 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
     if (!check_request(req, &canon, &addr, pci, error))
         return FALSE;
     shown_name = igd_shown(req->name ? req->name : "", IGD_SHOWN_MAX);
-    dev = igd_pci_device_open_igd(owner->sysroot, &addr, error);
-    if (dev == NULL)
+    device = igd_snapshot_gather(owner->sysroot, &addr, IGD_SNAPSHOT_DEVICE, error);
+    if (device == NULL)
         return FALSE;
 
     owned = igd_state_lookup(owner->state, &addr);
@@ -526,30 +687,33 @@ igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error)
                   owner_name, owned->uuid, pci, shown_name, canon);
         stale_uuid = g_strdup(owned->uuid);
     }
-    driver = igd_pci_device_get_driver(dev);
+    driver = device->driver;
     bound_here = g_strcmp0(driver, IGD_BIND_VFIO_DRIVER) != 0;
-    if (owned != NULL)
+    if (owned != NULL && owned->previous_driver != NULL)
         previous = g_strdup(owned->previous_driver);
     else if (bound_here)
         previous = g_strdup(driver);
-    if (!igd_bind_to_vfio(owner->sysroot, &addr, error))
-        return FALSE;
+    if (bound_here) {
+        before = igd_state_copy(owner->state);
+        if (!claim_commit(owner, req, canon, &addr, previous, stale_uuid, TRUE, &local))
+            g_clear_pointer(&before, igd_state_free); /* nothing was changed */
+    }
 
-    if (!prepare_commit(owner, req, canon, &addr, previous, stale_uuid, &blobs, &local)) {
-        /* Nothing half-done: no blobs for a domain that does not own the device. */
+    /* A device on vfio-pci already is not bound again: nothing would be written, and whether its IOMMU group is
+     * viable is vfio's to say when the blobs open it. */
+    if (local != NULL || (bound_here && !igd_bind_to_vfio(owner->sysroot, &addr, &local)) ||
+        !prepare_commit(owner, req, canon, device, previous, stale_uuid, &blobs, &local)) {
+        /* Nothing half-done: the device back where it was, no blobs for a domain that does not own it. */
+        if (before != NULL)
+            prepare_undo_intent(owner, &addr, before);
         if (igd_state_lookup_uuid(owner->state, canon) == NULL)
             remove_blobs(owner, canon);
-        if (bound_here && owner->rebind_on_release) {
-            g_autoptr(GError) e2 = NULL;
-            if (!igd_bind_rebind_host(owner->sysroot, &addr, &e2))
-                log_event(owner, G_LOG_LEVEL_WARNING, canon, pci, "cannot give %s back to its host driver: %s", pci,
-                          e2->message);
-        }
         log_event(owner, G_LOG_LEVEL_WARNING, canon, pci, "prepare of %s for domain '%s' (%s) failed: %s", pci,
                   shown_name, canon, local->message);
         g_propagate_error(error, g_steal_pointer(&local));
         return FALSE;
     }
+    g_clear_pointer(&before, igd_state_free);
     if (stale_uuid != NULL && igd_state_lookup_uuid(owner->state, stale_uuid) == NULL)
         remove_blobs(owner, stale_uuid);
     /* a device this call took from its host driver (after a reboot): the journal says so */
@@ -736,6 +900,7 @@ status_device(IgdOwner *owner, IgdJson *json, const IgdPciAddress *addr, IgdOwne
         igd_json_string(json, "mode", st.owner->mode);
         igd_json_string(json, "since", iso);
         igd_json_string(json, "blobs", dir);
+        igd_json_bool(json, "pending", st.owner->pending);
         igd_json_end_object(json);
     }
     if (func != NULL)

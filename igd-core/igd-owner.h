@@ -56,7 +56,7 @@ typedef struct _IgdOwner IgdOwner;
 typedef struct {
     const char *sysfs_root;     /* a directory standing for "/"; NULL, "" or "/" = the real host */
     const char *state_dir;      /* state.xml and the <uuid>/ blob directories */
-    gboolean rebind_on_release; /* give a device back to its host driver at release (and on a failed prepare that bound it) */
+    gboolean rebind_on_release; /* give a device back to its host driver at release (a failed prepare always does) */
     gint qemu_gid;              /* group of the blob files, -1 = the process's */
 } IgdOwnerConfig;
 
@@ -117,8 +117,13 @@ gboolean igd_owner_load(IgdOwner *owner, GError **error);
  * Start (igd-assignd): create the state directory (0755; one of ours
  * that group or others cannot enter gets x for them, with a message: QEMU
  * opens the blobs under it), load the state file (a corrupt one is moved
- * aside with a warning and the state starts empty), drop the entries whose
- * device is gone or no longer bound to vfio-pci (saving the result), remove
+ * aside with a warning and the state starts empty), settle every claim
+ * (judge_claim() in igd-owner.c): a complete one is dropped when its device
+ * is gone or no longer bound to vfio-pci; a pending one (a prepare killed
+ * between recording its intent and completing it: its domain never
+ * started) is dropped, its device given back to its host driver first
+ * (igd_bind_rebind_host()) unless the prepare moved nothing or a QEMU holds
+ * the device's VFIO group; the result is saved. Then remove
  * the blob directories of domains that own nothing, and everything a killed
  * daemon left: the temp file of a state save, a blob directory being
  * written or replaced (igd_blobs_is_leftover()), old writers' temp files in
@@ -129,8 +134,14 @@ void igd_owner_reconcile(IgdOwner *owner);
 
 /*
  * Prepare: @req's device is an Intel IGD and free (or already this
- * domain's); bound to vfio-pci; both blobs built for this QEMU, machine and
+ * domain's); bound to vfio-pci (igd_bind_to_vfio(), when it is not on it
+ * already; vfio then judges its IOMMU group as the blobs open it, "not
+ * viable" naming the group); both blobs built for this QEMU, machine and
  * x-igd-gms and written to <state_dir>/<uuid>/; ownership saved. A device
+ * that is not on vfio-pci is first claimed pending with its driver
+ * recorded (saved before any sysfs write), and the claim completed last:
+ * a daemon killed at any step leaves either a complete claim or a pending
+ * one that the next start settles (igd_owner_reconcile()). A device
  * owned by another domain is IGD_ERROR_CONFLICT naming the owner, unless
  * that ownership is older than IGD_OWNER_STALE_GRACE_SEC and the device's
  * VFIO group can be opened (no QEMU holds it: the owner stopped without a
@@ -138,7 +149,7 @@ void igd_owner_reconcile(IgdOwner *owner);
  * removed. Invalid arguments are IGD_ERROR_USAGE before anything is read.
  * All or nothing: when a step fails, the blobs of this call are removed,
  * the state is unchanged, and a device this call took from its host driver
- * is given back when rebind-on-release is set.
+ * is given back to it (whatever rebind-on-release says: no guest ran on it).
  */
 gboolean igd_owner_prepare(IgdOwner *owner, const IgdPrepareRequest *req, GError **error);
 /* Release: forget what @uuid owns, remove its blobs, rebind if configured. Unknown @uuid: success. */
@@ -182,7 +193,9 @@ typedef void (*IgdOwnerStatusFunc)(IgdJson *json, const IgdOwnerDeviceStatus *de
  *                  "platform", "driver", "driver_override",
  *                  "owner": { "uuid", "name", "mode",
  *                             "since": "2025-11-24T16:00:00Z" (ISO 8601, UTC),
- *                             "blobs": "<state_dir>/<uuid>" } | null,
+ *                             "blobs": "<state_dir>/<uuid>",
+ *                             "pending": false | true (a prepare not
+ *                               completed, seen by igd_owner_load()) } | null,
  *                  ...what @func adds } ],
  *   "watcher": [ the libvirt watcher's last action per domain, as
  *                igd_watch_record_write_json() writes it ],

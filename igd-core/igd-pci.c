@@ -32,6 +32,8 @@ struct _IgdPciDevice {
     char *driver;
     char *driver_override;
     gint iommu_group;
+    gboolean resource_read; /* "resource" read (once per device: every BAR is one line of it) */
+    char *resource;         /* its text, NULL when it could not be read or is garbage */
 };
 
 void
@@ -43,6 +45,7 @@ igd_pci_device_free(IgdPciDevice *dev)
     g_free(dev->dir);
     g_free(dev->driver);
     g_free(dev->driver_override);
+    g_free(dev->resource);
     g_free(dev);
 }
 
@@ -380,12 +383,17 @@ igd_pci_device_get_bar(IgdPciDevice *dev, guint index, guint64 *start, guint64 *
 
     if (index >= IGD_PCI_NUM_BARS)
         return FALSE;
-    path = igd_pci_device_attr_path(dev, "resource");
-    if (!igd_sysroot_read(dev->sysroot, path, RESOURCE_FILE_MAX, FALSE, &data, &len, NULL))
+    if (!dev->resource_read) {
+        dev->resource_read = TRUE;
+        path = igd_pci_device_attr_path(dev, "resource");
+        if (!igd_sysroot_read(dev->sysroot, path, RESOURCE_FILE_MAX, FALSE, &data, &len, NULL) ||
+            memchr(data, '\0', len) != NULL) /* binary garbage */
+            return FALSE;
+        dev->resource = (char *)g_steal_pointer(&data);
+    }
+    if (dev->resource == NULL)
         return FALSE;
-    if (memchr(data, '\0', len) != NULL)
-        return FALSE; /* binary garbage */
-    lines = g_strsplit((const char *)data, "\n", -1);
+    lines = g_strsplit(dev->resource, "\n", -1);
     if (g_strv_length(lines) <= index)
         return FALSE;
     tok = g_strsplit(lines[index], " ", -1);

@@ -75,9 +75,10 @@ gint igd_pci_device_get_iommu_group(const IgdPciDevice *dev);
 GBytes *igd_pci_device_read_config(IgdPciDevice *dev, GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
- * BAR @index (0..5) from the "resource" file ("0x... 0x... 0x..." per line).
- * FALSE when the BAR is unused (all zero), the line is missing or garbage,
- * or the file is absent. Any out pointer may be NULL.
+ * BAR @index (0..5) from the "resource" file ("0x... 0x... 0x..." per line),
+ * read once per @dev (the first call) and kept. FALSE when the BAR is
+ * unused (all zero), the line is missing or garbage, or the file is absent
+ * or garbage. Any out pointer may be NULL.
  */
 gboolean igd_pci_device_get_bar(IgdPciDevice *dev, guint index,
                                 guint64 *start, guint64 *end, guint64 *flags);

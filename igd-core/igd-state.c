@@ -12,9 +12,9 @@
 #include <libxml/tree.h>
 
 #include "igd-common.h"
+#include "igd-private-xml.h"
 #include "igd-state.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 
 #define IGD_STATE_VERSION "1"
 
@@ -45,6 +45,7 @@ igd_state_entry_copy(const IgdStateEntry *e)
     c->mode = g_strdup(e->mode);
     c->since = e->since;
     c->previous_driver = g_strdup(e->previous_driver);
+    c->pending = e->pending;
     return c;
 }
 
@@ -239,6 +240,17 @@ igd_state_claim(IgdState *state, const IgdPciAddress *addr, const char *uuid, co
 }
 
 gboolean
+igd_state_set_pending(IgdState *state, const IgdPciAddress *addr, gboolean pending)
+{
+    IgdStateEntry *e = (IgdStateEntry *)igd_state_lookup(state, addr);
+
+    if (e == NULL)
+        return FALSE;
+    e->pending = pending;
+    return TRUE;
+}
+
+gboolean
 igd_state_remove(IgdState *state, const IgdPciAddress *addr)
 {
     for (guint i = 0; i < state->entries->len; i++) {
@@ -268,28 +280,16 @@ igd_state_remove_uuid(IgdState *state, const char *uuid)
 
 /* ---- parse ---- */
 
-static char *
-get_attr(xmlNode *node, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
-    char *s;
-
-    if (v == NULL)
-        return NULL;
-    s = g_strdup((const char *)v);
-    xmlFree(v);
-    return s;
-}
-
 static IgdStateEntry *
 parse_device(xmlNode *node, const char *source, guint index, GError **error)
 {
-    g_autofree char *address = get_attr(node, "address");
-    g_autofree char *uuid = get_attr(node, "uuid");
-    g_autofree char *name = get_attr(node, "name");
-    g_autofree char *mode = get_attr(node, "mode");
-    g_autofree char *since = get_attr(node, "since");
-    g_autofree char *prev = get_attr(node, "previous-driver");
+    g_autofree char *address = igd_private_xml_attr(node, "address");
+    g_autofree char *uuid = igd_private_xml_attr(node, "uuid");
+    g_autofree char *name = igd_private_xml_attr(node, "name");
+    g_autofree char *mode = igd_private_xml_attr(node, "mode");
+    g_autofree char *since = igd_private_xml_attr(node, "since");
+    g_autofree char *prev = igd_private_xml_attr(node, "previous-driver");
+    g_autofree char *pending = igd_private_xml_attr(node, "pending");
     g_autoptr(GError) local = NULL;
     IgdStateEntry *e;
     IgdPciAddress addr;
@@ -299,7 +299,7 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
         const char *an = (const char *)a->name;
         if (a->ns != NULL || !(g_str_equal(an, "address") || g_str_equal(an, "uuid") || g_str_equal(an, "name") ||
                                g_str_equal(an, "mode") || g_str_equal(an, "since") ||
-                               g_str_equal(an, "previous-driver"))) {
+                               g_str_equal(an, "previous-driver") || g_str_equal(an, "pending"))) {
             g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: device %u: unknown attribute '%s'",
                         source, index, an);
             return NULL;
@@ -338,6 +338,13 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
                     source, index, shown);
         return NULL;
     }
+    /* Only the writer's one value: a complete claim has no attribute at all. */
+    if (pending != NULL && !g_str_equal(pending, "true")) {
+        g_autofree char *shown = g_strescape(pending, NULL);
+        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: device %u: invalid pending '%.60s' (only \"true\")",
+                    source, index, shown);
+        return NULL;
+    }
     e = g_new0(IgdStateEntry, 1);
     e->address = addr;
     e->uuid = g_ascii_strdown(uuid, -1);
@@ -345,6 +352,7 @@ parse_device(xmlNode *node, const char *source, guint index, GError **error)
     e->mode = g_strdup(mode ? mode : "");
     e->since = (gint64)since_v;
     e->previous_driver = g_steal_pointer(&prev);
+    e->pending = pending != NULL;
     return e;
 }
 
@@ -353,46 +361,14 @@ igd_state_parse(const char *data, gsize len, const char *source, GError **error)
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(IgdState) state = igd_state_new();
-    g_autofree char *version = NULL;
     xmlNode *root;
     guint index = 0;
 
-    if (len > IGD_STATE_MAX_BYTES) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: larger than %u bytes", source, IGD_STATE_MAX_BYTES);
+    doc = igd_private_xml_parse(data, len, IGD_STATE_MAX_BYTES, source, "igd-assign-state", IGD_STATE_VERSION,
+                                "state", error);
+    if (doc == NULL)
         return NULL;
-    }
-    if (len == 0 || memchr(data, '\0', len) != NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: %s", source,
-                    len == 0 ? "empty file" : "NUL byte in XML");
-        return NULL;
-    }
-    /* No XML_PARSE_NOENT (no entity substitution), no DTD loading, no network. */
-    doc = xmlReadMemory(data, (int)len, NULL, NULL,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOBLANKS);
-    if (doc == NULL) {
-        const xmlError *xe = xmlGetLastError();
-        g_autofree char *msg = g_strdup(xe && xe->message ? xe->message : "not well-formed");
-        g_strchomp(msg);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: not well-formed XML (line %d): %s", source,
-                    xe ? xe->line : 0, msg);
-        return NULL;
-    }
-    if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: a DOCTYPE is not allowed", source);
-        return NULL;
-    }
     root = xmlDocGetRootElement(doc);
-    if (root == NULL || root->ns != NULL || !xmlStrEqual(root->name, (const xmlChar *)"igd-assign-state")) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: root element is not <igd-assign-state>", source);
-        return NULL;
-    }
-    version = get_attr(root, "version");
-    if (g_strcmp0(version, IGD_STATE_VERSION) != 0) {
-        g_autofree char *shown = version ? g_strescape(version, NULL) : g_strdup("(none)");
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unsupported state version '%.20s' (want %s)",
-                    source, shown, IGD_STATE_VERSION);
-        return NULL;
-    }
     for (xmlNode *n = root->children; n; n = n->next) {
         IgdStateEntry *e;
         if (n->type == XML_COMMENT_NODE)
@@ -428,31 +404,12 @@ igd_state_parse(const char *data, gsize len, const char *source, GError **error)
 IgdState *
 igd_state_load(const char *path, GError **error)
 {
-    g_autofree char *data = NULL;
-    g_autoptr(GError) local = NULL;
-    gsize len = 0;
-    GStatBuf st;
+    gboolean missing = FALSE;
+    g_autoptr(GBytes) bytes = igd_private_xml_read(path, IGD_STATE_MAX_BYTES, "state file", &missing, error);
 
-    if (g_stat(path, &st) != 0) {
-        int saved = errno;
-        if (saved == ENOENT)
-            return igd_state_new();
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read state file '%s': %s", path, g_strerror(saved));
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: not a regular file", path);
-        return NULL;
-    }
-    if ((guint64)st.st_size > IGD_STATE_MAX_BYTES) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: larger than %u bytes", path, IGD_STATE_MAX_BYTES);
-        return NULL;
-    }
-    if (!g_file_get_contents(path, &data, &len, &local)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read state file: %s", local->message);
-        return NULL;
-    }
-    return igd_state_parse(data, len, path, error);
+    if (bytes == NULL)
+        return missing ? igd_state_new() : NULL;
+    return igd_state_parse(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), path, error);
 }
 
 char *
@@ -481,6 +438,8 @@ igd_state_to_xml(const IgdState *state)
         xmlNewProp(n, (const xmlChar *)"since", (const xmlChar *)since);
         if (e->previous_driver != NULL)
             xmlNewProp(n, (const xmlChar *)"previous-driver", (const xmlChar *)e->previous_driver);
+        if (e->pending)
+            xmlNewProp(n, (const xmlChar *)"pending", (const xmlChar *)"true");
     }
     xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
     out = g_strndup((const char *)mem, (gsize)size);
@@ -492,14 +451,8 @@ gboolean
 igd_state_save(const IgdState *state, const char *path, GError **error)
 {
     g_autofree char *xml = igd_state_to_xml(state);
-    g_autoptr(GError) local = NULL;
 
-    if (!g_file_set_contents_full(path, xml, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                  0644, &local)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot write state file: %s", local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return igd_private_xml_save(path, xml, "state file", error);
 }
 
 gboolean

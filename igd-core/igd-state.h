@@ -7,6 +7,12 @@
  *     <device address="0000:00:02.0" uuid="..." name="win10" mode="legacy"
  *             since="1764000000" previous-driver="i915"/>
  *   </igd-assign-state>
+ *
+ * A claim is recorded before its device is bound: pending="true" marks a
+ * prepare that has written the intent (the previous driver) and not yet
+ * completed; completing it removes the attribute. A pending claim is only
+ * ever on disk, after a daemon killed mid-prepare (or one that could not
+ * save its rollback): the next start settles it (igd_owner_reconcile()).
  */
 #pragma once
 
@@ -28,6 +34,7 @@ typedef struct {
     char *mode;            /* "legacy", "upt", "auto" or "" */
     gint64 since;          /* seconds since the epoch when ownership began */
     char *previous_driver; /* host driver before vfio-pci took the device, NULL = none/unknown */
+    gboolean pending;      /* recorded before the bind, the prepare not completed (pending="true") */
 } IgdStateEntry;
 
 typedef struct _IgdState IgdState;
@@ -41,7 +48,8 @@ IgdState *igd_state_copy(const IgdState *state) G_GNUC_WARN_UNUSED_RESULT;
 /*
  * Parse a state document. @source names it in errors. Anything unexpected
  * (not XML, wrong root or version, unknown element, an address or UUID that
- * does not parse strictly, a mode not in the list, a device listed twice,
+ * does not parse strictly, a mode not in the list, a pending other than
+ * "true", a device listed twice,
  * too many devices, larger than IGD_STATE_MAX_BYTES) is IGD_ERROR_INVALID
  * naming @source and what is wrong. No network, no entities, no DTD.
  */
@@ -83,12 +91,15 @@ gboolean igd_state_check_claim(const IgdState *state, const IgdPciAddress *addr,
 /*
  * Record that @uuid owns @addr (after igd_state_check_claim(), which it
  * repeats). An existing entry of the same @uuid is updated (name, mode),
- * keeping its "since" and previous driver. @uuid must be a valid UUID
+ * keeping its "since", previous driver and pending mark; a new one is not
+ * pending. @uuid must be a valid UUID
  * (IGD_ERROR_USAGE otherwise); @name is cut to IGD_STATE_NAME_MAX bytes
  * at a character boundary; @mode NULL means "".
  */
 gboolean igd_state_claim(IgdState *state, const IgdPciAddress *addr, const char *uuid, const char *name,
                          const char *mode, const char *previous_driver, gint64 since, GError **error);
+/* Mark the claim of @addr pending or complete (igd-state.h's first comment). FALSE when @addr is not owned. */
+gboolean igd_state_set_pending(IgdState *state, const IgdPciAddress *addr, gboolean pending);
 /* Forget @addr. TRUE when it was owned. */
 gboolean igd_state_remove(IgdState *state, const IgdPciAddress *addr);
 /* Forget everything @uuid owns; returns how many devices were released. */

@@ -36,7 +36,7 @@
 #include "igd-sysroot.h"
 
 #define LINKS_MAX       40 /* Linux's MAXSYMLINKS: the walk gives ELOOP after as many links */
-#define OPENAT2_RETRIES 8  /* EAGAIN: a rename raced with a ".." under RESOLVE_BENEATH */
+#define OPENAT2_RETRIES 8  /* EAGAIN: a rename raced with a ".." under RESOLVE_BENEATH; then the walk */
 
 struct _IgdSysroot {
     char *root; /* "" for the real host */
@@ -313,8 +313,11 @@ open_beneath(int rootfd, const char *rel, int flags)
         /*
          * ENOSYS: Linux < 5.6. EPERM: a seccomp filter of an older
          * container runtime (a real denial gives EPERM in the walk too).
+         * EAGAIN still after the retries: a machine busy renaming (seen
+         * about once in 10^5 reads of a sysfs link under load); the walk
+         * does not depend on the kernel's rename sequence count.
          */
-        if (errno != ENOSYS && errno != EPERM)
+        if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
             return -1;
         break;
     }

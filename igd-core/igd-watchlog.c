@@ -4,17 +4,15 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "igd-common.h"
+#include "igd-private-xml.h"
 #include "igd-watchlog.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 
 #define IGD_WATCH_LOG_VERSION "1"
 
@@ -178,19 +176,6 @@ igd_watch_log_get_records(const IgdWatchLog *log)
 
 /* ---- parsing ---- */
 
-static char *
-get_attr(xmlNode *node, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
-    char *s;
-
-    if (v == NULL)
-        return NULL;
-    s = g_strdup((const char *)v);
-    xmlFree(v);
-    return s;
-}
-
 static gboolean
 only_attrs(xmlNode *node, const char *const *allowed, const char *source, const char *where, GError **error)
 {
@@ -241,7 +226,7 @@ static IgdFinding *
 parse_broken(xmlNode *node, const char *source, const char *where, GError **error)
 {
     static const char *const allowed[] = { "id", NULL };
-    g_autofree char *id = get_attr(node, "id");
+    g_autofree char *id = igd_private_xml_attr(node, "id");
     g_autofree char *message = NULL;
     g_autofree char *hint = NULL;
 
@@ -282,11 +267,11 @@ parse_domain(xmlNode *node, const char *source, guint index, GError **error)
 {
     static const char *const allowed[] = { "uuid", "name", "at", "action", "mode", NULL };
     g_autofree char *where = g_strdup_printf("domain %u", index);
-    g_autofree char *uuid = get_attr(node, "uuid");
-    g_autofree char *name = get_attr(node, "name");
-    g_autofree char *at = get_attr(node, "at");
-    g_autofree char *action = get_attr(node, "action");
-    g_autofree char *mode = get_attr(node, "mode");
+    g_autofree char *uuid = igd_private_xml_attr(node, "uuid");
+    g_autofree char *name = igd_private_xml_attr(node, "name");
+    g_autofree char *at = igd_private_xml_attr(node, "at");
+    g_autofree char *action = igd_private_xml_attr(node, "action");
+    g_autofree char *mode = igd_private_xml_attr(node, "mode");
     g_autofree char *message = NULL;
     g_autoptr(IgdWatchRecord) r = NULL;
     g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);
@@ -365,44 +350,14 @@ igd_watch_log_parse(const char *data, gsize len, const char *source, GError **er
 {
     g_autoptr(xmlDoc) doc = NULL;
     g_autoptr(IgdWatchLog) log = igd_watch_log_new();
-    g_autofree char *version = NULL;
     xmlNode *root;
     guint index = 0;
 
-    if (len > IGD_WATCH_LOG_MAX_BYTES) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: larger than %u bytes", source, IGD_WATCH_LOG_MAX_BYTES);
+    doc = igd_private_xml_parse(data, len, IGD_WATCH_LOG_MAX_BYTES, source, "igd-assign-watcher",
+                                IGD_WATCH_LOG_VERSION, "watcher log", error);
+    if (doc == NULL)
         return NULL;
-    }
-    if (len == 0 || memchr(data, '\0', len) != NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: %s", source, len == 0 ? "empty file" : "NUL byte in XML");
-        return NULL;
-    }
-    /* No XML_PARSE_NOENT (no entity substitution), no DTD loading, no network. */
-    doc = xmlReadMemory(data, (int)len, NULL, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == NULL) {
-        const xmlError *xe = xmlGetLastError();
-        g_autofree char *msg = g_strdup(xe && xe->message ? xe->message : "not well-formed");
-        g_strchomp(msg);
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: not well-formed XML (line %d): %s", source,
-                    xe ? xe->line : 0, msg);
-        return NULL;
-    }
-    if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: a DOCTYPE is not allowed", source);
-        return NULL;
-    }
     root = xmlDocGetRootElement(doc);
-    if (root == NULL || root->ns != NULL || !xmlStrEqual(root->name, (const xmlChar *)"igd-assign-watcher")) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: root element is not <igd-assign-watcher>", source);
-        return NULL;
-    }
-    version = get_attr(root, "version");
-    if (g_strcmp0(version, IGD_WATCH_LOG_VERSION) != 0) {
-        g_autofree char *shown = version ? g_strescape(version, NULL) : g_strdup("(none)");
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: unsupported watcher log version '%.20s' (want %s)",
-                    source, shown, IGD_WATCH_LOG_VERSION);
-        return NULL;
-    }
     for (xmlNode *n = root->children; n; n = n->next) {
         g_autoptr(GError) local = NULL;
         IgdWatchRecord *r;
@@ -440,31 +395,12 @@ igd_watch_log_parse(const char *data, gsize len, const char *source, GError **er
 IgdWatchLog *
 igd_watch_log_load(const char *path, GError **error)
 {
-    g_autofree char *data = NULL;
-    g_autoptr(GError) local = NULL;
-    gsize len = 0;
-    GStatBuf st;
+    gboolean missing = FALSE;
+    g_autoptr(GBytes) bytes = igd_private_xml_read(path, IGD_WATCH_LOG_MAX_BYTES, "watcher log", &missing, error);
 
-    if (g_stat(path, &st) != 0) {
-        int saved = errno;
-        if (saved == ENOENT)
-            return igd_watch_log_new();
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read watcher log '%s': %s", path, g_strerror(saved));
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: not a regular file", path);
-        return NULL;
-    }
-    if ((guint64)st.st_size > IGD_WATCH_LOG_MAX_BYTES) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: larger than %u bytes", path, IGD_WATCH_LOG_MAX_BYTES);
-        return NULL;
-    }
-    if (!g_file_get_contents(path, &data, &len, &local)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot read watcher log: %s", local->message);
-        return NULL;
-    }
-    return igd_watch_log_parse(data, len, path, error);
+    if (bytes == NULL)
+        return missing ? igd_watch_log_new() : NULL;
+    return igd_watch_log_parse(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), path, error);
 }
 
 /* ---- writing ---- */
@@ -523,12 +459,6 @@ gboolean
 igd_watch_log_save(const IgdWatchLog *log, const char *path, GError **error)
 {
     g_autofree char *xml = igd_watch_log_to_xml(log);
-    g_autoptr(GError) local = NULL;
 
-    if (!g_file_set_contents_full(path, xml, -1, G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE, 0644,
-                                  &local)) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_IO, "cannot write watcher log: %s", local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return igd_private_xml_save(path, xml, "watcher log", error);
 }

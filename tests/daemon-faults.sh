@@ -9,13 +9,17 @@
 #
 #   - the blobs are readable by QEMU's group (here nogroup, as nobody) and
 #     by no one else;
-#   - SIGKILL before each step of a first Prepare (bind, blobs, state) and
-#     of a Prepare that replaces an owner's blobs with another pair, then a
-#     restart: the device owned with a whole pair (the old one or the new
-#     one, never mixed) or not owned and no blobs; nothing left behind; the
-#     next Prepare works;
-#   - each step of a Prepare failing with ENOSPC: the Prepare fails (or
-#     succeeds whole), nothing is left, the daemon serves, the next works;
+#   - SIGKILL before each step of a first Prepare (the pending claim, bind,
+#     blobs, the claim completed: the IGD taken from i915) and of a Prepare
+#     that replaces an owner's blobs with another pair, then a restart: the
+#     device owned with a whole pair (the old one or the new one, never
+#     mixed) and i915 recorded, or not owned, no blobs and back on i915 with
+#     no driver_override; nothing left behind; the next Prepare works;
+#   - SIGKILL before each step of a start that settles a pending claim
+#     (gives the IGD back to i915), restart: the same end;
+#   - each step of a Prepare that binds failing with ENOSPC: the Prepare
+#     fails and the IGD is back on i915 (or it succeeds whole), nothing is
+#     left, the daemon serves, the next works;
 #   - the state directory a real full tmpfs (a private mount namespace),
 #     during the blobs and during the state commit;
 #   - 200 concurrent Prepares of two domains for one IGD: exactly one wins,
@@ -66,7 +70,7 @@ if [ -z "${IGD_DAEMON_FAULTS_NS:-}" ] && command -v unshare >/dev/null 2>&1 &&
     IGD_DAEMON_FAULTS_NS=1 exec unshare -m --propagation private sh "$0" "$@"
 fi
 
-echo "1..10"
+echo "1..11"
 [ -n "${IGD_VALGRIND:-}" ] && echo "# the daemon runs under: $IGD_VALGRIND"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/igd-daemon-faults.XXXXXX")
 chmod 755 "$tmp" # nobody reaches the blobs through it (the QEMU user would through /run)
@@ -113,11 +117,12 @@ to_i915() {
     printf '(null)\n' >"$root/$dev/driver_override"
 }
 driver() { basename "$(readlink "$root/$dev/driver" 2>/dev/null)" 2>/dev/null; }
+override() { cat "$root/$dev/driver_override" 2>/dev/null; }
 
 start_wait=300
 [ -n "${IGD_VALGRIND:-}" ] && start_wait=3000
-# start_daemon CONF [FAULT_AT [ACTION]]: the daemon under the three doubles; FAULT_AT 0 = no fault.
-start_daemon() {
+# spawn_daemon CONF [FAULT_AT [ACTION]]: the daemon under the three doubles; FAULT_AT 0 = no fault.
+spawn_daemon() {
     LD_PRELOAD=$fault:$sysfs:$vfio IGD_SYSFS_DOUBLE=$root \
     IGD_VFIO_DOUBLE=$root/dev/vfio IGD_VFIO_DOUBLE_CONFIG=$top_srcdir/tests/data/daemon/vfio-skl.conf \
     IGD_FAULT_DIRS=$state:$root/sys IGD_FAULT_ARM=$tmp/arm IGD_FAULT_AT=${2:-0} IGD_FAULT_ACTION=${3:-kill} \
@@ -125,6 +130,10 @@ start_daemon() {
         ${IGD_VALGRIND:-} "$daemon_bin" --bus-address "$addr" --sysfs-root "$root" --state-dir "$state" \
         --config "$1" >/dev/null 2>>"$tmp/daemon.log" &
     daemon_pid=$!
+}
+# start_daemon CONF [FAULT_AT [ACTION]]: spawned, and serving.
+start_daemon() {
+    spawn_daemon "$@"
     i=0
     until "$load" --address "$addr" --probe 1 >/dev/null 2>&1; do
         i=$((i + 1))
@@ -148,6 +157,19 @@ call() { # call METHOD ARGS...
 prepare_v1() { call Prepare "$uuid_a" alpha 0000:00:02.0 legacy; }
 prepare_v2() { call PrepareWithOptions "$uuid_a" alpha 0000:00:02.0 legacy "{'x-igd-gms': <uint32 1>}"; }
 owns() { grep -q "uuid=\"$1\"" "$state/state.xml" 2>/dev/null; }
+# What a restart must find of a Prepare that bound the IGD (on i915 before it): owned, on vfio-pci,
+# i915 recorded as the driver to give it back to, the claim complete; or no owner at all and the
+# IGD on i915 again with no driver_override (the kernel shows "(null)").
+owned_from_i915() {
+    [ "$(driver)" = vfio-pci ] && grep -q "uuid=\"$1\".* previous-driver=\"i915\"" "$state/state.xml" &&
+        ! grep -q 'pending=' "$state/state.xml" ||
+        { echo "owned, but driver $(driver), state:"; cat "$state/state.xml"; return 1; }
+}
+back_on_i915() {
+    ! grep -q '<device ' "$state/state.xml" 2>/dev/null && [ "$(driver)" = i915 ] && [ "$(override)" = "(null)" ] ||
+        { echo "not owned, but driver '$(driver)', driver_override '$(override)', state:"; cat "$state/state.xml"
+          return 1; }
+}
 # Nothing a killed or failed writer leaves: temp directories, temp state files, temp blobs.
 no_leftovers() {
     left=$(ls -A "$state" 2>/dev/null | grep -E '^\.|^state\.xml\.[A-Za-z0-9]{6}$')
@@ -237,16 +259,23 @@ kill_loop() {
 
 # A first Prepare: the IGD on i915, nobody owns it.
 baseline_first() { stop_daemon; fresh_tree i915; rm -rf "$state"; }
+owned_n=0; back_n=0
 check_after_kill_first() {
     if owns "$uuid_a"; then
-        same_pair "$state/$uuid_a" "$tmp/ref-v2" && [ "$(driver)" = vfio-pci ] ||
-            { echo "owned, but:"; show_pair "$state/$uuid_a"; echo "; driver $(driver)"; return 1; }
+        same_pair "$state/$uuid_a" "$tmp/ref-v2" ||
+            { echo "owned, but:"; show_pair "$state/$uuid_a"; echo; return 1; }
+        owned_from_i915 "$uuid_a" && owned_n=$((owned_n + 1))
     else
         [ ! -e "$state/$uuid_a" ] || { echo "not owned, but blobs: $(ls -A "$state/$uuid_a")"; return 1; }
+        back_on_i915 && back_n=$((back_n + 1))
     fi
 }
-check "SIGKILL before each step of a first Prepare (bind, blobs, state), restart: owned with the whole pair or not owned without blobs; the next Prepare works" \
-    kill_loop first
+kill_loop_first() {
+    kill_loop first || return 1
+    echo "summary: first: after the restart $owned_n owned (i915 recorded), $back_n back on i915 with no owner"
+}
+check "SIGKILL before each step of a first Prepare (state, bind, blobs, state), restart: owned with the whole pair and i915 recorded, or not owned, no blobs, the IGD on i915 again; the next Prepare works" \
+    kill_loop_first
 
 # Prepare again with another pair: V1 is there, V2 is asked for.
 baseline_again() {
@@ -271,6 +300,46 @@ else
     not_ok "SIGKILL before each step of a Prepare replacing an owner's pair" "$(cat "$tmp/out")"
 fi
 
+# A start that finds a pending claim (a Prepare killed after its bind: the IGD on vfio-pci, i915
+# recorded) gives the IGD back to i915; killed before each step of that start, the next start does.
+pending_state() {
+    printf '<igd-assign-state version="1">\n  <device address="0000:00:02.0" uuid="%s" name="alpha" mode="legacy" since="1" previous-driver="i915" pending="true"/>\n</igd-assign-state>\n' \
+        "$uuid_a" >"$state/state.xml"
+}
+settle_loop() {
+    k=1; kills=0
+    while :; do
+        stop_daemon; fresh_tree; rm -rf "$state"; mkdir -p "$state"; pending_state
+        : >"$tmp/steps"
+        touch "$tmp/arm"
+        spawn_daemon "$conf1" "$k" kill
+        i=0
+        until grep -q -- '-> FAULT' "$tmp/steps" || "$load" --address "$addr" --probe 1 >/dev/null 2>&1; do
+            i=$((i + 1)); [ $i -gt $start_wait ] && { echo "neither killed nor serving"; return 1; }; sleep 0.02
+        done
+        rm -f "$tmp/arm"
+        what=$(grep -- '-> FAULT' "$tmp/steps")
+        if [ -z "$what" ]; then
+            stop_daemon || return 1
+            back_on_i915 && no_leftovers || { echo "a start without a kill"; return 1; }
+            echo "summary: settle: $kills kills (one before each of $((k - 1)) steps of the start, stride $step_stride)"
+            [ $((k - 1)) -ge 5 ] || { echo "only $((k - 1)) steps?"; cat "$tmp/steps"; return 1; }
+            return 0
+        fi
+        wait "$daemon_pid" 2>/dev/null; daemon_pid=
+        kills=$((kills + 1))
+        start_daemon "$conf1" || { echo "restart after a kill at: $what"; return 1; }
+        back_on_i915 && no_leftovers && [ ! -e "$state/$uuid_a" ] ||
+            { echo "after a kill at: $what"; stop_daemon; return 1; }
+        prepare_v1 >/dev/null && owned_from_i915 "$uuid_a" ||
+            { echo "the next Prepare after a kill at: $what"; stop_daemon; return 1; }
+        stop_daemon || return 1
+        k=$((k + step_stride))
+    done
+}
+check "a start that finds a pending claim (the IGD on vfio-pci, i915 recorded), killed before each of its steps, restart: the IGD back on i915, no owner; the next Prepare works" \
+    settle_loop
+
 # ---- 3. each step failing as a full disk does ----
 enospc_loop() {
     k=1; failures=0
@@ -294,8 +363,9 @@ enospc_loop() {
                 { echo "at $what: $(cat "$tmp/call.out")"; return 1; }
             ! owns "$uuid_a" && [ ! -e "$state/$uuid_a" ] ||
                 { echo "a failed Prepare left its owner or blobs, at: $what"; return 1; }
+            back_on_i915 || { echo "a failed Prepare did not give the IGD back, at: $what"; return 1; }
         else
-            owns "$uuid_a" && same_pair "$state/$uuid_a" "$tmp/ref-v2" ||
+            owns "$uuid_a" && same_pair "$state/$uuid_a" "$tmp/ref-v2" && owned_from_i915 "$uuid_a" ||
                 { echo "a Prepare that succeeded is not whole, at: $what"; return 1; }
         fi
         no_leftovers || { echo "at: $what"; return 1; }
@@ -306,7 +376,7 @@ enospc_loop() {
         k=$((k + step_stride))
     done
 }
-check "ENOSPC at each step of a Prepare: it fails naming it (or succeeds whole), nothing is left, the daemon serves, the next works" \
+check "ENOSPC at each step of a Prepare that binds: it fails naming it, the IGD back on i915 (or succeeds whole), nothing is left, the daemon serves, the next works" \
     enospc_loop
 
 # ---- 4. a real full tmpfs ----

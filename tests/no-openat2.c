@@ -14,7 +14,7 @@
 
 long syscall(long number, ...);
 
-static gint hidden;
+static gint hidden; /* the errno openat2() answers with, 0: not hidden */
 static guint hidden_calls;
 static long (*next_syscall)(long, ...);
 
@@ -27,7 +27,13 @@ no_openat2_init(void)
 void
 igd_test_hide_openat2(gboolean hide)
 {
-    g_atomic_int_set(&hidden, hide ? 1 : 0);
+    g_atomic_int_set(&hidden, hide ? ENOSYS : 0);
+}
+
+void
+igd_test_fail_openat2(int err)
+{
+    g_atomic_int_set(&hidden, err);
 }
 
 guint
@@ -64,7 +70,7 @@ syscall(long number, ...)
 #ifdef SYS_openat2
     if (number == SYS_openat2 && g_atomic_int_get(&hidden)) {
         g_atomic_int_inc((gint *)&hidden_calls);
-        errno = ENOSYS;
+        errno = g_atomic_int_get(&hidden);
         return -1;
     }
 #endif

@@ -553,6 +553,30 @@ test_rebind_free_with_override(void)
     g_assert_cmpstr(drv, ==, "i915");
 }
 
+/* Free without an override (a give-back killed between vfio-pci's unbind and the probe): probed, i915 takes it. */
+static void
+test_rebind_free(void)
+{
+    g_autoptr(Host) h = host_new("skl-ideapad-vfio");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *drv = NULL;
+    g_autofree char *ov = NULL;
+    g_autofree char *link = g_build_filename(h->root, "sys/bus/pci/devices/" ADDR "/driver", NULL);
+    g_autofree char *back = g_build_filename(h->root, "sys/bus/pci/drivers/vfio-pci/" ADDR, NULL);
+    const char *const expected[] = { W_PROBE, NULL };
+
+    g_assert_cmpint(g_unlink(link), ==, 0);
+    g_assert_cmpint(g_unlink(back), ==, 0);
+    set_attr(h, ADDR, "driver_override", "(null)\n");
+    g_assert_true(igd_bind_rebind_host(h->sysroot, &h->addr, &error));
+    g_assert_no_error(error);
+    assert_writes(h, expected);
+    drv = host_driver(h);
+    g_assert_cmpstr(drv, ==, "i915");
+    ov = tree_override(h->root);
+    g_assert_cmpstr(ov, ==, "(null)\n");
+}
+
 static const char *const rebind_probe_fails[] = { W_OVERRIDE_CLEAR, W_UNBIND_VFIO, W_PROBE " -> EIO",
                                                   W_OVERRIDE_VFIO, W_BIND_VFIO, NULL };
 static const char *const rebind_unbind_fails[] = { W_OVERRIDE_CLEAR, W_UNBIND_VFIO " -> EBUSY", W_OVERRIDE_VFIO,
@@ -826,6 +850,7 @@ main(int argc, char **argv)
     g_test_add_func("/bind/rebind-host/no-i915", test_rebind_no_i915);
     g_test_add_func("/bind/rebind-host/stale-override", test_rebind_stale_override);
     g_test_add_func("/bind/rebind-host/free-with-override", test_rebind_free_with_override);
+    g_test_add_func("/bind/rebind-host/free", test_rebind_free);
     g_test_add_func("/bind/rebind-host/no-kernel", test_rebind_no_kernel);
     for (guint i = 0; i < G_N_ELEMENTS(rebind_rollback_cases); i++)
         g_test_add_data_func(rebind_rollback_cases[i].path, &rebind_rollback_cases[i], test_rebind_rollback);

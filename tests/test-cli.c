@@ -505,6 +505,8 @@ test_status(void)
         assert_contains(out, "\"uuid\": \"1ccfd97d-5eb4-478a-bbe6-88d254c16db7\"");
         /* the status document of igd-core (igd_owner_status_write()), as igd-assignd's GetStatus: since in ISO 8601 */
         assert_contains(out, "\"since\": \"2025-11-24T16:00:00Z\"");
+        assert_contains(out, "\"blobs\": \"");
+        assert_contains(out, "\",\n        \"pending\": false\n      },");
         assert_contains(out, "\"device_id\": \"0x1916\",\n      \"platform\": \"Skylake\",\n"
                              "      \"driver\": \"vfio-pci\",\n      \"driver_override\": \"vfio-pci\",");
         assert_contains(out, "\"domains\": [\n        {\n          \"name\": \"spice-qxl\",\n          \"uuid\": \"");
@@ -515,6 +517,28 @@ test_status(void)
         assert_contains(out, "\"warnings\": [],\n          \"watcher\": null\n");
         /* the libvirt watcher's records, from igd-assignd's state directory */
         assert_contains(out, "\"watcher\": [],\n  \"watcher_error\": null\n");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    /* a prepare not completed (in progress, or a killed igd-assignd's, which its next start settles) */
+    g_assert_true(g_file_set_contents(state,
+                                      "<igd-assign-state version=\"1\">\n"
+                                      "  <device address=\"0000:00:02.0\" uuid=\"1ccfd97d-5eb4-478a-bbe6-88d254c16db7\" "
+                                      "name=\"spice-qxl\" mode=\"legacy\" since=\"1764000000\" previous-driver=\"i915\" "
+                                      "pending=\"true\"/>\n"
+                                      "</igd-assign-state>\n", -1, NULL));
+    {
+        const char *args[] = { "-c", uri, "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "0000:00:02.0  Skylake        driver vfio-pci "
+                             " being prepared for spice-qxl (1ccfd97d-5eb4-478a-bbe6-88d254c16db7), not completed\n");
+    }
+    g_clear_pointer(&out, g_free);
+    g_clear_pointer(&err, g_free);
+    {
+        const char *args[] = { "-c", uri, "--json", "status", NULL };
+        g_assert_cmpint(run_env(args, root, env, &out, &err), ==, 0);
+        assert_contains(out, "\",\n        \"pending\": true\n      },");
     }
     g_clear_pointer(&out, g_free);
     g_clear_pointer(&err, g_free);

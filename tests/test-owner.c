@@ -728,6 +728,216 @@ test_reconcile_reboot(Fixture *f, gconstpointer data)
     igd_sysfs_double_setup(NULL, NULL, NULL);
 }
 
+/* ---- the intent before the bind ---- */
+
+/*
+ * The copy's IGD as the kernel shows it: bound to @driver (NULL: free),
+ * driver_override @override (NULL: none, shown "(null)"). The links are
+ * the ones the sysfs double makes.
+ */
+static void
+set_binding(Fixture *f, const char *driver, const char *override)
+{
+    g_autofree char *pci = g_build_filename(f->root, "sys/bus/pci", NULL);
+    g_autofree char *link = g_build_filename(f->root, DEV_DIR, "driver", NULL);
+    g_autofree char *ov = g_build_filename(f->root, DEV_DIR, "driver_override", NULL);
+    g_autofree char *ov_text = g_strdup_printf("%s\n", override ? override : "(null)");
+    const char *drivers[] = { "i915", "vfio-pci" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(drivers); i++) {
+        g_autofree char *back = g_build_filename(pci, "drivers", drivers[i], IGD, NULL);
+        g_unlink(back);
+    }
+    g_unlink(link);
+    if (driver != NULL) {
+        g_autofree char *target = g_strdup_printf("../../../../bus/pci/drivers/%s", driver);
+        g_autofree char *back = g_build_filename(pci, "drivers", driver, IGD, NULL);
+        g_assert_cmpint(symlink(target, link), ==, 0);
+        g_assert_cmpint(symlink("../../devices/" IGD, back), ==, 0);
+    }
+    g_assert_true(g_file_set_contents(ov, ov_text, -1, NULL));
+}
+
+/* The copy's IGD: "<driver or (none)> <driver_override's line>". */
+static char *
+binding(Fixture *f)
+{
+    g_autofree char *link = g_build_filename(f->root, DEV_DIR, "driver", NULL);
+    g_autofree char *ov = g_build_filename(f->root, DEV_DIR, "driver_override", NULL);
+    g_autofree char *target = g_file_read_link(link, NULL);
+    g_autofree char *ov_text = NULL;
+
+    g_assert_true(g_file_get_contents(ov, &ov_text, NULL, NULL));
+    g_strchomp(ov_text);
+    return g_strdup_printf("%s %s", target ? strrchr(target, '/') + 1 : "(none)", ov_text);
+}
+
+/* The sysfs double's write log since it was last emptied ("" when nothing was written). */
+static char *
+sysfs_writes(const char *log)
+{
+    g_autofree char *text = NULL;
+
+    if (!g_file_get_contents(log, &text, NULL, NULL))
+        return g_strdup("");
+    g_assert_true(g_file_set_contents(log, "", 0, NULL));
+    return g_steal_pointer(&text);
+}
+
+#define W_OVERRIDE(v) "/sys/bus/pci/devices/" IGD "/driver_override=" v "\n"
+#define W_UNBIND(d) "/sys/bus/pci/drivers/" d "/unbind=" IGD "\n"
+#define W_CLEAR W_OVERRIDE("\\n") /* "\n" clears it; the log C-escapes it */
+#define W_PROBE "/sys/bus/pci/drivers_probe=" IGD "\n"
+
+/*
+ * A prepare that takes the IGD from i915 writes its intent first: when the
+ * pending claim cannot be saved (the state file's place taken by a
+ * directory), not one sysfs write is made. When it fails after the bind
+ * (vfio-pci exposes no OpRegion), the IGD goes back to i915 whatever
+ * rebind-on-release says (the domain never ran on it), the state is as
+ * before, no blobs. Then it works: owned, i915 recorded, complete.
+ */
+static void
+test_intent_first(Fixture *f, gconstpointer data)
+{
+    g_autofree char *log = g_build_filename(f->dir, "sysfs.log", NULL);
+    g_autofree char *state = path_in(f->state_dir, IGD_STATE_FILE_NAME, NULL);
+    g_autofree char *b = NULL;
+    g_autofree char *w = NULL;
+    g_autofree char *content = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdState) st = NULL;
+    const IgdStateEntry *e;
+
+    set_binding(f, "i915", NULL);
+    igd_sysfs_double_setup(f->root, NULL, log);
+    fixture_owner(f, FALSE);
+    igd_owner_reconcile(f->owner);
+
+    g_assert_cmpint(g_mkdir(state, 0755), ==, 0);
+    g_assert_false(prepare(f, UUID_A, "win10", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_IO);
+    g_assert_nonnull(strstr(error->message, "cannot write state file"));
+    g_clear_error(&error);
+    w = sysfs_writes(log);
+    g_assert_cmpstr(w, ==, "");
+    b = binding(f);
+    g_assert_cmpstr(b, ==, "i915 (null)");
+    g_assert_cmpint(g_rmdir(state), ==, 0);
+
+    igd_vfio_double_setup(f->root, "no-opregion", 0, NULL);
+    g_assert_false(prepare(f, UUID_A, "win10", &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+    g_free(w);
+    w = sysfs_writes(log);
+    g_assert_cmpstr(w, ==, W_OVERRIDE("vfio-pci") W_UNBIND("i915") W_PROBE /* the bind */
+                           W_CLEAR W_UNBIND("vfio-pci") W_PROBE); /* given back */
+    g_free(b);
+    b = binding(f);
+    g_assert_cmpstr(b, ==, "i915 (null)");
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    g_assert_true(g_file_get_contents(state, &content, NULL, NULL));
+    g_assert_null(strstr(content, "<device"));
+    g_assert_false(blob_dir_exists(f, UUID_A));
+    assert_logged(f, "MESSAGE " UUID_A " " IGD ": gave " IGD " back to i915 (its prepare did not complete): now on i915");
+    assert_logged(f, "WARNING " UUID_A " " IGD ": prepare of " IGD " for domain 'win10' (" UUID_A ") failed: ");
+
+    igd_vfio_double_setup(f->root, "skl-opregion", 0, NULL);
+    g_assert_true(prepare(f, UUID_A, "win10", &error));
+    g_assert_no_error(error);
+    g_free(b);
+    b = binding(f);
+    g_assert_cmpstr(b, ==, "vfio-pci vfio-pci");
+    st = disk_state(f);
+    e = igd_state_lookup_uuid(st, UUID_A);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(e->previous_driver, ==, "i915");
+    g_assert_false(e->pending);
+    g_assert_cmpint(igd_sysfs_double_count_fds(), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
+}
+
+/*
+ * A pending claim found at start (the daemon killed during a prepare that
+ * took the IGD from i915), wherever the kill left the IGD: reconcile gives
+ * it back to i915 and forgets the claim, writing to sysfs only what undoes
+ * the prepare's writes; a QEMU holding the VFIO group (someone else's guest
+ * started with it meanwhile) keeps it; a device gone is just forgotten.
+ */
+typedef struct {
+    const char *name;
+    const char *driver, *override; /* the IGD as the kill left it */
+    const char *vfio_conf;         /* the VFIO double's config */
+    const char *writes;            /* what reconcile writes to sysfs */
+    const char *after;             /* binding() after */
+    const char *logged;
+} PendingCase;
+
+static const PendingCase pending_cases[] = {
+    { "after-bind", "vfio-pci", "vfio-pci", "skl-opregion", W_CLEAR W_UNBIND("vfio-pci") W_PROBE,
+      "i915 (null)", "gave " IGD " back to i915 (its prepare did not complete): now on i915" },
+    { "after-override", "i915", "vfio-pci", "skl-opregion", W_CLEAR, "i915 (null)",
+      "gave " IGD " back to i915 (its prepare did not complete): now on i915" },
+    { "after-unbind", NULL, "vfio-pci", "skl-opregion", W_CLEAR W_PROBE, "i915 (null)",
+      "gave " IGD " back to i915 (its prepare did not complete): now on i915" },
+    { "give-back-before-probe", NULL, NULL, "skl-opregion", W_PROBE, "i915 (null)",
+      "gave " IGD " back to i915 (its prepare did not complete): now on i915" },
+    { "before-bind", "i915", NULL, "skl-opregion", "", "i915 (null)",
+      "dropping pending ownership of " IGD " by domain " UUID_A ": its prepare did not complete, and did not move "
+      "the device" },
+    { "qemu-holds-it", "vfio-pci", "vfio-pci", "busy", "", "vfio-pci vfio-pci",
+      "dropping pending ownership of " IGD " by domain " UUID_A ": its prepare did not complete, and the device's "
+      "VFIO group cannot be opened (a QEMU may hold it): left on vfio-pci: " },
+};
+
+static void
+test_intent_settle(Fixture *f, gconstpointer data)
+{
+    const PendingCase *c = data;
+    g_autofree char *log = g_build_filename(f->dir, "sysfs.log", NULL);
+    g_autofree char *w = NULL;
+    g_autofree char *b = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *listing = NULL;
+    g_autoptr(GError) error = NULL;
+
+    write_state(f, "<igd-assign-state version=\"1\">\n"
+                   "  <device address=\"" IGD "\" uuid=\"" UUID_A "\" name=\"win10\" mode=\"legacy\" since=\"1\" "
+                   "previous-driver=\"i915\" pending=\"true\"/>\n"
+                   "  <device address=\"0000:00:03.0\" uuid=\"" UUID_B "\" name=\"gone\" mode=\"\" since=\"1\" "
+                   "previous-driver=\"i915\" pending=\"true\"/>\n"
+                   "</igd-assign-state>\n");
+    make_blob_dir(f, UUID_A);
+    set_binding(f, c->driver, c->override);
+    igd_vfio_double_setup(f->root, c->vfio_conf, 0, NULL);
+    igd_sysfs_double_setup(f->root, NULL, log);
+
+    /* `igd-assign status` reads it as it is: being prepared, not owned. */
+    fixture_owner(f, FALSE);
+    g_assert_true(igd_owner_load(f->owner, &error));
+    status = igd_owner_get_status(f->owner, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(status, "\"blobs\": \"" ));
+    g_assert_nonnull(strstr(status, "\"pending\": true\n"));
+
+    fixture_owner(f, FALSE);
+    igd_owner_reconcile(f->owner);
+    w = sysfs_writes(log);
+    g_assert_cmpstr(w, ==, c->writes);
+    b = binding(f);
+    g_assert_cmpstr(b, ==, c->after);
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    g_assert_cmpuint(igd_state_get_entries(igd_owner_get_state(f->owner))->len, ==, 0);
+    listing = tree_of(f->state_dir);
+    g_assert_cmpstr(listing, ==, IGD_STATE_FILE_NAME); /* the blobs of a domain that owns nothing: removed */
+    assert_logged(f, c->logged);
+    assert_logged(f, "WARNING " UUID_B " 0000:00:03.0: dropping pending ownership of 0000:00:03.0 by domain " UUID_B
+                     ": PCI device '0000:00:03.0' not found in ");
+    g_assert_cmpint(igd_sysfs_double_count_fds(), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
+}
+
 /* A corrupt state file is set aside, not trusted, said in the status; the owner serves. */
 static void
 test_reconcile_corrupt(Fixture *f, gconstpointer data)
@@ -867,6 +1077,32 @@ test_fail_keeps_binding(Fixture *f, gconstpointer data)
     g_assert_false(prepare(f, UUID_A, "win10", &error));
     g_assert_true(g_file_get_contents(override, &after, NULL, NULL));
     g_assert_cmpstr(after, ==, before);
+}
+
+/*
+ * An IGD on vfio-pci already is not bound again (nothing is written to
+ * sysfs); whether its IOMMU group can be used is vfio's to say when the
+ * blobs open it: a group that is not viable is refused naming the group,
+ * and nothing is left.
+ */
+static void
+test_group_not_viable(Fixture *f, gconstpointer data)
+{
+    g_autofree char *log = g_build_filename(f->dir, "sysfs.log", NULL);
+    g_autofree char *w = NULL;
+    g_autoptr(GError) error = NULL;
+
+    igd_sysfs_double_setup(f->root, NULL, log);
+    igd_vfio_double_setup(f->root, "not-viable", 0, NULL);
+    g_assert_false(prepare(f, UUID_A, "win10", &error));
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_CHECK_FAILED);
+    g_assert_cmpstr(error->message, ==, "IOMMU group 0 is not viable: every device in it must be bound to vfio-pci "
+                                        "or unbound");
+    w = sysfs_writes(log);
+    g_assert_cmpstr(w, ==, "");
+    g_assert_false(blob_dir_exists(f, UUID_A));
+    g_assert_cmpuint(disk_entries(f), ==, 0);
+    igd_sysfs_double_setup(NULL, NULL, NULL);
 }
 
 /* A VBT override (the daemon's [device] vbt=): not a VBT is refused naming the file; a real one is spliced in. */
@@ -1070,11 +1306,17 @@ main(int argc, char **argv)
     OWNER_TEST("/owner/reconcile", test_reconcile, NULL);
     OWNER_TEST("/owner/reconcile/corrupt", test_reconcile_corrupt, NULL);
     OWNER_TEST("/owner/reconcile/reboot", test_reconcile_reboot, NULL);
+    OWNER_TEST("/owner/intent/first", test_intent_first, NULL);
+    for (guint i = 0; i < G_N_ELEMENTS(pending_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/owner/intent/settle/%s", pending_cases[i].name);
+        OWNER_TEST(path, test_intent_settle, &pending_cases[i]);
+    }
     OWNER_TEST("/owner/rollback/state-dir", test_fail_state_dir, NULL);
     OWNER_TEST("/owner/rollback/state-save", test_fail_state_save, NULL);
     OWNER_TEST("/owner/rollback/no-opregion", test_fail_opregion, "no-opregion");
     OWNER_TEST("/owner/rollback/unreadable-opregion", test_fail_opregion, "unreadable");
     OWNER_TEST("/owner/rollback/keeps-binding", test_fail_keeps_binding, NULL);
+    OWNER_TEST("/owner/rollback/group-not-viable", test_group_not_viable, NULL);
     OWNER_TEST("/owner/status", test_status, NULL);
     OWNER_TEST("/owner/status/absent", test_status_absent, NULL);
     return g_test_run();

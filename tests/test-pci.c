@@ -360,6 +360,17 @@ check_bars(IgdPciDevice *dev, const Bar want[6])
     g_assert_false(igd_pci_device_get_bar(dev, G_MAXUINT, NULL, NULL, NULL));
 }
 
+/* The device of 00:02.0 opened again (what a new reading of the tree sees). */
+static void
+reopen(Tree *t, IgdPciDevice **dev)
+{
+    g_autoptr(GError) error = NULL;
+
+    igd_pci_device_free(*dev);
+    *dev = open_dev(t, "0000:00:02.0", &error);
+    g_assert_no_error(error);
+}
+
 static void
 test_resource(Tree *t, gconstpointer data)
 {
@@ -404,18 +415,27 @@ test_resource(Tree *t, gconstpointer data)
     g_assert_no_error(error);
     check_bars(dev, skl);
 
+    /* Read once per device: the same object keeps what it read, a new one reads the file again. */
     put(dir, "resource", garbage, -1);
+    check_bars(dev, skl);
+    reopen(t, &dev);
     check_bars(dev, garbage_want);
 
     for (guint i = 0; i < G_N_ELEMENTS(bad_lines); i++) {
         g_test_message("resource line '%s'", bad_lines[i]);
         put(dir, "resource", bad_lines[i], -1);
+        reopen(t, &dev);
         check_bars(dev, none);
     }
 
     put(dir, "resource", huge, -1); /* larger than any real resource file */
+    reopen(t, &dev);
     check_bars(dev, none);
     put(dir, "resource", "0x1000 0x1fff 0x0\0\n", 19); /* a NUL byte inside */
+    reopen(t, &dev);
+    check_bars(dev, none);
+    /* A file that was garbage stays so for this object too. */
+    put(dir, "resource", "0x00000000b0000000 0x00000000b0ffffff 0x0000000000140204\n", -1);
     check_bars(dev, none);
 }
 

@@ -120,6 +120,59 @@ test_schema(void)
     g_assert_false(validates(bad_xml));
 }
 
+/*
+ * A pending claim (recorded before the bind): written as pending="true",
+ * read back, kept by a copy and by a claim of the same domain, cleared by
+ * igd_state_set_pending(); the schema takes it and refuses any other value.
+ */
+static void
+test_pending(void)
+{
+    g_autoptr(IgdState) st = two_devices();
+    g_autoptr(IgdState) copy = NULL;
+    g_autoptr(IgdState) back = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *complete = NULL;
+    g_autoptr(GError) error = NULL;
+    IgdPciAddress a = addr("0000:00:02.0");
+    IgdPciAddress b = addr("0000:01:00.0");
+    IgdPciAddress absent = addr("0000:00:03.0");
+    const IgdStateEntry *e;
+
+    g_assert_false(igd_state_lookup(st, &a)->pending); /* a new claim is complete */
+    g_assert_true(igd_state_set_pending(st, &a, TRUE));
+    g_assert_false(igd_state_set_pending(st, &absent, TRUE));
+    xml = igd_state_to_xml(st);
+    g_assert_nonnull(strstr(xml, "since=\"1764000000\" previous-driver=\"i915\" pending=\"true\"/>"));
+    g_assert_true(strstr(xml, "pending=") == g_strrstr(xml, "pending=")); /* only that one */
+    g_assert_true(validates(xml));
+    back = igd_state_parse(xml, strlen(xml), "pending", &error);
+    g_assert_no_error(error);
+    g_assert_true(igd_state_lookup(back, &a)->pending);
+    g_assert_false(igd_state_lookup(back, &b)->pending);
+    copy = igd_state_copy(back);
+    g_assert_true(igd_state_lookup(copy, &a)->pending);
+    /* The same domain claims again (the prepare completing): still pending until marked complete. */
+    g_assert_true(igd_state_claim(copy, &a, UUID_A, "win10", "legacy", NULL, 1999999999, &error));
+    e = igd_state_lookup(copy, &a);
+    g_assert_true(e->pending);
+    g_assert_cmpstr(e->previous_driver, ==, "i915");
+    g_assert_true(igd_state_set_pending(copy, &a, FALSE));
+    complete = igd_state_to_xml(copy);
+    g_assert_null(strstr(complete, "pending"));
+    /* The schema refuses what the parser refuses. */
+    for (guint i = 0; i < 4; i++) {
+        static const char *const values[] = { "yes", "", "false", "TRUE" };
+        g_autofree char *bad = g_strdup_printf("<igd-assign-state version=\"1\"><device address=\"0000:00:02.0\" "
+                                               "uuid=\"" UUID_A "\" name=\"a\" mode=\"\" since=\"1\" "
+                                               "pending=\"%s\"/></igd-assign-state>",
+                                               values[i]);
+        g_autoptr(IgdState) refused = igd_state_parse(bad, strlen(bad), "t", NULL);
+        g_assert_null(refused);
+        g_assert_false(validates(bad));
+    }
+}
+
 static void
 test_conflict(void)
 {
@@ -252,6 +305,13 @@ static const BadCase bad_cases[] = {
     { "bad-attribute.xml", "unknown attribute 'evil'" },
     { "bad-driver.xml", "invalid previous-driver '../i915'" },
     { "bad-missing-uuid.xml", "missing uuid attribute" },
+    /* pending: "true" or absent, nothing else */
+    { "bad-pending-yes.xml", "device 1: invalid pending 'yes' (only \"true\")" },
+    { "bad-pending-empty.xml", "device 1: invalid pending '' (only \"true\")" },
+    { "bad-pending-false.xml", "device 1: invalid pending 'false' (only \"true\")" },
+    { "bad-pending-case.xml", "device 1: invalid pending 'TRUE' (only \"true\")" },
+    { "bad-pending-truncated.xml", "not well-formed XML" },
+    { "bad-pending-twice.xml", "not well-formed XML" },
 };
 
 static void
@@ -285,7 +345,33 @@ test_oversized(void)
     st = igd_state_load(path, &error);
     g_assert_null(st);
     g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
-    g_assert_nonnull(strstr(error->message, "larger than 1048576 bytes"));
+    g_assert_nonnull(strstr(error->message, "larger than 1048576"));
+    igd_test_rmtree(dir);
+}
+
+/* a FIFO or a directory where the state file belongs: refused at once, never opened for a blocking read */
+static void
+test_not_regular(void)
+{
+    g_autofree char *dir = igd_test_mkdtemp();
+    g_autofree char *path = g_build_filename(dir, IGD_STATE_FILE_NAME, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(IgdState) st = NULL;
+    gint64 t0 = g_get_monotonic_time();
+
+    g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+    st = igd_state_load(path, &error);
+    g_assert_null(st);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+    g_clear_error(&error);
+    g_assert_cmpint(unlink(path), ==, 0);
+    g_assert_cmpint(g_mkdir(path, 0700), ==, 0);
+    st = igd_state_load(path, &error);
+    g_assert_null(st);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_INVALID);
+    g_assert_nonnull(strstr(error->message, "not a regular file"));
     igd_test_rmtree(dir);
 }
 
@@ -386,12 +472,14 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/state/roundtrip", test_roundtrip);
     g_test_add_func("/state/schema", test_schema);
+    g_test_add_func("/state/pending", test_pending);
     g_test_add_func("/state/conflict", test_conflict);
     g_test_add_func("/state/idempotent", test_idempotent);
     g_test_add_func("/state/remove", test_remove);
     g_test_add_func("/state/uuid", test_uuid);
     g_test_add_func("/state/name-sanitized", test_name_sanitized);
     g_test_add_func("/state/oversized", test_oversized);
+    g_test_add_func("/state/not-regular", test_not_regular);
     g_test_add_func("/state/load-save", test_load_save);
     g_test_add_func("/state/save-unwritable", test_save_unwritable);
     g_test_add_func("/state/set-aside", test_set_aside);

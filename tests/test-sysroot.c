@@ -557,6 +557,40 @@ test_inside(gconstpointer data)
 }
 
 /*
+ * openat2() answering EAGAIN on every try (a rename racing with ".." under
+ * RESOLVE_BENEATH, as on a busy machine): the readers still answer, by the
+ * user-space walk after igd-sysroot.c's retries (OPENAT2_RETRIES, 8), and
+ * a link out of the tree is still refused.
+ */
+static void
+test_openat2_eagain(void)
+{
+    g_autoptr(Tree) tree = tree_new();
+    g_autoptr(GError) error = NULL;
+    g_autofree char *vendor = NULL;
+    g_autofree char *link = g_build_filename(tree->root, DEV_DIR, "vendor-out", NULL);
+    guint before = igd_test_openat2_hidden_calls();
+
+    if (!igd_test_kernel_has_openat2()) {
+        g_test_skip("this kernel has no openat2(): nothing answers EAGAIN");
+        return;
+    }
+    g_assert_cmpint(symlink(tree->secret, link), ==, 0);
+    igd_test_fail_openat2(EAGAIN);
+    vendor = igd_sysroot_read_line(tree->sysroot, HOST_DIR "/vendor", &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(vendor, ==, "0x8086");
+    /* the first try and 8 retries, then the walk */
+    g_assert_cmpuint(igd_test_openat2_hidden_calls() - before, >=, 9);
+    g_clear_pointer(&vendor, g_free);
+    vendor = igd_sysroot_read_line(tree->sysroot, HOST_DIR "/vendor-out", &error);
+    igd_test_fail_openat2(0);
+    g_assert_null(vendor);
+    g_assert_error(error, IGD_ERROR, IGD_ERROR_DENIED);
+    g_assert_nonnull(strstr(error->message, "leads outside the sysroot"));
+}
+
+/*
  * The edges of confinement, both modes: ".." up to the root and back in is
  * inside; one more is out. A chain of 40 links resolves (Linux's
  * MAXSYMLINKS), 41 is a loop. A link into a directory that is itself a
@@ -1052,6 +1086,7 @@ main(int argc, char **argv)
         }
     }
     g_test_add_func("/sysroot/host", test_host);
+    g_test_add_func("/sysroot/openat2-eagain", test_openat2_eagain);
 
     for (guint t = 0; t < G_N_ELEMENTS(cli_targets); t++) {
         const CliTarget *ct = &cli_targets[t];

@@ -446,8 +446,12 @@ classify_under(const char *path, const char *root)
 static Kind
 double_classify(const char *path)
 {
+    /* realpath() of $IGD_VFIO_DOUBLE, made once per value (a readlink() per component on every open of the
+     * program under test would be most of what an open costs, and benchmarks run under the double) */
+    static GMutex real_lock;
+    static char *real_of, *real;
     const char *root = g_getenv("IGD_VFIO_DOUBLE");
-    g_autofree char *real = NULL;
+    g_autofree char *mine = NULL;
     Kind kind;
 
     if (root == NULL || *root == '\0' || path == NULL)
@@ -455,8 +459,16 @@ double_classify(const char *path)
     kind = classify_under(path, root);
     if (kind != KIND_NONE)
         return kind;
-    real = realpath(root, NULL);
-    return real ? classify_under(path, real) : KIND_NONE;
+    g_mutex_lock(&real_lock);
+    if (g_strcmp0(real_of, root) != 0 || real == NULL) { /* a root that did not exist yet is looked at again */
+        g_free(real_of);
+        free(real);
+        real_of = g_strdup(root);
+        real = realpath(root, NULL);
+    }
+    mine = g_strdup(real);
+    g_mutex_unlock(&real_lock);
+    return mine ? classify_under(path, mine) : KIND_NONE;
 }
 
 /* @path relative to @dirfd as an absolute path (NULL when the dirfd has none). */

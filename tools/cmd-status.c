@@ -108,7 +108,11 @@ status_device(IgdJson *json, const IgdOwnerDeviceStatus *dev, gpointer user_data
     g_string_append_printf(s->text, "%s  %-14s driver %-9s", dev->name,
                            dev->platform ? dev->platform->platform : dev->present ? "unknown" : "absent",
                            dev->driver ? dev->driver : "(none)");
-    if (owner) {
+    if (owner && owner->pending) {
+        /* a prepare in progress, or one a killed daemon left: its next start settles it */
+        g_autofree char *shown = g_strescape(owner->name, NULL);
+        g_string_append_printf(s->text, " being prepared for %s (%s), not completed", shown, owner->uuid);
+    } else if (owner) {
         g_autofree char *shown = g_strescape(owner->name, NULL);
         g_string_append_printf(s->text, " owned by %s (%s, %s mode)", shown, owner->uuid,
                                owner->mode && *owner->mode ? owner->mode : "unknown");
