@@ -492,19 +492,32 @@ igd_xml_is_blank(const xmlNode *n)
     return t->_private == &blank_yes;
 }
 
-/* The indentation of @node: what follows the last newline of the blank text before it, or NULL. */
+/*
+ * The indentation of @node: the white space between the last newline of
+ * the text before it and @node, or NULL when @node does not start a line.
+ * Text before that newline does not matter (";\n    <hostdev>" is
+ * indented by four spaces), so a node formatted once is read back with
+ * the indentation it was given.
+ */
 char *
 igd_xml_indent(const xmlNode *node)
 {
     const xmlNode *prev = node->prev;
-    const char *nl;
+    const char *c;
+    gsize n;
 
-    if (!igd_xml_is_blank(prev))
+    if (prev == NULL || prev->type != XML_TEXT_NODE || prev->content == NULL)
         return NULL;
-    nl = strrchr((const char *)prev->content, '\n');
-    if (nl == NULL)
+    c = (const char *)prev->content;
+    n = strlen(c);
+    while (n > 0 && c[n - 1] != '\n') {
+        if (!g_ascii_isspace(c[n - 1]))
+            return NULL;
+        n--;
+    }
+    if (n == 0)
         return NULL;
-    return g_strdup(nl + 1);
+    return g_strdup(c + n);
 }
 
 /* Indentation for children of @parent, NULL when the document is written without any. */

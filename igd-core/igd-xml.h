@@ -83,7 +83,7 @@ xmlNode *igd_xml_device_address(const xmlNode *device);
 gboolean igd_xml_parse_pci_address(const xmlNode *address, IgdPciAddress *addr);
 /* Text nodes of nothing but white space. */
 gboolean igd_xml_is_blank(const xmlNode *node);
-/* The indentation in front of @node (what follows the last newline of the blank text before it), or NULL. */
+/* The indentation in front of @node (the white space after the last newline of the text before it), or NULL. */
 char *igd_xml_indent(const xmlNode *node) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ---- edits that keep the document's layout ---- */

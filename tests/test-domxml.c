@@ -1516,6 +1516,28 @@ test_regress_decimal_slot(void)
     }
 }
 
+/*
+ * Text that is not white space in <devices> where legacy mode puts the IGD
+ * hostdev (found by tests/fuzz rewrite, corpus/rewrite/repro-text-before-
+ * new-hostdev.xml): the first rewrite indents the new hostdev after ";",
+ * the second read it back as not indented and wrote it on one line.
+ */
+static void
+test_regress_text_before_hostdev(void)
+{
+    static const char xml[] = "<domain type=\"kvm\">\n  <name>t</name>\n  <os>\n"
+                              "    <type arch=\"x86_64\" machine=\"pc\">hvm</type>\n  </os>\n  <devices>\n"
+                              "    <emulator>/usr/bin/qemu-system-x86_64</emulator>\n"
+                              "    <video>\n      <model type=\"vga\"/>\n    </video>\n"
+                              ";    <video>\n      <model type=\"vga\"/>\n    </video>\n  </devices>\n</domain>\n";
+    g_autofree char *once = rewrite_ok(xml, IGD_MODE_LEGACY, NULL);
+    g_autofree char *twice = rewrite_ok(once, IGD_MODE_LEGACY, NULL);
+
+    g_assert_nonnull(strstr(once, ";    \n    <hostdev mode=\"subsystem\" type=\"pci\" managed=\"no\">\n"
+                                  "      <driver name=\"vfio\"/>\n"));
+    g_assert_cmpstr(twice, ==, once);
+}
+
 /* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
 static void
 assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
@@ -2257,6 +2279,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/igd-choice", test_regress_igd_choice);
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
+    g_test_add_func("/domxml/regress/text-before-hostdev", test_regress_text_before_hostdev);
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
