@@ -239,30 +239,24 @@ is_empty(const xmlNode *n)
     return TRUE;
 }
 
-/* @text without white space at its ends and without the runs of white space that hold a newline. */
+/* @s without any white space. */
 static char *
-without_layout(const char *text)
+without_space(const char *s)
 {
     GString *r = g_string_new(NULL);
-    const char *p = text;
 
-    while (*p) {
-        gsize n = strspn(p, " \t\r\n");
-        if (n > 0) {
-            if (memchr(p, '\n', n) == NULL && r->len > 0 && p[n] != '\0')
-                g_string_append_len(r, p, (gssize)n);
-            p += n;
-            continue;
-        }
-        g_string_append_c(r, *p++);
-    }
+    for (; *s; s++)
+        if (!g_ascii_isspace(*s))
+            g_string_append_c(r, *s);
     return g_string_free(r, FALSE);
 }
 
 /*
  * Layout, which the rewrite may change next to what it adds, moves or
- * removes: blank text nodes go, other text loses its indentation (white
- * space runs with a newline, white space at the ends).
+ * removes: blank text nodes go, and other text is compared without white
+ * space. Text nodes that meet where an element was removed are one text
+ * first (the rewrite's output, parsed, has them as one): the white space
+ * where they join is the removed element's indentation, kept or not.
  */
 static void
 drop_blanks(xmlNode *n)
@@ -271,12 +265,24 @@ drop_blanks(xmlNode *n)
 
     for (c = n->children; c; c = next) {
         next = c->next;
-        if (c->type == XML_TEXT_NODE && xmlIsBlankNode(c)) {
-            drop(c);
-        } else if (c->type == XML_TEXT_NODE && c->content) {
-            g_autofree char *t = without_layout((const char *)c->content);
-            xmlNodeSetContent(c, NULL);
-            xmlNodeAddContent(c, (const xmlChar *)t);
+        if (c->type == XML_TEXT_NODE) {
+            g_autoptr(GString) all = g_string_new(c->content ? (const char *)c->content : "");
+            g_autofree char *t = NULL;
+
+            while (next && next->type == XML_TEXT_NODE) {
+                xmlNode *after = next->next;
+
+                g_string_append(all, next->content ? (const char *)next->content : "");
+                drop(next);
+                next = after;
+            }
+            t = without_space(all->str);
+            if (t[0] == '\0') {
+                drop(c);
+            } else {
+                xmlNodeSetContent(c, NULL);
+                xmlNodeAddContent(c, (const xmlChar *)t);
+            }
         } else if (c->type == XML_ELEMENT_NODE) {
             drop_blanks(c);
         }
@@ -537,18 +543,6 @@ without_blank_lines(const char *s)
         g_string_append(r, lines[i]);
         g_string_append_c(r, '\n');
     }
-    return g_string_free(r, FALSE);
-}
-
-/* @s without any white space. */
-static char *
-without_space(const char *s)
-{
-    GString *r = g_string_new(NULL);
-
-    for (; *s; s++)
-        if (!g_ascii_isspace(*s))
-            g_string_append_c(r, *s);
     return g_string_free(r, FALSE);
 }
 
