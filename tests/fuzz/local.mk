@@ -6,7 +6,7 @@
 # clang, libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer in
 # tests/fuzz/build/ and runs each for N seconds (tests/fuzz/run-fuzz);
 # `make fuzz-coverage` prints the line coverage of each parser by its corpus.
-FUZZ_TARGETS = opregion vbt rom gmch pci-address sysfs-number state hook-scan rewrite versions kmsg iomem json
+FUZZ_TARGETS = opregion vbt rom gmch pci-address sysfs-number state watchlog hook-scan rewrite versions kmsg iomem json
 FUZZ_SECONDS = 60
 FUZZ_RUNS = 1000000
 FUZZ_BUILDDIR = $(abs_top_builddir)/tests/fuzz/build
@@ -51,6 +51,11 @@ TESTS += tests/fuzz/fuzz-state
 tests_fuzz_fuzz_state_SOURCES = tests/fuzz/fuzz-state.c
 tests_fuzz_fuzz_state_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_fuzz_fuzz_state_LDADD = $(FUZZ_REPLAY_LIBS)
+check_PROGRAMS += tests/fuzz/fuzz-watchlog
+TESTS += tests/fuzz/fuzz-watchlog
+tests_fuzz_fuzz_watchlog_SOURCES = tests/fuzz/fuzz-watchlog.c
+tests_fuzz_fuzz_watchlog_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
+tests_fuzz_fuzz_watchlog_LDADD = $(FUZZ_REPLAY_LIBS)
 check_PROGRAMS += tests/fuzz/fuzz-hook-scan
 TESTS += tests/fuzz/fuzz-hook-scan
 tests_fuzz_fuzz_hook_scan_SOURCES = tests/fuzz/fuzz-hook-scan.c hook/igd-hook-common.c
