@@ -85,6 +85,15 @@ igd_private_xml_parse(const char *data, gsize len, gsize max, const char *source
 }
 
 gboolean
+igd_private_xml_is_temp(const char *name, const char *file_name)
+{
+    gsize prefix = strlen(file_name) + 1;
+
+    return g_str_has_prefix(name, file_name) && name[prefix - 1] == '.' && strlen(name) == prefix + 6 &&
+           strchr(name + prefix, '.') == NULL;
+}
+
+gboolean
 igd_private_xml_save(const char *path, const char *xml, const char *what, GError **error)
 {
     g_autoptr(GError) local = NULL;
