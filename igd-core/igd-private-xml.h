@@ -44,7 +44,4 @@ gboolean igd_private_xml_save(const char *path, const char *xml, const char *wha
  */
 gboolean igd_private_xml_is_temp(const char *name, const char *file_name);
 
-/* The un-namespaced attribute @name of @node, or NULL. */
-char *igd_private_xml_attr(xmlNode *node, const char *name) G_GNUC_WARN_UNUSED_RESULT;
-
 G_END_DECLS

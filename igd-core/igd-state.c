@@ -13,6 +13,7 @@
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
+#include "igd-xml.h"
 #include "igd-state.h"
 
 
@@ -283,13 +284,13 @@ igd_state_remove_uuid(IgdState *state, const char *uuid)
 static IgdStateEntry *
 parse_device(xmlNode *node, const char *source, guint index, GError **error)
 {
-    g_autofree char *address = igd_private_xml_attr(node, "address");
-    g_autofree char *uuid = igd_private_xml_attr(node, "uuid");
-    g_autofree char *name = igd_private_xml_attr(node, "name");
-    g_autofree char *mode = igd_private_xml_attr(node, "mode");
-    g_autofree char *since = igd_private_xml_attr(node, "since");
-    g_autofree char *prev = igd_private_xml_attr(node, "previous-driver");
-    g_autofree char *pending = igd_private_xml_attr(node, "pending");
+    g_autofree char *address = igd_xml_prop(node, "address");
+    g_autofree char *uuid = igd_xml_prop(node, "uuid");
+    g_autofree char *name = igd_xml_prop(node, "name");
+    g_autofree char *mode = igd_xml_prop(node, "mode");
+    g_autofree char *since = igd_xml_prop(node, "since");
+    g_autofree char *prev = igd_xml_prop(node, "previous-driver");
+    g_autofree char *pending = igd_xml_prop(node, "pending");
     g_autoptr(GError) local = NULL;
     IgdStateEntry *e;
     IgdPciAddress addr;
