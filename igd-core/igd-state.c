@@ -8,14 +8,12 @@
 #include <time.h>
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
-#include "igd-xml.h"
 #include "igd-state.h"
-
+#include "igd-xml.h"
 
 #define IGD_STATE_VERSION "1"
 

@@ -6,14 +6,12 @@
 
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
-#include "igd-xml.h"
 #include "igd-watchlog.h"
-
+#include "igd-xml.h"
 
 #define IGD_WATCH_LOG_VERSION "1"
 
