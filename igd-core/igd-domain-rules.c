@@ -314,13 +314,16 @@ fix_legacy_slots(IgdRuleCtx *ctx)
 {
     IgdDomain *dom = ctx->dom;
     xmlNode *igd = ctx->igd;
+    /* legacy-video replaces every video device unless the domain has one <video><model type='none'/>, kept */
+    gboolean video_replaced = !igd_domain_video_is_none(dom);
 
     for (xmlNode *c = dom->devices->children; c; c = c->next) {
         xmlNode *addr;
         IgdPciAddress a;
 
-        /* video devices and displays are replaced or removed by the rules that follow */
-        if (c == igd || c->type != XML_ELEMENT_NODE || igd_xml_is(c, "video") || igd_domain_is_display_only(c))
+        /* video devices (but a kept 'none') and displays are replaced or removed by the rules that follow */
+        if (c == igd || c->type != XML_ELEMENT_NODE || (video_replaced && igd_xml_is(c, "video")) ||
+            igd_domain_is_display_only(c))
             continue;
         addr = igd_xml_device_address(c);
         if (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f))) {

@@ -16,6 +16,7 @@
 #include "igd-common.h"
 #include "igd-owner.h"
 #include "igd-pci.h"
+#include "igd-private-xml.h"
 #include "igd-report.h"
 #include "igd-snapshot.h"
 #include "igd-sysroot.h"
@@ -432,20 +433,18 @@ settle_claims(IgdOwner *owner)
         log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot save the reconciled state: %s", error->message);
 }
 
-/* "state.xml.XXXXXX": the temp file of a save that was killed (g_file_set_contents()). */
+/* A temporary file a killed save of the state file or of the watcher's records left. */
 static gboolean
-is_state_temp_file(const char *name)
+is_temp_file(const char *name)
 {
-    gsize prefix = strlen(IGD_STATE_FILE_NAME) + 1;
-
-    return g_str_has_prefix(name, IGD_STATE_FILE_NAME ".") && strlen(name) == prefix + 6 &&
-           strchr(name + prefix, '.') == NULL;
+    return igd_private_xml_is_temp(name, IGD_STATE_FILE_NAME) || igd_private_xml_is_temp(name, IGD_WATCH_LOG_FILE_NAME);
 }
 
 /*
  * Blob directories nobody owns (a prepare that was killed, a missed
- * release), what a killed blob writer or state save left, and the temp
- * files older writers left inside owned blob directories.
+ * release), what a killed blob writer, state save or watcher-record save
+ * left, and the temp files older writers left inside owned blob
+ * directories.
  */
 static void
 remove_leftovers(IgdOwner *owner)
@@ -459,7 +458,7 @@ remove_leftovers(IgdOwner *owner)
 
         if (g_file_test(path, G_FILE_TEST_IS_SYMLINK))
             continue;
-        if (is_state_temp_file(name)) {
+        if (is_temp_file(name)) {
             if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && g_unlink(path) != 0) {
                 int saved = errno;
                 log_event(owner, G_LOG_LEVEL_WARNING, NULL, NULL, "cannot remove %s: %s", path, g_strerror(saved));

@@ -10,6 +10,7 @@
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
+#include "igd-xml.h"
 
 GBytes *
 igd_private_xml_read(const char *path, gsize max, const char *what, gboolean *missing, GError **error)
@@ -21,19 +22,6 @@ igd_private_xml_read(const char *path, gsize max, const char *what, gboolean *mi
     if (bytes == NULL && !*missing)
         g_propagate_error(error, g_steal_pointer(&local));
     return bytes;
-}
-
-char *
-igd_private_xml_attr(xmlNode *node, const char *name)
-{
-    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)name);
-    char *s;
-
-    if (v == NULL)
-        return NULL;
-    s = g_strdup((const char *)v);
-    xmlFree(v);
-    return s;
 }
 
 xmlDoc *
@@ -73,7 +61,7 @@ igd_private_xml_parse(const char *data, gsize len, gsize max, const char *source
         g_set_error(error, IGD_ERROR, IGD_ERROR_INVALID, "%s: root element is not <%s>", source, root_name);
         return NULL;
     }
-    got = igd_private_xml_attr(root, "version");
+    got = igd_xml_prop(root, "version");
     if (g_strcmp0(got, version) != 0) {
         g_autofree char *shown = got ? igd_shown(got, 32) : g_strdup("(none)");
 
@@ -82,6 +70,15 @@ igd_private_xml_parse(const char *data, gsize len, gsize max, const char *source
         return NULL;
     }
     return g_steal_pointer(&doc);
+}
+
+gboolean
+igd_private_xml_is_temp(const char *name, const char *file_name)
+{
+    gsize prefix = strlen(file_name) + 1;
+
+    return g_str_has_prefix(name, file_name) && name[prefix - 1] == '.' && strlen(name) == prefix + 6 &&
+           strchr(name + prefix, '.') == NULL;
 }
 
 gboolean

@@ -37,7 +37,11 @@ xmlDoc *igd_private_xml_parse(const char *data, gsize len, gsize max, const char
 /* Write @xml to @path whole and durably (a temporary file, fsync, rename), mode 0644. */
 gboolean igd_private_xml_save(const char *path, const char *xml, const char *what, GError **error);
 
-/* The un-namespaced attribute @name of @node, or NULL. */
-char *igd_private_xml_attr(xmlNode *node, const char *name) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * Is the directory entry @name a temporary file igd_private_xml_save() of
+ * @file_name left when it was killed (g_file_set_contents()'s
+ * "<file_name>.XXXXXX")? The next start removes those.
+ */
+gboolean igd_private_xml_is_temp(const char *name, const char *file_name);
 
 G_END_DECLS

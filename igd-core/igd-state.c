@@ -8,13 +8,12 @@
 #include <time.h>
 
 #include <glib/gstdio.h>
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
 #include "igd-state.h"
-
+#include "igd-xml.h"
 
 #define IGD_STATE_VERSION "1"
 
@@ -283,13 +282,13 @@ igd_state_remove_uuid(IgdState *state, const char *uuid)
 static IgdStateEntry *
 parse_device(xmlNode *node, const char *source, guint index, GError **error)
 {
-    g_autofree char *address = igd_private_xml_attr(node, "address");
-    g_autofree char *uuid = igd_private_xml_attr(node, "uuid");
-    g_autofree char *name = igd_private_xml_attr(node, "name");
-    g_autofree char *mode = igd_private_xml_attr(node, "mode");
-    g_autofree char *since = igd_private_xml_attr(node, "since");
-    g_autofree char *prev = igd_private_xml_attr(node, "previous-driver");
-    g_autofree char *pending = igd_private_xml_attr(node, "pending");
+    g_autofree char *address = igd_xml_prop(node, "address");
+    g_autofree char *uuid = igd_xml_prop(node, "uuid");
+    g_autofree char *name = igd_xml_prop(node, "name");
+    g_autofree char *mode = igd_xml_prop(node, "mode");
+    g_autofree char *since = igd_xml_prop(node, "since");
+    g_autofree char *prev = igd_xml_prop(node, "previous-driver");
+    g_autofree char *pending = igd_xml_prop(node, "pending");
     g_autoptr(GError) local = NULL;
     IgdStateEntry *e;
     IgdPciAddress addr;

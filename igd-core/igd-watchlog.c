@@ -6,13 +6,12 @@
 
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
 
 #include "igd-common.h"
 #include "igd-private-xml.h"
 #include "igd-watchlog.h"
-
+#include "igd-xml.h"
 
 #define IGD_WATCH_LOG_VERSION "1"
 
@@ -226,7 +225,7 @@ static IgdFinding *
 parse_broken(xmlNode *node, const char *source, const char *where, GError **error)
 {
     static const char *const allowed[] = { "id", NULL };
-    g_autofree char *id = igd_private_xml_attr(node, "id");
+    g_autofree char *id = igd_xml_prop(node, "id");
     g_autofree char *message = NULL;
     g_autofree char *hint = NULL;
 
@@ -267,11 +266,11 @@ parse_domain(xmlNode *node, const char *source, guint index, GError **error)
 {
     static const char *const allowed[] = { "uuid", "name", "at", "action", "mode", NULL };
     g_autofree char *where = g_strdup_printf("domain %u", index);
-    g_autofree char *uuid = igd_private_xml_attr(node, "uuid");
-    g_autofree char *name = igd_private_xml_attr(node, "name");
-    g_autofree char *at = igd_private_xml_attr(node, "at");
-    g_autofree char *action = igd_private_xml_attr(node, "action");
-    g_autofree char *mode = igd_private_xml_attr(node, "mode");
+    g_autofree char *uuid = igd_xml_prop(node, "uuid");
+    g_autofree char *name = igd_xml_prop(node, "name");
+    g_autofree char *at = igd_xml_prop(node, "at");
+    g_autofree char *action = igd_xml_prop(node, "action");
+    g_autofree char *mode = igd_xml_prop(node, "mode");
     g_autofree char *message = NULL;
     g_autoptr(IgdWatchRecord) r = NULL;
     g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func(g_free);

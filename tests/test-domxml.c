@@ -1538,6 +1538,32 @@ test_regress_text_before_hostdev(void)
     g_assert_cmpstr(twice, ==, once);
 }
 
+/*
+ * The one <video><model type='none'/> a domain already has, at guest
+ * 00:02.0 (found by tests/fuzz rewrite, corpus/rewrite/repro-video-none-
+ * at-02.xml): legacy mode keeps it but must take it off the IGD's slot;
+ * the rule legacy-02 saw it there and no fix moved it.
+ */
+static void
+test_regress_video_none_at_02(void)
+{
+    static const char xml[] =
+        "<domain type='kvm'><name>v</name><os><type arch='x86_64' machine='pc'>hvm</type></os><devices>"
+        "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0' bus='0' slot='2' "
+        "function='0'/></source></hostdev>"
+        "<video><model type='none'/><address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x0'/>"
+        "</video></devices></domain>";
+    g_autofree char *out = rewrite_ok(xml, IGD_MODE_LEGACY, NULL);
+    g_autofree char *again = rewrite_ok(out, IGD_MODE_LEGACY, NULL);
+    const char *video = strstr(out, "<video>");
+
+    g_assert_nonnull(video);
+    g_assert_nonnull(strstr(video, "<model type=\"none\"/>"));
+    /* the video keeps no address; the IGD hostdev's guest address (before <video>) is the only 00:02.0 */
+    g_assert_null(strstr(video, "<address"));
+    g_assert_cmpstr(again, ==, out);
+}
+
 /* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
 static void
 assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
@@ -2280,6 +2306,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/machine-kind", test_regress_machine_kind);
     g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
     g_test_add_func("/domxml/regress/text-before-hostdev", test_regress_text_before_hostdev);
+    g_test_add_func("/domxml/regress/video-none-at-02", test_regress_video_none_at_02);
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);

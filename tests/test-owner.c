@@ -614,8 +614,8 @@ make_blob_dir(Fixture *f, const char *name)
  * At start: A owns 00:02.0 (on vfio-pci: kept, blobs kept, the temp file a
  * killed writer of an older version left among them removed), B owns
  * 00:03.0 (no such device: dropped), C owns nothing but has blobs (a killed
- * prepare: removed), a killed state save left state.xml.XXXXXX and a
- * killed blob writer its new directory and the pair it replaced (all
+ * prepare: removed), a killed state save left state.xml.XXXXXX, a killed
+ * save of the watcher's records watcher.xml.XXXXXX, and a killed blob writer its new directory and the pair it replaced (all
  * removed); what is not ours is left alone. A state directory group and
  * others cannot enter (made under umask 077) is opened to them: QEMU reads
  * the blobs below it.
@@ -624,6 +624,8 @@ static void
 test_reconcile(Fixture *f, gconstpointer data)
 {
     g_autofree char *temp = path_in(f->state_dir, IGD_STATE_FILE_NAME ".Xy12Zq", NULL);
+    g_autofree char *watch_temp = path_in(f->state_dir, IGD_WATCH_LOG_FILE_NAME ".Ab3dE9", NULL);
+    g_autofree char *not_temp = path_in(f->state_dir, IGD_WATCH_LOG_FILE_NAME ".bak", NULL);
     g_autofree char *other = path_in(f->state_dir, "not-a-uuid", NULL);
     g_autofree char *writing = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ab12Cd", NULL);
     g_autofree char *replaced = path_in(f->state_dir, ".igd-blobs-" UUID_A ".Ef34Gh", NULL);
@@ -641,6 +643,8 @@ test_reconcile(Fixture *f, gconstpointer data)
     make_blob_dir(f, UUID_A);
     make_blob_dir(f, UUID_C);
     g_assert_true(g_file_set_contents(temp, "<igd-assign-st", -1, NULL));
+    g_assert_true(g_file_set_contents(watch_temp, "<igd-watch", -1, NULL));
+    g_assert_true(g_file_set_contents(not_temp, "a user's copy", -1, NULL));
     g_assert_cmpint(g_mkdir(other, 0755), ==, 0);
     g_assert_cmpint(g_mkdir(writing, 0700), ==, 0);
     g_assert_true(g_file_set_contents(writing_op, "half", -1, NULL));
@@ -662,7 +666,7 @@ test_reconcile(Fixture *f, gconstpointer data)
     assert_logged(f, "WARNING " UUID_B " 0000:00:03.0: dropping stale ownership of 0000:00:03.0 by domain " UUID_B);
     assert_logged(f, "MESSAGE " UUID_C " -: removed blobs of domain " UUID_C ", which owns no device");
     state = tree_of(f->state_dir);
-    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/igd-opregion not-a-uuid state.xml");
+    g_assert_cmpstr(state, ==, UUID_A " " UUID_A "/igd-opregion not-a-uuid state.xml watcher.xml.bak");
 
     /* Then A's device leaves vfio-pci (i915 took it back while the daemon was down): dropped at the next start. */
     to_i915(f);
