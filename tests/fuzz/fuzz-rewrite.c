@@ -465,14 +465,14 @@ canonical(xmlDocPtr doc)
     return ret;
 }
 
-/* An <igd:assign> under a <metadata> of the root. */
+/* An <igd:assign> in the root's first <metadata>. */
 static gboolean
 has_igd_metadata(const xmlNode *root)
 {
-    for (xmlNode *m = root ? root->children : NULL; m; m = m->next)
-        for (xmlNode *a = is_el(m, "metadata") ? m->children : NULL; a; a = a->next)
-            if (is_ns_el(a, IGD_NS, "assign"))
-                return TRUE;
+    /* the first <metadata> only: libvirt reads "./metadata[1]" and drops the others (domain_conf.c) */
+    for (xmlNode *a = root ? child(root, "metadata") : NULL, *c = a ? a->children : NULL; c; c = c->next)
+        if (is_ns_el(c, IGD_NS, "assign"))
+            return TRUE;
     return FALSE;
 }
 
