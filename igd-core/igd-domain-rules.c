@@ -325,13 +325,22 @@ fix_legacy_slots(IgdRuleCtx *ctx)
         if (c == igd || c->type != XML_ELEMENT_NODE || (video_replaced && igd_xml_is(c, "video")) ||
             igd_domain_is_display_only(c))
             continue;
+        /*
+         * libvirt reads a device's first <address>: once that one is gone the
+         * next <address> is the device's, so it is judged in turn (each
+         * looked at once, from where the last one stood).
+         */
         addr = igd_xml_device_address(c);
-        if (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f))) {
+        while (addr && igd_xml_parse_pci_address(addr, &a) && (is_root_slot(&a, 2) || is_root_slot(&a, 0x1f))) {
             g_autofree char *what = describe(c);
+            xmlNode *next = addr->next;
 
+            while (next && !igd_xml_is(next, "address"))
+                next = next->next;
             igd_xml_remove(addr);
             change(ctx, "legacy-slots", FALSE, "took %s off guest address 00:%02x.%u (libvirt gives it another)",
                    what, a.slot, a.function);
+            addr = next && igd_xml_prop_eq(next, "type", "pci") ? next : NULL;
         }
     }
 }

@@ -36,6 +36,16 @@ igd_finding_free(IgdFinding *finding)
     g_free(finding);
 }
 
+void
+igd_finding_write_json(const IgdFinding *finding, IgdJson *json, const char *key)
+{
+    igd_json_begin_object(json, key);
+    igd_json_string(json, "id", finding->id);
+    igd_json_string(json, "message", finding->message);
+    igd_json_string(json, "hint", finding->hint);
+    igd_json_end_object(json);
+}
+
 const char *
 igd_severity_to_string(IgdSeverity severity)
 {

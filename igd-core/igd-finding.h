@@ -11,6 +11,8 @@
 
 #include <glib.h>
 
+#include "igd-json.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -34,6 +36,13 @@ IgdFinding *igd_finding_new(const char *id, IgdSeverity severity, const char *wh
 IgdFinding *igd_finding_copy(const IgdFinding *finding) G_GNUC_WARN_UNUSED_RESULT;
 void igd_finding_free(IgdFinding *finding);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(IgdFinding, igd_finding_free)
+
+/*
+ * @finding as the JSON object {"id", "message", "hint"} (member @key of the
+ * object being written, NULL in an array): a broken rule in `status`, the
+ * daemon's GetStatus and the watcher's records.
+ */
+void igd_finding_write_json(const IgdFinding *finding, IgdJson *json, const char *key);
 
 /* "pass", "note", "warn", "fail". */
 const char *igd_severity_to_string(IgdSeverity severity);

@@ -422,6 +422,35 @@ pre10_regions_ok(const IgdQemuSetup *setup, IgdQemuIgdModel *out)
 }
 
 /*
+ * The checks 7.2 – 9.2 make in this order after the device and before the
+ * GGC/BDSM emulation (vfio_probe_igd_bar4_quirk() of 7.2): the machine (1f.0 free or an
+ * LPC bridge), the generation (@gen_supported: 7.2 "gen != 6 && gen != 8",
+ * 9.2 "gen == -1"), the regions and VGA. TRUE when legacy mode engages;
+ * then QEMU creates the LPC bridge and etc/igd-bdsm-size, and the GTT
+ * write quirk in IO BAR4 (vfio_igd_quirk_data_write) relocates the VBIOS's
+ * host-BDSM entries.
+ */
+static gboolean
+pre10_legacy_engages(gboolean gen_supported, IgdMachineKind machine, const char *machine_name,
+                     const IgdQemuSetup *setup, IgdQemuIgdModel *out)
+{
+    if (!pre10_machine_ok(machine, machine_name, setup, out))
+        return FALSE;
+    if (!gen_supported) {
+        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
+                                      "try SandyBridge or newer");
+        return FALSE;
+    }
+    if (!pre10_regions_ok(setup, out))
+        return FALSE;
+    out->legacy_possible = TRUE;
+    out->lpc_bridge_created = TRUE;
+    out->bdsm_size_file = TRUE;
+    out->vbios_bdsm = IGD_QEMU_VBIOS_BDSM_RELOCATED;
+    return TRUE;
+}
+
+/*
  * 7.2 – 9.1, vfio_probe_igd_bar4_quirk(): legacy mode is the only thing it
  * does. Checks, in QEMU's order: Intel VGA-class device at 00:02.0; 1f.0 free
  * or a vfio-pci-igd-lpc-bridge ("Sorry Q35"); igd_gen() is 6 or 8; ROM; not
@@ -443,22 +472,9 @@ igd_qemu_model_7_2(const IgdQemuCaps *caps, gint gen, const IgdPlatformInfo *pla
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (!pre10_machine_ok(machine, machine_name, setup, out))
+    if (!pre10_legacy_engages(gen == 6 || gen == 8, machine, machine_name, setup, out))
         return;
-    if (gen != 6 && gen != 8) {
-        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
-                                      "try SandyBridge or newer");
-        return;
-    }
-    if (!pre10_regions_ok(setup, out))
-        return;
-
-    out->legacy_possible = TRUE;
-    out->lpc_bridge_created = TRUE;
-    out->bdsm_size_file = TRUE;
     out->bdsm_offset = 0x5c;
-    /* the GTT write quirk in IO BAR4 (vfio_igd_quirk_data_write) relocates the VBIOS's host-BDSM entries */
-    out->vbios_bdsm = IGD_QEMU_VBIOS_BDSM_RELOCATED;
     /* "gmch &= ~(...)": GMS zeroed; "if (vdev->igd_gms <= 0x10) gms_mb = igd_gms * 32" else
      * "Unsupported IGD GMS value 0x%x" and igd_gms = 0 (the device still starts). */
     if (x_igd_gms > 0 && x_igd_gms <= 0x10)
@@ -527,21 +543,10 @@ igd_qemu_model_9_2(const IgdQemuCaps *caps, gint gen, const IgdGmchInfo *gmch, I
     out->guest_gms = host_gms;
     out->guest_stolen_bytes = gmch ? gmch->stolen_bytes : 0;
 
-    if (!pre10_machine_ok(machine, machine_name, setup, out))
+    /* the IO BAR4 GTT write quirk is still there in 9.2 */
+    if (!pre10_legacy_engages(gen != -1, machine, machine_name, setup, out))
         return;
-    if (gen == -1) {
-        out->legacy_reason = g_strdup("IGD device " IGD_QEMU_DEV_NAME " is unsupported in legacy mode, "
-                                      "try SandyBridge or newer");
-        return;
-    }
-    if (!pre10_regions_ok(setup, out))
-        return;
-
-    out->legacy_possible = TRUE;
-    out->lpc_bridge_created = TRUE;
-    out->bdsm_size_file = TRUE;
     out->bdsm_offset = gen < 11 ? 0x5c : 0xc0;
-    out->vbios_bdsm = IGD_QEMU_VBIOS_BDSM_RELOCATED; /* the IO BAR4 GTT write quirk is still there in 9.2 */
     out->bdsm_size = igd_qemu_gtt_mb_7_2(gen, ggc) * MiB + igd_qemu_gms_to_bytes(caps, gen, host_gms);
     /* igd_get_stolen_mb(): gen < 9 with GMS > 0x10 (Skylake/Kaby Lake are gen 8 here) reserves nothing */
     if (gen < 9 && host_gms > 0x10)

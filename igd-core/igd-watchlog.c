@@ -99,14 +99,8 @@ igd_watch_record_write_json(const IgdWatchRecord *r, IgdJson *json, const char *
         igd_json_string(json, NULL, g_ptr_array_index(r->changes, i));
     igd_json_end_array(json);
     igd_json_begin_array(json, "broken");
-    for (guint i = 0; i < r->broken->len; i++) {
-        const IgdFinding *f = g_ptr_array_index(r->broken, i);
-        igd_json_begin_object(json, NULL);
-        igd_json_string(json, "id", f->id);
-        igd_json_string(json, "message", f->message);
-        igd_json_string(json, "hint", f->hint);
-        igd_json_end_object(json);
-    }
+    for (guint i = 0; i < r->broken->len; i++)
+        igd_finding_write_json(g_ptr_array_index(r->broken, i), json, NULL);
     igd_json_end_array(json);
     igd_json_end_object(json);
 }

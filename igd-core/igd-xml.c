@@ -98,10 +98,10 @@ igd_xml_parse_pci_address(const xmlNode *address, IgdPciAddress *addr)
 xmlNode *
 igd_xml_device_address(const xmlNode *device)
 {
-    for (xmlNode *c = device->children; c; c = c->next)
-        if (igd_xml_is(c, "address") && igd_xml_prop_eq(c, "type", "pci"))
-            return c;
-    return NULL;
+    /* libvirt reads the first <address> child ("./address") and ignores any other */
+    xmlNode *first = igd_xml_child(device, "address");
+
+    return first && igd_xml_prop_eq(first, "type", "pci") ? first : NULL;
 }
 
 

@@ -73,7 +73,7 @@ xmlNode *igd_xml_child(const xmlNode *parent, const char *name);
 /* An attribute's value (g_free), NULL when absent. */
 char *igd_xml_prop(const xmlNode *node, const char *name) G_GNUC_WARN_UNUSED_RESULT;
 gboolean igd_xml_prop_eq(const xmlNode *node, const char *name, const char *value);
-/* The guest PCI <address type='pci'> child of a device element, NULL if none. */
+/* The guest PCI address of a device element: its first <address> child when that is type='pci' (as libvirt reads it), else NULL. */
 xmlNode *igd_xml_device_address(const xmlNode *device);
 /*
  * The domain/bus/slot/function attributes of an <address> as libvirt reads

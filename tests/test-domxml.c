@@ -1564,6 +1564,52 @@ test_regress_video_none_at_02(void)
     g_assert_cmpstr(again, ==, out);
 }
 
+/*
+ * A device's guest address is its first <address> child, as libvirt 9.0
+ * reads it (checked with virsh define + dumpxml on qemu:///embed: of two
+ * <address type='pci'> the first is kept, the second dropped; a first
+ * <address> without a type is refused, "No type specified for device
+ * address"). Found by tests/fuzz rewrite (corpus/rewrite/repro-second-
+ * address.xml): legacy mode took a controller's second <address> off
+ * 00:02.4 although libvirt never reads it, and the first, not PCI, stayed.
+ */
+static void
+test_regress_first_address(void)
+{
+    static const char head[] = "<domain type='kvm'><name>a</name><os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                               "<devices><hostdev mode='subsystem' type='pci' managed='no'><source><address "
+                               "domain='0' bus='0' slot='2' function='0'/></source></hostdev>";
+    /* the second address is not the device's: left as it is */
+    g_autofree char *not_first = g_strconcat(head,
+                                             "<controller type='usb' index='0' model='ich9-ehci1'>"
+                                             "<address type='usb' bus='0' port='1'/>"
+                                             "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x4'/>"
+                                             "</controller></devices></domain>",
+                                             NULL);
+    /* the first goes; the second, at 00:1f.2, is then the device's and goes too; the third (00:07.0) stays */
+    g_autofree char *chain = g_strconcat(head,
+                                         "<interface type='user'>"
+                                         "<address type='pci' domain='0x0000' bus='0x00' slot='0x02' function='0x3'/>"
+                                         "<model type='e1000'/>"
+                                         "<address type='pci' domain='0x0000' bus='0x00' slot='0x1f' function='0x2'/>"
+                                         "<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0'/>"
+                                         "</interface></devices></domain>",
+                                         NULL);
+    g_autofree char *out1 = rewrite_ok(not_first, IGD_MODE_LEGACY, NULL);
+    g_autofree char *out2 = rewrite_ok(chain, IGD_MODE_LEGACY, NULL);
+    g_autofree char *again = rewrite_ok(out2, IGD_MODE_LEGACY, NULL);
+    const char *usb = strstr(out1, "<controller");
+    const char *nic = strstr(out2, "<interface");
+
+    g_assert_nonnull(usb);
+    g_assert_nonnull(strstr(usb, "slot=\"0x02\" function=\"0x4\""));
+    g_assert_nonnull(nic);
+    g_assert_null(strstr(nic, "function=\"0x3\""));
+    g_assert_null(strstr(nic, "slot=\"0x1f\""));
+    g_assert_nonnull(strstr(nic, "slot=\"0x07\""));
+    g_assert_cmpstr(again, ==, out2);
+}
+
 /* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
 static void
 assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
@@ -2307,6 +2353,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/unbound-prefix", test_regress_unbound_prefix);
     g_test_add_func("/domxml/regress/text-before-hostdev", test_regress_text_before_hostdev);
     g_test_add_func("/domxml/regress/video-none-at-02", test_regress_video_none_at_02);
+    g_test_add_func("/domxml/regress/first-address", test_regress_first_address);
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);

@@ -40,13 +40,8 @@ json_findings(IgdJson *json, const char *key, GPtrArray *findings, IgdSeverity s
     igd_json_begin_array(json, key);
     for (guint k = 0; k < findings->len; k++) {
         const IgdFinding *f = g_ptr_array_index(findings, k);
-        if (f->severity != severity)
-            continue;
-        igd_json_begin_object(json, NULL);
-        igd_json_string(json, "id", f->id);
-        igd_json_string(json, "message", f->message);
-        igd_json_string(json, "hint", f->hint);
-        igd_json_end_object(json);
+        if (f->severity == severity)
+            igd_finding_write_json(f, json, NULL);
     }
     igd_json_end_array(json);
 }
