@@ -213,15 +213,32 @@ encoding_is_read(const char *name)
     return FALSE;
 }
 
+/*
+ * Where the XML declaration of @xml starts ("<?xml" and white space, after
+ * a byte order mark), NULL when there is none: "<?xmlfoo ...?>" is a
+ * processing instruction, not a declaration. The declaration ends within
+ * its first 1024 bytes (*@end: that bound).
+ */
+static const char *
+declaration(const char *xml, gsize len, const char **end)
+{
+    const char *p = xml;
+
+    *end = xml + MIN(len, 1024);
+    if (starts_with(p, *end, "\xef\xbb\xbf"))
+        p += 3;
+    if (!starts_with(p, *end, "<?xml") || p + 5 >= *end || !g_ascii_isspace(p[5]))
+        return NULL;
+    return p;
+}
+
 /* The encoding named by the XML declaration, if the document has one libxml2 would honour (g_free). */
 static char *
 declared_encoding(const char *xml, gsize len)
 {
-    const char *p = xml, *end = xml + MIN(len, 1024), *decl_end, *q;
+    const char *end, *p = declaration(xml, len, &end), *decl_end, *q;
 
-    if (starts_with(p, end, "\xef\xbb\xbf"))
-        p += 3;
-    if (!starts_with(p, end, "<?xml") || p + 5 >= end || !g_ascii_isspace(p[5]))
+    if (p == NULL)
         return NULL;
     decl_end = skip_past(p, end, "?>");
     q = skip_past(p, decl_end, "encoding");
@@ -708,16 +725,18 @@ igd_xml_serialize(xmlDoc *doc, const char *input, gsize input_len, gsize *out_le
     GString *out = g_string_sized_new(input_len + 1024);
     xmlSaveCtxt *save = xmlSaveToIO(write_to_gstring, NULL, out, "UTF-8", XML_SAVE_NO_DECL | XML_SAVE_AS_XML);
     gboolean first = TRUE;
+    const char *limit, *start = declaration(input, input_len, &limit);
 
     /*
      * An XML declaration in the input is kept as it was, except that the
      * output is always UTF-8 (what libvirt writes): another declared
-     * encoding is replaced.
+     * encoding is replaced. A processing instruction before the root
+     * ("<?xml-stylesheet ...?>") is a node, written with the others.
      */
-    if (input_len > 5 && memcmp(input, "<?xml", 5) == 0) {
-        const char *end = g_strstr_len(input, MIN(input_len, 1024), "?>");
+    if (start != NULL) {
+        const char *end = g_strstr_len(start, limit - start, "?>");
         if (end) {
-            g_autofree char *decl = g_strndup(input, end + 2 - input);
+            g_autofree char *decl = g_strndup(start, end + 2 - start);
             char *enc = strstr(decl, "encoding");
             char *q = enc ? strpbrk(enc, "\"'") : NULL;
             char *q2 = q ? strchr(q + 1, *q) : NULL;

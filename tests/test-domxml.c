@@ -1610,6 +1610,33 @@ test_regress_first_address(void)
     g_assert_cmpstr(again, ==, out2);
 }
 
+/*
+ * A processing instruction whose target starts with "xml" before the root
+ * is not the XML declaration (that is "<?xml" and white space, XML 1.0
+ * §2.8): found by tests/fuzz rewrite (corpus/rewrite/repro-pi-like-
+ * declaration.xml), each rewrite copied "<?xmlfoo ...?>" once more as if
+ * it were the declaration, besides writing the node. Also a declaration
+ * after a byte order mark is kept (it was dropped).
+ */
+static void
+test_regress_pi_not_declaration(void)
+{
+    static const char body[] = "<domain type='kvm'><name>p</name><os><type arch='x86_64' machine='pc'>hvm</type></os>"
+                               "<devices/></domain>";
+    g_autofree char *pi = g_strconcat("<?xmlfoo a=\"1\"?>\n", body, NULL);
+    g_autofree char *bom = g_strconcat("\xef\xbb\xbf<?xml version=\"1.0\"?>\n", body, NULL);
+    g_autofree char *out = rewrite_ok(pi, IGD_MODE_UPT, NULL);
+    g_autofree char *again = rewrite_ok(out, IGD_MODE_UPT, NULL);
+    g_autofree char *out_bom = rewrite_ok(bom, IGD_MODE_UPT, NULL);
+    const char *second = strstr(out, "<?xmlfoo");
+
+    g_assert_true(g_str_has_prefix(out, "<?xmlfoo a=\"1\"?>\n<domain"));
+    g_assert_nonnull(second);
+    g_assert_null(strstr(second + 1, "<?xmlfoo"));
+    g_assert_cmpstr(again, ==, out);
+    g_assert_true(g_str_has_prefix(out_bom, "<?xml version=\"1.0\"?>\n<domain"));
+}
+
 /* A rewrite with these options that must fail with IGD_ERROR_INVALID and a message containing @want. */
 static void
 assert_refused(const char *xml, gsize len, IgdMode mode, gboolean opregion, const char *want)
@@ -2354,6 +2381,7 @@ main(int argc, char **argv)
     g_test_add_func("/domxml/regress/text-before-hostdev", test_regress_text_before_hostdev);
     g_test_add_func("/domxml/regress/video-none-at-02", test_regress_video_none_at_02);
     g_test_add_func("/domxml/regress/first-address", test_regress_first_address);
+    g_test_add_func("/domxml/regress/pi-not-declaration", test_regress_pi_not_declaration);
     g_test_add_func("/domxml/regress/namespace-errors", test_regress_namespace_errors);
     g_test_add_func("/domxml/regress/trailing", test_regress_trailing);
     g_test_add_func("/domxml/regress/override-duplicates", test_regress_override_duplicates);
