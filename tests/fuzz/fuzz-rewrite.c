@@ -437,10 +437,10 @@ strip(xmlDocPtr doc, IgdMode mode, const IgdPciAddress *host, const char *alias)
                     drop(s);
             }
         }
-        address = child(c, "address");
-        if (address && (root_slot(address, 2) || root_slot(address, 0x1f)))
+        /* libvirt reads a device's first <address>: once that one is gone, the next one is the device's */
+        while ((address = child(c, "address")) != NULL && (root_slot(address, 2) || root_slot(address, 0x1f)))
             drop(address);
-        else if (address && is_el(c, "disk") && prop_eq(address, "type", "pci"))
+        if (address && is_el(c, "disk") && prop_eq(address, "type", "pci"))
             for (guint i = 0; i < bridges->len; i++)
                 if (num(address, "bus") == g_array_index(bridges, guint64, i)) {
                     drop(address);
