@@ -342,32 +342,13 @@ is_framebuffer_name(const char *name, gsize len)
 }
 
 GPtrArray *
-igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError **error)
+igd_host_parse_framebuffer_claims(const char *iomem, gsize len, const guint64 *bar_start, const guint64 *bar_end,
+                                  guint n_bars, GError **error)
 {
-    g_autofree guint8 *data = NULL;
-    gsize len = 0;
-    guint64 bar_start[IGD_PCI_NUM_BARS], bar_end[IGD_PCI_NUM_BARS];
-    guint n_bars = 0;
     gboolean any_address = FALSE;
     g_autoptr(GPtrArray) claims = g_ptr_array_new_with_free_func(g_free);
 
-    for (guint i = 0; i < IGD_PCI_NUM_BARS; i++) {
-        guint64 s, e, flags;
-        if (igd_pci_device_get_bar(dev, i, &s, &e, &flags) && (flags & IORESOURCE_MEM) && s <= e) {
-            bar_start[n_bars] = s;
-            bar_end[n_bars] = e;
-            n_bars++;
-        }
-    }
-    if (n_bars == 0) {
-        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "%s has no memory BAR in its resource file",
-                    igd_pci_device_get_name(dev));
-        return NULL;
-    }
-    if (!igd_sysroot_read(sysroot, IOMEM_PATH, IOMEM_MAX, FALSE, &data, &len, error))
-        return NULL;
-
-    for (const char *line = (const char *)data, *eod = (const char *)data + len; line < eod;) {
+    for (const char *line = iomem, *eod = iomem + len; line < eod;) {
         const char *nl = memchr(line, '\n', (gsize)(eod - line));
         gsize llen = nl ? (gsize)(nl - line) : (gsize)(eod - line);
         guint64 s, e;
@@ -397,6 +378,32 @@ igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError
         return NULL;
     }
     return g_steal_pointer(&claims);
+}
+
+GPtrArray *
+igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev, GError **error)
+{
+    g_autofree guint8 *data = NULL;
+    gsize len = 0;
+    guint64 bar_start[IGD_PCI_NUM_BARS], bar_end[IGD_PCI_NUM_BARS];
+    guint n_bars = 0;
+
+    for (guint i = 0; i < IGD_PCI_NUM_BARS; i++) {
+        guint64 s, e, flags;
+        if (igd_pci_device_get_bar(dev, i, &s, &e, &flags) && (flags & IORESOURCE_MEM) && s <= e) {
+            bar_start[n_bars] = s;
+            bar_end[n_bars] = e;
+            n_bars++;
+        }
+    }
+    if (n_bars == 0) {
+        g_set_error(error, IGD_ERROR, IGD_ERROR_NOT_FOUND, "%s has no memory BAR in its resource file",
+                    igd_pci_device_get_name(dev));
+        return NULL;
+    }
+    if (!igd_sysroot_read(sysroot, IOMEM_PATH, IOMEM_MAX, FALSE, &data, &len, error))
+        return NULL;
+    return igd_host_parse_framebuffer_claims((const char *)data, len, bar_start, bar_end, n_bars, error);
 }
 
 /* ------------------------------------------------------------------ kernel log */
@@ -615,20 +622,15 @@ is_dmar_fault_for(const char *text, gsize len, const IgdPciAddress *addr)
 }
 
 guint
-igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gboolean *ongoing,
-                     GError **error)
+igd_host_parse_dmar_faults(const char *log, gsize len, const IgdPciAddress *addr, gboolean *ongoing)
 {
-    g_autoptr(GByteArray) log = NULL;
     guint faults = 0;
     gboolean suppressed = FALSE;
     gint64 first = G_MAXINT64, last = G_MININT64;
 
     if (ongoing)
         *ongoing = FALSE;
-    if (!read_kmsg(sysroot, &log, error))
-        return 0;
-
-    for (const char *line = (const char *)log->data, *eod = line + log->len; line < eod;) {
+    for (const char *line = log, *eod = log + len; line < eod;) {
         const char *nl = memchr(line, '\n', (gsize)(eod - line));
         gsize llen = nl ? (gsize)(nl - line) : (gsize)(eod - line);
         gsize tlen;
@@ -656,6 +658,19 @@ igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gbool
         *ongoing = suppressed || faults >= IGD_HOST_DMAR_ONGOING_COUNT ||
                    (last >= first && last - first >= IGD_HOST_DMAR_ONGOING_SPAN_USEC);
     return faults;
+}
+
+guint
+igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gboolean *ongoing,
+                     GError **error)
+{
+    g_autoptr(GByteArray) log = NULL;
+
+    if (ongoing)
+        *ongoing = FALSE;
+    if (!read_kmsg(sysroot, &log, error))
+        return 0;
+    return igd_host_parse_dmar_faults((const char *)log->data, log->len, addr, ongoing);
 }
 
 

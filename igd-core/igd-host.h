@@ -41,6 +41,15 @@ gboolean igd_host_vfio_pci_loaded(const IgdSysroot *sysroot);
  */
 GPtrArray *igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *dev,
                                        GError **error) G_GNUC_WARN_UNUSED_RESULT;
+/*
+ * The parser under igd_host_framebuffer_claims(): the claims in the
+ * /proc/iomem text @iomem (@len bytes) on the @n_bars ranges
+ * [@bar_start[i], @bar_end[i]]. IGD_ERROR_DENIED when the text shows no
+ * address (read without CAP_SYS_ADMIN).
+ */
+GPtrArray *igd_host_parse_framebuffer_claims(const char *iomem, gsize len, const guint64 *bar_start,
+                                             const guint64 *bar_end, guint n_bars,
+                                             GError **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /*
  * The number of DMAR fault reports for @addr in the kernel log (/dev/kmsg
@@ -55,6 +64,8 @@ GPtrArray *igd_host_framebuffer_claims(const IgdSysroot *sysroot, IgdPciDevice *
  */
 #define IGD_HOST_DMAR_ONGOING_SPAN_USEC (2 * G_USEC_PER_SEC)
 #define IGD_HOST_DMAR_ONGOING_COUNT     16
+/* The parser under igd_host_dmar_faults(): the DMAR faults of @addr in the log text @log (@len bytes). */
+guint igd_host_parse_dmar_faults(const char *log, gsize len, const IgdPciAddress *addr, gboolean *ongoing);
 guint igd_host_dmar_faults(const IgdSysroot *sysroot, const IgdPciAddress *addr, gboolean *ongoing,
                            GError **error);
 

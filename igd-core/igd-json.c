@@ -35,20 +35,39 @@ igd_json_free(IgdJson *json)
 void
 igd_json_append_escaped(GString *out, const char *s)
 {
+    const char *p = s;
+
     g_string_append_c(out, '"');
-    for (const guchar *p = (const guchar *)s; *p; p++) {
-        switch (*p) {
+    while (*p) {
+        guchar c = (guchar)*p;
+
+        if (c >= 0x80) {
+            /* strings come from host files too (a host tree in a report): bytes that are not
+             * UTF-8 become U+FFFD, so the document stays UTF-8 (JSON, D-Bus strings) */
+            gunichar u = g_utf8_get_char_validated(p, -1);
+            if (u == (gunichar)-1 || u == (gunichar)-2) {
+                g_string_append(out, "\\ufffd");
+                p++;
+            } else {
+                const char *next = g_utf8_next_char(p);
+                g_string_append_len(out, p, next - p);
+                p = next;
+            }
+            continue;
+        }
+        switch (c) {
         case '"': g_string_append(out, "\\\""); break;
         case '\\': g_string_append(out, "\\\\"); break;
         case '\n': g_string_append(out, "\\n"); break;
         case '\r': g_string_append(out, "\\r"); break;
         case '\t': g_string_append(out, "\\t"); break;
         default:
-            if (*p < 0x20 || *p == 0x7f)
-                g_string_append_printf(out, "\\u%04x", *p);
+            if (c < 0x20 || c == 0x7f)
+                g_string_append_printf(out, "\\u%04x", c);
             else
-                g_string_append_c(out, (char)*p);
+                g_string_append_c(out, (char)c);
         }
+        p++;
     }
     g_string_append_c(out, '"');
 }

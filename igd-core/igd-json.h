@@ -30,7 +30,7 @@ void igd_json_null(IgdJson *json, const char *key);
 /* The document so far with a final newline; the writer stays usable. */
 const char *igd_json_get(IgdJson *json);
 
-/* @s as a JSON string literal, quotes included. */
+/* @s as a JSON string literal, quotes included; a byte that does not start valid UTF-8 is written \ufffd. */
 void igd_json_append_escaped(GString *out, const char *s);
 
 G_END_DECLS

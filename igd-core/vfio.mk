@@ -7,9 +7,11 @@ igd_core_libigdcore_a_SOURCES += \
 
 # The /dev/vfio test double, an LD_PRELOAD object (no libtool: a "program"
 # linked -shared). The daemon's tests preload it too (tests/data/vfio/README.md).
+# The doubles are never built with --enable-sanitizers' flags: children such as
+# cp inherit LD_PRELOAD and have no sanitizer runtime.
 check_PROGRAMS += tests/libigdvfiodouble.so
 tests_libigdvfiodouble_so_SOURCES = tests/vfio-double.c
-tests_libigdvfiodouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdvfiodouble_so_CFLAGS = $(IGD_BASE_CFLAGS) -fPIC
 tests_libigdvfiodouble_so_LDFLAGS = -shared -fPIC
 tests_libigdvfiodouble_so_LDADD = $(GLIB_LIBS) -ldl
 
@@ -17,7 +19,7 @@ tests_libigdvfiodouble_so_LDADD = $(GLIB_LIBS) -ldl
 # and drivers_probe writes under a sysroot copy (tests/data/sysfs/README.md).
 check_PROGRAMS += tests/libigdsysfsdouble.so
 tests_libigdsysfsdouble_so_SOURCES = tests/sysfs-double.c
-tests_libigdsysfsdouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdsysfsdouble_so_CFLAGS = $(IGD_BASE_CFLAGS) -fPIC
 tests_libigdsysfsdouble_so_LDFLAGS = -shared -fPIC
 tests_libigdsysfsdouble_so_LDADD = $(GLIB_LIBS) -ldl
 

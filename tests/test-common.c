@@ -201,6 +201,17 @@ test_json(void)
                     "  \"l\": [\n    true,\n    null\n  ]\n}\n");
 }
 
+/* Bytes of a host file that are not UTF-8 (a host tree from a report) keep the document UTF-8. */
+static void
+test_json_not_utf8(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    igd_json_append_escaped(out, "6.1.0-\xff\xfe-amd64 \xc3\xa9 \xe2\x82 \xed\xa0\x80");
+    g_assert_cmpstr(out->str, ==, "\"6.1.0-\\ufffd\\ufffd-amd64 \xc3\xa9 \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\"");
+    g_assert_true(g_utf8_validate(out->str, -1, NULL));
+}
+
 /* Outside text in a log line: escaped as g_strescape() does, cut with its length said, linear. */
 static void
 test_shown(void)
@@ -272,6 +283,7 @@ main(int argc, char **argv)
     g_test_add_func("/sysroot/paths", test_sysroot);
     g_test_add_func("/sysroot/write-confined", test_sysroot_write_confined);
     g_test_add_func("/json/writer", test_json);
+    g_test_add_func("/json/not-utf8", test_json_not_utf8);
     g_test_add_func("/shown/bounded-escaped", test_shown);
     g_test_add_func("/shown/log-message-bound", test_log_message_bound);
     return g_test_run();

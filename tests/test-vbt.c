@@ -181,7 +181,8 @@ patched(GBytes *orig, gsize len, void (*patch)(guint8 *buf, gsize len))
 {
     g_autofree guint8 *buf = g_malloc(len);
 
-    memcpy(buf, g_bytes_get_data(orig, NULL), MIN(len, g_bytes_get_size(orig)));
+    if (len > 0) /* g_malloc(0) is NULL, and memcpy() wants a pointer even for 0 bytes (UBSan) */
+        memcpy(buf, g_bytes_get_data(orig, NULL), MIN(len, g_bytes_get_size(orig)));
     if (patch)
         patch(buf, len);
     return g_bytes_new_take(g_steal_pointer(&buf), len);
