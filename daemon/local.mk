@@ -87,9 +87,10 @@ tests_dbus_load_LDADD = $(GIO_LIBS)
 
 # A fault at the Nth file change under some directories (LD_PRELOAD), for
 # tests/daemon-faults.sh: igd-assignd killed before each step of Prepare,
-# or the step failing as a full disk does.
+# or the step failing as a full disk does. Like the other doubles it is built
+# without --enable-sanitizers' flags (igd-core/vfio.mk).
 check_PROGRAMS += tests/libigdfaultdouble.so
 tests_libigdfaultdouble_so_SOURCES = tests/fault-double.c
-tests_libigdfaultdouble_so_CFLAGS = $(AM_CFLAGS) -fPIC
+tests_libigdfaultdouble_so_CFLAGS = $(IGD_BASE_CFLAGS) -fPIC
 tests_libigdfaultdouble_so_LDFLAGS = -shared -fPIC
 tests_libigdfaultdouble_so_LDADD = -ldl

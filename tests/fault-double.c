@@ -46,6 +46,7 @@
 #include <unistd.h>
 #if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
+#include "syscall-args.h"
 #define FAULT_HAVE_OPENAT2 1
 #endif
 
@@ -347,8 +348,7 @@ syscall(long number, ...)
     va_list ap;
 
     va_start(ap, number);
-    for (int i = 0; i < 6; i++)
-        a[i] = va_arg(ap, long);
+    igd_test_syscall_args(number, ap, a);
     va_end(ap);
     if (real_syscall == NULL)
         fault_ctor();

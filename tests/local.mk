@@ -14,7 +14,7 @@ tests_test_common_SOURCES = tests/test-common.c
 tests_test_common_CPPFLAGS = $(IGD_TEST_CPPFLAGS)
 tests_test_common_LDADD = $(IGD_TEST_LIBS)
 
-EXTRA_DIST += tests/data
+EXTRA_DIST += tests/data tests/syscall-args.h
 
 # Host trees as outside input: every igd-sysroot reader, with openat2() and
 # with the user-space walk, the real host, the CLI and the owner on hostile trees.

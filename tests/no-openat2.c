@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "syscall-args.h"
 
 long syscall(long number, ...);
 
@@ -62,8 +63,7 @@ syscall(long number, ...)
     long a[6];
 
     va_start(ap, number);
-    for (guint i = 0; i < G_N_ELEMENTS(a); i++)
-        a[i] = va_arg(ap, long);
+    igd_test_syscall_args(number, ap, a);
     va_end(ap);
     if (next_syscall == NULL)
         no_openat2_init();

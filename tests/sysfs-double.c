@@ -43,6 +43,7 @@
 #include <unistd.h>
 #if defined(SYS_openat2) && __has_include(<linux/openat2.h>)
 #include <linux/openat2.h>
+#include "syscall-args.h"
 #define DOUBLE_HAVE_OPENAT2 1
 #endif
 
@@ -805,8 +806,7 @@ syscall(long number, ...)
     long a[6];
 
     va_start(ap, number);
-    for (guint i = 0; i < G_N_ELEMENTS(a); i++)
-        a[i] = va_arg(ap, long);
+    igd_test_syscall_args(number, ap, a);
     va_end(ap);
     double_init();
 #ifdef DOUBLE_HAVE_OPENAT2
