@@ -89,3 +89,36 @@ fuzz_strndup(const uint8_t *data, size_t size)
     s[size] = '\0';
     return s;
 }
+
+xmlRelaxNGPtr
+fuzz_load_rng(const char *dir, const char *name)
+{
+    g_autofree char *path = g_build_filename(dir, "..", "xml-schemas", name, NULL);
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
+
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (rng == NULL)
+        g_error("cannot load %s (run make first)", path);
+    return rng;
+}
+
+gboolean
+fuzz_rng_valid_doc(xmlRelaxNGPtr rng, xmlDocPtr doc)
+{
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+    int r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
+
+    xmlRelaxNGFreeValidCtxt(vc);
+    return r == 0;
+}
+
+gboolean
+fuzz_rng_valid(xmlRelaxNGPtr rng, const char *xml)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "written.xml", NULL, XML_PARSE_NONET);
+    gboolean ok = fuzz_rng_valid_doc(rng, doc);
+
+    xmlFreeDoc(doc);
+    return ok;
+}

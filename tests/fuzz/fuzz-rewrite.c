@@ -87,15 +87,8 @@ tree_snapshot(const char *host, const char *qemu, const char *rom)
 int
 LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
 {
-    g_autofree char *rng = g_build_filename(TESTS_BUILDDIR, "..", "xml-schemas", "igd-domain.rng", NULL);
-    xmlRelaxNGParserCtxtPtr pc;
-
     fuzz_setup();
-    pc = xmlRelaxNGNewParserCtxt(rng);
-    domain_rng = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    if (domain_rng == NULL)
-        g_error("cannot load %s (run make first)", rng);
+    domain_rng = fuzz_load_rng(TESTS_BUILDDIR, "igd-domain.rng");
 
     snapshots = g_ptr_array_new();
     g_ptr_array_add(snapshots, NULL);
@@ -142,11 +135,7 @@ oracle_parse(const char *xml, gsize len, Parsed *out)
 static gboolean
 rng_valid(xmlDocPtr doc)
 {
-    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(domain_rng);
-    int r = xmlRelaxNGValidateDoc(vc, doc);
-
-    xmlRelaxNGFreeValidCtxt(vc);
-    return r == 0;
+    return fuzz_rng_valid_doc(domain_rng, doc);
 }
 
 static gboolean

@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <libxml/relaxng.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -21,27 +20,9 @@ static xmlRelaxNGPtr state_rng;
 int
 LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
 {
-    g_autofree char *path = g_build_filename(TESTS_SRCDIR, "..", "xml-schemas", "igd-state.rng", NULL);
-    xmlRelaxNGParserCtxtPtr pc;
-
     fuzz_setup();
-    pc = xmlRelaxNGNewParserCtxt(path);
-    state_rng = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    g_assert(state_rng != NULL);
+    state_rng = fuzz_load_rng(TESTS_SRCDIR, "igd-state.rng");
     return 0;
-}
-
-static gboolean
-valid(const char *xml)
-{
-    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "state.xml", NULL, XML_PARSE_NONET);
-    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(state_rng);
-    int r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
-
-    xmlRelaxNGFreeValidCtxt(vc);
-    xmlFreeDoc(doc);
-    return r == 0;
 }
 
 int
@@ -82,7 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     xml = igd_state_to_xml(state);
-    FUZZ_CHECK(valid(xml), "the state written does not validate against igd-state.rng:\n%s", xml);
+    FUZZ_CHECK(fuzz_rng_valid(state_rng, xml), "the state written does not validate against igd-state.rng:\n%s", xml);
     again = igd_state_parse(xml, strlen(xml), "written", NULL);
     FUZZ_CHECK(again != NULL, "the state written does not parse back:\n%s", xml);
     if (again) {

@@ -12,7 +12,6 @@
  */
 #include "config.h"
 
-#include <libxml/relaxng.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -23,27 +22,9 @@ static xmlRelaxNGPtr watcher_rng;
 int
 LLVMFuzzerInitialize(int *argc G_GNUC_UNUSED, char ***argv G_GNUC_UNUSED)
 {
-    g_autofree char *path = g_build_filename(TESTS_SRCDIR, "..", "xml-schemas", "igd-watcher.rng", NULL);
-    xmlRelaxNGParserCtxtPtr pc;
-
     fuzz_setup();
-    pc = xmlRelaxNGNewParserCtxt(path);
-    watcher_rng = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    g_assert(watcher_rng != NULL);
+    watcher_rng = fuzz_load_rng(TESTS_SRCDIR, "igd-watcher.rng");
     return 0;
-}
-
-static gboolean
-valid(const char *xml)
-{
-    xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), "watcher.xml", NULL, XML_PARSE_NONET);
-    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(watcher_rng);
-    int r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
-
-    xmlRelaxNGFreeValidCtxt(vc);
-    xmlFreeDoc(doc);
-    return r == 0;
 }
 
 static gboolean
@@ -90,7 +71,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     xml = igd_watch_log_to_xml(log);
-    FUZZ_CHECK(valid(xml), "the records written do not validate against igd-watcher.rng:\n%s", xml);
+    FUZZ_CHECK(fuzz_rng_valid(watcher_rng, xml), "the records written do not validate against igd-watcher.rng:\n%s", xml);
     again = igd_watch_log_parse(xml, strlen(xml), "written", NULL);
     FUZZ_CHECK(again != NULL, "the records written do not parse back:\n%s", xml);
     if (again) {

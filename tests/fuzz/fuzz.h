@@ -13,6 +13,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libxml/relaxng.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,16 @@ extern guint fuzz_failures;
  * prints nothing.
  */
 void fuzz_setup(void);
+
+/*
+ * The RelaxNG schema @dir/@name (TESTS_SRCDIR or TESTS_BUILDDIR + "/../xml-schemas"), loaded once per
+ * target; g_error() when it cannot be (run make first: igd-domain.rng is built).
+ */
+xmlRelaxNGPtr fuzz_load_rng(const char *dir, const char *name);
+/* Does @doc validate against @rng? */
+gboolean fuzz_rng_valid_doc(xmlRelaxNGPtr rng, xmlDocPtr doc);
+/* Does the document @xml (NUL-terminated) parse and validate against @rng? */
+gboolean fuzz_rng_valid(xmlRelaxNGPtr rng, const char *xml);
 
 /* @data as a NUL-terminated string (embedded NULs kept), g_free() it. */
 char *fuzz_strndup(const uint8_t *data, size_t size);
