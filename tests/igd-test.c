@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libxml/parser.h>
+
 #include "igd-test.h"
 
 char *
@@ -309,4 +311,44 @@ igd_test_json_valid(const char *text, char **why)
         return FALSE;
     }
     return TRUE;
+}
+
+xmlRelaxNGPtr
+igd_test_load_rng(const char *path)
+{
+    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
+    xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
+
+    xmlRelaxNGFreeParserCtxt(pc);
+    if (rng == NULL)
+        g_error("cannot load RelaxNG schema %s", path);
+    return rng;
+}
+
+static void
+rng_silent(void *ctx, const char *msg, ...)
+{
+}
+
+gboolean
+igd_test_rng_valid(xmlRelaxNGPtr rng, const char *xml, gsize len, const char *what)
+{
+    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
+    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
+    int r;
+
+    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)rng_silent, (xmlRelaxNGValidityWarningFunc)rng_silent,
+                             NULL);
+    r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
+    xmlRelaxNGFreeValidCtxt(vc);
+    if (r != 0 && doc) {
+        /* again with the errors shown, for the log */
+        xmlRelaxNGValidCtxtPtr shown = xmlRelaxNGNewValidCtxt(rng);
+
+        g_test_message("%s: does not validate:", what);
+        xmlRelaxNGValidateDoc(shown, doc);
+        xmlRelaxNGFreeValidCtxt(shown);
+    }
+    xmlFreeDoc(doc);
+    return r == 0;
 }

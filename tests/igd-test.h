@@ -4,6 +4,7 @@
 #pragma once
 
 #include <glib.h>
+#include <libxml/relaxng.h>
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,14 @@ char *igd_test_datapath(const char *rel);
  * saying what to run when it was not fetched.
  */
 char *igd_test_corpus_dir(char **version, char **why);
+/* The RelaxNG schema at @path, or g_error(). */
+xmlRelaxNGPtr igd_test_load_rng(const char *path);
+/*
+ * Does the document @xml (@len bytes) parse and validate against @rng?
+ * Quiet; when it does not, the schema's errors go to the test log, headed
+ * by @what.
+ */
+gboolean igd_test_rng_valid(xmlRelaxNGPtr rng, const char *xml, gsize len, const char *what);
 /* Read a whole file or fail the test. */
 GBytes *igd_test_load(const char *path);
 

@@ -36,11 +36,6 @@ static xmlRelaxNGPtr libvirt_rng;
 static virConnectPtr conn;
 
 static void
-silent(void *ctx, const char *msg, ...)
-{
-}
-
-static void
 virt_silent(void *ud, virErrorPtr e)
 {
 }
@@ -48,14 +43,7 @@ virt_silent(void *ud, virErrorPtr e)
 static gboolean
 rng_valid(const char *xml, gsize len)
 {
-    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
-    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(libvirt_rng);
-    int r;
-
-    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)silent, (xmlRelaxNGValidityWarningFunc)silent, NULL);
-    r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
-    xmlRelaxNGFreeValidCtxt(vc);
-    return r == 0;
+    return igd_test_rng_valid(libvirt_rng, xml, len, "libvirt's domain.rng");
 }
 
 static gboolean
@@ -558,14 +546,10 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *libvirt = g_build_filename(IGD_LIBVIRT_SCHEMADIR, "domain.rng", NULL);
-    xmlRelaxNGParserCtxtPtr pc;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    pc = xmlRelaxNGNewParserCtxt(libvirt);
-    libvirt_rng = xmlRelaxNGParse(pc);
-    xmlRelaxNGFreeParserCtxt(pc);
-    g_assert_nonnull(libvirt_rng);
+    libvirt_rng = igd_test_load_rng(libvirt);
     virSetErrorFunc(NULL, virt_silent);
     conn = virConnectOpen("test:///default");
     g_assert_nonnull(conn);

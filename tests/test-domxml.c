@@ -34,42 +34,9 @@ static xmlRelaxNGPtr libvirt_rng;
 static xmlRelaxNGPtr igd_rng;
 static xmlRelaxNGPtr meta_rng;
 
-static xmlRelaxNGPtr
-load_rng(const char *path)
-{
-    xmlRelaxNGParserCtxtPtr pc = xmlRelaxNGNewParserCtxt(path);
-    xmlRelaxNGPtr rng = xmlRelaxNGParse(pc);
-
-    xmlRelaxNGFreeParserCtxt(pc);
-    if (rng == NULL)
-        g_error("cannot load RelaxNG schema %s", path);
-    return rng;
-}
-
 static void
 silent(void *ctx, const char *msg, ...)
 {
-}
-
-static gboolean
-rng_valid(xmlRelaxNGPtr rng, const char *xml, gsize len, const char *what)
-{
-    g_autoptr(IgdXmlDoc) doc = xmlReadMemory(xml, (int)len, "out.xml", NULL, XML_PARSE_NONET);
-    xmlRelaxNGValidCtxtPtr vc = xmlRelaxNGNewValidCtxt(rng);
-    int r;
-
-    xmlRelaxNGSetValidErrors(vc, (xmlRelaxNGValidityErrorFunc)silent, (xmlRelaxNGValidityWarningFunc)silent, NULL);
-    r = doc ? xmlRelaxNGValidateDoc(vc, doc) : -1;
-    xmlRelaxNGFreeValidCtxt(vc);
-    if (r != 0) {
-        /* run again with errors shown, for the log */
-        xmlRelaxNGValidCtxtPtr vc2 = xmlRelaxNGNewValidCtxt(rng);
-        g_test_message("%s: output does not validate:", what);
-        if (doc)
-            xmlRelaxNGValidateDoc(vc2, doc);
-        xmlRelaxNGFreeValidCtxt(vc2);
-    }
-    return r == 0;
 }
 
 typedef struct {
@@ -218,8 +185,8 @@ test_case(gconstpointer data)
 
         g_assert_cmpuint(strlen(out), ==, out_len);
         igd_test_compare_file(out, path);
-        g_assert_true(rng_valid(libvirt_rng, out, out_len, "domain.rng"));
-        g_assert_true(rng_valid(igd_rng, out, out_len, "igd-domain.rng"));
+        g_assert_true(igd_test_rng_valid(libvirt_rng, out, out_len, "domain.rng"));
+        g_assert_true(igd_test_rng_valid(igd_rng, out, out_len, "igd-domain.rng"));
 
         /* idempotent: the output rewritten again in the mode applied is the same bytes */
         opts2.mode = report.mode;
@@ -1101,7 +1068,7 @@ test_undone_marker(void)
     g_assert_true(igd_domxml_mark_undone(minimal, strlen(minimal), "2025-11-24T16:00:00Z", &marked, &n, &error));
     g_assert_no_error(error);
     g_assert_nonnull(strstr(marked, "<igd:undone xmlns:igd=\"" IGD_DOMAIN_NS "\" at=\"2025-11-24T16:00:00Z\"/>"));
-    g_assert_true(rng_valid(igd_rng, marked, n, "igd-domain.rng"));
+    g_assert_true(igd_test_rng_valid(igd_rng, marked, n, "igd-domain.rng"));
     {
         g_autoptr(IgdDomain) dom = igd_domain_read(marked, n, NULL, &error);
         g_assert_no_error(error);
@@ -1158,7 +1125,7 @@ test_upt_none_next_to_emulated(void)
     g_assert_cmpstr(igd_findings_find(r.changes, "upt-video")->message, ==,
                     "removed <video><model type='none'/> next to an emulated video");
     g_assert_cmpuint(r.removed, ==, 0);
-    g_assert_true(rng_valid(libvirt_rng, out, n, "domain.rng"));
+    g_assert_true(igd_test_rng_valid(libvirt_rng, out, n, "domain.rng"));
     igd_domxml_report_clear(&r);
 }
 
@@ -2350,9 +2317,9 @@ main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     meta = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : TESTS_SRCDIR "/..", "xml-schemas",
                             "igd-assign-metadata.rng", NULL);
-    libvirt_rng = load_rng(libvirt);
-    igd_rng = load_rng(combined);
-    meta_rng = load_rng(meta);
+    libvirt_rng = igd_test_load_rng(libvirt);
+    igd_rng = igd_test_load_rng(combined);
+    meta_rng = igd_test_load_rng(meta);
 
     add_cases();
     g_test_add_func("/domxml/bad/too-large", test_too_large);
